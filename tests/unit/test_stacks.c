@@ -1,0 +1,112 @@
+/* Unit tests for common/stacks. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intern.h"
+#include "stacks.h"
+
+static char *write_all(struct stacks *st)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_int_eq(stacks__write(st, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static uint32_t id(struct intern *in, const char *s)
+{
+	return intern__add(in, s, strlen(s));
+}
+
+START_TEST(test_merge_and_sum)
+{
+	struct intern *in = intern__new();
+	struct stacks *st = stacks__new(in);
+	uint32_t s1[] = {id(in, "prog"), id(in, "main"), id(in, "f")};
+	uint32_t s2[] = {id(in, "prog"), id(in, "main")};
+	char *out;
+
+	ck_assert_int_eq(stacks__add(st, s1, 3, 5), 0);
+	ck_assert_int_eq(stacks__add(st, s2, 2, 1), 0);
+	ck_assert_int_eq(stacks__add(st, s1, 3, 7), 0);
+	ck_assert_uint_eq(stacks__count(st), 2);
+	ck_assert_uint_eq(stacks__total(st), 13);
+	out = write_all(st);
+	ck_assert_str_eq(out, "prog;main 1\nprog;main;f 12\n");
+	free(out);
+	stacks__free(st);
+	intern__free(in);
+}
+END_TEST
+
+/* Sorting is on the printed text: "a+;x" sorts before "a;x" because '+'
+ * (0x2b) is below ';' (0x3b), though frame "a" sorts before "a+". */
+START_TEST(test_sorted_bytewise_on_text)
+{
+	struct intern *in = intern__new();
+	struct stacks *st = stacks__new(in);
+	uint32_t a[] = {id(in, "p"), id(in, "a"), id(in, "x")};
+	uint32_t b[] = {id(in, "p"), id(in, "a+"), id(in, "x")};
+	uint32_t c[] = {id(in, "p"), id(in, "ab")};
+	uint32_t d[] = {id(in, "p")};
+	uint32_t e[] = {id(in, "p"), id(in, "\xc3\xa9t\xc3\xa9")};
+	char *out;
+
+	stacks__add(st, e, 2, 1);
+	stacks__add(st, c, 2, 1);
+	stacks__add(st, a, 3, 1);
+	stacks__add(st, d, 1, 1);
+	stacks__add(st, b, 3, 1);
+	out = write_all(st);
+	ck_assert_str_eq(out, "p 1\np;a+;x 1\np;a;x 1\np;ab 1\np;\xc3\xa9t\xc3\xa9 1\n");
+	free(out);
+	stacks__free(st);
+	intern__free(in);
+}
+END_TEST
+
+START_TEST(test_many_distinct)
+{
+	struct intern *in = intern__new();
+	struct stacks *st = stacks__new(in);
+	uint32_t frames[3];
+	char buf[16];
+	int i;
+
+	frames[0] = id(in, "p");
+	for (i = 0; i < 50000; i++) {
+		snprintf(buf, sizeof(buf), "f%05d", i);
+		frames[1] = id(in, buf);
+		frames[2] = id(in, buf);
+		ck_assert_int_eq(stacks__add(st, frames, 3, 2), 0);
+		ck_assert_int_eq(stacks__add(st, frames, 2, 1), 0);
+	}
+	ck_assert_uint_eq(stacks__count(st), 100000);
+	ck_assert_uint_eq(stacks__total(st), 150000);
+	stacks__free(st);
+	intern__free(in);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("stacks");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_merge_and_sum);
+	tcase_add_test(tc, test_sorted_bytewise_on_text);
+	tcase_add_test(tc, test_many_distinct);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
