@@ -1,9 +1,346 @@
-/* perf2folded: perf script text or perf.data -> folded stacks.
- * (Skeleton: the text path lands in the next commits.) */
+/* perf2folded: perf profiles -> folded stacks.
+ *
+ * Reads `perf script` text (and, detected by its magic, perf.data) and
+ * writes one `frame;frame;... WEIGHT` line per distinct stack, the format
+ * of FlameGraph's stackcollapse-perf.pl, with the same options.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int main(void)
+#include "diag.h"
+#include "foldname.h"
+#include "intern.h"
+#include "scriptparse.h"
+#include "stacks.h"
+
+#define EXIT_PARTIAL 1
+#define EXIT_FATAL 2
+#define EXIT_USAGE 64
+#define MAX_INPUTS 256
+#define MAX_FRAMES 4096	/* per sample; deeper stacks are cut at the root */
+
+enum weight_kind { WEIGHT_PERIOD, WEIGHT_SAMPLES };
+
+struct opts {
+	struct foldname_opts names;
+	const char *output;
+	const char *event_filter;
+	enum weight_kind weight;
+	bool verbose;
+	const char *inputs[MAX_INPUTS];
+	int nr_inputs;
+};
+
+/* State of one run, shared by all inputs. */
+struct run {
+	const struct opts *opts;
+	struct intern *names;
+	struct stacks *stacks;
+	struct foldname *fold;
+	const char *event;		/* chosen event; NULL until the first */
+	size_t event_len;
+	char *event_buf;
+	uint64_t nr_read, nr_accepted, nr_other_event, nr_too_deep;
+	uint32_t frames[MAX_FRAMES];
+	int err;
+};
+
+static const char *prog = "perf2folded";
+
+static void emit(void *ctx, enum diag_level level, const char *msg)
 {
-	fputs("perf2folded: not built yet\n", stderr);
-	return 2;
+	const struct opts *o = ctx;
+
+	if (level == DIAG_INFO && !o->verbose)
+		return;
+	fprintf(stderr, "%s: %s\n", prog, msg);
+}
+
+static bool slice_is(struct slice s, const char *lit)
+{
+	return s.len == strlen(lit) && !memcmp(s.s, lit, s.len);
+}
+
+/* Keep samples of one event: the one asked for, or the first seen. */
+static bool wanted_event(struct run *r, struct slice ev)
+{
+	if (!ev.len)
+		return true;	/* perf printed no event name */
+	if (!r->event) {
+		r->event_buf = strndup(ev.s, ev.len);
+		if (!r->event_buf)
+			return true;
+		r->event = r->event_buf;
+		r->event_len = ev.len;
+	}
+	return ev.len == r->event_len && !memcmp(ev.s, r->event, ev.len);
+}
+
+static int on_sample(void *ctx, const struct script_sample *s)
+{
+	struct run *r = ctx;
+	size_t nr = 0, i;
+	uint64_t weight;
+
+	r->nr_read++;
+	if (!wanted_event(r, s->event)) {
+		r->nr_other_event++;
+		return 0;
+	}
+	r->frames[nr] = foldname__root(r->fold, s->comm, s->pid, s->tid);
+	if (r->frames[nr++] == INTERN_NONE)
+		return -ENOMEM;
+	for (i = s->nr_frames; i-- > 0;) {
+		int n = foldname__frame(r->fold, &s->frames[i],
+					slice_is(s->comm, "java"),
+					r->frames + nr, MAX_FRAMES - nr);
+		if (n < 0) {
+			if (MAX_FRAMES - nr < 16) {
+				r->nr_too_deep++;
+				break;
+			}
+			return n;
+		}
+		nr += (size_t)n;
+	}
+	weight = r->opts->weight == WEIGHT_SAMPLES || !s->has_period ||
+				 !s->period
+			 ? 1
+			 : s->period;
+	r->nr_accepted++;
+	return stacks__add(r->stacks, r->frames, nr, weight);
+}
+
+static int read_input(struct run *r, const char *path, const struct diag *d)
+{
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct scriptparse *sp;
+	char magic[8];
+	ssize_t n = 0;
+	int fd, err;
+
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	if (fd < 0) {
+		diag__emit(d, DIAG_ERROR, "cannot open '%s': %s", path,
+			   strerror(errno));
+		return -errno;
+	}
+	/* Sniff the first bytes: perf.data starts with "PERFILE2". */
+	while (n < (ssize_t)sizeof(magic)) {
+		ssize_t k = read(fd, magic + n, sizeof(magic) - (size_t)n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += k;
+	}
+	if (n == sizeof(magic) && !memcmp(magic, "PERFILE2", 8)) {
+		diag__emit(d, DIAG_ERROR,
+			   "cannot read '%s': perf.data input is not supported "
+			   "yet; use perf script -i '%s' | perf2folded",
+			   name, path);
+		err = -ENOTSUP;
+		goto out;
+	}
+	sp = scriptparse__new(d, name);
+	if (!sp) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = scriptparse__read_fd(sp, fd, magic, n < 0 ? 0 : (size_t)n,
+				   on_sample, r);
+	if (err < 0 && err != -ENOMEM)
+		diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", name,
+			   strerror(-err));
+	r->err |= scriptparse__stats(sp)->nr_bad_lines ? 1 : 0;
+	if (scriptparse__stats(sp)->nr_bad_lines)
+		diag__emit(d, DIAG_WARN,
+			   "'%s': skipped %llu unrecognized line%s", name,
+			   (unsigned long long)scriptparse__stats(sp)->nr_bad_lines,
+			   scriptparse__stats(sp)->nr_bad_lines == 1 ? "" : "s");
+	diag__emit(d, DIAG_INFO, "'%s': %llu lines", name,
+		   (unsigned long long)scriptparse__stats(sp)->nr_lines);
+	scriptparse__free(sp);
+out:
+	if (fd > 0)
+		close(fd);
+	return err;
+}
+
+static void report(const struct run *r, const struct opts *o,
+		   const struct diag *d)
+{
+	if (r->nr_other_event)
+		diag__emit(d, DIAG_WARN,
+			   "kept event '%s'%s; skipped %llu sample%s of other "
+			   "events",
+			   r->event, o->event_filter ? "" : " (the first seen; "
+			   "choose with --event-filter)",
+			   (unsigned long long)r->nr_other_event,
+			   r->nr_other_event == 1 ? "" : "s");
+	if (r->nr_too_deep)
+		diag__emit(d, DIAG_WARN,
+			   "%llu samples had more than %d frames; their "
+			   "root-most frames were cut",
+			   (unsigned long long)r->nr_too_deep, MAX_FRAMES);
+	diag__emit(d, DIAG_INFO,
+		   "read %llu samples, accepted %llu (%llu of other events); "
+		   "%zu distinct stacks, total weight %llu",
+		   (unsigned long long)r->nr_read,
+		   (unsigned long long)r->nr_accepted,
+		   (unsigned long long)r->nr_other_event,
+		   stacks__count(r->stacks),
+		   (unsigned long long)stacks__total(r->stacks));
+}
+
+static int run(const struct opts *o)
+{
+	struct diag d = {emit, (void *)o};
+	struct run r = {.opts = o};
+	FILE *out = stdout;
+	int status = EXIT_FATAL, i;
+	static const char *const stdin_only[] = {"-"};
+	const char *const *inputs = o->nr_inputs ? o->inputs : stdin_only;
+	int nr_inputs = o->nr_inputs ? o->nr_inputs : 1;
+
+	if (o->event_filter) {
+		r.event = o->event_filter;
+		r.event_len = strlen(o->event_filter);
+	}
+	r.names = intern__new();
+	r.stacks = r.names ? stacks__new(r.names) : NULL;
+	r.fold = r.names ? foldname__new(&o->names, r.names) : NULL;
+	if (!r.stacks || !r.fold) {
+		diag__emit(&d, DIAG_ERROR, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; i < nr_inputs; i++) {
+		int err = read_input(&r, inputs[i], &d);
+
+		if (err == -ENOMEM)
+			diag__emit(&d, DIAG_ERROR, "out of memory");
+		if (err)
+			goto cleanup;
+	}
+	report(&r, o, &d);
+	if (o->output && !(out = fopen(o->output, "w"))) {
+		diag__emit(&d, DIAG_ERROR, "cannot write '%s': %s", o->output,
+			   strerror(errno));
+		goto cleanup;
+	}
+	if (stacks__write(r.stacks, out) < 0 || (o->output && fclose(out))) {
+		diag__emit(&d, DIAG_ERROR, "cannot write '%s': %s",
+			   o->output ? o->output : "<stdout>", strerror(errno));
+		goto cleanup;
+	}
+	if (!r.nr_accepted) {
+		diag__emit(&d, DIAG_WARN, "no samples%s%s%s",
+			   r.nr_read ? " of event '" : "",
+			   r.nr_read ? r.event : "", r.nr_read ? "'" : "");
+		status = EXIT_PARTIAL;
+	} else {
+		status = r.err ? EXIT_PARTIAL : EXIT_SUCCESS;
+	}
+cleanup:
+	foldname__free(r.fold);
+	stacks__free(r.stacks);
+	intern__free(r.names);
+	free(r.event_buf);
+	return status;
+}
+
+enum {
+	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
+	OPT_EVENT, OPT_WEIGHT, OPT_INLINE,
+};
+
+static const struct argp_option options[] = {
+	{"output", 'o', "FILE", 0, "Write to FILE instead of stdout", 0},
+	{"pid", OPT_PID, NULL, 0, "Root frame is comm-PID", 1},
+	{"tid", OPT_TID, NULL, 0, "Root frame is comm-PID/TID", 1},
+	{"kernel", OPT_KERNEL, NULL, 0, "Annotate kernel frames with _[k]", 1},
+	{"jit", OPT_JIT, NULL, 0,
+	 "Annotate JIT frames (/tmp/perf-PID.map) with _[j]", 1},
+	{"all", OPT_ALL, NULL, 0, "Same as --kernel --jit", 1},
+	{"addrs", OPT_ADDRS, NULL, 0,
+	 "Show addresses of unknown frames: [dso <addr>]", 1},
+	{"mark-inlined", OPT_INLINE, NULL, 0,
+	 "Annotate perf's (inlined) frames with _[i]", 1},
+	{"event-filter", OPT_EVENT, "EVENT", 0,
+	 "Keep samples of EVENT (default: the first event seen)", 2},
+	{"weight", OPT_WEIGHT, "KIND", 0,
+	 "period (default: the sample period perf printed, else 1) or "
+	 "samples (count samples)", 2},
+	{"verbose", 'v', NULL, 0, "Say how many samples were read and kept", 3},
+	{0},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct opts *o = state->input;
+
+	switch (key) {
+	case 'o': o->output = arg; break;
+	case OPT_PID: o->names.include_pid = true; break;
+	case OPT_TID: o->names.include_tid = true; break;
+	case OPT_KERNEL: o->names.annotate_kernel = true; break;
+	case OPT_JIT: o->names.annotate_jit = true; break;
+	case OPT_ALL:
+		o->names.annotate_kernel = o->names.annotate_jit = true;
+		break;
+	case OPT_ADDRS: o->names.include_addrs = true; break;
+	case OPT_INLINE: o->names.annotate_inline = true; break;
+	case OPT_EVENT:
+		if (!*arg)
+			argp_error(state, "--event-filter needs an event name");
+		o->event_filter = arg;
+		break;
+	case OPT_WEIGHT:
+		if (!strcmp(arg, "period"))
+			o->weight = WEIGHT_PERIOD;
+		else if (!strcmp(arg, "samples"))
+			o->weight = WEIGHT_SAMPLES;
+		else
+			argp_error(state, "--weight is period or samples, not '%s'",
+				   arg);
+		break;
+	case 'v': o->verbose = true; break;
+	case ARGP_KEY_ARG:
+		if (o->nr_inputs == MAX_INPUTS)
+			argp_error(state, "at most %d input files", MAX_INPUTS);
+		o->inputs[o->nr_inputs++] = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char doc[] =
+	"Turn perf profiles into folded stacks (one line per distinct stack,"
+	" root first, with its weight), for flamesvg or flamegraph.pl.\n\n"
+	"Reads perf script output from FILEs, or stdin when none or '-'.\n"
+	"\vEXAMPLES:\n"
+	"  perf script | perf2folded > out.folded\n"
+	"  perf script | perf2folded --kernel --pid | flamesvg > out.svg\n"
+	"  perf2folded --event-filter=cycles --weight=samples script.txt\n\n"
+	"Exit status: 0 ok, 1 some input was skipped (said on stderr) or no "
+	"samples, 2 fatal error, 64 usage.";
+
+int main(int argc, char **argv)
+{
+	static struct opts o;
+	struct argp argp = {options, parse_opt, "[FILE...]", doc, 0, 0, 0};
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	return run(&o);
 }

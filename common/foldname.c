@@ -1,0 +1,464 @@
+/* foldname: frame naming rules (see foldname.h).
+ *
+ * The rules follow FlameGraph's stackcollapse-perf.pl, in its order: an
+ * "[unknown]" symbol becomes "[dso-basename]", ';' becomes ':', the
+ * argument list is removed, Java's leading "L" is dropped, then one
+ * annotation. Where the Perl script is wrong we differ on purpose: C++ and
+ * Rust names lose only their trailing argument list (it cuts at the first
+ * '(', so "std::function<void (int)>" became "std::function<void "), frames
+ * starting with '(' are kept (it dropped them), quotes are kept (it deleted
+ * them), and every name is made safe for the folded format (no control
+ * bytes, valid UTF-8).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "foldname.h"
+#include "intern.h"
+
+struct span {
+	uint32_t first, nr;	/* into ids */
+};
+
+struct foldname {
+	struct foldname_opts opts;
+	struct intern *names;
+	struct intern *keys;	/* cache keys: sym, dso, flags */
+	struct span *spans;	/* by key id */
+	size_t spans_cap;
+	uint32_t *ids;
+	size_t ids_len, ids_cap;
+	char *buf;		/* scratch for one name */
+	size_t buf_cap;
+};
+
+struct foldname *foldname__new(const struct foldname_opts *o,
+			       struct intern *names)
+{
+	struct foldname *fn = calloc(1, sizeof(*fn));
+
+	if (!fn)
+		return NULL;
+	fn->opts = *o;
+	fn->names = names;
+	fn->keys = intern__new();
+	if (!fn->keys) {
+		free(fn);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return fn;
+}
+
+void foldname__free(struct foldname *fn)
+{
+	if (!fn)
+		return;
+	intern__free(fn->keys);
+	free(fn->spans);
+	free(fn->ids);
+	free(fn->buf);
+	free(fn);
+}
+
+/* A growable byte string in fn->buf. */
+struct text {
+	struct foldname *fn;
+	size_t len;
+	bool oom;
+};
+
+static void put(struct text *t, const char *s, size_t len)
+{
+	struct foldname *fn = t->fn;
+
+	if (t->len + len + 1 > fn->buf_cap) {
+		size_t cap = fn->buf_cap ? fn->buf_cap : 256;
+		char *nb;
+
+		while (cap < t->len + len + 1)
+			cap *= 2;
+		nb = realloc(fn->buf, cap);
+		if (!nb) {
+			t->oom = true;
+			return;
+		}
+		fn->buf = nb;
+		fn->buf_cap = cap;
+	}
+	memcpy(fn->buf + t->len, s, len);
+	t->len += len;
+}
+
+static void puts_(struct text *t, const char *s)
+{
+	put(t, s, strlen(s));
+}
+
+static bool has_prefix(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && !memcmp(s, prefix, n);
+}
+
+static bool has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && !memcmp(s + len - n, suffix, n);
+}
+
+static bool contains(const char *s, size_t len, const char *needle)
+{
+	return memmem(s, len, needle, strlen(needle)) != NULL;
+}
+
+static bool is_word(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* Length of "operator<sym>" at s[i] (C++), so that "<", "->" or "()" in an
+ * operator's name count as neither templates nor argument lists. */
+static size_t operator_len(const char *s, size_t len, size_t i)
+{
+	size_t j;
+
+	if (!has_prefix(s + i, len - i, "operator") ||
+	    (i > 0 && is_word(s[i - 1])))
+		return 0;
+	j = i + 8;
+	if (has_prefix(s + j, len - j, "()"))
+		return 10;
+	if (has_prefix(s + j, len - j, "[]"))
+		return 10;
+	while (j < len && strchr("<>=!+-*/%&|^~,", s[j]))
+		j++;
+	return j - i;
+}
+
+static bool only_qualifiers(const char *s, size_t len)
+{
+	static const char *const words[] = {"const", "volatile", "noexcept",
+					    "&&", "&"};
+	size_t i = 0, k;
+
+	while (i < len) {
+		if (s[i] == ' ') {
+			i++;
+			continue;
+		}
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (has_prefix(s + i, len - i, words[k]))
+				break;
+		if (k == sizeof(words) / sizeof(words[0]))
+			return false;
+		i += strlen(words[k]);
+	}
+	return true;
+}
+
+/* Where the argument list of a symbol starts, or len when it has none:
+ * the last parenthesised group outside templates and braces, when what
+ * follows it is nothing, C++ qualifiers, or a Java return type. A group
+ * at the start, before "::" or before a Go method's "." is part of the
+ * name: "(anonymous namespace)::f", "net/http.(*Client).Do". */
+static size_t arglist_start(const char *s, size_t len)
+{
+	size_t i, open = len, close = len, cand = len, depth_paren = 0;
+	int depth_angle = 0, depth_brace = 0;
+	const char *tail;
+	size_t tail_len;
+
+	if (has_prefix(s, len, "py::"))
+		return len;	/* CPython qualname:filename, no arguments */
+	for (i = 0; i < len; i++) {
+		size_t op = operator_len(s, len, i);
+
+		if (op) {
+			i += op - 1;
+			continue;
+		}
+		switch (s[i]) {
+		case '<':
+			depth_angle += !depth_paren;
+			break;
+		case '>':
+			if (!depth_paren && depth_angle > 0)
+				depth_angle--;
+			break;
+		case '{':
+			depth_brace++;
+			break;
+		case '}':
+			depth_brace -= depth_brace > 0;
+			break;
+		case '(':
+			if (!depth_paren++ && !depth_angle && !depth_brace)
+				cand = i;
+			break;
+		case ')':
+			if (depth_paren && !--depth_paren && cand != len) {
+				open = cand;
+				close = i;
+				cand = len;
+			}
+			break;
+		}
+	}
+	if (cand != len && cand > 0)
+		return cand;	/* cut short by perf: "call(Lx/Y" */
+	if (open == len || open == 0)
+		return len;
+	tail = s + close + 1;
+	tail_len = len - close - 1;
+	if (only_qualifiers(tail, tail_len))
+		return open;
+	if (tail[0] == '.' || tail[0] == ':' || contains(tail, tail_len, "::"))
+		return len;
+	return open;	/* Java: "call(Lx/Y;)Ljava/lang/Object;" */
+}
+
+/* Append s, made safe for the folded format: ';' -> ':', control bytes ->
+ * '?', bytes that are not valid UTF-8 -> U+FFFD. */
+static void put_clean(struct text *t, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		const unsigned char *run = p;
+		size_t n;
+
+		while (p < end && *p >= 0x20 && *p < 0x7f && *p != ';')
+			p++;
+		put(t, (const char *)run, (size_t)(p - run));
+		if (p == end)
+			break;
+		if (*p == ';') {
+			put(t, ":", 1);
+			p++;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7f) {
+			put(t, "?", 1);
+			p++;
+			continue;
+		}
+		/* multi-byte UTF-8: check lead and continuation bytes */
+		n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3
+		    : *p >= 0xc2 && *p <= 0xdf ? 2 : 0;
+		if (n && (size_t)(end - p) >= n) {
+			size_t k;
+			uint32_t cp = *p & (0x7f >> n);
+
+			for (k = 1; k < n && (p[k] & 0xc0) == 0x80; k++)
+				cp = (cp << 6) | (p[k] & 0x3f);
+			if (k == n && !(n == 3 && (cp < 0x800 ||
+				       (cp >= 0xd800 && cp <= 0xdfff))) &&
+			    !(n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+				put(t, (const char *)p, n);
+				p += n;
+				continue;
+			}
+		}
+		put(t, "\xef\xbf\xbd", 3);
+		p++;
+	}
+}
+
+static bool is_kernel_dso(const struct slice *dso)
+{
+	return (has_prefix(dso->s, dso->len, "[") ||
+		has_suffix(dso->s, dso->len, "vmlinux")) &&
+	       !contains(dso->s, dso->len, "unknown");
+}
+
+/* "/tmp/perf-1234.map" anywhere in the DSO name */
+static bool is_jit_dso(const struct slice *dso)
+{
+	const char *p = dso->s, *end = dso->s + dso->len;
+
+	while ((p = memmem(p, (size_t)(end - p), "/tmp/perf-", 10))) {
+		const char *q = p + 10, *digits = q;
+
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+		if (q > digits && end - q >= 4 && !memcmp(q, ".map", 4))
+			return true;
+		p += 10;
+	}
+	return false;
+}
+
+/* One part of a symbol, tidied and annotated, as a new interned id. */
+static uint32_t name_part(struct foldname *fn, const struct script_frame *f,
+			  const char *s, size_t len, size_t index, bool is_java)
+{
+	const struct foldname_opts *o = &fn->opts;
+	struct text t = {fn, 0, false};
+	size_t start = 0, end;
+
+	if (!len || (len == 9 && !memcmp(s, "[unknown]", 9))) {
+		const char *base = f->dso.s;
+		size_t base_len = f->dso.len;
+		const char *slash = memrchr(base, '/', base_len);
+
+		if (f->dso.len == 9 && !memcmp(f->dso.s, "[unknown]", 9)) {
+			base = "unknown";
+			base_len = 7;
+		} else if (slash) {
+			base_len -= (size_t)(slash + 1 - base);
+			base = slash + 1;
+		}
+		put(&t, "[", 1);
+		put_clean(&t, base, base_len);
+		if (o->include_addrs) {
+			put(&t, " <", 2);
+			put_clean(&t, f->pc.s, f->pc.len);
+			put(&t, ">", 1);
+		}
+		put(&t, "]", 1);
+	} else {
+		end = arglist_start(s, len);
+		if (is_java && end > 1 && s[0] == 'L' && memchr(s, '/', end))
+			start = 1;
+		put_clean(&t, s + start, end - start);
+	}
+	if (index > 0) {
+		if (!contains(fn->buf, t.len, "_[i]"))
+			puts_(&t, "_[i]");
+	} else if (o->annotate_inline && f->dso.len == 7 &&
+		   !memcmp(f->dso.s, "inlined", 7)) {
+		puts_(&t, "_[i]");
+	} else if (o->annotate_kernel && is_kernel_dso(&f->dso)) {
+		puts_(&t, "_[k]");
+	} else if (o->annotate_jit && is_jit_dso(&f->dso)) {
+		if (!contains(fn->buf, t.len, "_[j]"))
+			puts_(&t, "_[j]");
+	}
+	if (t.oom)
+		return INTERN_NONE;
+	return intern__add(fn->names, fn->buf, t.len);
+}
+
+/* Where the next "->" separator of an inline chain starts, or len. */
+static size_t next_arrow(const char *s, size_t len, size_t from)
+{
+	const char *p = s + from, *end = s + len;
+
+	while ((p = memmem(p, (size_t)(end - p), "->", 2))) {
+		if (!(p - s >= 8 && !memcmp(p - 8, "operator", 8)))
+			return (size_t)(p - s);
+		p += 2;
+	}
+	return len;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 256;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * elem);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+/* Tidy a frame not seen before and record its ids under key. */
+static int name_frame(struct foldname *fn, const struct script_frame *f,
+		      bool is_java, uint32_t key)
+{
+	struct span *sp;
+	size_t from = 0, index = 0;
+	uint32_t first = (uint32_t)fn->ids_len;
+
+	if (grow((void **)&fn->spans, &fn->spans_cap, (size_t)key + 1,
+		 sizeof(*fn->spans)) < 0)
+		return -ENOMEM;
+	while (from <= f->sym.len) {
+		size_t to = next_arrow(f->sym.s, f->sym.len, from);
+		uint32_t id;
+
+		if (to > from || (from == 0 && to == f->sym.len)) {
+			id = name_part(fn, f, f->sym.s + from, to - from,
+				       index++, is_java);
+			if (id == INTERN_NONE ||
+			    grow((void **)&fn->ids, &fn->ids_cap,
+				 fn->ids_len + 1, sizeof(*fn->ids)) < 0)
+				return -ENOMEM;
+			fn->ids[fn->ids_len++] = id;
+		}
+		from = to + 2;
+	}
+	sp = &fn->spans[key];
+	sp->first = first;
+	sp->nr = (uint32_t)(fn->ids_len - first);
+	return 0;
+}
+
+int foldname__frame(struct foldname *fn, const struct script_frame *f,
+		    bool is_java, uint32_t *out, size_t cap)
+{
+	bool unknown = !f->sym.len ||
+		       (f->sym.len == 9 && !memcmp(f->sym.s, "[unknown]", 9));
+	struct text t = {fn, 0, false};
+	uint32_t key, nr_keys = intern__count(fn->keys);
+	const struct span *sp;
+
+	/* The cache key: everything the name depends on. */
+	put(&t, f->sym.s, f->sym.len);
+	put(&t, "\x01", 1);
+	put(&t, f->dso.s, f->dso.len);
+	put(&t, is_java ? "\x01j" : "\x01-", 2);
+	if (unknown && fn->opts.include_addrs)
+		put(&t, f->pc.s, f->pc.len);
+	if (t.oom)
+		return -ENOMEM;
+	key = intern__add(fn->keys, fn->buf, t.len);
+	if (key == INTERN_NONE)
+		return -ENOMEM;
+	if (key >= nr_keys && name_frame(fn, f, is_java, key) < 0)
+		return -ENOMEM;
+	sp = &fn->spans[key];
+	if (sp->nr > cap)
+		return -ENOMEM;
+	memcpy(out, fn->ids + sp->first, sp->nr * sizeof(*out));
+	return (int)sp->nr;
+}
+
+uint32_t foldname__root(struct foldname *fn, struct slice comm,
+			struct slice pid, struct slice tid)
+{
+	const struct foldname_opts *o = &fn->opts;
+	struct text t = {fn, 0, false};
+	size_t i;
+
+	put_clean(&t, comm.s, comm.len);
+	if (o->include_pid || o->include_tid) {
+		put(&t, "-", 1);
+		if (pid.len)
+			put(&t, pid.s, pid.len);
+		else
+			put(&t, "?", 1);
+	}
+	if (o->include_tid) {
+		put(&t, "/", 1);
+		put(&t, tid.s, tid.len);
+	}
+	if (t.oom)
+		return INTERN_NONE;
+	for (i = 0; i < t.len; i++)
+		if (fn->buf[i] == ' ')
+			fn->buf[i] = '_';
+	return intern__add(fn->names, fn->buf, t.len);
+}

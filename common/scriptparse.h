@@ -1,0 +1,69 @@
+/* scriptparse: read `perf script` text one sample at a time.
+ *
+ * A sample is a header line (comm, pid[/tid], [cpu], time:, period, event:
+ * [tracepoint args]) and the frame lines under it, leaf first, ended by a
+ * blank line, the next header line or the end of input. The parser only
+ * splits text: every field is a slice of the input, borrowed until the
+ * callback returns. Naming rules live in foldname.
+ */
+#ifndef PERFFOLD_SCRIPTPARSE_H
+#define PERFFOLD_SCRIPTPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+
+struct slice {
+	const char *s;
+	size_t len;
+};
+
+struct script_frame {
+	struct slice pc;	/* address as printed, e.g. "7f53324b57d2" */
+	struct slice sym;	/* symbol, "+0x.." offset removed */
+	struct slice dso;	/* text inside the last "(...)" */
+};
+
+struct script_sample {
+	struct slice comm;	/* leading and trailing blanks removed */
+	struct slice pid;	/* empty when perf printed only the tid */
+	struct slice tid;
+	struct slice event;	/* without the final ':'; may be empty */
+	uint64_t period;	/* valid when has_period */
+	bool has_period;
+	uint64_t line;		/* 1-based line number of the header */
+	size_t nr_frames;
+	const struct script_frame *frames;	/* leaf first */
+};
+
+struct scriptparse_stats {
+	uint64_t nr_lines;
+	uint64_t nr_samples;		/* samples handed to the callback */
+	uint64_t nr_bad_lines;		/* lines that fit no known shape */
+	uint64_t nr_orphan_frames;	/* frame lines outside any sample */
+};
+
+typedef int (*scriptparse_fn)(void *ctx, const struct script_sample *s);
+
+struct scriptparse;
+
+/* A parser reporting unparsable lines through d (borrowed; may be NULL),
+ * naming the input `name` in messages. NULL with errno on failure. */
+struct scriptparse *scriptparse__new(const struct diag *d, const char *name);
+void scriptparse__free(struct scriptparse *sp);
+
+/* Read all of fd, after the prefix bytes already read from it (may be
+ * NULL/0), calling fn for each sample. A non-zero return from fn stops and
+ * is returned. Otherwise 0, or a negative errno when reading failed. */
+int scriptparse__read_fd(struct scriptparse *sp, int fd, const void *prefix,
+			 size_t prefix_len, scriptparse_fn fn, void *ctx);
+
+/* Parse a complete text held in memory (for tests and small inputs). */
+int scriptparse__read_mem(struct scriptparse *sp, const char *buf,
+			  size_t len, scriptparse_fn fn, void *ctx);
+
+const struct scriptparse_stats *scriptparse__stats(const struct scriptparse *sp);
+
+#endif
