@@ -161,11 +161,33 @@ static bool only_qualifiers(const char *s, size_t len)
 	return true;
 }
 
+/* A JVM return type descriptor, [*(V|Z|B|C|S|I|J|F|D|Lpkg/Class;), the
+ * class perhaps cut short by perf ("Lio/netty/chann"). */
+static bool is_java_type(const char *s, size_t len)
+{
+	size_t i;
+
+	while (len && *s == '[') {
+		s++;
+		len--;
+	}
+	if (len == 1)
+		return strchr("VZBCSIJFD", *s) != NULL;
+	if (len < 2 || s[0] != 'L')
+		return false;
+	if (s[len - 1] == ';')
+		len--;
+	for (i = 1; i < len; i++)
+		if (!is_word(s[i]) && s[i] != '/' && s[i] != '$')
+			return false;
+	return true;
+}
+
 /* Where the argument list of a symbol starts, or len when it has none:
  * the last parenthesised group outside templates and braces, when what
- * follows it is nothing, C++ qualifiers, or a Java return type. A group
- * at the start, before "::" or before a Go method's "." is part of the
- * name: "(anonymous namespace)::f", "net/http.(*Client).Do". */
+ * follows it is nothing, C++ qualifiers, or a Java return type. Any other
+ * group is part of the name: "(anonymous namespace)::f",
+ * "net/http.(*Client).Do", "(garbage collection)". */
 static size_t arglist_start(const char *s, size_t len)
 {
 	size_t i, open = len, close = len, cand = len, depth_paren = 0;
@@ -217,9 +239,9 @@ static size_t arglist_start(const char *s, size_t len)
 	tail_len = len - close - 1;
 	if (only_qualifiers(tail, tail_len))
 		return open;
-	if (tail[0] == '.' || tail[0] == ':' || contains(tail, tail_len, "::"))
-		return len;
-	return open;	/* Java: "call(Lx/Y;)Ljava/lang/Object;" */
+	if (is_java_type(tail, tail_len))
+		return open;	/* Java: "call(Lx/Y;)Ljava/lang/Object;" */
+	return len;
 }
 
 /* Append s, made safe for the folded format: ';' -> ':', control bytes ->

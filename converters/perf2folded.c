@@ -340,6 +340,7 @@ int main(int argc, char **argv)
 	struct argp argp = {options, parse_opt, "[FILE...]", doc, 0, 0, 0};
 
 	argp_err_exit_status = EXIT_USAGE;
+	argv[0] = (char *)prog;	/* messages say "perf2folded:", not a path */
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return EXIT_USAGE;
 	return run(&o);
