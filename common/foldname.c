@@ -433,20 +433,31 @@ int foldname__frame(struct foldname *fn, const struct script_frame *f,
 {
 	bool unknown = !f->sym.len ||
 		       (f->sym.len == 9 && !memcmp(f->sym.s, "[unknown]", 9));
-	struct text t = {fn, 0, false};
 	uint32_t key, nr_keys = intern__count(fn->keys);
 	const struct span *sp;
 
-	/* The cache key: everything the name depends on. */
-	put(&t, f->sym.s, f->sym.len);
-	put(&t, "\x01", 1);
-	put(&t, f->dso.s, f->dso.len);
-	put(&t, is_java ? "\x01j" : "\x01-", 2);
-	if (unknown && fn->opts.include_addrs)
-		put(&t, f->pc.s, f->pc.len);
-	if (t.oom)
-		return -ENOMEM;
-	key = intern__add(fn->keys, fn->buf, t.len);
+	/* The cache key: everything the name depends on. Where the symbol
+	 * and DSO are one run of text (as perf script prints them) that run
+	 * is the key, copied only when first seen; otherwise they are joined
+	 * behind a marker byte no perf text starts with. */
+	if (!is_java && !(unknown && fn->opts.include_addrs) &&
+	    f->dso.s > f->sym.s && f->sym.len && f->sym.s[0] != '\x01') {
+		key = intern__add(fn->keys, f->sym.s,
+				  (size_t)(f->dso.s + f->dso.len - f->sym.s));
+	} else {
+		struct text t = {fn, 0, false};
+
+		put(&t, "\x01", 1);
+		put(&t, f->sym.s, f->sym.len);
+		put(&t, "\x01", 1);
+		put(&t, f->dso.s, f->dso.len);
+		put(&t, is_java ? "\x01j" : "\x01-", 2);
+		if (unknown && fn->opts.include_addrs)
+			put(&t, f->pc.s, f->pc.len);
+		if (t.oom)
+			return -ENOMEM;
+		key = intern__add(fn->keys, fn->buf, t.len);
+	}
 	if (key == INTERN_NONE)
 		return -ENOMEM;
 	if (key >= nr_keys && name_frame(fn, f, is_java, key) < 0)

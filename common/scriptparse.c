@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -238,12 +239,15 @@ static bool parse_frame(const char *line, size_t len, struct script_frame *f)
 		p++;
 	sym = p;
 	close = end - 1;
-	/* find the '(' matching the final ')' */
-	for (open = close; open >= sym; open--) {
-		if (*open == ')')
-			depth++;
-		else if (*open == '(' && --depth == 0)
-			break;
+	/* find the '(' matching the final ')': usually the last '(' */
+	open = memrchr(sym, '(', (size_t)(close - sym));
+	if (!open || memchr(open + 1, ')', (size_t)(close - open - 1))) {
+		for (open = close; open >= sym; open--) {
+			if (*open == ')')
+				depth++;
+			else if (*open == '(' && --depth == 0)
+				break;
+		}
 	}
 	if (open < sym || open == line || open[-1] != ' ')
 		return false;
@@ -396,6 +400,43 @@ int scriptparse__read_mem(struct scriptparse *sp, const char *buf,
 	size_t pos = 0;
 
 	return parse_lines(sp, buf, &pos, len, true, fn, ctx);
+}
+
+int scriptparse__read_mapped(struct scriptparse *sp, const char *map,
+			     size_t len, scriptparse_fn fn, void *ctx)
+{
+	const size_t window = 32u << 20, page = 4096;
+	size_t pos = 0, released = 0;
+	int err = 0;
+
+	while (!err && pos < len) {
+		size_t start = pos, end = len - pos > window ? pos + window : len;
+		const char *keep;
+		size_t upto;
+
+		err = parse_lines(sp, map, &pos, end, end == len, fn, ctx);
+		if (err || end == len)
+			break;
+		if (pos == start) {
+			/* no newline in a whole window: one huge line */
+			const char *nl = memchr(map + end, '\n', len - end);
+
+			end = nl ? (size_t)(nl - map) + 1 : len;
+			err = parse_lines(sp, map, &pos, end, end == len, fn, ctx);
+			if (err || end == len)
+				break;
+		}
+		/* Drop pages behind us from the mapping; the page cache keeps
+		 * them and a slice that still points there faults them back. */
+		keep = sample_start(sp);
+		upto = (keep ? (size_t)(keep - map) : pos) & ~(page - 1);
+		if (upto > released) {
+			madvise((char *)map + released, upto - released,
+				MADV_DONTNEED);
+			released = upto;
+		}
+	}
+	return err;
 }
 
 int scriptparse__read_fd(struct scriptparse *sp, int fd, const void *prefix,

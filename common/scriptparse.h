@@ -64,6 +64,12 @@ int scriptparse__read_fd(struct scriptparse *sp, int fd, const void *prefix,
 int scriptparse__read_mem(struct scriptparse *sp, const char *buf,
 			  size_t len, scriptparse_fn fn, void *ctx);
 
+/* Parse a text mapped read-only from a file (mmap PROT_READ, MAP_PRIVATE,
+ * page-aligned), releasing pages behind the parser as it goes so memory
+ * stays flat however large the file. */
+int scriptparse__read_mapped(struct scriptparse *sp, const char *map,
+			     size_t len, scriptparse_fn fn, void *ctx);
+
 const struct scriptparse_stats *scriptparse__stats(const struct scriptparse *sp);
 
 #endif

@@ -6,6 +6,7 @@
  * building that text.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,8 @@ struct entry {
 struct stacks {
 	const struct intern *names;
 	struct entry *entries;
-	size_t nr_entries, entries_cap;
+	uint32_t nr_entries;
+	size_t entries_cap;
 	uint32_t *frames;
 	size_t frames_len, frames_cap;
 	uint32_t *slots;	/* entry index + 1, 0 = empty */
@@ -148,77 +150,141 @@ uint64_t stacks__total(const struct stacks *st)
 	return st->total;
 }
 
-/* Walks the bytes a stack prints as ("a;b;c") one at a time. */
-struct cursor {
-	const struct intern *names;
-	const uint32_t *frames;
-	uint32_t nr, i;		/* i: the frame p points into */
-	const char *p;
+/* Sorting compares the text stacks print as. Frame names are ranked once
+ * in the order of "name;" (a name followed by the separator), which is the
+ * order of the text wherever a stack goes on after the frame; only where a
+ * stack ends at the first differing frame are the bytes compared directly.
+ */
+struct sort_ctx {
+	const struct stacks *st;
+	uint32_t *rank;		/* by frame id */
 };
 
-/* Start right after frame `from - 1` (or at the very start when from is 0):
- * frames before it are known to be equal in both stacks being compared. */
-static void cursor_init(struct cursor *c, const struct stacks *st,
-			const struct entry *e, uint32_t from)
+static int compare_sep(const char *a, size_t alen, const char *b, size_t blen)
 {
-	c->names = st->names;
-	c->frames = st->frames + e->off;
-	c->nr = e->nr;
-	c->i = from ? from - 1 : 0;
-	c->p = "";
-	if (c->i < c->nr) {
-		c->p = intern__str(c->names, c->frames[c->i]);
-		if (from)
-			c->p += intern__len(c->names, c->frames[c->i]);
-	}
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+
+	if (c || alen == blen)
+		return c;
+	/* one is a prefix of the other: the shorter one goes on with ';' */
+	c = alen < blen ? ';' - (unsigned char)b[n] : (unsigned char)a[n] - ';';
+	return c;
 }
 
-/* The next byte, or -1 at the end of the stack. */
-static int cursor_next(struct cursor *c)
+static int compare_names(const void *a, const void *b, void *arg)
 {
-	if (c->i >= c->nr)
-		return -1;
-	if (*c->p)
-		return (unsigned char)*c->p++;
-	if (++c->i >= c->nr)
-		return -1;
-	c->p = intern__str(c->names, c->frames[c->i]);
-	return ';';
+	const struct intern *in = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return compare_sep(intern__str(in, x), intern__len(in, x),
+			   intern__str(in, y), intern__len(in, y));
+}
+
+/* The joined text of frames[from..nr) compared bytewise. */
+static int compare_text(const struct intern *in, const uint32_t *fa,
+			uint32_t na, const uint32_t *fb, uint32_t nb)
+{
+	uint32_t i = 0, j = 0;
+	size_t pa = 0, pb = 0;
+
+	for (;;) {
+		int ca, cb;
+
+		if (i < na && pa == intern__len(in, fa[i]))
+			ca = ++i < na ? (pa = 0, ';') : -1;
+		else
+			ca = i < na ? (unsigned char)intern__str(in, fa[i])[pa++] : -1;
+		if (j < nb && pb == intern__len(in, fb[j]))
+			cb = ++j < nb ? (pb = 0, ';') : -1;
+		else
+			cb = j < nb ? (unsigned char)intern__str(in, fb[j])[pb++] : -1;
+		if (ca != cb || ca < 0)
+			return ca < cb ? -1 : ca > cb;
+	}
 }
 
 static int compare_entries(const void *a, const void *b, void *arg)
 {
-	const struct stacks *st = arg;
+	const struct sort_ctx *ctx = arg;
+	const struct stacks *st = ctx->st;
 	const struct entry *ea = &st->entries[*(const uint32_t *)a];
 	const struct entry *eb = &st->entries[*(const uint32_t *)b];
 	const uint32_t *fa = st->frames + ea->off, *fb = st->frames + eb->off;
 	uint32_t n = ea->nr < eb->nr ? ea->nr : eb->nr, k = 0;
-	struct cursor ca, cb;
-	int x, y;
 
-	/* Equal leading frames print equal bytes: start after them. */
 	while (k < n && fa[k] == fb[k])
 		k++;
-	cursor_init(&ca, st, ea, k);
-	cursor_init(&cb, st, eb, k);
+	if (k == n)	/* one is a prefix of the other */
+		return ea->nr < eb->nr ? -1 : ea->nr > eb->nr;
+	if (k + 1 == ea->nr || k + 1 == eb->nr)
+		return compare_text(st->names, fa + k, ea->nr - k, fb + k,
+				    eb->nr - k);
+	return ctx->rank[fa[k]] < ctx->rank[fb[k]] ? -1 : 1;
+}
+
+/* Output goes through one large buffer, not stdio per frame. */
+struct outbuf {
+	FILE *f;
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void out_flush(struct outbuf *o)
+{
+	if (o->len && fwrite(o->p, 1, o->len, o->f) != o->len)
+		o->failed = true;
+	o->len = 0;
+}
+
+static void out_put(struct outbuf *o, const char *s, size_t len)
+{
+	if (o->cap - o->len < len) {
+		out_flush(o);
+		if (len > o->cap) {
+			if (fwrite(s, 1, len, o->f) != len)
+				o->failed = true;
+			return;
+		}
+	}
+	memcpy(o->p + o->len, s, len);
+	o->len += len;
+}
+
+static void out_u64(struct outbuf *o, uint64_t v)
+{
+	char tmp[24], *q = tmp + sizeof(tmp);
+
 	do {
-		x = cursor_next(&ca);
-		y = cursor_next(&cb);
-	} while (x == y && x >= 0);
-	return x < y ? -1 : x > y;
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out_put(o, q, (size_t)(tmp + sizeof(tmp) - q));
 }
 
 int stacks__write(const struct stacks *st, FILE *out)
 {
-	uint32_t *order = malloc((st->nr_entries + 1) * sizeof(*order));
-	size_t i, k;
+	uint32_t nr_names = intern__count(st->names), i, k;
+	uint32_t *order = malloc(((size_t)st->nr_entries + 1) * sizeof(*order));
+	uint32_t *by_name = malloc(((size_t)nr_names + 1) * sizeof(*by_name));
+	struct sort_ctx ctx = {st, malloc(((size_t)nr_names + 1) * sizeof(uint32_t))};
+	struct outbuf o = {out, malloc(1 << 20), 0, 1 << 20, false};
+	int err = 0;
 
-	if (!order)
-		return -ENOMEM;
+	if (!order || !by_name || !ctx.rank || !o.p) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nr_names; i++)
+		by_name[i] = i;
+	qsort_r(by_name, nr_names, sizeof(*by_name), compare_names,
+		(void *)st->names);
+	for (i = 0; i < nr_names; i++)
+		ctx.rank[by_name[i]] = i;
 	for (i = 0; i < st->nr_entries; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, st->nr_entries, sizeof(*order), compare_entries,
-		(void *)st);
+		order[i] = i;
+	qsort_r(order, st->nr_entries, sizeof(*order), compare_entries, &ctx);
 	for (i = 0; i < st->nr_entries; i++) {
 		const struct entry *e = &st->entries[order[i]];
 
@@ -226,14 +292,21 @@ int stacks__write(const struct stacks *st, FILE *out)
 			uint32_t id = st->frames[e->off + k];
 
 			if (k)
-				putc_unlocked(';', out);
-			fwrite(intern__str(st->names, id), 1,
-			       intern__len(st->names, id), out);
+				out_put(&o, ";", 1);
+			out_put(&o, intern__str(st->names, id),
+				intern__len(st->names, id));
 		}
-		fprintf(out, " %llu\n", (unsigned long long)e->weight);
+		out_put(&o, " ", 1);
+		out_u64(&o, e->weight);
+		out_put(&o, "\n", 1);
 	}
+	out_flush(&o);
+	if (o.failed || fflush(out) == EOF || ferror(out))
+		err = -EIO;
+out:
+	free(o.p);
+	free(ctx.rank);
+	free(by_name);
 	free(order);
-	if (fflush(out) == EOF || ferror(out))
-		return -EIO;
-	return 0;
+	return err;
 }

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -117,12 +119,55 @@ static int on_sample(void *ctx, const struct script_sample *s)
 	return stacks__add(r->stacks, r->frames, nr, weight);
 }
 
+/* Parse one perf script text: a regular file is mapped and parsed in
+ * place; anything else (a pipe) is read in blocks after the sniffed bytes. */
+static int read_text(struct run *r, int fd, const char *name,
+		     const char *head, size_t head_len, const struct diag *d)
+{
+	struct scriptparse *sp = scriptparse__new(d, name);
+	const struct scriptparse_stats *stats;
+	struct stat sb;
+	int err;
+
+	if (!sp)
+		return -ENOMEM;
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+		void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
+				 MAP_PRIVATE, fd, 0);
+
+		if (map == MAP_FAILED) {
+			err = -errno;
+			goto out;
+		}
+		madvise(map, (size_t)sb.st_size, MADV_SEQUENTIAL);
+		err = scriptparse__read_mapped(sp, map, (size_t)sb.st_size,
+					       on_sample, r);
+		munmap(map, (size_t)sb.st_size);
+	} else {
+		err = scriptparse__read_fd(sp, fd, head, head_len, on_sample, r);
+	}
+out:
+	if (err < 0 && err != -ENOMEM)
+		diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", name,
+			   strerror(-err));
+	stats = scriptparse__stats(sp);
+	if (stats->nr_bad_lines) {
+		r->err = 1;
+		diag__emit(d, DIAG_WARN, "'%s': skipped %llu unrecognized line%s",
+			   name, (unsigned long long)stats->nr_bad_lines,
+			   stats->nr_bad_lines == 1 ? "" : "s");
+	}
+	diag__emit(d, DIAG_INFO, "'%s': %llu lines", name,
+		   (unsigned long long)stats->nr_lines);
+	scriptparse__free(sp);
+	return err;
+}
+
 static int read_input(struct run *r, const char *path, const struct diag *d)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	struct scriptparse *sp;
 	char magic[8];
-	ssize_t n = 0;
+	size_t n = 0;
 	int fd, err;
 
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
@@ -132,14 +177,14 @@ static int read_input(struct run *r, const char *path, const struct diag *d)
 		return -errno;
 	}
 	/* Sniff the first bytes: perf.data starts with "PERFILE2". */
-	while (n < (ssize_t)sizeof(magic)) {
-		ssize_t k = read(fd, magic + n, sizeof(magic) - (size_t)n);
+	while (n < sizeof(magic)) {
+		ssize_t k = read(fd, magic + n, sizeof(magic) - n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
-		n += k;
+		n += (size_t)k;
 	}
 	if (n == sizeof(magic) && !memcmp(magic, "PERFILE2", 8)) {
 		diag__emit(d, DIAG_ERROR,
@@ -147,28 +192,9 @@ static int read_input(struct run *r, const char *path, const struct diag *d)
 			   "yet; use perf script -i '%s' | perf2folded",
 			   name, path);
 		err = -ENOTSUP;
-		goto out;
+	} else {
+		err = read_text(r, fd, name, magic, n, d);
 	}
-	sp = scriptparse__new(d, name);
-	if (!sp) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = scriptparse__read_fd(sp, fd, magic, n < 0 ? 0 : (size_t)n,
-				   on_sample, r);
-	if (err < 0 && err != -ENOMEM)
-		diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", name,
-			   strerror(-err));
-	r->err |= scriptparse__stats(sp)->nr_bad_lines ? 1 : 0;
-	if (scriptparse__stats(sp)->nr_bad_lines)
-		diag__emit(d, DIAG_WARN,
-			   "'%s': skipped %llu unrecognized line%s", name,
-			   (unsigned long long)scriptparse__stats(sp)->nr_bad_lines,
-			   scriptparse__stats(sp)->nr_bad_lines == 1 ? "" : "s");
-	diag__emit(d, DIAG_INFO, "'%s': %llu lines", name,
-		   (unsigned long long)scriptparse__stats(sp)->nr_lines);
-	scriptparse__free(sp);
-out:
 	if (fd > 0)
 		close(fd);
 	return err;

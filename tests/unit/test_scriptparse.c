@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scriptparse.h"
@@ -205,6 +207,42 @@ START_TEST(test_read_fd_large)
 }
 END_TEST
 
+/* A mapped text larger than the parser's 32 MiB window, with a sample
+ * straddling each window edge, and a final line longer than a window. */
+START_TEST(test_read_mapped_windows)
+{
+	struct scriptparse *sp = scriptparse__new(NULL, "map");
+	struct counted c = {0, 0};
+	char path[] = "/tmp/perffold-map-XXXXXX";
+	int fd = mkstemp(path), i;
+	FILE *f = fdopen(dup(fd), "w");
+	const int nr = 700000;
+	struct stat sb;
+	char *map;
+
+	for (i = 0; i < nr; i++)
+		fprintf(f, "prog %d %d.000001: 10 cycles:\n\t%x func%d+0x1 "
+			   "(/lib/x.so)\n\t%x main (/bin/prog)\n\n",
+			i, i, i, i % 7, i);
+	for (i = 0; i < (40 << 20) / 64; i++)
+		fputs("0123456789012345678901234567890123456789012345678901234567890123", f);
+	fclose(f);
+	fstat(fd, &sb);
+	ck_assert_int_gt(sb.st_size, 64 << 20);
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	ck_assert_ptr_ne(map, MAP_FAILED);
+	ck_assert_int_eq(scriptparse__read_mapped(sp, map, (size_t)sb.st_size,
+						  check_generated, &c), 0);
+	ck_assert_int_eq(c.nr, nr);
+	ck_assert_int_eq(c.bad, 0);
+	ck_assert_uint_eq(scriptparse__stats(sp)->nr_bad_lines, 1);
+	munmap(map, (size_t)sb.st_size);
+	close(fd);
+	unlink(path);
+	scriptparse__free(sp);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scriptparse");
@@ -217,6 +255,8 @@ int main(void)
 	tcase_add_test(tc, test_bad_lines_counted);
 	tcase_add_test(tc, test_boundaries_without_blank_lines);
 	tcase_add_test(tc, test_read_fd_large);
+	tcase_add_test(tc, test_read_mapped_windows);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

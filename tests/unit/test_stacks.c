@@ -93,6 +93,45 @@ START_TEST(test_many_distinct)
 }
 END_TEST
 
+/* Random stacks over names that are prefixes of each other and hold bytes
+ * on both sides of ';': the output must be sorted bytewise on the text. */
+START_TEST(test_sort_matches_text_order)
+{
+	static const char *const pool[] = {"a", "a0", "a:", "a<", "ab",
+					   "b", "a.b", "a ", "a\xff", "", "aa", "a-1"};
+	struct intern *in = intern__new();
+	struct stacks *st = stacks__new(in);
+	unsigned seed = 12345;
+	char *out, *line, *prev = NULL, *save;
+	int i, k, lines = 0;
+
+	for (i = 0; i < 5000; i++) {
+		uint32_t fr[6];
+		int n = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 6;
+
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245 + 12345;
+			fr[k] = id(in, pool[(seed >> 16) % 12]);
+		}
+		stacks__add(st, fr, (size_t)n, 1);
+	}
+	out = write_all(st);
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		*strrchr(line, ' ') = '\0';
+		if (prev)
+			ck_assert_msg(strcmp(prev, line) < 0, "'%s' before '%s'",
+				      prev, line);
+		prev = line;
+		lines++;
+	}
+	ck_assert_int_eq(lines, (int)stacks__count(st));
+	free(out);
+	stacks__free(st);
+	intern__free(in);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stacks");
@@ -103,6 +142,7 @@ int main(void)
 	tcase_add_test(tc, test_merge_and_sum);
 	tcase_add_test(tc, test_sorted_bytewise_on_text);
 	tcase_add_test(tc, test_many_distinct);
+	tcase_add_test(tc, test_sort_matches_text_order);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
