@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Benchmark: perf2folded against its peers on the same input, in one run.
+#
+# Records bench/workload.c (deep native stacks, frame pointers) with
+# `perf record -g` until perf.data is about 100 MB, converts it once with
+# `perf script` (the text every peer starts from), then times:
+#   perf script -i perf.data > /dev/null        (what every peer pays first)
+#   perf2folded perf.txt                         (the text path)
+#   perf script -s stackcollapse.py              (perf's own collapser)
+# and prints seconds, MB/s, peak memory and ratios. Timings are the best of
+# 3 runs. Work files are cached in bench/work/ (delete it to re-record).
+#
+# usage: bench/perf2folded.sh [SECONDS_TO_RECORD]   (default 14)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-14}
+work=bench/work
+mkdir -p "$work"
+
+scripts/deps >/dev/null
+if [ ! -x "$work/build/converters/perf2folded" ]; then
+	meson setup "$work/build" --buildtype=release -Dtests=disabled >/dev/null
+fi
+meson compile -C "$work/build" >/dev/null
+tool=$work/build/converters/perf2folded
+
+if [ ! -s "$work/perf.data" ]; then
+	gcc -O2 -fno-omit-frame-pointer -pthread bench/workload.c -o "$work/workload"
+	echo "recording $secs s of bench/workload.c at 20 kHz..." >&2
+	perf record -q -g -F 20000 -o "$work/perf.data" -- "$work/workload" "$secs" 2>/dev/null
+fi
+if [ ! -s "$work/perf.txt" ]; then
+	perf script -i "$work/perf.data" > "$work/perf.txt" 2>/dev/null
+fi
+
+# best of 3: prints "SECONDS PEAK_KB"
+best() {
+	local best_s="" best_kb="" s kb i
+	for i in 1 2 3; do
+		/usr/bin/time -o "$work/time.out" -f '%e %M' "$@" > /dev/null 2>&1 || true
+		read -r s kb < "$work/time.out"
+		if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then
+			best_s=$s; best_kb=$kb
+		fi
+	done
+	echo "$best_s $best_kb"
+}
+
+data_mb=$(du -m --apparent-size "$work/perf.data" | cut -f1)
+text_mb=$(du -m --apparent-size "$work/perf.txt" | cut -f1)
+samples=$(grep -c '^\S' "$work/perf.txt" || true)
+echo "input: perf.data $data_mb MB, perf script text $text_mb MB, $samples samples"
+
+read -r t_script m_script < <(best perf script -i "$work/perf.data")
+read -r t_text m_text < <(best "$tool" "$work/perf.txt")
+collapse=/usr/lib/perf-core/scripts/python/stackcollapse.py
+t_py=""
+if [ -f "$collapse" ]; then
+	read -r t_py m_py < <(best perf script -i "$work/perf.data" -s "$collapse")
+fi
+
+rate() { awk "BEGIN{printf \"%.0f\", $1 / ($2 > 0 ? $2 : 0.001)}"; }
+ratio() { awk "BEGIN{printf \"%.1f\", $1 / ($2 > 0 ? $2 : 0.001)}"; }
+printf '%-44s %8s %10s %10s\n' tool seconds MB/s peak-MB
+printf '%-44s %8s %10s %10s\n' "perf script -i perf.data > /dev/null" "$t_script" \
+	"$(rate "$data_mb" "$t_script")" "$((m_script / 1024))"
+printf '%-44s %8s %10s %10s\n' "perf2folded perf.txt (text path)" "$t_text" \
+	"$(rate "$text_mb" "$t_text")" "$((m_text / 1024))"
+if [ -n "$t_py" ]; then
+	printf '%-44s %8s %10s %10s\n' "perf script -s stackcollapse.py" "$t_py" \
+		"$(rate "$data_mb" "$t_py")" "$((m_py / 1024))"
+fi
+echo "ratios:"
+echo "  perf2folded on the text reads $(rate "$text_mb" "$t_text") MB/s of perf script output"
+echo "  perf script alone / perf2folded text path: $(ratio "$t_script" "$t_text")x"
+if [ -n "$t_py" ]; then
+	echo "  perf's stackcollapse.py / perf2folded text path: $(ratio "$t_py" "$t_text")x"
+	echo "  (perf script + perf2folded) vs stackcollapse.py: $(ratio "$t_py" "$(awk "BEGIN{print $t_script + $t_text}")")x"
+fi
