@@ -436,14 +436,13 @@ int foldname__frame(struct foldname *fn, const struct script_frame *f,
 	uint32_t key, nr_keys = intern__count(fn->keys);
 	const struct span *sp;
 
-	/* The cache key: everything the name depends on. Where the symbol
-	 * and DSO are one run of text (as perf script prints them) that run
-	 * is the key, copied only when first seen; otherwise they are joined
-	 * behind a marker byte no perf text starts with. */
-	if (!is_java && !(unknown && fn->opts.include_addrs) &&
-	    f->dso.s > f->sym.s && f->sym.len && f->sym.s[0] != '\x01') {
-		key = intern__add(fn->keys, f->sym.s,
-				  (size_t)(f->dso.s + f->dso.len - f->sym.s));
+	/* The cache key: everything the name depends on. The text perf
+	 * printed, when the parser kept it, is copied only when first seen;
+	 * otherwise symbol and DSO are joined behind a marker byte that
+	 * printed text cannot start with (the parser skips blanks only). */
+	if (!is_java && !(unknown && fn->opts.include_addrs) && f->raw.len &&
+	    f->raw.s[0] != '\x01') {
+		key = intern__add(fn->keys, f->raw.s, f->raw.len);
 	} else {
 		struct text t = {fn, 0, false};
 

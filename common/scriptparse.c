@@ -255,6 +255,8 @@ static bool parse_frame(const char *line, size_t len, struct script_frame *f)
 	f->dso.len = (size_t)(close - open - 1);
 	f->sym.s = sym;
 	f->sym.len = open > sym ? (size_t)(open - 1 - sym) : 0;
+	f->raw.s = sym;
+	f->raw.len = (size_t)(close - sym);
 	/* strip a "+0x1f" offset */
 	for (p = f->sym.s + f->sym.len; p > f->sym.s; p--) {
 		char c = p[-1];
@@ -363,6 +365,7 @@ static void move_sample(struct scriptparse *sp, const char *from, char *to)
 		move_slice(&sp->frames[i].pc, from, to);
 		move_slice(&sp->frames[i].sym, from, to);
 		move_slice(&sp->frames[i].dso, from, to);
+		move_slice(&sp->frames[i].raw, from, to);
 	}
 }
 

@@ -24,6 +24,8 @@ struct script_frame {
 	struct slice pc;	/* address as printed, e.g. "7f53324b57d2" */
 	struct slice sym;	/* symbol, "+0x.." offset removed */
 	struct slice dso;	/* text inside the last "(...)" */
+	struct slice raw;	/* symbol through DSO as printed, or empty:
+				 * equal raw text names the same frame */
 };
 
 struct script_sample {
