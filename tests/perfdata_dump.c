@@ -7,6 +7,7 @@
  *
  * Exit status: 0 read to the end, 2 error (one line on stderr). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,7 +219,7 @@ int main(int argc, char **argv)
 	};
 	struct dump d = { .nr_print = 5 };
 	const char *path = NULL;
-	int i, err;
+	int i, err, fd = -1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--samples") && i + 1 < argc)
@@ -249,14 +250,29 @@ int main(int argc, char **argv)
 		d.pd = perfdata__open_fd(0, prefix, (size_t)n, "stdin", &diag,
 					 &opts);
 	} else {
-		d.pd = perfdata__open(path, &diag, &opts);
+		/* messages name the file by its basename, so golden output
+		 * does not depend on where the fixtures are */
+		const char *base = strrchr(path, '/');
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			fprintf(stderr, "perfdata_dump: %s: %s\n", path,
+				strerror(errno));
+			return 2;
+		}
+		d.pd = perfdata__open_fd(fd, NULL, 0, base ? base + 1 : path,
+					 &diag, &opts);
 	}
-	if (!d.pd)
+	if (!d.pd) {
+		if (fd >= 0)
+			close(fd);
 		return 2;
+	}
 	err = perfdata__read(d.pd, &ops, &d);
 	if (!d.is_script)
 		summary(&d);
 	perfdata__free(d.pd);
 	free(d.comms);
+	if (fd >= 0)
+		close(fd);
 	return err ? 2 : 0;
 }
