@@ -200,7 +200,8 @@ static void summary(struct dump *d)
 	       " lost %" PRIu64 " lost_samples %" PRIu64 " out_of_order %"
 	       PRIu64 "\n", st->nr_unknown, st->nr_bad, st->nr_unattributed,
 	       st->nr_lost, st->nr_lost_samples, st->nr_out_of_order);
-	qsort(d->comms, d->nr_pc, sizeof(*d->comms), pc_cmp);
+	if (d->nr_pc)
+		qsort(d->comms, d->nr_pc, sizeof(*d->comms), pc_cmp);
 	printf("comms:");
 	for (i = 0; i < d->nr_pc && i < 20; i++)
 		printf(" %d:%s", (int32_t)d->comms[i].pid, d->comms[i].comm);
