@@ -1,0 +1,851 @@
+/* perfdata: opening perf.data, the file header, attrs and their ids, the
+ * feature sections, event names and the accessors. The record stream is in
+ * perfdata_read.c, record bodies in perfdata_sample.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "hash.h"
+#include "perfdata_int.h"
+
+/* "PERFILE2" written by a machine of the other endianness. */
+#define PD_MAGIC_SWAPPED 0x50455246494c4532ULL
+#define PD_FILE_HEADER_SIZE 104
+#define PD_PIPE_HEADER_SIZE 16
+/* Bounds that keep hostile headers from making us allocate or loop much. */
+#define PD_MAX_ATTR_SIZE 4096
+#define PD_MAX_ATTRS 65536
+
+bool perfdata__sniff(const void *buf, size_t len)
+{
+	return len >= 8 && pd_u64(buf) == PERFDATA_MAGIC;
+}
+
+void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what)
+{
+	pd->stats.nr_bad++;
+	diag__limited(&pd->diag, &pd->nr_warned, PD_WARN_LIMIT,
+		      "%s: skipped record at offset 0x%" PRIx64 ": %s",
+		      pd->name, off, what);
+}
+
+/* ---- ids -> attr ------------------------------------------------------ */
+
+static int id_grow(struct perfdata *pd)
+{
+	uint32_t cap = pd->id_cap ? pd->id_cap * 2 : 64;
+	uint64_t *keys = calloc(cap, sizeof(*keys));
+	uint32_t *vals = calloc(cap, sizeof(*vals));
+	uint32_t i;
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (i = 0; i < pd->id_cap; i++) {
+		uint64_t k = pd->id_keys[i];
+		uint32_t j;
+
+		if (!k)
+			continue;
+		j = hash__mix(k) & (cap - 1);
+		while (keys[j])
+			j = (j + 1) & (cap - 1);
+		keys[j] = k;
+		vals[j] = pd->id_vals[i];
+	}
+	free(pd->id_keys);
+	free(pd->id_vals);
+	pd->id_keys = keys;
+	pd->id_vals = vals;
+	pd->id_cap = cap;
+	return 0;
+}
+
+uint32_t pd_find_id(const struct perfdata *pd, uint64_t id)
+{
+	uint32_t j;
+
+	if (!id)
+		return pd->id_zero_attr;
+	if (!pd->id_cap)
+		return PD_NO_ATTR;
+	j = hash__mix(id) & (pd->id_cap - 1);
+	while (pd->id_keys[j]) {
+		if (pd->id_keys[j] == id)
+			return pd->id_vals[j];
+		j = (j + 1) & (pd->id_cap - 1);
+	}
+	return PD_NO_ATTR;
+}
+
+/* Map id to the attr (first mapping wins) and list it under the attr. */
+int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id)
+{
+	struct pd_attr *a = &pd->attrs[attr_idx];
+	uint32_t j;
+
+	if (pd_find_id(pd, id) != PD_NO_ATTR)
+		return 0;
+	if (a->nr_ids == a->ids_cap) {
+		uint32_t cap = a->ids_cap ? a->ids_cap * 2 : 8;
+		uint64_t *ids = realloc(a->ids, cap * sizeof(*ids));
+
+		if (!ids)
+			return -ENOMEM;
+		a->ids = ids;
+		a->ids_cap = cap;
+	}
+	a->ids[a->nr_ids++] = id;
+	if (!id) {
+		pd->id_zero_attr = attr_idx;
+		return 0;
+	}
+	if ((pd->id_nr + 1) * 2 > pd->id_cap && id_grow(pd))
+		return -ENOMEM;
+	j = hash__mix(id) & (pd->id_cap - 1);
+	while (pd->id_keys[j])
+		j = (j + 1) & (pd->id_cap - 1);
+	pd->id_keys[j] = id;
+	pd->id_vals[j] = attr_idx;
+	pd->id_nr++;
+	return 0;
+}
+
+/* ---- attrs and names ---------------------------------------------------- */
+
+void pd_set_name(struct pd_attr *a, const char *name, size_t len)
+{
+	char *s = strndup(name, len);
+
+	if (!s)
+		return;
+	free(a->name);
+	a->name = s;
+	a->is_name_from_file = true;
+}
+
+static const char *const hw_names[] = {
+	"cycles", "instructions", "cache-references", "cache-misses",
+	"branches", "branch-misses", "bus-cycles", "stalled-cycles-frontend",
+	"stalled-cycles-backend", "ref-cycles",
+};
+
+static const char *const sw_names[] = {
+	"cpu-clock", "task-clock", "page-faults", "context-switches",
+	"cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
+	"emulation-faults", "dummy", "bpf-output", "cgroup-switches",
+};
+
+/* The name perf would show for an attr with no recorded name: the generic
+ * event name and the modifiers of perf's evsel__add_modifiers(). */
+static char *attr_default_name(const struct perf_event_attr *at)
+{
+	char buf[128], mods[16];
+	const char *base = NULL;
+	bool exclude_guest_default = false;
+	int n = 0;
+
+	if (at->type == PERF_TYPE_HARDWARE &&
+	    at->config < sizeof(hw_names) / sizeof(hw_names[0]))
+		base = hw_names[at->config];
+	else if (at->type == PERF_TYPE_SOFTWARE &&
+		 at->config < sizeof(sw_names) / sizeof(sw_names[0]))
+		base = sw_names[at->config];
+	if (base)
+		snprintf(buf, sizeof(buf), "%s", base);
+	else if (at->type == PERF_TYPE_RAW)
+		snprintf(buf, sizeof(buf), "raw 0x%llx",
+			 (unsigned long long)at->config);
+	else
+		snprintf(buf, sizeof(buf), "unknown %u:0x%llx", at->type,
+			 (unsigned long long)at->config);
+
+	if (at->exclude_kernel || at->exclude_user || at->exclude_hv) {
+		if (!at->exclude_kernel)
+			mods[n++] = 'k';
+		if (!at->exclude_user)
+			mods[n++] = 'u';
+		if (!at->exclude_hv)
+			mods[n++] = 'h';
+		exclude_guest_default = true;
+	}
+	if (at->precise_ip) {
+		unsigned int i;
+
+		for (i = 0; i < at->precise_ip && i < 3; i++)
+			mods[n++] = 'p';
+		exclude_guest_default = true;
+	}
+	if (at->exclude_host || at->exclude_guest == exclude_guest_default) {
+		if (!at->exclude_host)
+			mods[n++] = 'H';
+		if (!at->exclude_guest)
+			mods[n++] = 'G';
+	}
+	mods[n] = '\0';
+	if (n) {
+		size_t l = strlen(buf);
+
+		snprintf(buf + l, sizeof(buf) - l, ":%s", mods);
+	}
+	return strdup(buf);
+}
+
+/* attr points at attr_len bytes of a perf_event_attr as the file has it
+ * (any size: we keep min(attr_len, ours) and zero-fill the rest). */
+int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
+		const uint8_t *ids, uint64_t nr_ids)
+{
+	struct pd_attr *a;
+	uint64_t i;
+	int err;
+
+	if (pd->nr_attrs >= PD_MAX_ATTRS)
+		return -E2BIG;
+	if (pd->nr_attrs == pd->attrs_cap) {
+		uint32_t cap = pd->attrs_cap ? pd->attrs_cap * 2 : 4;
+		struct pd_attr *n = realloc(pd->attrs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		pd->attrs = n;
+		pd->attrs_cap = cap;
+	}
+	a = &pd->attrs[pd->nr_attrs];
+	memset(a, 0, sizeof(*a));
+	memcpy(&a->attr, attr, attr_len < sizeof(a->attr) ? attr_len :
+	       sizeof(a->attr));
+	a->nr_regs_user = __builtin_popcountll(a->attr.sample_regs_user);
+	a->nr_regs_intr = __builtin_popcountll(a->attr.sample_regs_intr);
+	if (a->attr.sample_id_all) {
+		uint64_t st = a->attr.sample_type;
+
+		a->trailer_size = 8 * __builtin_popcountll(st &
+			(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ID |
+			 PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU |
+			 PERF_SAMPLE_IDENTIFIER));
+	}
+	a->name = attr_default_name(&a->attr);
+	if (!a->name)
+		return -ENOMEM;
+	pd->nr_attrs++;
+	for (i = 0; i < nr_ids; i++) {
+		err = pd_add_id(pd, pd->nr_attrs - 1, pd_u64(ids + 8 * i));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- feature sections ---------------------------------------------------- */
+
+/* A perf_header_string at *p: {u32 len; char s[len]}. */
+static int feat_string(const uint8_t **p, const uint8_t *end, const char **s,
+		       size_t *slen)
+{
+	uint32_t len;
+
+	if (end - *p < 4)
+		return -EINVAL;
+	len = pd_u32(*p);
+	if ((uint64_t)(end - *p - 4) < len)
+		return -EINVAL;
+	*s = (const char *)*p + 4;
+	*slen = strnlen(*s, len);
+	*p += 4 + (uint64_t)len;
+	return 0;
+}
+
+static int feat_event_desc(struct perfdata *pd, const uint8_t *p,
+			   const uint8_t *end)
+{
+	uint32_t nr, attr_size, i, j;
+
+	if (end - p < 8)
+		return -EINVAL;
+	nr = pd_u32(p);
+	attr_size = pd_u32(p + 4);
+	p += 8;
+	if (attr_size < PERF_ATTR_SIZE_VER0 || attr_size > PD_MAX_ATTR_SIZE)
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		const char *name;
+		size_t name_len;
+		uint32_t nr_ids, idx = PD_NO_ATTR;
+
+		if ((uint64_t)(end - p) < attr_size + 4ULL)
+			return -EINVAL;
+		p += attr_size;
+		nr_ids = pd_u32(p);
+		p += 4;
+		if (feat_string(&p, end, &name, &name_len))
+			return -EINVAL;
+		if ((uint64_t)(end - p) / 8 < nr_ids)
+			return -EINVAL;
+		for (j = 0; j < nr_ids && idx == PD_NO_ATTR; j++)
+			idx = pd_find_id(pd, pd_u64(p + 8 * j));
+		/* No ids (or none known): perf writes the events in attr
+		 * order, so fall back to the position. */
+		if (idx == PD_NO_ATTR && i < pd->nr_attrs)
+			idx = i;
+		if (idx != PD_NO_ATTR && name_len)
+			pd_set_name(&pd->attrs[idx], name, name_len);
+		p += 8 * (uint64_t)nr_ids;
+	}
+	return 0;
+}
+
+static int feat_cmdline(struct perfdata *pd, const uint8_t *p,
+			const uint8_t *end)
+{
+	uint32_t nr, i;
+	char **argv;
+
+	if (end - p < 4)
+		return -EINVAL;
+	nr = pd_u32(p);
+	p += 4;
+	/* every string takes at least 4 bytes */
+	if (nr > (uint64_t)(end - p) / 4)
+		return -EINVAL;
+	argv = calloc((size_t)nr + 1, sizeof(*argv));
+	if (!argv)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		const char *s;
+		size_t len;
+
+		if (feat_string(&p, end, &s, &len) ||
+		    !(argv[i] = strndup(s, len))) {
+			while (i--)
+				free(argv[i]);
+			free(argv);
+			return -EINVAL;
+		}
+	}
+	if (pd->cmdline) {
+		for (i = 0; i < pd->cmdline_argc; i++)
+			free(pd->cmdline[i]);
+		free(pd->cmdline);
+	}
+	pd->cmdline = argv;
+	pd->cmdline_argc = nr;
+	return 0;
+}
+
+/* A build_id_event (feature entry or HEADER_BUILD_ID record):
+ * {perf_event_header; s32 pid; u8 build_id[24]; char filename[]}. With
+ * misc bit 15 (PERF_RECORD_MISC_BUILD_ID_SIZE) byte 20 holds the length. */
+int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len)
+{
+	struct perfdata_build_id *b;
+	uint16_t misc = pd_u16(rec + 4);
+	char *filename;
+
+	if (len < 36)
+		return -EINVAL;
+	filename = strndup((const char *)rec + 36, len - 36);
+	if (!filename)
+		return -ENOMEM;
+	if (pd->nr_build_ids == pd->build_ids_cap) {
+		uint32_t cap = pd->build_ids_cap ? pd->build_ids_cap * 2 : 16;
+		struct perfdata_build_id *n;
+
+		n = realloc(pd->build_ids, cap * sizeof(*n));
+		if (!n) {
+			free(filename);
+			return -ENOMEM;
+		}
+		pd->build_ids = n;
+		pd->build_ids_cap = cap;
+	}
+	b = &pd->build_ids[pd->nr_build_ids++];
+	memset(b, 0, sizeof(*b));
+	b->pid = (int32_t)pd_u32(rec + 8);
+	b->cpumode = misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	memcpy(b->build_id, rec + 12, 20);
+	b->size = 20;
+	if ((misc & (1 << 15)) && rec[32] <= 20)
+		b->size = rec[32];
+	b->filename = filename;
+	return 0;
+}
+
+static int feat_build_ids(struct perfdata *pd, const uint8_t *p,
+			  const uint8_t *end)
+{
+	while (end - p >= 8) {
+		uint16_t size = pd_u16(p + 6);
+		int err;
+
+		if (size < 36 || size > end - p)
+			return -EINVAL;
+		err = pd_add_build_id(pd, p, size);
+		if (err)
+			return err;
+		p += size;
+	}
+	return 0;
+}
+
+/* Parse one feature's payload (a file section or a HEADER_FEATURE body).
+ * Unknown features are skipped. Returns -EINVAL for a malformed one. */
+int pd_parse_feature(struct perfdata *pd, unsigned int feat,
+		     const uint8_t *p, uint64_t len, uint64_t off)
+{
+	const uint8_t *end = p + len;
+	const char *s;
+	size_t slen;
+	int err = 0;
+
+	if (feat < 256)
+		pd->feat_bits[feat / 64] |= 1ULL << (feat % 64);
+	switch (feat) {
+	case PERFDATA_FEAT_HOSTNAME:
+	case PERFDATA_FEAT_OSRELEASE:
+	case PERFDATA_FEAT_VERSION:
+	case PERFDATA_FEAT_ARCH:
+		err = feat_string(&p, end, &s, &slen);
+		if (!err) {
+			free(pd->feat_str[feat]);
+			pd->feat_str[feat] = strndup(s, slen);
+		}
+		break;
+	case PERFDATA_FEAT_CMDLINE:
+		err = feat_cmdline(pd, p, end);
+		break;
+	case PERFDATA_FEAT_EVENT_DESC:
+		err = feat_event_desc(pd, p, end);
+		break;
+	case PERFDATA_FEAT_BUILD_ID:
+		err = feat_build_ids(pd, p, end);
+		break;
+	case PERFDATA_FEAT_COMPRESSED:
+		/* {u32 version, type, level, ratio, mmap_len} */
+		if (len < 20) {
+			err = -EINVAL;
+			break;
+		}
+		pd->comp_type = pd_u32(p + 4);
+		pd->comp_level = pd_u32(p + 8);
+		break;
+	default:
+		break;
+	}
+	if (err == -EINVAL) {
+		diag__emit(&pd->diag, DIAG_WARN,
+			   "%s: ignored malformed feature %u at offset 0x%" PRIx64,
+			   pd->name, feat, off);
+		pd->stats.nr_bad++;
+		err = 0;
+	}
+	return err;
+}
+
+/* ---- the file header ----------------------------------------------------- */
+
+static int fail(struct perfdata *pd, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct perfdata *pd, int err, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag__emit(&pd->diag, DIAG_ERROR, "%s: %s", pd->name, msg);
+	return err;
+}
+
+/* Is [off, off + size) inside the image? */
+static bool in_image(const struct perfdata *pd, uint64_t off, uint64_t size)
+{
+	return off <= pd->map_len && size <= pd->map_len - off;
+}
+
+static int parse_features(struct perfdata *pd, uint64_t table)
+{
+	unsigned int feat, nr = 0;
+
+	for (feat = 0; feat < 256; feat++)
+		if (pd->feat_bits[feat / 64] & (1ULL << (feat % 64)))
+			nr++;
+	if (!nr)
+		return 0;
+	if (!in_image(pd, table, 16ULL * nr)) {
+		diag__emit(&pd->diag, DIAG_WARN,
+			   "%s: feature table at offset 0x%" PRIx64
+			   " runs past the end of the file; features ignored",
+			   pd->name, table);
+		return 0;
+	}
+	for (feat = 0; feat < 256; feat++) {
+		uint64_t off, size;
+		int err;
+
+		if (!(pd->feat_bits[feat / 64] & (1ULL << (feat % 64))))
+			continue;
+		off = pd_u64(pd->map + table);
+		size = pd_u64(pd->map + table + 8);
+		table += 16;
+		if (!in_image(pd, off, size)) {
+			diag__emit(&pd->diag, DIAG_WARN,
+				   "%s: feature %u section (offset 0x%" PRIx64
+				   ", %" PRIu64 " bytes) runs past the end of "
+				   "the file; ignored", pd->name, feat, off,
+				   size);
+			pd->stats.nr_bad++;
+			continue;
+		}
+		err = pd_parse_feature(pd, feat, pd->map + off, size, off);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int parse_file_header(struct perfdata *pd)
+{
+	uint64_t hsize, attr_size, attrs_off, attrs_size, data_off, data_size;
+	uint64_t nr, i;
+	int err;
+
+	if (pd->map_len < 16)
+		return fail(pd, -EINVAL, "truncated header at offset 0x0 "
+			    "(expected 16 bytes, %zu left)", pd->map_len);
+	if (pd_u64(pd->map) == PD_MAGIC_SWAPPED)
+		return fail(pd, -EPROTO, "recorded on a machine of the other "
+			    "endianness, which is not supported");
+	if (pd_u64(pd->map) != PERFDATA_MAGIC)
+		return fail(pd, -EINVAL, "not a perf.data file (bad magic "
+			    "at offset 0x0)");
+	hsize = pd_u64(pd->map + 8);
+	if (hsize == PD_PIPE_HEADER_SIZE) {
+		pd->is_pipe = true;
+		pd->data_off = PD_PIPE_HEADER_SIZE;
+		pd->data_end = pd->map_len;
+		return 0;
+	}
+	if (hsize < PD_FILE_HEADER_SIZE)
+		return fail(pd, -EINVAL, "bad header size %" PRIu64
+			    " at offset 0x8", hsize);
+	if (pd->map_len < PD_FILE_HEADER_SIZE)
+		return fail(pd, -EINVAL, "truncated header at offset 0x0 "
+			    "(expected %d bytes, %zu left)",
+			    PD_FILE_HEADER_SIZE, pd->map_len);
+	attr_size = pd_u64(pd->map + 16);
+	attrs_off = pd_u64(pd->map + 24);
+	attrs_size = pd_u64(pd->map + 32);
+	data_off = pd_u64(pd->map + 40);
+	data_size = pd_u64(pd->map + 48);
+	memcpy(pd->feat_bits, pd->map + 72, sizeof(pd->feat_bits));
+
+	if (attr_size < PERF_ATTR_SIZE_VER0 + 16 ||
+	    attr_size > PD_MAX_ATTR_SIZE)
+		return fail(pd, -EINVAL, "bad attr size %" PRIu64
+			    " at offset 0x10", attr_size);
+	if (!in_image(pd, attrs_off, attrs_size))
+		return fail(pd, -EINVAL, "attrs section (offset 0x%" PRIx64
+			    ", %" PRIu64 " bytes) runs past the end of the "
+			    "file (%zu bytes)", attrs_off, attrs_size,
+			    pd->map_len);
+	if (!in_image(pd, data_off, data_size))
+		return fail(pd, -EINVAL, "data section (offset 0x%" PRIx64
+			    ", %" PRIu64 " bytes) runs past the end of the "
+			    "file (%zu bytes)", data_off, data_size,
+			    pd->map_len);
+	nr = attrs_size / attr_size;
+	if (!nr)
+		return fail(pd, -EINVAL, "no attrs in the attrs section at "
+			    "offset 0x%" PRIx64, attrs_off);
+	for (i = 0; i < nr; i++) {
+		uint64_t at = attrs_off + i * attr_size;
+		uint64_t ids_off = pd_u64(pd->map + at + attr_size - 16);
+		uint64_t ids_size = pd_u64(pd->map + at + attr_size - 8);
+
+		if (!in_image(pd, ids_off, ids_size))
+			return fail(pd, -EINVAL, "ids of attr %" PRIu64
+				    " (offset 0x%" PRIx64 ", %" PRIu64
+				    " bytes) run past the end of the file",
+				    i, ids_off, ids_size);
+		err = pd_add_attr(pd, pd->map + at, attr_size - 16,
+				  pd->map + ids_off, ids_size / 8);
+		if (err)
+			return fail(pd, err, "cannot add attr %" PRIu64 ": %s",
+				    i, strerror(-err));
+	}
+	pd->data_off = data_off;
+	pd->data_end = data_off + data_size;
+	if (!data_size && data_off < pd->map_len) {
+		/* perf writes the size when recording ends: a killed perf
+		 * leaves 0. perf report then reads to the end; so do we. */
+		diag__emit(&pd->diag, DIAG_WARN, "%s: data size is 0 (perf "
+			   "record not properly terminated?); reading to the "
+			   "end of the file", pd->name);
+		pd->data_end = pd->map_len;
+	}
+	return parse_features(pd, data_off + data_size);
+}
+
+/* ---- construction ------------------------------------------------------- */
+
+static struct perfdata *pd_alloc(const char *name, const struct diag *d,
+				 const struct perfdata_opts *opts)
+{
+	struct perfdata *pd = calloc(1, sizeof(*pd));
+
+	if (!pd)
+		return NULL;
+	pd->fd = -1;
+	pd->id_zero_attr = PD_NO_ATTR;
+	if (d)
+		pd->diag = *d;
+	if (opts)
+		pd->opts = *opts;
+	pd->name = strdup(name ? name : "perf.data");
+	pd->scratch = malloc(1 << 16);
+	if (!pd->name || !pd->scratch) {
+		free(pd->name);
+		free(pd->scratch);
+		free(pd);
+		return NULL;
+	}
+	return pd;
+}
+
+static struct perfdata *finish_open(struct perfdata *pd)
+{
+	int err = 0;
+
+	if (!pd->is_stream)
+		err = parse_file_header(pd);
+	if (err) {
+		perfdata__free(pd);
+		errno = -err;
+		return NULL;
+	}
+	pd->pos = pd->data_off;
+	return pd;
+}
+
+struct perfdata *perfdata__open_mem(const void *buf, size_t len,
+				    const char *name, const struct diag *d,
+				    const struct perfdata_opts *opts)
+{
+	struct perfdata *pd = pd_alloc(name, d, opts);
+
+	if (!pd) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	pd->map = buf;
+	pd->map_len = len;
+	return finish_open(pd);
+}
+
+struct perfdata *perfdata__open(const char *path, const struct diag *d,
+				const struct perfdata_opts *opts)
+{
+	struct perfdata *pd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		err = errno;
+		diag__emit(d, DIAG_ERROR, "%s: %s", path, strerror(err));
+		errno = err;
+		return NULL;
+	}
+	pd = perfdata__open_fd(fd, NULL, 0, path, d, opts);
+	err = errno;
+	close(fd);
+	if (pd)
+		pd->fd = -1;
+	errno = err;
+	return pd;
+}
+
+struct perfdata *perfdata__open_fd(int fd, const void *prefix,
+				   size_t prefix_len, const char *name,
+				   const struct diag *d,
+				   const struct perfdata_opts *opts)
+{
+	struct perfdata *pd = pd_alloc(name, d, opts);
+	struct stat st;
+
+	if (!pd) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		off_t cur = prefix_len ? lseek(fd, 0, SEEK_CUR) : 0;
+		void *m;
+
+		/* mmap the whole file when the prefix is its beginning */
+		if (cur == (off_t)prefix_len) {
+			m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd,
+				 0);
+			if (m != MAP_FAILED) {
+				madvise(m, st.st_size, MADV_SEQUENTIAL);
+				pd->munmap_addr = m;
+				pd->munmap_len = st.st_size;
+				pd->map = m;
+				pd->map_len = st.st_size;
+				return finish_open(pd);
+			}
+		}
+	}
+	pd->is_stream = true;
+	pd->fd = fd;
+	pd->sbuf_cap = 1 << 18;
+	if (prefix_len > pd->sbuf_cap)
+		pd->sbuf_cap = prefix_len;
+	pd->sbuf = malloc(pd->sbuf_cap);
+	if (!pd->sbuf) {
+		perfdata__free(pd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (prefix_len)
+		memcpy(pd->sbuf, prefix, prefix_len);
+	pd->sbuf_len = prefix_len;
+	return finish_open(pd);
+}
+
+void perfdata__free(struct perfdata *pd)
+{
+	uint32_t i;
+
+	if (!pd)
+		return;
+	for (i = 0; i < pd->nr_attrs; i++) {
+		free(pd->attrs[i].name);
+		free(pd->attrs[i].ids);
+	}
+	free(pd->attrs);
+	free(pd->id_keys);
+	free(pd->id_vals);
+	for (i = 0; i < 7; i++)
+		free(pd->feat_str[i]);
+	for (i = 0; i < pd->cmdline_argc; i++)
+		free(pd->cmdline[i]);
+	free(pd->cmdline);
+	for (i = 0; i < pd->nr_build_ids; i++)
+		free((char *)pd->build_ids[i].filename);
+	free(pd->build_ids);
+	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
+	free(pd->zbuf);
+	free(pd->q);
+	free(pd->arena);
+	free(pd->arena2);
+	free(pd->sbuf);
+	free(pd->scratch);
+	free(pd->owned_image);
+	if (pd->munmap_addr)
+		munmap(pd->munmap_addr, pd->munmap_len);
+	free(pd->name);
+	free(pd);
+}
+
+/* ---- accessors ------------------------------------------------------------ */
+
+bool perfdata__is_pipe(const struct perfdata *pd)
+{
+	return pd->is_pipe;
+}
+
+uint32_t perfdata__nr_attrs(const struct perfdata *pd)
+{
+	return pd->nr_attrs;
+}
+
+const struct perf_event_attr *perfdata__attr(const struct perfdata *pd,
+					     uint32_t idx)
+{
+	return idx < pd->nr_attrs ? &pd->attrs[idx].attr : NULL;
+}
+
+const char *perfdata__attr_name(const struct perfdata *pd, uint32_t idx)
+{
+	return idx < pd->nr_attrs ? pd->attrs[idx].name : "";
+}
+
+const uint64_t *perfdata__attr_ids(const struct perfdata *pd, uint32_t idx,
+				   uint32_t *nr_ids)
+{
+	if (idx >= pd->nr_attrs) {
+		*nr_ids = 0;
+		return NULL;
+	}
+	*nr_ids = pd->attrs[idx].nr_ids;
+	return pd->attrs[idx].ids;
+}
+
+uint64_t perfdata__attr_nr_samples(const struct perfdata *pd, uint32_t idx)
+{
+	return idx < pd->nr_attrs ? pd->attrs[idx].nr_samples : 0;
+}
+
+int perfdata__find_attr(const struct perfdata *pd, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < pd->nr_attrs; i++)
+		if (!strcmp(pd->attrs[i].name, name))
+			return (int)i;
+	return -ENOENT;
+}
+
+bool perfdata__has_feature(const struct perfdata *pd, unsigned int feat)
+{
+	return feat < 256 && (pd->feat_bits[feat / 64] & (1ULL << (feat % 64)));
+}
+
+const char *perfdata__feature_string(const struct perfdata *pd,
+				     unsigned int feat)
+{
+	if (feat < PERFDATA_FEAT_HOSTNAME || feat > PERFDATA_FEAT_ARCH)
+		return NULL;
+	return pd->feat_str[feat];
+}
+
+const char *const *perfdata__cmdline(const struct perfdata *pd,
+				     uint32_t *argc)
+{
+	*argc = pd->cmdline_argc;
+	return (const char *const *)pd->cmdline;
+}
+
+uint32_t perfdata__nr_build_ids(const struct perfdata *pd)
+{
+	return pd->nr_build_ids;
+}
+
+const struct perfdata_build_id *perfdata__build_id(const struct perfdata *pd,
+						   uint32_t idx)
+{
+	return idx < pd->nr_build_ids ? &pd->build_ids[idx] : NULL;
+}
+
+uint32_t perfdata__compression(const struct perfdata *pd, uint32_t *level)
+{
+	if (level)
+		*level = pd->comp_level;
+	return pd->comp_type;
+}
+
+const struct perfdata_stats *perfdata__stats(const struct perfdata *pd)
+{
+	return &pd->stats;
+}

@@ -1,0 +1,140 @@
+/* perfdata internals shared by perfdata.c (open, header, features,
+ * accessors), perfdata_read.c (record stream, zstd, ordering) and
+ * perfdata_sample.c (record bodies and delivery). Not installed. */
+#ifndef PERFFOLD_PERFDATA_INT_H
+#define PERFFOLD_PERFDATA_INT_H
+
+#include <string.h>
+
+#include "perfdata.h"
+
+struct ZSTD_DCtx_s;
+
+struct pd_attr {
+	struct perf_event_attr attr;
+	char *name;
+	bool is_name_from_file;	/* EVENT_DESC or EVENT_UPDATE */
+	uint64_t *ids;
+	uint32_t nr_ids, ids_cap;
+	uint64_t nr_samples;
+	uint32_t nr_regs_user, nr_regs_intr;
+	uint32_t trailer_size;	/* bytes of the sample_id_all trailer */
+};
+
+/* One queued record. rec points into the mmap'd file when the record is
+ * stable there, else rec is NULL and the bytes are at arena + arena_off. */
+struct pd_qent {
+	uint64_t time;
+	uint64_t seq;
+	const uint8_t *rec;
+	uint64_t arena_off;
+	uint64_t off;		/* file offset, for messages */
+	uint32_t len;
+	uint32_t attr_idx;
+};
+
+#define PD_NO_ATTR UINT32_MAX
+#define PD_WARN_LIMIT 5
+/* Decompression window: at least one maximal record (u16 size) plus room. */
+#define PD_ZBUF_CAP (1u << 20)
+
+struct perfdata {
+	struct diag diag;
+	char *name;
+	struct perfdata_opts opts;
+
+	/* input: either a memory image (map) or a stream (fd) */
+	const uint8_t *map;
+	size_t map_len;
+	void *munmap_addr;
+	size_t munmap_len;
+	uint8_t *owned_image;	/* a prefix+file copy, when not mmap'able */
+	int fd;
+	uint8_t *sbuf;
+	size_t sbuf_pos, sbuf_len, sbuf_cap;
+	bool is_eof;
+	uint64_t spos;		/* stream offset of sbuf[sbuf_pos] */
+	bool is_stream;
+	bool is_pipe;
+	uint64_t pos, data_off, data_end;
+
+	uint64_t feat_bits[4];
+
+	struct pd_attr *attrs;
+	uint32_t nr_attrs, attrs_cap;
+	uint64_t *id_keys;	/* open addressing, key 0 uses id_zero_attr */
+	uint32_t *id_vals;
+	uint32_t id_cap, id_nr;
+	uint32_t id_zero_attr;
+	/* EVENT_DESC names waiting for their attrs (pipe mode) */
+
+	char *feat_str[7];	/* HOSTNAME .. ARCH, indexed by bit */
+	char **cmdline;
+	uint32_t cmdline_argc;
+	struct perfdata_build_id *build_ids;
+	uint32_t nr_build_ids, build_ids_cap;
+	uint32_t comp_type, comp_level;
+
+	struct ZSTD_DCtx_s *zctx;
+	uint8_t *zbuf;
+	size_t zbuf_len;
+	uint64_t zskip;
+
+	struct pd_qent *q;
+	size_t q_nr, q_cap;
+	uint8_t *arena, *arena2;
+	size_t arena_len, arena_cap, arena2_cap;
+	uint64_t seq, max_time, next_flush, last_flush;
+
+	const struct perfdata_ops *ops;
+	void *ctx;
+	bool is_ready, is_read;
+	uint64_t *scratch;	/* 8-aligned copy of a misaligned record */
+
+	struct perfdata_stats stats;
+	uint64_t nr_warned;
+};
+
+static inline uint64_t pd_u64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint32_t pd_u32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint16_t pd_u16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/* perfdata.c */
+int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
+		const uint8_t *ids, uint64_t nr_ids);
+int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id);
+uint32_t pd_find_id(const struct perfdata *pd, uint64_t id);
+int pd_parse_feature(struct perfdata *pd, unsigned int feat,
+		     const uint8_t *p, uint64_t len, uint64_t off);
+int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
+void pd_set_name(struct pd_attr *a, const char *name, size_t len);
+void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
+
+/* perfdata_sample.c */
+uint32_t pd_record_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len);
+bool pd_record_time(const struct perfdata *pd, const uint8_t *rec,
+		    uint32_t len, uint32_t attr_idx, uint64_t *time);
+int pd_deliver(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+	       uint32_t attr_idx, uint64_t off);
+
+#endif

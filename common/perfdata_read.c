@@ -1,0 +1,634 @@
+/* perfdata: the record stream. Walks the data section of a mapped file or
+ * reads a pipe sequentially, handles the perf-tool records (attrs, features
+ * and build ids as records in pipe mode, out-of-band payloads, zstd
+ * compressed records), and queues kernel records to deliver them in time
+ * order, flushing at FINISHED_ROUND as perf's ordered_events does. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "perfdata_int.h"
+
+static int fail(struct perfdata *pd, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct perfdata *pd, int err, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag__emit(&pd->diag, DIAG_ERROR, "%s: %s", pd->name, msg);
+	return err;
+}
+
+/* ---- stream input ------------------------------------------------------- */
+
+/* Make n bytes available at sbuf + sbuf_pos. Returns how many are (less
+ * than n only at the end of the stream) or a negative errno. */
+static ssize_t stream_fill(struct perfdata *pd, size_t n)
+{
+	while (pd->sbuf_len - pd->sbuf_pos < n && !pd->is_eof) {
+		ssize_t r;
+
+		if (pd->sbuf_pos + n > pd->sbuf_cap) {
+			memmove(pd->sbuf, pd->sbuf + pd->sbuf_pos,
+				pd->sbuf_len - pd->sbuf_pos);
+			pd->sbuf_len -= pd->sbuf_pos;
+			pd->sbuf_pos = 0;
+		}
+		r = read(pd->fd, pd->sbuf + pd->sbuf_len,
+			 pd->sbuf_cap - pd->sbuf_len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return fail(pd, -errno, "read error at offset 0x%" PRIx64
+				    ": %s", pd->spos, strerror(errno));
+		if (r == 0)
+			pd->is_eof = true;
+		pd->sbuf_len += r;
+	}
+	return pd->sbuf_len - pd->sbuf_pos < n ? pd->sbuf_len - pd->sbuf_pos : n;
+}
+
+static void stream_consume(struct perfdata *pd, size_t n)
+{
+	pd->sbuf_pos += n;
+	pd->spos += n;
+}
+
+/* `perf record -o - > f 2>&1` appends perf's own "[ perf record: ..."
+ * lines to the pipe data (linux-perf-data's sleep.compressed2.pipe.data
+ * ends so). Treat that text as the end of the data. */
+#define PD_PERF_MESSAGE "[ perf record: "
+
+static bool is_perf_message(const uint8_t *p, uint64_t left)
+{
+	size_t n = sizeof(PD_PERF_MESSAGE) - 1;
+
+	return left >= 8 && !memcmp(p, PD_PERF_MESSAGE, left < n ? left : n);
+}
+
+static int trailing_message(struct perfdata *pd, uint64_t off)
+{
+	diag__emit(&pd->diag, DIAG_WARN, "%s: perf's own messages at offset "
+		   "0x%" PRIx64 " end the data", pd->name, off);
+	if (pd->is_stream)
+		pd->is_eof = true;
+	else
+		pd->pos = pd->data_end;
+	return 0;
+}
+
+/* Next record: 1 with rec/len/off set, 0 at the end, or a negative errno.
+ * rec stays valid until the next call. */
+static int next_record(struct perfdata *pd, const uint8_t **rec,
+		       uint32_t *len, uint64_t *off)
+{
+	uint16_t size;
+	uint64_t left;
+
+	if (pd->is_stream) {
+		ssize_t got = stream_fill(pd, 8);
+
+		if (got < 0)
+			return (int)got;
+		if (got == 0)
+			return 0;
+		if (got < 8)
+			return fail(pd, -EINVAL, "truncated record at offset "
+				    "0x%" PRIx64 " (expected 8 bytes, %zd left)",
+				    pd->spos, got);
+		if (is_perf_message(pd->sbuf + pd->sbuf_pos, got))
+			return trailing_message(pd, pd->spos);
+		size = pd_u16(pd->sbuf + pd->sbuf_pos + 6);
+		if (size < 8)
+			return fail(pd, -EINVAL, "bad record size %u at offset "
+				    "0x%" PRIx64 " (smaller than its header)",
+				    size, pd->spos);
+		got = stream_fill(pd, size);
+		if (got < 0)
+			return (int)got;
+		if (got < size)
+			return fail(pd, -EINVAL, "truncated record at offset "
+				    "0x%" PRIx64 " (expected %u bytes, %zd "
+				    "left)", pd->spos, size, got);
+		*rec = pd->sbuf + pd->sbuf_pos;
+		*len = size;
+		*off = pd->spos;
+		stream_consume(pd, size);
+		return 1;
+	}
+	if (pd->pos >= pd->data_end)
+		return 0;
+	left = pd->data_end - pd->pos;
+	if (left < 8)
+		return fail(pd, -EINVAL, "truncated record at offset 0x%" PRIx64
+			    " (expected 8 bytes, %" PRIu64 " left)", pd->pos,
+			    left);
+	if (pd->is_pipe && is_perf_message(pd->map + pd->pos, left))
+		return trailing_message(pd, pd->pos);
+	size = pd_u16(pd->map + pd->pos + 6);
+	if (size < 8)
+		return fail(pd, -EINVAL, "bad record size %u at offset 0x%"
+			    PRIx64 " (smaller than its header)", size, pd->pos);
+	if (size > left)
+		return fail(pd, -EINVAL, "truncated record at offset 0x%" PRIx64
+			    " (expected %u bytes, %" PRIu64 " left)", pd->pos,
+			    size, left);
+	*rec = pd->map + pd->pos;
+	*len = size;
+	*off = pd->pos;
+	pd->pos += size;
+	return 1;
+}
+
+/* Skip n bytes of out-of-band payload (AUXTRACE, HEADER_TRACING_DATA). */
+static int skip_payload(struct perfdata *pd, uint64_t n, uint64_t off)
+{
+	if (!pd->is_stream) {
+		if (n > pd->data_end - pd->pos)
+			return fail(pd, -EINVAL, "truncated payload of record "
+				    "at offset 0x%" PRIx64 " (expected %" PRIu64
+				    " bytes, %" PRIu64 " left)", off, n,
+				    pd->data_end - pd->pos);
+		pd->pos += n;
+		return 0;
+	}
+	while (n) {
+		size_t chunk = n < pd->sbuf_cap ? n : pd->sbuf_cap;
+		ssize_t got = stream_fill(pd, chunk);
+
+		if (got < 0)
+			return (int)got;
+		if ((size_t)got < chunk)
+			return fail(pd, -EINVAL, "truncated payload of record "
+				    "at offset 0x%" PRIx64 " (%" PRIu64
+				    " bytes missing)", off, n - got);
+		stream_consume(pd, chunk);
+		n -= chunk;
+	}
+	return 0;
+}
+
+/* ---- ordering --------------------------------------------------------- */
+
+static int qent_cmp(const void *a, const void *b)
+{
+	const struct pd_qent *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int arena_reserve(uint8_t **buf, size_t *cap, size_t need)
+{
+	size_t c = *cap ? *cap : 1 << 16;
+	uint8_t *n;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	n = realloc(*buf, c);
+	if (!n)
+		return -ENOMEM;
+	*buf = n;
+	*cap = c;
+	return 0;
+}
+
+static int enqueue(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+		   uint64_t off, bool is_stable, uint32_t attr_idx,
+		   uint64_t time)
+{
+	struct pd_qent *e;
+
+	if (pd->q_nr == pd->q_cap) {
+		size_t cap = pd->q_cap ? pd->q_cap * 2 : 4096;
+		struct pd_qent *n = realloc(pd->q, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		pd->q = n;
+		pd->q_cap = cap;
+	}
+	e = &pd->q[pd->q_nr];
+	e->time = time;
+	e->seq = pd->seq++;
+	e->off = off;
+	e->len = len;
+	e->attr_idx = attr_idx;
+	if (is_stable) {
+		e->rec = rec;
+	} else {
+		/* keep 8-byte alignment of copies */
+		size_t at = (pd->arena_len + 7) & ~(size_t)7;
+
+		if (arena_reserve(&pd->arena, &pd->arena_cap, at + len))
+			return -ENOMEM;
+		memcpy(pd->arena + at, rec, len);
+		e->rec = NULL;
+		e->arena_off = at;
+		pd->arena_len = at + len;
+	}
+	pd->q_nr++;
+	if (time < pd->last_flush)
+		pd->stats.nr_out_of_order++;
+	if (time > pd->max_time)
+		pd->max_time = time;
+	return 0;
+}
+
+/* Deliver queued records with time <= limit, in time order. */
+static int flush(struct perfdata *pd, uint64_t limit)
+{
+	size_t i, n = 0, keep_len = 0;
+	int ret = 0;
+
+	if (!pd->q_nr)
+		return 0;
+	qsort(pd->q, pd->q_nr, sizeof(*pd->q), qent_cmp);
+	for (i = 0; i < pd->q_nr && pd->q[i].time <= limit; i++) {
+		const struct pd_qent *e = &pd->q[i];
+		const uint8_t *rec = e->rec ? e->rec : pd->arena + e->arena_off;
+
+		ret = pd_deliver(pd, rec, e->len, e->attr_idx, e->off);
+		if (ret) {
+			i++;
+			break;
+		}
+	}
+	n = i;
+	if (n)
+		pd->last_flush = pd->q[n - 1].time;
+	/* keep the rest, compacting their arena copies */
+	for (i = n; i < pd->q_nr; i++) {
+		struct pd_qent *e = &pd->q[i];
+
+		if (!e->rec) {
+			size_t at = (keep_len + 7) & ~(size_t)7;
+
+			if (arena_reserve(&pd->arena2, &pd->arena2_cap,
+					  at + e->len))
+				return -ENOMEM;
+			memcpy(pd->arena2 + at, pd->arena + e->arena_off,
+			       e->len);
+			e->arena_off = at;
+			keep_len = at + e->len;
+		}
+		pd->q[i - n] = *e;
+	}
+	pd->q_nr -= n;
+	{
+		uint8_t *t = pd->arena;
+		size_t c = pd->arena_cap;
+
+		pd->arena = pd->arena2;
+		pd->arena_cap = pd->arena2_cap;
+		pd->arena2 = t;
+		pd->arena2_cap = c;
+		pd->arena_len = keep_len;
+	}
+	return ret;
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+static int process_record(struct perfdata *pd, const uint8_t *rec,
+			  uint32_t len, uint64_t off, bool is_stable,
+			  bool in_zstd);
+
+static int header_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+		       uint64_t off)
+{
+	uint64_t asize;
+	int err;
+
+	if (len < 8 + PERF_ATTR_SIZE_VER0) {
+		pd_warn_bad(pd, off, "HEADER_ATTR shorter than an attr");
+		return 0;
+	}
+	asize = pd_u32(rec + 8 + 4);	/* perf_event_attr.size */
+	if (!asize)
+		asize = PERF_ATTR_SIZE_VER0;
+	if (asize < PERF_ATTR_SIZE_VER0 || asize > len - 8u) {
+		pd_warn_bad(pd, off, "HEADER_ATTR with a bad attr size");
+		return 0;
+	}
+	err = pd_add_attr(pd, rec + 8, asize, rec + 8 + asize,
+			  (len - 8 - asize) / 8);
+	if (err)
+		return fail(pd, err, "cannot add attr at offset 0x%" PRIx64
+			    ": %s", off, strerror(-err));
+	return 0;
+}
+
+/* EVENT_UPDATE: {hdr; u64 type; u64 id; payload}; type 2 (NAME) carries
+ * the event name perf shows in pipe mode. */
+static void event_update(struct perfdata *pd, const uint8_t *rec,
+			 uint32_t len, uint64_t off)
+{
+	uint32_t idx;
+
+	if (len < 24) {
+		pd_warn_bad(pd, off, "EVENT_UPDATE too short");
+		return;
+	}
+	if (pd_u64(rec + 8) != 2)
+		return;
+	idx = pd_find_id(pd, pd_u64(rec + 16));
+	if (idx == PD_NO_ATTR)
+		return;
+	pd_set_name(&pd->attrs[idx], (const char *)rec + 24, len - 24);
+}
+
+/* ID_INDEX: {hdr; u64 nr; {u64 id, idx, cpu, tid}[nr]}. */
+static int id_index(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+		    uint64_t off)
+{
+	uint64_t nr, i;
+
+	if (len < 16 || (nr = pd_u64(rec + 8)) > (len - 16) / 32) {
+		pd_warn_bad(pd, off, "ID_INDEX count runs past the record");
+		return 0;
+	}
+	for (i = 0; i < nr; i++) {
+		const uint8_t *e = rec + 16 + 32 * i;
+		uint64_t idx = pd_u64(e + 8);
+		int err;
+
+		if (idx >= pd->nr_attrs)
+			continue;
+		err = pd_add_id(pd, (uint32_t)idx, pd_u64(e));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The records inside a compressed record form one zstd stream across all
+ * of them; a record may straddle two compressed records, so the partial
+ * tail stays at the start of zbuf for the next one. */
+static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+		      uint64_t off)
+{
+	ZSTD_inBuffer in;
+	uint64_t clen = len - 8;
+	int ret;
+
+	in.src = rec + 8;
+	if (pd_u32(rec) == PERFDATA_RECORD_COMPRESSED2) {
+		/* {hdr; u64 data_size; data; padding} */
+		if (len < 16 || pd_u64(rec + 8) > len - 16u) {
+			pd_warn_bad(pd, off, "COMPRESSED2 data size runs past "
+				    "the record");
+			return 0;
+		}
+		clen = pd_u64(rec + 8);
+		in.src = rec + 16;
+	}
+	in.size = clen;
+	in.pos = 0;
+	if (!pd->zctx) {
+		pd->zctx = (struct ZSTD_DCtx_s *)ZSTD_createDCtx();
+		pd->zbuf = malloc(PD_ZBUF_CAP);
+		if (!pd->zctx || !pd->zbuf)
+			return fail(pd, -ENOMEM, "out of memory for zstd");
+	}
+	while (in.pos < in.size) {
+		ZSTD_outBuffer out = { pd->zbuf, PD_ZBUF_CAP, pd->zbuf_len };
+		size_t zr = ZSTD_decompressStream((ZSTD_DCtx *)pd->zctx, &out,
+						  &in);
+		size_t p = 0;
+
+		if (ZSTD_isError(zr))
+			return fail(pd, -EINVAL, "zstd error in compressed "
+				    "record at offset 0x%" PRIx64 ": %s", off,
+				    ZSTD_getErrorName(zr));
+		pd->stats.decompressed_bytes += out.pos - pd->zbuf_len;
+		pd->zbuf_len = out.pos;
+		for (;;) {
+			size_t left = pd->zbuf_len - p;
+			uint16_t size;
+
+			if (pd->zskip) {
+				uint64_t s = pd->zskip < left ? pd->zskip : left;
+
+				p += s;
+				pd->zskip -= s;
+				continue;
+			}
+			if (left < 8)
+				break;
+			size = pd_u16(pd->zbuf + p + 6);
+			if (size < 8)
+				return fail(pd, -EINVAL, "bad record size %u in "
+					    "the data of the compressed record "
+					    "at offset 0x%" PRIx64, size, off);
+			if (size > left)
+				break;
+			ret = process_record(pd, pd->zbuf + p, size, off,
+					     false, true);
+			if (ret)
+				return ret;
+			p += size;
+		}
+		memmove(pd->zbuf, pd->zbuf + p, pd->zbuf_len - p);
+		pd->zbuf_len -= p;
+		if (!zr && in.pos < in.size && out.pos == PD_ZBUF_CAP && !p)
+			break;	/* cannot make progress: corrupt */
+	}
+	return 0;
+}
+
+static int ready(struct perfdata *pd)
+{
+	if (pd->is_ready)
+		return 0;
+	pd->is_ready = true;
+	return pd->ops->on_ready ? pd->ops->on_ready(pd->ctx, pd) : 0;
+}
+
+static int kernel_record(struct perfdata *pd, const uint8_t *rec,
+			 uint32_t len, uint64_t off, bool is_stable)
+{
+	uint32_t type = pd_u32(rec);
+	uint32_t attr_idx;
+	uint64_t time;
+	int ret;
+
+	if (type == 0 || type >= PERF_RECORD_MAX) {
+		pd->stats.nr_unknown++;
+		return 0;
+	}
+	ret = ready(pd);
+	if (ret)
+		return ret;
+	attr_idx = pd_record_attr(pd, rec, len);
+	if (!pd->opts.is_unordered &&
+	    pd_record_time(pd, rec, len, attr_idx, &time) &&
+	    time && time != UINT64_MAX)
+		return enqueue(pd, rec, len, off, is_stable, attr_idx, time);
+	return pd_deliver(pd, rec, len, attr_idx, off);
+}
+
+static int process_record(struct perfdata *pd, const uint8_t *rec,
+			  uint32_t len, uint64_t off, bool is_stable,
+			  bool in_zstd)
+{
+	uint32_t type = pd_u32(rec);
+	int ret = 0;
+
+	if (type < PERFDATA_NR_TYPES)
+		pd->stats.nr_records[type]++;
+	if (type < PERFDATA_RECORD_HEADER_ATTR)
+		return kernel_record(pd, rec, len, off, is_stable);
+
+	switch (type) {
+	case PERFDATA_RECORD_HEADER_ATTR:
+		return header_attr(pd, rec, len, off);
+	case PERFDATA_RECORD_HEADER_TRACING_DATA:
+		/* {hdr; u32 size}: size bytes of tracing data follow */
+		if (len < 12) {
+			pd_warn_bad(pd, off, "HEADER_TRACING_DATA too short");
+			return 0;
+		}
+		if (in_zstd) {
+			pd->zskip = pd_u32(rec + 8);
+			return 0;
+		}
+		return skip_payload(pd, pd_u32(rec + 8), off);
+	case PERFDATA_RECORD_AUXTRACE:
+		/* {hdr; u64 size; ...}: size bytes of AUX data follow */
+		if (len < 16) {
+			pd_warn_bad(pd, off, "AUXTRACE too short");
+			return 0;
+		}
+		if (in_zstd) {
+			pd->zskip = pd_u64(rec + 8);
+			return 0;
+		}
+		return skip_payload(pd, pd_u64(rec + 8), off);
+	case PERFDATA_RECORD_HEADER_BUILD_ID:
+		ret = pd_add_build_id(pd, rec, len);
+		if (ret == -EINVAL) {
+			pd_warn_bad(pd, off, "HEADER_BUILD_ID too short");
+			ret = 0;
+		}
+		return ret;
+	case PERFDATA_RECORD_HEADER_FEATURE:
+		if (len < 16) {
+			pd_warn_bad(pd, off, "HEADER_FEATURE too short");
+			return 0;
+		}
+		if (pd_u64(rec + 8) >= 256) {
+			pd_warn_bad(pd, off, "HEADER_FEATURE id out of range");
+			return 0;
+		}
+		return pd_parse_feature(pd, (unsigned int)pd_u64(rec + 8),
+					rec + 16, len - 16, off);
+	case PERFDATA_RECORD_EVENT_UPDATE:
+		event_update(pd, rec, len, off);
+		return 0;
+	case PERFDATA_RECORD_ID_INDEX:
+		return id_index(pd, rec, len, off);
+	case PERFDATA_RECORD_FINISHED_ROUND:
+		if (pd->opts.is_unordered)
+			return 0;
+		ret = flush(pd, pd->next_flush);
+		pd->next_flush = pd->max_time;
+		return ret;
+	case PERFDATA_RECORD_COMPRESSED:
+	case PERFDATA_RECORD_COMPRESSED2:
+		if (in_zstd) {
+			pd_warn_bad(pd, off, "compressed record inside "
+				    "compressed data");
+			return 0;
+		}
+		return decompress(pd, rec, len, off);
+	case PERFDATA_RECORD_HEADER_EVENT_TYPE:
+	case PERFDATA_RECORD_AUXTRACE_INFO:
+	case PERFDATA_RECORD_AUXTRACE_ERROR:
+	case PERFDATA_RECORD_THREAD_MAP:
+	case PERFDATA_RECORD_CPU_MAP:
+	case PERFDATA_RECORD_STAT_CONFIG:
+	case PERFDATA_RECORD_STAT:
+	case PERFDATA_RECORD_STAT_ROUND:
+	case PERFDATA_RECORD_TIME_CONV:
+	case PERFDATA_RECORD_FINISHED_INIT:
+		if (pd->ops->on_other)
+			return pd->ops->on_other(pd->ctx,
+				(const struct perf_event_header *)
+				(const void *)rec, NULL);
+		return 0;
+	default:
+		pd->stats.nr_unknown++;
+		return 0;
+	}
+}
+
+int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
+		   void *ctx)
+{
+	static const struct perfdata_ops no_ops;
+	const uint8_t *rec = NULL;
+	uint32_t len = 0;
+	uint64_t off = 0;
+	int ret;
+
+	if (pd->is_read)
+		return -EALREADY;
+	pd->is_read = true;
+	pd->ops = ops ? ops : &no_ops;
+	pd->ctx = ctx;
+	if (pd->is_stream) {
+		ssize_t got = stream_fill(pd, 16);
+
+		if (got < 0)
+			return (int)got;
+		if (got < 16)
+			return fail(pd, -EINVAL, "truncated header at offset "
+				    "0x0 (expected 16 bytes, %zd left)", got);
+		if (pd_u64(pd->sbuf + pd->sbuf_pos) != PERFDATA_MAGIC)
+			return fail(pd, -EINVAL, "not perf data (bad magic "
+				    "at offset 0x0)");
+		if (pd_u64(pd->sbuf + pd->sbuf_pos + 8) != 16)
+			return fail(pd, -EINVAL, "a perf.data file (not pipe "
+				    "format) cannot be read from a stream; "
+				    "give its path");
+		pd->is_pipe = true;
+		stream_consume(pd, 16);
+	}
+	for (;;) {
+		ret = next_record(pd, &rec, &len, &off);
+		if (ret <= 0)
+			break;
+		pd->stats.data_bytes += len;
+		ret = process_record(pd, rec, len, off, !pd->is_stream, false);
+		if (ret)
+			return ret;
+	}
+	if (ret < 0) {
+		/* deliver what was read before the error, as perf does */
+		flush(pd, UINT64_MAX);
+		return ret;
+	}
+	if (pd->zbuf_len) {
+		pd->stats.nr_bad++;
+		diag__emit(&pd->diag, DIAG_WARN, "%s: compressed data ends "
+			   "inside a record (%zu bytes left over)", pd->name,
+			   pd->zbuf_len);
+	}
+	ret = ready(pd);
+	if (ret)
+		return ret;
+	return flush(pd, UINT64_MAX);
+}
