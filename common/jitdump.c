@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "jitdump.h"
-#include "symarr.h"
 
 #define JITDUMP_MAGIC 0x4A695444u
 #define JITDUMP_MAGIC_SWAPPED 0x4454694Au
@@ -44,7 +43,8 @@ struct jitdump {
 	uint32_t pid;
 	struct jitdump_code *codes;
 	size_t nr_codes, codes_cap;
-	struct symarr *ranges;	/* tag = index into codes */
+	uint32_t *order;	/* codes by start; one per start */
+	size_t nr_order;
 	bool is_truncated;
 	uint64_t truncated_at;
 	uint64_t nr_skipped;
@@ -72,7 +72,7 @@ void jitdump__free(struct jitdump *jd)
 		return;
 	free(jd->buf);
 	free(jd->codes);
-	symarr__free(jd->ranges);
+	free(jd->order);
 	free(jd);
 }
 
@@ -279,10 +279,44 @@ static int parse_records(struct jitdump *jd, size_t off, const char *path,
 	return 0;
 }
 
+static int cmp_code(const void *pa, const void *pb, void *ctx)
+{
+	const struct jitdump *jd = ctx;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	uint64_t sa = jd->codes[a].start, sb = jd->codes[b].start;
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* Index the code loads by start; of several at one start the one loaded
+ * last wins, as the last of perf inject's MMAP2 records would. */
+static int build_order(struct jitdump *jd)
+{
+	size_t i, n = 0;
+
+	jd->order = malloc((jd->nr_codes ? jd->nr_codes : 1) *
+			   sizeof(*jd->order));
+	if (!jd->order)
+		return -ENOMEM;
+	for (i = 0; i < jd->nr_codes; i++)
+		jd->order[i] = (uint32_t)i;
+	qsort_r(jd->order, jd->nr_codes, sizeof(*jd->order), cmp_code, jd);
+	for (i = 0; i < jd->nr_codes; i++) {
+		if (n && jd->codes[jd->order[n - 1]].start ==
+				 jd->codes[jd->order[i]].start)
+			n--;
+		jd->order[n++] = jd->order[i];
+	}
+	jd->nr_order = n;
+	return 0;
+}
+
 struct jitdump *jitdump__open(const char *path, const struct diag *d)
 {
 	struct jitdump *jd = calloc(1, sizeof(*jd));
-	size_t i, first;
+	size_t first;
 	int err;
 
 	if (!jd) {
@@ -301,18 +335,8 @@ struct jitdump *jitdump__open(const char *path, const struct diag *d)
 	err = parse_records(jd, first, path, d);
 	if (err)
 		goto fail;
-	err = -ENOMEM;
-	jd->ranges = symarr__new();
-	if (!jd->ranges)
-		goto fail;
-	for (i = 0; i < jd->nr_codes; i++) {
-		const struct jitdump_code *c = &jd->codes[i];
-
-		if (symarr__add(jd->ranges, c->start, c->size, SYMARR_GLOBAL,
-				"", 0, (uint32_t)i))
-			goto fail;
-	}
-	if (symarr__finish(jd->ranges, SYMARR_KEEP_LAST))
+	err = build_order(jd);
+	if (err)
 		goto fail;
 	return jd;
 fail:
@@ -334,13 +358,25 @@ struct jitdump *jitdump__open_pid(const char *dir, int pid,
 const struct jitdump_code *jitdump__lookup(const struct jitdump *jd,
 					   uint64_t addr, uint64_t *off)
 {
-	const struct symarr_sym *s = symarr__find(jd->ranges, addr);
+	size_t lo = 0, hi = jd->nr_order;
+	const struct jitdump_code *c;
 
-	if (!s)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (jd->codes[jd->order[mid]].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	c = &jd->codes[jd->order[lo - 1]];
+	if (addr - c->start >= c->size)
 		return NULL;
 	if (off)
-		*off = addr - s->start;
-	return &jd->codes[s->tag];
+		*off = addr - c->start;
+	return c;
 }
 
 size_t jitdump__count(const struct jitdump *jd)

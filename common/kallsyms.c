@@ -154,8 +154,9 @@ struct kallsyms *kallsyms__open(const char *path, const struct diag *d)
 		err = 0;
 	}
 	ks->is_restricted = nr_syms && !nonzero;
-	err = symarr__finish(ks->syms, SYMARR_KEEP_LAST | SYMARR_FIXUP_END |
-					       SYMARR_KALLSYMS);
+	/* __dso__load_kallsyms(): ends first, then duplicates. */
+	symarr__fixup(ks->syms, SYMARR_FIXUP_END | SYMARR_KALLSYMS |
+					SYMARR_DEDUP);
 out:
 	free(line);
 	fclose(f);

@@ -9,7 +9,6 @@
 
 struct perfmap {
 	struct symarr *syms;
-	uint64_t nr_lines;	/* entries added */
 	uint64_t nr_bad_lines;
 	uint64_t nr_duplicates;
 };
@@ -53,7 +52,6 @@ static int parse_line(struct perfmap *pm, const char *line, size_t line_len,
 	if (bad)
 		diag__limited(d, &pm->nr_bad_lines, 3,
 			      "'%s': malformed line '%.60s'", path, line);
-	pm->nr_lines++;
 	return symarr__add(pm->syms, start, size, SYMARR_GLOBAL, line + len,
 			   line_len - len, 0);
 bad_line:
@@ -86,9 +84,7 @@ struct perfmap *perfmap__open(const char *path, const struct diag *d)
 		if (err)
 			goto out;
 	}
-	err = symarr__finish(pm->syms, SYMARR_KEEP_FIRST);
-	if (!err)
-		pm->nr_duplicates = pm->nr_lines - symarr__count(pm->syms);
+	pm->nr_duplicates = symarr__nr_shared_starts(pm->syms);
 out:
 	free(line);
 	fclose(f);

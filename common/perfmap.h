@@ -10,9 +10,10 @@
  * every line is dropped as if it were the newline, even when a truncated
  * file's last line has none; names of fewer than 3 characters are ignored;
  * a zero SIZE never matches; the numbers are parsed with strtoull(), so
- * "0x" prefixes and odd separators pass as they do in perf. perf does not
- * de-duplicate entries with one start; which one it finds then depends on
- * its rb-tree, and we keep the first written.
+ * "0x" prefixes and odd separators pass as they do in perf; entries with
+ * one start are all kept, and which one a lookup finds depends on perf's
+ * rb-tree, which symarr rebuilds; a zero-sized entry matches its start
+ * address only.
  */
 #ifndef PERFFOLD_PERFMAP_H
 #define PERFFOLD_PERFMAP_H
@@ -42,7 +43,7 @@ const char *perfmap__lookup(const struct perfmap *pm, uint64_t addr,
 size_t perfmap__count(const struct perfmap *pm);
 /* Lines that were not "HEX HEX NAME" (empty, missing fields, no digits). */
 uint64_t perfmap__nr_bad_lines(const struct perfmap *pm);
-/* Entries dropped because an earlier one had the same start. */
+/* Entries whose start an earlier entry shares. */
 uint64_t perfmap__nr_duplicates(const struct perfmap *pm);
 
 #endif

@@ -509,7 +509,8 @@ static struct symtab *symtab_alloc(void)
 }
 
 /* Fill st from the runtime file rt (segments, build id, PLT) and the symbol
- * file sym (which may be rt). */
+ * file sym (which may be rt), in perf's order: symbols, fixups, then PLT
+ * entries inserted into the fixed-up tree (dso__load()). */
 static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
 {
 	struct elf_file *seg_src = rt->elf ? rt : sym;
@@ -529,18 +530,18 @@ static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
 	scn = section_by_type(sym->elf, SHT_SYMTAB, &sh, NULL);
 	if (!scn)
 		scn = section_by_type(sym->elf, SHT_DYNSYM, &sh, NULL);
-	if (scn) {
-		err = load_symbols(st->syms, sym->elf, scn, &sh);
+	if (!scn)
+		return 0;
+	err = load_symbols(st->syms, sym->elf, scn, &sh);
+	if (err <= 0)
+		return err;
+	symarr__fixup(st->syms, SYMARR_FIXUP_END | SYMARR_DEDUP);
+	if (rt->elf) {
+		err = synthesize_plt(st->syms, rt->elf);
 		if (err < 0)
 			return err;
-		/* perf synthesizes PLT symbols only once others loaded. */
-		if (err > 0 && rt->elf) {
-			err = synthesize_plt(st->syms, rt->elf);
-			if (err < 0)
-				return err;
-		}
 	}
-	return symarr__finish(st->syms, SYMARR_PERF_DEDUP | SYMARR_FIXUP_END);
+	return 0;
 }
 
 struct symtab *symtab__open(const char *path, const uint8_t *build_id,

@@ -10,7 +10,7 @@
 # Fails (does not skip) when perf or a compiler is missing.
 set -eu
 
-symlookup=$1
+symlookup=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 data=$(cd "$2" && pwd)
 me=perf_crosscheck
 
