@@ -1,0 +1,42 @@
+/* kallsyms: kernel and module symbols from /proc/kallsyms (or a copy, such
+ * as the one perf record keeps in ~/.debug/[kernel.kallsyms]/BUILDID/).
+ *
+ * Keeps the symbol types perf 6.1 keeps (T, W, D, B in either case), drops
+ * the "\t[module]" suffix from names and reports the module separately, and
+ * applies perf's rules: of several symbols at one address the last listed
+ * wins, a symbol ends where the next starts, except at a kernel/module
+ * boundary and after the last symbol, where it ends at a page boundary.
+ */
+#ifndef PERFFOLD_KALLSYMS_H
+#define PERFFOLD_KALLSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+struct kallsyms;
+
+/* Read path ("/proc/kallsyms" when NULL). Malformed lines are skipped and
+ * counted (see kallsyms__nr_bad_lines()). Returns an owned table, or NULL
+ * with errno (from fopen, or ENOMEM). */
+struct kallsyms *kallsyms__open(const char *path, const struct diag *d);
+/* Free ks; NULL is a no-op. */
+void kallsyms__free(struct kallsyms *ks);
+
+/* True when every address read was zero: kernel.kptr_restrict hid them
+ * (or the reader lacked CAP_SYSLOG), and every lookup will miss. The
+ * caller should say so. */
+bool kallsyms__is_restricted(const struct kallsyms *ks);
+
+/* The symbol containing addr, or NULL; *off gets addr minus its start and
+ * *module (either may be NULL) the module name without brackets, or NULL for
+ * the core kernel. Strings are borrowed until kallsyms__free(). */
+const char *kallsyms__lookup(const struct kallsyms *ks, uint64_t addr,
+			     uint64_t *off, const char **module);
+
+size_t kallsyms__count(const struct kallsyms *ks);
+uint64_t kallsyms__nr_bad_lines(const struct kallsyms *ks);
+
+#endif

@@ -1,0 +1,49 @@
+/* perfmap: a JIT's symbol file /tmp/perf-PID.map, as perf 6.1 reads it.
+ *
+ * Each line is "START SIZE NAME": START and SIZE in hex (no 0x needed), NAME
+ * to the end of the line, spaces and all. CPython's -X perf writes
+ * "py::QUALNAME:FILENAME" names this way. Addresses are absolute (the
+ * mapping is anonymous memory, so perf maps ip 1:1).
+ *
+ * perf quirks kept, so both input paths print the same frames
+ * (tools/perf/util/symbol.c dso__load_perf_map()): the last character of
+ * every line is dropped as if it were the newline, even when a truncated
+ * file's last line has none; names of fewer than 3 characters are ignored;
+ * a zero SIZE never matches; the numbers are parsed with strtoull(), so
+ * "0x" prefixes and odd separators pass as they do in perf; entries with
+ * one start are all kept, and which one a lookup finds depends on perf's
+ * rb-tree, which symarr rebuilds; a zero-sized entry matches its start
+ * address only.
+ */
+#ifndef PERFFOLD_PERFMAP_H
+#define PERFFOLD_PERFMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+struct perfmap;
+
+/* Read the map at path. Returns an owned map, or NULL with errno (from
+ * fopen, or ENOMEM). Lines perf would parse oddly are still taken as perf
+ * takes them, and counted in perfmap__nr_bad_lines(). */
+struct perfmap *perfmap__open(const char *path, const struct diag *d);
+/* Read DIR/perf-PID.map (DIR "/tmp" when NULL: --perf-map-dir). */
+struct perfmap *perfmap__open_pid(const char *dir, int pid,
+				  const struct diag *d);
+/* Free pm; NULL is a no-op. */
+void perfmap__free(struct perfmap *pm);
+
+/* The name of the entry containing addr, or NULL; *off (if off) gets addr
+ * minus its start. Borrowed until perfmap__free(). O(log n). */
+const char *perfmap__lookup(const struct perfmap *pm, uint64_t addr,
+			    uint64_t *off);
+
+size_t perfmap__count(const struct perfmap *pm);
+/* Lines that were not "HEX HEX NAME" (empty, missing fields, no digits). */
+uint64_t perfmap__nr_bad_lines(const struct perfmap *pm);
+/* Entries whose start an earlier entry shares. */
+uint64_t perfmap__nr_duplicates(const struct perfmap *pm);
+
+#endif

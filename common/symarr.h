@@ -1,0 +1,78 @@
+/* symarr: named address ranges, looked up exactly as perf 6.1 does.
+ *
+ * The shared core of symtab (ELF), kallsyms and perfmap. perf keeps a DSO's
+ * symbols in a red-black tree keyed by start address and finds an address
+ * by descending from the root (tools/perf/util/symbol.c symbols__find()):
+ * the first node on the way down whose range holds it wins. Where ranges
+ * overlap (a zero-sized symbol stretched over later PLT entries, duplicate
+ * perf-map lines), the answer depends on the tree's shape, so this module
+ * builds the same tree: the same insertion order, the same red-black
+ * balancing (lib/rbtree.c, which is the textbook algorithm with equal keys
+ * going right and erase taking the in-order successor), and the same fixups
+ * (symbols__fixup_end(), then symbols__fixup_duplicate() with
+ * choose_best_symbol()). Lookups are O(log n) with no allocation.
+ *
+ * A range [start, end) holds addr when start <= addr < end; a zero-sized
+ * one (end == start) holds addr == start, as in symbols__find().
+ */
+#ifndef PERFFOLD_SYMARR_H
+#define PERFFOLD_SYMARR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bindings, as ELF's STB_LOCAL, STB_GLOBAL, STB_WEAK. */
+enum symarr_binding {
+	SYMARR_LOCAL = 0,
+	SYMARR_GLOBAL = 1,
+	SYMARR_WEAK = 2,
+};
+
+/* symarr__fixup() flags. */
+enum {
+	/* symbols__fixup_end(): a zero-sized entry ends where the next one
+	 * starts; the last one at roundup(start, 4096) + 4096. */
+	SYMARR_FIXUP_END = 1 << 0,
+	/* With SYMARR_FIXUP_END, is_kallsyms: between a kernel entry and a
+	 * module entry (tag != 0) end at roundup(start + 4096, 4096). */
+	SYMARR_KALLSYMS = 1 << 1,
+	/* symbols__fixup_duplicate() (after the end fixup): of entries with
+	 * one start keep one, by choose_best_symbol(). */
+	SYMARR_DEDUP = 1 << 2,
+};
+
+struct symarr;
+
+struct symarr_sym {
+	uint64_t start;
+	uint64_t end;
+	const char *name;	/* borrowed until symarr__free() */
+	uint32_t tag;		/* the caller's value given to symarr__add() */
+};
+
+/* A new, empty set; NULL with errno = ENOMEM. */
+struct symarr *symarr__new(void);
+/* Free the set and its names; NULL is a no-op. */
+void symarr__free(struct symarr *a);
+
+/* Insert a copy of the len bytes at name (no NUL needed) as perf's
+ * symbols__insert() would, at any time (perf adds its PLT symbols after the
+ * fixups). tag is kept for the caller. Returns 0 or -ENOMEM. */
+int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
+		enum symarr_binding binding, const char *name, size_t len,
+		uint32_t tag);
+
+/* Apply the fixups in flags to the entries added so far. */
+void symarr__fixup(struct symarr *a, unsigned int flags);
+
+/* The entry perf's symbols__find() returns for addr, or NULL. */
+const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr);
+
+/* Entries in the set (after de-duplication). */
+size_t symarr__count(const struct symarr *a);
+
+/* Entries with a start shared with another entry (what SYMARR_DEDUP would
+ * remove; useful before or without it). */
+size_t symarr__nr_shared_starts(const struct symarr *a);
+
+#endif

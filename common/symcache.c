@@ -1,0 +1,262 @@
+/* symcache: load-once cache of symbol sources (see symcache.h).
+ *
+ * One chained hash table keyed by (kind, name bytes, build id bytes); a
+ * NULL object records a failed load.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "symcache.h"
+
+enum kind {
+	KIND_DSO,
+	KIND_PERFMAP,
+	KIND_JITDUMP,
+};
+
+struct entry {
+	struct entry *next;
+	uint64_t hash;
+	enum kind kind;
+	size_t key_len;
+	void *obj;
+	char key[];		/* name, NUL, build id bytes */
+};
+
+struct symcache {
+	struct entry **buckets;
+	size_t nr_buckets, nr_entries;
+	char *debug_root, *buildid_dir;
+	char *perf_map_dir, *kallsyms_path;
+	struct kallsyms *kallsyms;
+	int kallsyms_tried;
+	const struct diag *diag;
+};
+
+static void free_obj(enum kind kind, void *obj)
+{
+	switch (kind) {
+	case KIND_DSO:
+		symtab__free(obj);
+		break;
+	case KIND_PERFMAP:
+		perfmap__free(obj);
+		break;
+	case KIND_JITDUMP:
+		jitdump__free(obj);
+		break;
+	}
+}
+
+void symcache__free(struct symcache *sc)
+{
+	size_t i;
+
+	if (!sc)
+		return;
+	for (i = 0; i < sc->nr_buckets; i++) {
+		struct entry *e = sc->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			free_obj(e->kind, e->obj);
+			free(e);
+		}
+	}
+	free(sc->buckets);
+	free(sc->debug_root);
+	free(sc->buildid_dir);
+	free(sc->perf_map_dir);
+	free(sc->kallsyms_path);
+	kallsyms__free(sc->kallsyms);
+	free(sc);
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+	char *s = NULL;
+
+	if (src && !(s = strdup(src)))
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+struct symcache *symcache__new(const struct symtab_paths *paths,
+			       const struct diag *d)
+{
+	struct symcache *sc = calloc(1, sizeof(*sc));
+	struct symtab_paths def;
+	char buf[4096];
+
+	if (!sc)
+		goto nomem;
+	sc->diag = d;
+	sc->nr_buckets = 256;
+	sc->buckets = calloc(sc->nr_buckets, sizeof(*sc->buckets));
+	if (!sc->buckets)
+		goto nomem;
+	if (!paths) {
+		symtab__default_paths(&def, buf, sizeof(buf));
+		paths = &def;
+	}
+	if (dup_opt(&sc->debug_root, paths->debug_root) ||
+	    dup_opt(&sc->buildid_dir, paths->buildid_dir))
+		goto nomem;
+	return sc;
+nomem:
+	symcache__free(sc);
+	errno = ENOMEM;
+	return NULL;
+}
+
+int symcache__set_perf_map_dir(struct symcache *sc, const char *dir)
+{
+	return dup_opt(&sc->perf_map_dir, dir);
+}
+
+int symcache__set_kallsyms_path(struct symcache *sc, const char *path)
+{
+	return dup_opt(&sc->kallsyms_path, path);
+}
+
+static void grow(struct symcache *sc)
+{
+	size_t n = sc->nr_buckets * 2, i;
+	struct entry **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return;		/* keep the longer chains */
+	for (i = 0; i < sc->nr_buckets; i++) {
+		struct entry *e = sc->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			e->next = b[e->hash & (n - 1)];
+			b[e->hash & (n - 1)] = e;
+		}
+	}
+	free(sc->buckets);
+	sc->buckets = b;
+	sc->nr_buckets = n;
+}
+
+/* The entry for key, created (obj NULL, *is_new set) when absent; NULL when
+ * out of memory. */
+static struct entry *get(struct symcache *sc, enum kind kind,
+			 const char *name, const uint8_t *id, size_t id_len,
+			 int *is_new)
+{
+	size_t name_len = strlen(name), key_len = name_len + 1 + id_len;
+	uint64_t h = hash__bytes(name, name_len, (uint64_t)kind);
+	struct entry *e;
+
+	h = hash__bytes(id, id_len, h);
+	*is_new = 0;
+	for (e = sc->buckets[h & (sc->nr_buckets - 1)]; e; e = e->next)
+		if (e->hash == h && e->kind == kind && e->key_len == key_len &&
+		    !memcmp(e->key, name, name_len + 1) &&
+		    !memcmp(e->key + name_len + 1, id, id_len))
+			return e;
+	e = calloc(1, sizeof(*e) + key_len);
+	if (!e)
+		return NULL;
+	e->hash = h;
+	e->kind = kind;
+	e->key_len = key_len;
+	memcpy(e->key, name, name_len + 1);
+	if (id_len)
+		memcpy(e->key + name_len + 1, id, id_len);
+	if (sc->nr_entries >= sc->nr_buckets)
+		grow(sc);
+	e->next = sc->buckets[h & (sc->nr_buckets - 1)];
+	sc->buckets[h & (sc->nr_buckets - 1)] = e;
+	sc->nr_entries++;
+	*is_new = 1;
+	return e;
+}
+
+static struct symtab *load_vdso(struct symcache *sc, const uint8_t *id,
+				size_t id_len,
+				const struct symtab_paths *paths)
+{
+	struct symtab *st = symtab__open("[vdso]", id, id_len, paths,
+					 sc->diag);
+	const uint8_t *own;
+	size_t own_len;
+
+	if (st)
+		return st;
+	st = symtab__open_vdso_self(sc->diag);
+	if (!st || !id_len)
+		return st;
+	own = symtab__build_id(st, &own_len);
+	if (own_len == id_len && !memcmp(own, id, id_len))
+		return st;
+	diag__emit(sc->diag, DIAG_INFO, "[vdso]: the recorded build id is "
+		   "not this kernel's and perf's cache has no copy");
+	symtab__free(st);
+	return NULL;
+}
+
+const struct symtab *symcache__dso(struct symcache *sc, const char *path,
+				   const uint8_t *build_id,
+				   size_t build_id_len)
+{
+	struct symtab_paths paths = {
+		.debug_root = sc->debug_root,
+		.buildid_dir = sc->buildid_dir,
+	};
+	struct entry *e;
+	int is_new;
+
+	if (!build_id)
+		build_id_len = 0;
+	e = get(sc, KIND_DSO, path, build_id, build_id_len, &is_new);
+	if (!e || !is_new)
+		return e ? e->obj : NULL;
+	if (!strcmp(path, "[vdso]"))
+		e->obj = load_vdso(sc, build_id, build_id_len, &paths);
+	else
+		e->obj = symtab__open(path, build_id, build_id_len, &paths,
+				      sc->diag);
+	return e->obj;
+}
+
+const struct kallsyms *symcache__kallsyms(struct symcache *sc)
+{
+	if (!sc->kallsyms_tried) {
+		sc->kallsyms_tried = 1;
+		sc->kallsyms = kallsyms__open(sc->kallsyms_path, sc->diag);
+	}
+	return sc->kallsyms;
+}
+
+const struct perfmap *symcache__perfmap(struct symcache *sc, int pid)
+{
+	char name[32];
+	struct entry *e;
+	int is_new;
+
+	snprintf(name, sizeof(name), "%d", pid);
+	e = get(sc, KIND_PERFMAP, name, NULL, 0, &is_new);
+	if (e && is_new)
+		e->obj = perfmap__open_pid(sc->perf_map_dir, pid, sc->diag);
+	return e ? e->obj : NULL;
+}
+
+const struct jitdump *symcache__jitdump(struct symcache *sc,
+					const char *path)
+{
+	struct entry *e;
+	int is_new;
+
+	e = get(sc, KIND_JITDUMP, path, NULL, 0, &is_new);
+	if (e && is_new)
+		e->obj = jitdump__open(path, sc->diag);
+	return e ? e->obj : NULL;
+}

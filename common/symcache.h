@@ -1,0 +1,57 @@
+/* symcache: each symbol source read once per run.
+ *
+ * Owns the symtabs (ELF DSOs by path and build id, [vdso]), the kallsyms
+ * table, the perf maps (by pid) and jitdumps (by path) a run needs, loading
+ * each on first use and remembering failures too, so a missing file is
+ * looked for once. Lookups themselves go to the returned objects' own
+ * functions; the caller keeps its ip -> frame cache per mapping.
+ */
+#ifndef PERFFOLD_SYMCACHE_H
+#define PERFFOLD_SYMCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "jitdump.h"
+#include "kallsyms.h"
+#include "perfmap.h"
+#include "symtab.h"
+
+struct symcache;
+
+/* A new, empty cache. paths: where symtab__open() looks for debuginfo and
+ * perf's build-id cache; NULL means symtab__default_paths(). The paths'
+ * strings are copied. d receives the loaders' diagnostics and must outlive
+ * the cache (NULL drops them). NULL with errno = ENOMEM. */
+struct symcache *symcache__new(const struct symtab_paths *paths,
+			       const struct diag *d);
+/* Free the cache and everything it loaded; NULL is a no-op. */
+void symcache__free(struct symcache *sc);
+
+/* Where perf maps are read: DIR/perf-PID.map (default "/tmp"). Copied.
+ * 0 or -ENOMEM. */
+int symcache__set_perf_map_dir(struct symcache *sc, const char *dir);
+/* The kallsyms file (default "/proc/kallsyms"). Copied. 0 or -ENOMEM. */
+int symcache__set_kallsyms_path(struct symcache *sc, const char *path);
+
+/* The symbols of the DSO at path whose build id perf.data recorded
+ * (build_id NULL: none recorded), or NULL when no usable file was found.
+ * path "[vdso]" is looked up in perf's build-id cache, else taken from this
+ * process's vdso when the build ids agree (or none was recorded).
+ * Borrowed until symcache__free(). */
+const struct symtab *symcache__dso(struct symcache *sc, const char *path,
+				   const uint8_t *build_id,
+				   size_t build_id_len);
+
+/* /proc/kallsyms (or the set path), or NULL when unreadable. */
+const struct kallsyms *symcache__kallsyms(struct symcache *sc);
+
+/* The perf map of pid, or NULL when there is none. */
+const struct perfmap *symcache__perfmap(struct symcache *sc, int pid);
+
+/* The jitdump at path (as named by its MMAP record), or NULL. */
+const struct jitdump *symcache__jitdump(struct symcache *sc,
+					const char *path);
+
+#endif

@@ -1,0 +1,771 @@
+/* symtab: one ELF file's function symbols, as perf 6.1 names them.
+ *
+ * Which file gives the symbols follows perf's dso__load() order
+ * (tools/perf/util/symbol.c, binary_type_symtab[]): the .gnu_debuglink
+ * target, the build-id cache's copy and its debuginfo, /usr/lib/debug/PATH
+ * (.debug), /usr/lib/debug/.build-id/xx/rest.debug, then the file itself; the
+ * first one with a .symtab wins, else the file's .dynsym. Which symbols are
+ * kept follows perf's dso__load_sym(): named FUNC, GNU_IFUNC and OBJECT
+ * symbols in allocated sections, plus NOTYPE labels in text sections.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <limits.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libiberty/demangle.h>
+
+#include "symarr.h"
+#include "symtab.h"
+
+#ifndef NT_GNU_BUILD_ID
+#define NT_GNU_BUILD_ID 3
+#endif
+
+struct segment {
+	uint64_t offset;
+	uint64_t filesz;
+	uint64_t vaddr;
+};
+
+struct symtab {
+	struct symarr *syms;
+	struct segment *segs;
+	size_t nr_segs;
+	char *file;
+	char *symbol_file;
+	uint8_t build_id[SYMTAB_BUILD_ID_MAX];
+	size_t build_id_len;
+	void *image;		/* symtab__open_image()'s copy, or NULL */
+};
+
+/* One opened ELF file. */
+struct elf_file {
+	int fd;
+	Elf *elf;
+	char *path;
+	uint8_t build_id[SYMTAB_BUILD_ID_MAX];
+	size_t build_id_len;
+};
+
+#define ELF_FILE_INIT { .fd = -1 }
+
+static void elf_file__close(struct elf_file *ef)
+{
+	if (ef->elf)
+		elf_end(ef->elf);
+	if (ef->fd >= 0)
+		close(ef->fd);
+	free(ef->path);
+	*ef = (struct elf_file)ELF_FILE_INIT;
+}
+
+static int read_build_id(Elf *elf, uint8_t *buf, size_t cap)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		Elf_Data *data;
+		GElf_Nhdr nh;
+		size_t off = 0, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		while ((off = gelf_getnote(data, off, &nh, &name_off,
+					   &desc_off)) > 0) {
+			size_t n;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4))
+				continue;
+			n = nh.n_descsz < cap ? nh.n_descsz : cap;
+			memcpy(buf, (char *)data->d_buf + desc_off, n);
+			return (int)n;
+		}
+	}
+	return 0;
+}
+
+/* Open path as an ELF file (not an archive); 0 or a negative errno. */
+static int elf_file__open(struct elf_file *ef, const char *path)
+{
+	struct stat sb;
+	GElf_Ehdr eh;
+	int n;
+
+	*ef = (struct elf_file)ELF_FILE_INIT;
+	if (stat(path, &sb) < 0)
+		return -errno;
+	if (!S_ISREG(sb.st_mode))
+		return -ENOENT;
+	ef->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (ef->fd < 0)
+		return -errno;
+	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
+	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF ||
+	    !gelf_getehdr(ef->elf, &eh)) {
+		elf_file__close(ef);
+		return -ENOEXEC;
+	}
+	ef->path = strdup(path);
+	if (!ef->path) {
+		elf_file__close(ef);
+		return -ENOMEM;
+	}
+	n = read_build_id(ef->elf, ef->build_id, sizeof(ef->build_id));
+	ef->build_id_len = (size_t)n;
+	return 0;
+}
+
+int symtab__read_build_id(const char *path, uint8_t *buf, size_t cap)
+{
+	struct elf_file ef;
+	int err;
+
+	elf_version(EV_CURRENT);
+	err = elf_file__open(&ef, path);
+	if (err)
+		return err;
+	if (ef.build_id_len > cap) {
+		elf_file__close(&ef);
+		return -ENOSPC;
+	}
+	memcpy(buf, ef.build_id, ef.build_id_len);
+	err = (int)ef.build_id_len;
+	elf_file__close(&ef);
+	return err;
+}
+
+static int build_id_eq(const struct elf_file *ef, const uint8_t *id,
+		       size_t len)
+{
+	return ef->build_id_len == len && !memcmp(ef->build_id, id, len);
+}
+
+static Elf_Scn *section_by_type(Elf *elf, GElf_Word type, GElf_Shdr *shdr,
+				size_t *idx)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, shdr) && shdr->sh_type == type) {
+			if (idx)
+				*idx = elf_ndxscn(scn);
+			return scn;
+		}
+	}
+	return NULL;
+}
+
+static Elf_Scn *section_by_name(Elf *elf, const char *name, GElf_Shdr *shdr)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		const char *s;
+
+		if (!gelf_getshdr(scn, shdr))
+			continue;
+		s = elf_strptr(elf, shstrndx, shdr->sh_name);
+		if (s && !strcmp(s, name))
+			return scn;
+	}
+	return NULL;
+}
+
+static int has_symtab(Elf *elf)
+{
+	GElf_Shdr shdr;
+
+	return section_by_type(elf, SHT_SYMTAB, &shdr, NULL) != NULL;
+}
+
+/* perf's demangle_sym() for user space: bfd_demangle(), here libiberty's
+ * cplus_demangle(), with DMGL_NO_OPTS (no parameter lists). The Rust pass
+ * perf runs after it finds nothing to do on libiberty's output. */
+static int add_symbol(struct symarr *a, uint64_t start, uint64_t size,
+		      enum symarr_binding bind, const char *name,
+		      const char *suffix)
+{
+	char *dem = cplus_demangle(name, DMGL_NO_OPTS);
+	const char *s = dem ? dem : name;
+	size_t len = strlen(s), slen = suffix ? strlen(suffix) : 0;
+	int err;
+
+	if (slen) {
+		char *buf = malloc(len + slen + 1);
+
+		if (!buf) {
+			free(dem);
+			return -ENOMEM;
+		}
+		memcpy(buf, s, len);
+		memcpy(buf + len, suffix, slen + 1);
+		err = symarr__add(a, start, size, bind, buf, len + slen, 0);
+		free(buf);
+	} else {
+		err = symarr__add(a, start, size, bind, s, len, 0);
+	}
+	free(dem);
+	return err;
+}
+
+static int skip_mapping_symbol(const GElf_Ehdr *eh, const char *name)
+{
+	if (name[0] != '$')
+		return 0;
+	if (eh->e_machine == EM_ARM)
+		return !strcmp(name, "$a") || !strcmp(name, "$d") ||
+		       !strcmp(name, "$t");
+	if (eh->e_machine == EM_AARCH64)
+		return !strcmp(name, "$x") || !strcmp(name, "$d");
+	return 0;
+}
+
+/* Add the symbols of section scn (a SHT_SYMTAB or SHT_DYNSYM) that perf
+ * keeps. Returns the number added or a negative errno. */
+static int load_symbols(struct symarr *a, Elf *elf, Elf_Scn *scn,
+			const GElf_Shdr *sh)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t i, nr, shstrndx;
+	GElf_Ehdr eh;
+	int count = 0;
+
+	if (!data || !sh->sh_entsize || !gelf_getehdr(elf, &eh) ||
+	    elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return 0;
+	nr = sh->sh_size / sh->sh_entsize;
+	for (i = 0; i < nr; i++) {
+		GElf_Sym sym;
+		GElf_Shdr ssh;
+		Elf_Scn *sec;
+		const char *name, *sname;
+		int type, vis, is_label, err;
+		enum symarr_binding bind;
+
+		if (!gelf_getsym(data, (int)i, &sym) || !sym.st_name ||
+		    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
+			continue;
+		type = GELF_ST_TYPE(sym.st_info);
+		vis = GELF_ST_VISIBILITY(sym.st_other);
+		is_label = type == STT_NOTYPE && vis != STV_HIDDEN &&
+			   vis != STV_INTERNAL;
+		if (!is_label && type != STT_FUNC && type != STT_GNU_IFUNC &&
+		    type != STT_OBJECT)
+			continue;
+		name = elf_strptr(elf, sh->sh_link, sym.st_name);
+		if (!name || !*name || skip_mapping_symbol(&eh, name))
+			continue;
+		sec = elf_getscn(elf, sym.st_shndx);
+		if (!sec || !gelf_getshdr(sec, &ssh) ||
+		    !(ssh.sh_flags & SHF_ALLOC))
+			continue;
+		if (is_label) {
+			sname = elf_strptr(elf, shstrndx, ssh.sh_name);
+			if (!sname || !strstr(sname, "text"))
+				continue;
+		}
+		switch (GELF_ST_BIND(sym.st_info)) {
+		case STB_GLOBAL:
+			bind = SYMARR_GLOBAL;
+			break;
+		case STB_WEAK:
+			bind = SYMARR_WEAK;
+			break;
+		default:
+			bind = SYMARR_LOCAL;
+			break;
+		}
+		err = add_symbol(a, sym.st_value, sym.st_size, bind, name,
+				 NULL);
+		if (err)
+			return err;
+		count++;
+	}
+	return count;
+}
+
+/* perf 6.1's dso__synthesize_plt_symbols(): one "name@plt" symbol per
+ * .rela.plt (or .rel.plt) entry, in order, after the .plt header, each
+ * one .plt entry long (sh_entsize on x86). Returns the number added. */
+static int synthesize_plt(struct symarr *a, Elf *elf)
+{
+	GElf_Shdr rsh, psh, dsh;
+	Elf_Scn *rel, *dyn;
+	Elf_Data *rdata, *ddata;
+	GElf_Ehdr eh;
+	size_t dynidx, i, nr;
+	uint64_t hdr_size, ent_size, addr;
+	int count = 0;
+
+	if (!gelf_getehdr(elf, &eh))
+		return 0;
+	dyn = section_by_type(elf, SHT_DYNSYM, &dsh, &dynidx);
+	if (!dyn)
+		return 0;
+	rel = section_by_name(elf, ".rela.plt", &rsh);
+	if (!rel)
+		rel = section_by_name(elf, ".rel.plt", &rsh);
+	if (!rel || (rsh.sh_type != SHT_RELA && rsh.sh_type != SHT_REL) ||
+	    rsh.sh_link != dynidx || !rsh.sh_entsize)
+		return 0;
+	if (!section_by_name(elf, ".plt", &psh) || psh.sh_type == SHT_NOBITS)
+		return 0;
+	switch (eh.e_machine) {
+	case EM_ARM:
+		hdr_size = 20;
+		ent_size = 12;
+		break;
+	case EM_AARCH64:
+		hdr_size = 32;
+		ent_size = 16;
+		break;
+	default:
+		hdr_size = ent_size = psh.sh_entsize;
+		break;
+	}
+	if (!ent_size)
+		return 0;
+	rdata = elf_getdata(rel, NULL);
+	ddata = elf_getdata(dyn, NULL);
+	if (!rdata || !ddata)
+		return 0;
+	nr = rsh.sh_size / rsh.sh_entsize;
+	addr = psh.sh_addr + hdr_size;
+	for (i = 0; i < nr; i++, addr += ent_size) {
+		GElf_Rela rela;
+		GElf_Rel r;
+		GElf_Sym sym;
+		uint64_t info;
+		const char *name;
+		int err;
+
+		if (rsh.sh_type == SHT_RELA) {
+			if (!gelf_getrela(rdata, (int)i, &rela))
+				break;
+			info = rela.r_info;
+		} else {
+			if (!gelf_getrel(rdata, (int)i, &r))
+				break;
+			info = r.r_info;
+		}
+		if (!gelf_getsym(ddata, (int)GELF_R_SYM(info), &sym))
+			continue;
+		name = elf_strptr(elf, dsh.sh_link, sym.st_name);
+		err = add_symbol(a, addr, ent_size, SYMARR_GLOBAL,
+				 name ? name : "", "@plt");
+		if (err)
+			return err;
+		count++;
+	}
+	return count;
+}
+
+static int load_segments(struct symtab *st, Elf *elf)
+{
+	size_t i, n;
+
+	if (elf_getphdrnum(elf, &n) < 0)
+		return 0;
+	st->segs = calloc(n ? n : 1, sizeof(*st->segs));
+	if (!st->segs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		st->segs[st->nr_segs].offset = ph.p_offset;
+		st->segs[st->nr_segs].filesz = ph.p_filesz;
+		st->segs[st->nr_segs].vaddr = ph.p_vaddr;
+		st->nr_segs++;
+	}
+	return 0;
+}
+
+static void hex(char *out, const uint8_t *id, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[id[i] >> 4];
+		out[2 * i + 1] = digits[id[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+/* perf's cache: DIR/.build-id/xx/rest is a symlink to a directory holding
+ * "elf", "debug" or "vdso" (perf >= 4.x), or to the file itself (older). */
+static void cache_path(char *out, size_t cap, const char *dir,
+		       const char *idhex, const char *leaf)
+{
+	char link[PATH_MAX - 16];
+	struct stat sb;
+
+	snprintf(link, sizeof(link), "%s/.build-id/%.2s/%s", dir, idhex,
+		 idhex + 2);
+	if (stat(link, &sb) == 0 && S_ISDIR(sb.st_mode))
+		snprintf(out, cap, "%s/%s", link, leaf);
+	else if (!strcmp(leaf, "elf"))
+		snprintf(out, cap, "%s", link);
+	else
+		out[0] = '\0';
+}
+
+static void free_candidates(char **c, size_t n)
+{
+	while (n)
+		free(c[--n]);
+}
+
+static void dir_of(char *out, size_t cap, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, path, n);
+	out[n] = '\0';
+}
+
+/* The files perf would try for a .symtab, in its order. */
+static size_t symbol_candidates(char **c, const char *path,
+				const struct elf_file *rt, const char *idhex,
+				const struct symtab_paths *paths)
+{
+	char buf[PATH_MAX], dir[PATH_MAX];
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+	size_t n = 0;
+
+	dir_of(dir, sizeof(dir), path);
+	if (rt->elf && (scn = section_by_name(rt->elf, ".gnu_debuglink", &sh))) {
+		Elf_Data *d = elf_getdata(scn, NULL);
+
+		if (d && d->d_size && memchr(d->d_buf, '\0', d->d_size)) {
+			const char *link = d->d_buf;
+
+			if (asprintf(&c[n], "%s/%s", dir, link) > 0)
+				n++;
+			if (asprintf(&c[n], "%s/.debug/%s", dir, link) > 0)
+				n++;
+			if (paths && paths->debug_root &&
+			    asprintf(&c[n], "%s%s/%s", paths->debug_root, dir,
+				     link) > 0)
+				n++;
+		}
+	}
+	if (idhex[0] && paths && paths->buildid_dir) {
+		cache_path(buf, sizeof(buf), paths->buildid_dir, idhex, "elf");
+		if (buf[0] && (c[n] = strdup(buf)))
+			n++;
+		cache_path(buf, sizeof(buf), paths->buildid_dir, idhex,
+			   "debug");
+		if (buf[0] && (c[n] = strdup(buf)))
+			n++;
+	}
+	if (paths && paths->debug_root) {
+		if (asprintf(&c[n], "%s%s.debug", paths->debug_root, path) > 0)
+			n++;
+		if (asprintf(&c[n], "%s%s", paths->debug_root, path) > 0)
+			n++;
+		if (idhex[0] &&
+		    asprintf(&c[n], "%s/.build-id/%.2s/%s.debug",
+			     paths->debug_root, idhex, idhex + 2) > 0)
+			n++;
+	}
+	return n;
+}
+
+static struct symtab *symtab_alloc(void)
+{
+	struct symtab *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->syms = symarr__new();
+	if (!st->syms) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Fill st from the runtime file rt (segments, build id, PLT) and the symbol
+ * file sym (which may be rt), in perf's order: symbols, fixups, then PLT
+ * entries inserted into the fixed-up tree (dso__load()). */
+static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
+{
+	struct elf_file *seg_src = rt->elf ? rt : sym;
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+	int err;
+
+	err = load_segments(st, seg_src->elf);
+	if (err)
+		return err;
+	memcpy(st->build_id, seg_src->build_id, seg_src->build_id_len);
+	st->build_id_len = seg_src->build_id_len;
+	st->file = strdup(seg_src->path ? seg_src->path : "");
+	st->symbol_file = strdup(sym->path ? sym->path : "");
+	if (!st->file || !st->symbol_file)
+		return -ENOMEM;
+	scn = section_by_type(sym->elf, SHT_SYMTAB, &sh, NULL);
+	if (!scn)
+		scn = section_by_type(sym->elf, SHT_DYNSYM, &sh, NULL);
+	if (!scn)
+		return 0;
+	err = load_symbols(st->syms, sym->elf, scn, &sh);
+	if (err <= 0)
+		return err;
+	symarr__fixup(st->syms, SYMARR_FIXUP_END | SYMARR_DEDUP);
+	if (rt->elf) {
+		err = synthesize_plt(st->syms, rt->elf);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+struct symtab *symtab__open(const char *path, const uint8_t *build_id,
+			    size_t build_id_len,
+			    const struct symtab_paths *paths,
+			    const struct diag *d)
+{
+	struct elf_file rt = ELF_FILE_INIT, sym = ELF_FILE_INIT;
+	char idhex[2 * SYMTAB_BUILD_ID_MAX + 1] = "";
+	char *cand[8];
+	size_t i, nr_cand;
+	struct symtab *st = NULL;
+	int err;
+
+	elf_version(EV_CURRENT);
+	if (build_id_len > SYMTAB_BUILD_ID_MAX)
+		build_id_len = SYMTAB_BUILD_ID_MAX;
+	if (!build_id)
+		build_id_len = 0;
+
+	/* "[vdso]" and the like name no file; only the cache has them. */
+	err = path[0] == '[' ? -ENOENT : elf_file__open(&rt, path);
+	if (!err && build_id_len && !build_id_eq(&rt, build_id, build_id_len)) {
+		diag__emit(d, DIAG_INFO, "'%s' has another build id than the "
+			   "recording saw", path);
+		elf_file__close(&rt);
+		err = -ENOENT;
+	}
+	if (build_id_len)
+		hex(idhex, build_id, build_id_len);
+	if (err && build_id_len && paths && paths->buildid_dir) {
+		char cp[PATH_MAX];
+
+		static const char *const leaves[] = { "elf", "vdso" };
+
+		for (i = 0; err && i < 2; i++) {
+			cache_path(cp, sizeof(cp), paths->buildid_dir, idhex,
+				   leaves[i]);
+			if (!cp[0] || elf_file__open(&rt, cp))
+				continue;
+			if (build_id_eq(&rt, build_id, build_id_len))
+				err = 0;
+			else
+				elf_file__close(&rt);
+		}
+	}
+	if (!build_id_len && rt.elf && rt.build_id_len)
+		hex(idhex, rt.build_id, rt.build_id_len);
+
+	nr_cand = path[0] == '[' ? 0 :
+		  symbol_candidates(cand, path, &rt, idhex, paths);
+	for (i = 0; i < nr_cand; i++) {
+		if (rt.path && !strcmp(cand[i], rt.path))
+			continue;
+		if (elf_file__open(&sym, cand[i]))
+			continue;
+		if ((build_id_len &&
+		     !build_id_eq(&sym, build_id, build_id_len)) ||
+		    (!build_id_len && rt.build_id_len &&
+		     !build_id_eq(&sym, rt.build_id, rt.build_id_len))) {
+			diag__emit(d, DIAG_INFO, "'%s': build id differs from "
+				   "'%s', not used", cand[i], path);
+			elf_file__close(&sym);
+			continue;
+		}
+		if (has_symtab(sym.elf))
+			break;
+		elf_file__close(&sym);
+	}
+	free_candidates(cand, nr_cand);
+
+	if (!rt.elf && !sym.elf) {
+		errno = err == -ENOEXEC ? ENOEXEC : ENOENT;
+		return NULL;
+	}
+	st = symtab_alloc();
+	if (!st) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = fill(st, &rt, sym.elf ? &sym : &rt);
+out:
+	elf_file__close(&sym);
+	elf_file__close(&rt);
+	if (err) {
+		symtab__free(st);
+		errno = -err;
+		return NULL;
+	}
+	return st;
+}
+
+struct symtab *symtab__open_image(const void *image, size_t len,
+				  const char *name, const struct diag *d)
+{
+	struct elf_file ef = ELF_FILE_INIT;
+	struct symtab *st;
+	GElf_Ehdr eh;
+	int err = -ENOMEM;
+
+	(void)d;
+	elf_version(EV_CURRENT);
+	st = symtab_alloc();
+	if (!st)
+		goto fail;
+	st->image = malloc(len ? len : 1);
+	if (!st->image)
+		goto fail;
+	memcpy(st->image, image, len);
+	ef.elf = elf_memory(st->image, len);
+	if (!ef.elf || elf_kind(ef.elf) != ELF_K_ELF ||
+	    !gelf_getehdr(ef.elf, &eh)) {
+		err = -ENOEXEC;
+		goto fail;
+	}
+	ef.path = strdup(name ? name : "");
+	if (!ef.path)
+		goto fail;
+	ef.build_id_len = (size_t)read_build_id(ef.elf, ef.build_id,
+						sizeof(ef.build_id));
+	err = fill(st, &ef, &ef);
+	if (err)
+		goto fail;
+	elf_file__close(&ef);
+	return st;
+fail:
+	elf_file__close(&ef);
+	symtab__free(st);
+	errno = -err;
+	return NULL;
+}
+
+struct symtab *symtab__open_vdso_self(const struct diag *d)
+{
+	const unsigned char *base = (const void *)getauxval(AT_SYSINFO_EHDR);
+	const Elf64_Ehdr *eh = (const void *)base;
+	size_t len;
+
+	if (!base || memcmp(base, ELFMAG, SELFMAG) ||
+	    base[EI_CLASS] != ELFCLASS64) {
+		errno = ENOENT;
+		return NULL;
+	}
+	/* The kernel's vdso image ends with its section headers. */
+	len = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
+	return symtab__open_image(base, len, "[vdso]", d);
+}
+
+void symtab__free(struct symtab *st)
+{
+	if (!st)
+		return;
+	symarr__free(st->syms);
+	free(st->segs);
+	free(st->file);
+	free(st->symbol_file);
+	free(st->image);
+	free(st);
+}
+
+uint64_t symtab__addr(const struct symtab *st, uint64_t file_off)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_segs; i++) {
+		const struct segment *s = &st->segs[i];
+
+		if (file_off >= s->offset && file_off - s->offset < s->filesz)
+			return file_off - s->offset + s->vaddr;
+	}
+	return file_off;
+}
+
+const char *symtab__lookup(const struct symtab *st, uint64_t addr,
+			   uint64_t *off)
+{
+	const struct symarr_sym *s = symarr__find(st->syms, addr);
+
+	if (!s)
+		return NULL;
+	if (off)
+		*off = addr - s->start;
+	return s->name;
+}
+
+const char *symtab__lookup_mapped(const struct symtab *st, uint64_t map_start,
+				  uint64_t pgoff, uint64_t ip, uint64_t *off)
+{
+	return symtab__lookup(st, symtab__addr(st, ip - map_start + pgoff),
+			      off);
+}
+
+const char *symtab__file(const struct symtab *st)
+{
+	return st->file;
+}
+
+const char *symtab__symbol_file(const struct symtab *st)
+{
+	return st->symbol_file;
+}
+
+const uint8_t *symtab__build_id(const struct symtab *st, size_t *len)
+{
+	*len = st->build_id_len;
+	return st->build_id;
+}
+
+size_t symtab__count(const struct symtab *st)
+{
+	return symarr__count(st->syms);
+}
+
+void symtab__default_paths(struct symtab_paths *p, char *buf, size_t buf_len)
+{
+	const char *env = getenv("PERF_BUILDID_DIR");
+	const char *home = getenv("HOME");
+
+	p->debug_root = "/usr/lib/debug";
+	p->buildid_dir = NULL;
+	if (env && *env) {
+		p->buildid_dir = env;
+	} else if (home && *home && buf_len) {
+		snprintf(buf, buf_len, "%s/.debug", home);
+		p->buildid_dir = buf;
+	}
+}
