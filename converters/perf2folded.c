@@ -16,24 +16,17 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "foldname.h"
-#include "intern.h"
+#include "folder.h"
 #include "scriptparse.h"
-#include "stacks.h"
 
 #define EXIT_PARTIAL 1
 #define EXIT_FATAL 2
 #define EXIT_USAGE 64
 #define MAX_INPUTS 256
-#define MAX_FRAMES 4096	/* per sample; deeper stacks are cut at the root */
-
-enum weight_kind { WEIGHT_PERIOD, WEIGHT_SAMPLES };
 
 struct opts {
-	struct foldname_opts names;
+	struct folder_opts folder;
 	const char *output;
-	const char *event_filter;
-	enum weight_kind weight;
 	bool verbose;
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
@@ -42,14 +35,7 @@ struct opts {
 /* State of one run, shared by all inputs. */
 struct run {
 	const struct opts *opts;
-	struct intern *names;
-	struct stacks *stacks;
-	struct foldname *fold;
-	const char *event;		/* chosen event; NULL until the first */
-	size_t event_len;
-	char *event_buf;
-	uint64_t nr_read, nr_accepted, nr_other_event, nr_too_deep;
-	uint32_t frames[MAX_FRAMES];
+	struct folder *folder;
 	int err;
 };
 
@@ -64,59 +50,22 @@ static void emit(void *ctx, enum diag_level level, const char *msg)
 	fprintf(stderr, "%s: %s\n", prog, msg);
 }
 
-static bool slice_is(struct slice s, const char *lit)
-{
-	return s.len == strlen(lit) && !memcmp(s.s, lit, s.len);
-}
-
-/* Keep samples of one event: the one asked for, or the first seen. */
-static bool wanted_event(struct run *r, struct slice ev)
-{
-	if (!ev.len)
-		return true;	/* perf printed no event name */
-	if (!r->event) {
-		r->event_buf = strndup(ev.s, ev.len);
-		if (!r->event_buf)
-			return true;
-		r->event = r->event_buf;
-		r->event_len = ev.len;
-	}
-	return ev.len == r->event_len && !memcmp(ev.s, r->event, ev.len);
-}
-
 static int on_sample(void *ctx, const struct script_sample *s)
 {
 	struct run *r = ctx;
-	size_t nr = 0, i;
-	uint64_t weight;
+	size_t i;
+	int err;
 
-	r->nr_read++;
-	if (!wanted_event(r, s->event)) {
-		r->nr_other_event++;
+	if (!folder__begin(r->folder, s->comm, s->pid, s->tid, s->event,
+			   s->period, s->has_period))
 		return 0;
+	for (i = 0; i < s->nr_frames; i++) {
+		err = folder__frame(r->folder, &s->frames[i],
+				    folder__is_java(r->folder));
+		if (err)
+			return err;
 	}
-	r->frames[nr] = foldname__root(r->fold, s->comm, s->pid, s->tid);
-	if (r->frames[nr++] == INTERN_NONE)
-		return -ENOMEM;
-	for (i = s->nr_frames; i-- > 0;) {
-		int n = foldname__frame(r->fold, &s->frames[i],
-					slice_is(s->comm, "java"),
-					r->frames + nr, MAX_FRAMES - nr);
-		if (n < 0) {
-			if (MAX_FRAMES - nr < 16) {
-				r->nr_too_deep++;
-				break;
-			}
-			return n;
-		}
-		nr += (size_t)n;
-	}
-	weight = r->opts->weight == WEIGHT_SAMPLES || !s->has_period ||
-				 !s->period
-			 ? 1
-			 : s->period;
-	r->nr_accepted++;
-	return stacks__add(r->stacks, r->frames, nr, weight);
+	return folder__end(r->folder);
 }
 
 /* Parse one perf script text: a regular file is mapped and parsed in
@@ -200,50 +149,45 @@ static int read_input(struct run *r, const char *path, const struct diag *d)
 	return err;
 }
 
-static void report(const struct run *r, const struct opts *o,
+static void report(const struct folder_stats *st, const struct opts *o,
 		   const struct diag *d)
 {
-	if (r->nr_other_event)
+	if (st->nr_other_event)
 		diag__emit(d, DIAG_WARN,
 			   "kept event '%s'%s; skipped %llu sample%s of other "
 			   "events",
-			   r->event, o->event_filter ? "" : " (the first seen; "
+			   st->event, o->folder.event ? "" : " (the first seen; "
 			   "choose with --event-filter)",
-			   (unsigned long long)r->nr_other_event,
-			   r->nr_other_event == 1 ? "" : "s");
-	if (r->nr_too_deep)
+			   (unsigned long long)st->nr_other_event,
+			   st->nr_other_event == 1 ? "" : "s");
+	if (st->nr_too_deep)
 		diag__emit(d, DIAG_WARN,
 			   "%llu samples had more than %d frames; their "
 			   "root-most frames were cut",
-			   (unsigned long long)r->nr_too_deep, MAX_FRAMES);
+			   (unsigned long long)st->nr_too_deep,
+			   FOLDER_MAX_FRAMES);
 	diag__emit(d, DIAG_INFO,
 		   "read %llu samples, accepted %llu (%llu of other events); "
 		   "%zu distinct stacks, total weight %llu",
-		   (unsigned long long)r->nr_read,
-		   (unsigned long long)r->nr_accepted,
-		   (unsigned long long)r->nr_other_event,
-		   stacks__count(r->stacks),
-		   (unsigned long long)stacks__total(r->stacks));
+		   (unsigned long long)st->nr_read,
+		   (unsigned long long)st->nr_accepted,
+		   (unsigned long long)st->nr_other_event, st->nr_stacks,
+		   (unsigned long long)st->total_weight);
 }
 
 static int run(const struct opts *o)
 {
 	struct diag d = {emit, (void *)o};
 	struct run r = {.opts = o};
+	struct folder_stats st;
 	FILE *out = stdout;
 	int status = EXIT_FATAL, i;
 	static const char *const stdin_only[] = {"-"};
 	const char *const *inputs = o->nr_inputs ? o->inputs : stdin_only;
 	int nr_inputs = o->nr_inputs ? o->nr_inputs : 1;
 
-	if (o->event_filter) {
-		r.event = o->event_filter;
-		r.event_len = strlen(o->event_filter);
-	}
-	r.names = intern__new();
-	r.stacks = r.names ? stacks__new(r.names) : NULL;
-	r.fold = r.names ? foldname__new(&o->names, r.names) : NULL;
-	if (!r.stacks || !r.fold) {
+	r.folder = folder__new(&o->folder);
+	if (!r.folder) {
 		diag__emit(&d, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
@@ -255,30 +199,28 @@ static int run(const struct opts *o)
 		if (err)
 			goto cleanup;
 	}
-	report(&r, o, &d);
+	folder__stats(r.folder, &st);
+	report(&st, o, &d);
 	if (o->output && !(out = fopen(o->output, "w"))) {
 		diag__emit(&d, DIAG_ERROR, "cannot write '%s': %s", o->output,
 			   strerror(errno));
 		goto cleanup;
 	}
-	if (stacks__write(r.stacks, out) < 0 || (o->output && fclose(out))) {
+	if (folder__write(r.folder, out) < 0 || (o->output && fclose(out))) {
 		diag__emit(&d, DIAG_ERROR, "cannot write '%s': %s",
 			   o->output ? o->output : "<stdout>", strerror(errno));
 		goto cleanup;
 	}
-	if (!r.nr_accepted) {
+	if (!st.nr_accepted) {
 		diag__emit(&d, DIAG_WARN, "no samples%s%s%s",
-			   r.nr_read ? " of event '" : "",
-			   r.nr_read ? r.event : "", r.nr_read ? "'" : "");
+			   st.nr_read ? " of event '" : "",
+			   st.nr_read ? st.event : "", st.nr_read ? "'" : "");
 		status = EXIT_PARTIAL;
 	} else {
 		status = r.err ? EXIT_PARTIAL : EXIT_SUCCESS;
 	}
 cleanup:
-	foldname__free(r.fold);
-	stacks__free(r.stacks);
-	intern__free(r.names);
-	free(r.event_buf);
+	folder__free(r.folder);
 	return status;
 }
 
@@ -314,25 +256,25 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'o': o->output = arg; break;
-	case OPT_PID: o->names.include_pid = true; break;
-	case OPT_TID: o->names.include_tid = true; break;
-	case OPT_KERNEL: o->names.annotate_kernel = true; break;
-	case OPT_JIT: o->names.annotate_jit = true; break;
+	case OPT_PID: o->folder.names.include_pid = true; break;
+	case OPT_TID: o->folder.names.include_tid = true; break;
+	case OPT_KERNEL: o->folder.names.annotate_kernel = true; break;
+	case OPT_JIT: o->folder.names.annotate_jit = true; break;
 	case OPT_ALL:
-		o->names.annotate_kernel = o->names.annotate_jit = true;
+		o->folder.names.annotate_kernel = o->folder.names.annotate_jit = true;
 		break;
-	case OPT_ADDRS: o->names.include_addrs = true; break;
-	case OPT_INLINE: o->names.annotate_inline = true; break;
+	case OPT_ADDRS: o->folder.names.include_addrs = true; break;
+	case OPT_INLINE: o->folder.names.annotate_inline = true; break;
 	case OPT_EVENT:
 		if (!*arg)
 			argp_error(state, "--event-filter needs an event name");
-		o->event_filter = arg;
+		o->folder.event = arg;
 		break;
 	case OPT_WEIGHT:
 		if (!strcmp(arg, "period"))
-			o->weight = WEIGHT_PERIOD;
+			o->folder.weight_samples = false;
 		else if (!strcmp(arg, "samples"))
-			o->weight = WEIGHT_SAMPLES;
+			o->folder.weight_samples = true;
 		else
 			argp_error(state, "--weight is period or samples, not '%s'",
 				   arg);

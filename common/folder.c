@@ -1,0 +1,151 @@
+/* folder: sample -> folded stack, shared by every input path (folder.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folder.h"
+#include "intern.h"
+#include "stacks.h"
+
+struct folder {
+	struct folder_opts opts;
+	struct intern *names;
+	struct stacks *stacks;
+	struct foldname *fold;
+	char *event;		/* chosen; NULL until the first */
+	size_t event_len;
+	struct folder_stats st;
+	bool is_java;
+	uint64_t weight;
+	uint32_t root;
+	uint32_t frames[FOLDER_MAX_FRAMES];	/* leaf first, reversed */
+	size_t nr_frames;
+	bool too_deep;
+};
+
+struct folder *folder__new(const struct folder_opts *o)
+{
+	struct folder *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->opts = *o;
+	f->names = intern__new();
+	f->stacks = f->names ? stacks__new(f->names) : NULL;
+	f->fold = f->names ? foldname__new(&o->names, f->names) : NULL;
+	if (o->event) {
+		f->event = strdup(o->event);
+		f->event_len = f->event ? strlen(f->event) : 0;
+		f->opts.event = f->event;
+	}
+	if (!f->stacks || !f->fold || (o->event && !f->event)) {
+		folder__free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return f;
+}
+
+void folder__free(struct folder *f)
+{
+	if (!f)
+		return;
+	foldname__free(f->fold);
+	stacks__free(f->stacks);
+	intern__free(f->names);
+	free(f->event);
+	free(f);
+}
+
+bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
+		   struct slice tid, struct slice event, uint64_t period,
+		   bool has_period)
+{
+	f->st.nr_read++;
+	if (event.len) {
+		if (!f->event) {
+			f->event = strndup(event.s, event.len);
+			f->event_len = event.len;
+		}
+		if (f->event && (event.len != f->event_len ||
+				 memcmp(event.s, f->event, event.len))) {
+			f->st.nr_other_event++;
+			return false;
+		}
+	}
+	f->is_java = comm.len == 4 && !memcmp(comm.s, "java", 4);
+	/* as stackcollapse-perf.pl: a period of 0 or none weighs 1 */
+	f->weight = f->opts.weight_samples || !has_period || !period ? 1
+								    : period;
+	f->root = foldname__root(f->fold, comm, pid, tid);
+	f->nr_frames = 0;
+	f->too_deep = false;
+	return true;
+}
+
+bool folder__is_java(const struct folder *f)
+{
+	return f->is_java;
+}
+
+int folder__name(struct folder *f, const struct script_frame *frame,
+		 bool is_java, uint32_t *out, size_t cap)
+{
+	return foldname__frame(f->fold, frame, is_java, out, cap);
+}
+
+void folder__ids(struct folder *f, const uint32_t *ids, size_t nr)
+{
+	/* stored reversed: a frame's ids come root-most first */
+	if (nr > FOLDER_MAX_FRAMES - 1 - f->nr_frames) {
+		f->too_deep = true;
+		return;
+	}
+	while (nr--)
+		f->frames[f->nr_frames++] = ids[nr];
+}
+
+int folder__frame(struct folder *f, const struct script_frame *frame,
+		  bool is_java)
+{
+	uint32_t ids[64];
+	int n = foldname__frame(f->fold, frame, is_java, ids, 64);
+
+	if (n < 0)
+		return n;
+	folder__ids(f, ids, (size_t)n);
+	return 0;
+}
+
+int folder__end(struct folder *f)
+{
+	size_t i, n = f->nr_frames;
+
+	if (f->root == INTERN_NONE)
+		return -ENOMEM;
+	/* leaf-first, reversed: make it root first behind the root */
+	for (i = 0; i < n / 2; i++) {
+		uint32_t t = f->frames[i];
+
+		f->frames[i] = f->frames[n - 1 - i];
+		f->frames[n - 1 - i] = t;
+	}
+	memmove(f->frames + 1, f->frames, n * sizeof(*f->frames));
+	f->frames[0] = f->root;
+	f->st.nr_accepted++;
+	f->st.nr_too_deep += f->too_deep;
+	return stacks__add(f->stacks, f->frames, n + 1, f->weight);
+}
+
+int folder__write(struct folder *f, FILE *out)
+{
+	return stacks__write(f->stacks, out);
+}
+
+void folder__stats(const struct folder *f, struct folder_stats *st)
+{
+	*st = f->st;
+	st->event = f->event;
+	st->total_weight = stacks__total(f->stacks);
+	st->nr_stacks = stacks__count(f->stacks);
+}

@@ -1,0 +1,66 @@
+/* folder: the back half every input path shares, sample -> folded stack.
+ *
+ * Chooses the event (the one asked for, or the first seen), weighs samples
+ * (period or count), names the root and the frames (foldname), and adds the
+ * stack, root first, to the aggregate (stacks). Input paths hand it each
+ * sample as begin, frames leaf first, end.
+ */
+#ifndef PERFFOLD_FOLDER_H
+#define PERFFOLD_FOLDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "foldname.h"
+#include "scriptparse.h"
+
+struct folder;
+
+struct folder_opts {
+	struct foldname_opts names;
+	const char *event;	/* keep only this event; NULL: the first seen */
+	bool weight_samples;	/* weigh each sample 1, not its period */
+};
+
+struct folder_stats {
+	uint64_t nr_read;	/* samples begun */
+	uint64_t nr_accepted;	/* of the chosen event, added */
+	uint64_t nr_other_event;
+	uint64_t nr_too_deep;	/* cut at FOLDER_MAX_FRAMES */
+	const char *event;	/* the chosen event, NULL before any */
+	uint64_t total_weight;
+	size_t nr_stacks;
+};
+
+#define FOLDER_MAX_FRAMES 4096
+
+/* NULL with errno on failure. o is copied (o->event too). */
+struct folder *folder__new(const struct folder_opts *o);
+void folder__free(struct folder *f);
+
+/* Start a sample. Returns true when its event is kept; then add its frames
+ * and end it, else drop it (nothing to undo). event may be empty (perf
+ * printed none: kept). */
+bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
+		   struct slice tid, struct slice event, uint64_t period,
+		   bool has_period);
+/* Add the frame perf names f, leaf first. 0 or -ENOMEM. */
+int folder__frame(struct folder *f, const struct script_frame *frame,
+		  bool is_java);
+/* The ids frame names to, in root-most-first order, for callers that cache
+ * them; then add them with folder__ids(). Returns the count or -ENOMEM. */
+int folder__name(struct folder *f, const struct script_frame *frame,
+		 bool is_java, uint32_t *out, size_t cap);
+void folder__ids(struct folder *f, const uint32_t *ids, size_t nr);
+/* Finish the sample begun: 0 or -ENOMEM. */
+int folder__end(struct folder *f);
+
+/* The comm of the sample begun is "java" (FlameGraph's Java tidying). */
+bool folder__is_java(const struct folder *f);
+
+/* Write the folded stacks, sorted. 0 or a negative errno. */
+int folder__write(struct folder *f, FILE *out);
+void folder__stats(const struct folder *f, struct folder_stats *st);
+
+#endif
