@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "datafold.h"
 #include "folder.h"
+#include "perfdata.h"
 #include "scriptparse.h"
 
 #define EXIT_PARTIAL 1
@@ -27,6 +29,7 @@
 struct opts {
 	struct folder_opts folder;
 	const char *output;
+	const char *perf_map_dir;
 	bool verbose;
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
@@ -112,6 +115,51 @@ out:
 	return err;
 }
 
+static void report_data(const struct datafold_stats *st, const char *name,
+			const struct diag *d)
+{
+	if (st->nr_lost || st->nr_lost_samples)
+		diag__emit(d, DIAG_WARN,
+			   "'%s': the kernel lost %llu events and %llu samples "
+			   "while recording (try a lower -F or a larger -m)",
+			   name, (unsigned long long)st->nr_lost,
+			   (unsigned long long)st->nr_lost_samples);
+	if (st->nr_bad_records)
+		diag__emit(d, DIAG_WARN, "'%s': skipped %llu malformed records",
+			   name, (unsigned long long)st->nr_bad_records);
+	if (st->kallsyms_restricted)
+		diag__emit(d, DIAG_WARN,
+			   "kernel addresses are hidden here "
+			   "(kernel.kptr_restrict): kernel frames are [unknown]");
+	diag__emit(d, DIAG_INFO,
+		   "'%s': %llu samples, %llu frames (%llu without a symbol), "
+		   "%llu records of unknown types skipped",
+		   name, (unsigned long long)st->nr_samples,
+		   (unsigned long long)st->nr_frames,
+		   (unsigned long long)st->nr_unknown_frames,
+		   (unsigned long long)st->nr_unknown_records);
+}
+
+/* Read perf.data (file or pipe format) whose first bytes were sniffed. */
+static int read_data(struct run *r, int fd, const char *name,
+		     const char *head, size_t head_len, const struct diag *d)
+{
+	struct datafold_opts dopts = {r->opts->perf_map_dir};
+	struct datafold_stats st;
+	struct perfdata *pd;
+	int err;
+
+	pd = perfdata__open_fd(fd, head, head_len, name, d, NULL);
+	if (!pd)
+		return -errno ? -errno : -EINVAL;
+	err = datafold__read(pd, r->folder, &dopts, d, &st);
+	report_data(&st, name, d);
+	if (st.nr_bad_records)
+		r->err = 1;
+	perfdata__free(pd);
+	return err;
+}
+
 static int read_input(struct run *r, const char *path, const struct diag *d)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
@@ -135,12 +183,8 @@ static int read_input(struct run *r, const char *path, const struct diag *d)
 			break;
 		n += (size_t)k;
 	}
-	if (n == sizeof(magic) && !memcmp(magic, "PERFILE2", 8)) {
-		diag__emit(d, DIAG_ERROR,
-			   "cannot read '%s': perf.data input is not supported "
-			   "yet; use perf script -i '%s' | perf2folded",
-			   name, path);
-		err = -ENOTSUP;
+	if (perfdata__sniff(magic, n)) {
+		err = read_data(r, fd, name, magic, n, d);
 	} else {
 		err = read_text(r, fd, name, magic, n, d);
 	}
@@ -182,8 +226,12 @@ static int run(const struct opts *o)
 	struct folder_stats st;
 	FILE *out = stdout;
 	int status = EXIT_FATAL, i;
-	static const char *const stdin_only[] = {"-"};
-	const char *const *inputs = o->nr_inputs ? o->inputs : stdin_only;
+	/* No file: stdin, unless it is a terminal; then ./perf.data, as perf */
+	static const char *const from_stdin[] = {"-"}, *const local[] = {
+		"perf.data"};
+	const char *const *inputs = o->nr_inputs   ? o->inputs
+				    : isatty(0) ? local
+						: from_stdin;
 	int nr_inputs = o->nr_inputs ? o->nr_inputs : 1;
 
 	r.folder = folder__new(&o->folder);
@@ -226,11 +274,14 @@ cleanup:
 
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
-	OPT_EVENT, OPT_WEIGHT, OPT_INLINE,
+	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR,
 };
 
 static const struct argp_option options[] = {
+	{"input", 'i', "FILE", 0, "Read FILE (same as naming it)", 0},
 	{"output", 'o', "FILE", 0, "Write to FILE instead of stdout", 0},
+	{"perf-map-dir", OPT_MAP_DIR, "DIR", 0,
+	 "Read perf-PID.map and jit-PID.dump from DIR, not /tmp", 0},
 	{"pid", OPT_PID, NULL, 0, "Root frame is comm-PID", 1},
 	{"tid", OPT_TID, NULL, 0, "Root frame is comm-PID/TID", 1},
 	{"kernel", OPT_KERNEL, NULL, 0, "Annotate kernel frames with _[k]", 1},
@@ -256,6 +307,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'o': o->output = arg; break;
+	case OPT_MAP_DIR: o->perf_map_dir = arg; break;
 	case OPT_PID: o->folder.names.include_pid = true; break;
 	case OPT_TID: o->folder.names.include_tid = true; break;
 	case OPT_KERNEL: o->folder.names.annotate_kernel = true; break;
@@ -280,6 +332,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   arg);
 		break;
 	case 'v': o->verbose = true; break;
+	case 'i':
 	case ARGP_KEY_ARG:
 		if (o->nr_inputs == MAX_INPUTS)
 			argp_error(state, "at most %d input files", MAX_INPUTS);
@@ -294,8 +347,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const char doc[] =
 	"Turn perf profiles into folded stacks (one line per distinct stack,"
 	" root first, with its weight), for flamesvg or flamegraph.pl.\n\n"
-	"Reads perf script output from FILEs, or stdin when none or '-'.\n"
+	"Reads perf.data (file or pipe format, as perf record -o - writes it) or "
+	"perf script output, told apart by their first bytes, from FILEs, or "
+	"stdin when none or '-' (./perf.data when stdin is a terminal).\n"
 	"\vEXAMPLES:\n"
+	"  perf2folded perf.data > out.folded\n"
+	"  perf record -g -o - -- ./prog | perf2folded | flamesvg > out.svg\n"
 	"  perf script | perf2folded > out.folded\n"
 	"  perf script | perf2folded --kernel --pid | flamesvg > out.svg\n"
 	"  perf2folded --event-filter=cycles --weight=samples script.txt\n\n"

@@ -1,0 +1,429 @@
+/* datafold: perf.data -> folder (see datafold.h).
+ *
+ * Naming follows perf 6.1's perf script, so both input paths print the same
+ * frames: kernel addresses from kallsyms as "sym ([kernel.kallsyms])" or
+ * "sym ([module])"; anonymous executable memory as perf's JIT map
+ * "/tmp/perf-PID.map", names from that file (CPython's -X perf) or else
+ * from the process's jitdump (3.13's -X perf_jit, read directly); files
+ * through their ELF symbols; anything else "[unknown]" with the DSO name.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datafold.h"
+#include "folder.h"
+#include "intern.h"
+#include "perfdata.h"
+#include "session.h"
+#include "symcache.h"
+
+#define MAP_KERNEL UINT32_MAX		/* cache "map" id of kernel addresses */
+#define MAP_NONE (UINT32_MAX - 1)	/* user address in no mapping */
+
+struct ipcache_slot {
+	uint64_t ip;
+	uint32_t map;		/* map id, MAP_KERNEL or MAP_NONE */
+	uint32_t first;		/* into ids; 0 = empty slot */
+	uint32_t nr;
+};
+
+struct jitdump_ref {
+	int32_t pid;
+	const char *path;	/* interned */
+};
+
+struct datafold {
+	struct perfdata *pd;
+	struct folder *folder;
+	const struct datafold_opts *opts;
+	const struct diag *diag;
+	struct datafold_stats *st;
+	struct session *session;
+	struct symcache *syms;
+	struct intern *strings;
+	struct ipcache_slot *slots;
+	size_t slots_cap, nr_slots;
+	uint32_t *ids;		/* ids[0] unused: first == 0 means empty */
+	size_t ids_len, ids_cap;
+	struct jitdump_ref *jitdumps;
+	size_t nr_jitdumps, jitdumps_cap;
+	char scratch[512];
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 256;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * elem);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static struct slice cstr(const char *s)
+{
+	return (struct slice){s, strlen(s)};
+}
+
+/* ---- ip cache: (map, ip, java) -> frame ids ---- */
+
+static size_t cache_slot(const struct datafold *df, uint32_t map,
+			 uint64_t ip)
+{
+	uint64_t h = (ip ^ ((uint64_t)map << 40)) * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 17) & (df->slots_cap - 1);
+}
+
+static struct ipcache_slot *cache_find(struct datafold *df, uint32_t map,
+				       uint64_t ip)
+{
+	size_t i;
+
+	for (i = cache_slot(df, map, ip); df->slots[i].first;
+	     i = (i + 1) & (df->slots_cap - 1))
+		if (df->slots[i].ip == ip && df->slots[i].map == map)
+			return &df->slots[i];
+	return &df->slots[i];	/* the empty slot to fill */
+}
+
+static int cache_grow(struct datafold *df)
+{
+	struct ipcache_slot *old = df->slots;
+	size_t old_cap = df->slots_cap, i;
+
+	df->slots_cap = old_cap ? old_cap * 2 : 4096;
+	df->slots = calloc(df->slots_cap, sizeof(*df->slots));
+	if (!df->slots) {
+		df->slots = old;
+		df->slots_cap = old_cap;
+		return -ENOMEM;
+	}
+	for (i = 0; i < old_cap; i++)
+		if (old[i].first)
+			*cache_find(df, old[i].map, old[i].ip) = old[i];
+	free(old);
+	return 0;
+}
+
+/* ---- naming one address ---- */
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* perf's map__new(): anonymous or no-DSO executable memory is named by the
+ * JIT's perf map. */
+static bool is_jit_memory(const char *name)
+{
+	return has_prefix(name, "//anon") || has_prefix(name, "/dev/zero") ||
+	       has_prefix(name, "/anon_hugepage") || has_prefix(name, "[stack") ||
+	       has_prefix(name, "[heap]") || has_prefix(name, "/SYSV");
+}
+
+static const char *jitdump_path(const struct datafold *df, int32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < df->nr_jitdumps; i++)
+		if (df->jitdumps[i].pid == pid)
+			return df->jitdumps[i].path;
+	return NULL;
+}
+
+static void name_kernel(struct datafold *df, uint64_t ip,
+			struct script_frame *f)
+{
+	const struct kallsyms *ks = symcache__kallsyms(df->syms);
+	const char *module = NULL, *name = NULL;
+
+	if (ks) {
+		name = kallsyms__lookup(ks, ip, NULL, &module);
+		df->st->kallsyms_restricted = kallsyms__is_restricted(ks);
+	}
+	f->sym = cstr(name ? name : "[unknown]");
+	if (module) {
+		snprintf(df->scratch, sizeof(df->scratch), "[%s]", module);
+		f->dso = cstr(df->scratch);
+	} else {
+		f->dso = cstr("[kernel.kallsyms]");
+	}
+}
+
+static void name_user(struct datafold *df, int32_t pid,
+		      const struct session_map *m, uint64_t ip,
+		      struct script_frame *f)
+{
+	const char *name = NULL;
+
+	if (!m) {
+		f->sym = f->dso = cstr("[unknown]");
+		return;
+	}
+	if (is_jit_memory(m->filename)) {
+		const struct perfmap *pm = symcache__perfmap(df->syms, pid);
+		const char *jd_path = jitdump_path(df, pid);
+		const struct jitdump_code *c;
+
+		if (pm)
+			name = perfmap__lookup(pm, ip, NULL);
+		if (!name && jd_path) {
+			const struct jitdump *jd;
+
+			if (df->opts->perf_map_dir) {
+				/* maps and dumps copied from elsewhere */
+				const char *base = strrchr(jd_path, '/');
+
+				snprintf(df->scratch, sizeof(df->scratch),
+					 "%s/%s", df->opts->perf_map_dir,
+					 base ? base + 1 : jd_path);
+				jd_path = df->scratch;
+			}
+			jd = symcache__jitdump(df->syms, jd_path);
+			c = jd ? jitdump__lookup(jd, ip, NULL) : NULL;
+			name = c ? c->name : NULL;
+		}
+		snprintf(df->scratch, sizeof(df->scratch), "/tmp/perf-%d.map",
+			 (int)pid);
+		f->dso = cstr(df->scratch);
+	} else {
+		const struct symtab *st = NULL;
+
+		if (m->filename[0] != '[' || !strcmp(m->filename, "[vdso]"))
+			st = symcache__dso(df->syms, m->filename,
+					   m->build_id_size ? m->build_id : NULL,
+					   m->build_id_size);
+		if (st)
+			name = symtab__lookup_mapped(st, m->start, m->pgoff,
+						     ip, NULL);
+		f->dso = cstr(m->filename);
+	}
+	f->sym = cstr(name ? name : "[unknown]");
+}
+
+/* The ids of the frame at ip, from the cache or named now. */
+static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
+		     uint64_t ip, const uint32_t **ids)
+{
+	const struct session_map *m = NULL;
+	struct ipcache_slot *slot;
+	struct script_frame f;
+	char pc[20];
+	uint32_t map, buf[64];
+	int n;
+
+	if (is_kernel) {
+		map = MAP_KERNEL;
+	} else {
+		m = session__find_map(df->session, pid, ip);
+		map = m ? m->id : MAP_NONE;
+	}
+	if (folder__is_java(df->folder))
+		map ^= 0x80000000u;	/* Java tidying changes names */
+	if ((df->nr_slots + 1) * 2 > df->slots_cap && cache_grow(df) < 0)
+		return -ENOMEM;
+	/* unmapped user addresses differ by pid: keep them out of the cache */
+	slot = m || is_kernel ? cache_find(df, map, ip) : NULL;
+	if (slot && slot->first) {
+		*ids = df->ids + slot->first;
+		return (int)slot->nr;
+	}
+	memset(&f, 0, sizeof(f));
+	if (is_kernel)
+		name_kernel(df, ip, &f);
+	else
+		name_user(df, pid, m, ip, &f);
+	snprintf(pc, sizeof(pc), "%" PRIx64, ip);
+	f.pc = cstr(pc);
+	n = folder__name(df->folder, &f, folder__is_java(df->folder), buf, 64);
+	if (n < 0)
+		return n;
+	if (!strcmp(f.sym.s, "[unknown]"))
+		df->st->nr_unknown_frames++;
+	if (grow((void **)&df->ids, &df->ids_cap, df->ids_len + (size_t)n + 1,
+		 sizeof(*df->ids)) < 0)
+		return -ENOMEM;
+	if (!df->ids_len)
+		df->ids_len = 1;
+	memcpy(df->ids + df->ids_len, buf, (size_t)n * sizeof(*buf));
+	if (slot) {
+		slot->ip = ip;
+		slot->map = map;
+		slot->first = (uint32_t)df->ids_len;
+		slot->nr = (uint32_t)n;
+		df->nr_slots++;
+	}
+	*ids = df->ids + df->ids_len;
+	df->ids_len += (size_t)n;
+	return n;
+}
+
+/* ---- records ---- */
+
+static int on_sample(void *ctx, const struct perfdata_sample *s)
+{
+	struct datafold *df = ctx;
+	const struct session_thread *t;
+	const char *event = perfdata__attr_name(df->pd, s->sid.attr_idx);
+	char pid[16], tid[16];
+	uint16_t cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK;
+	bool is_kernel = cpumode == PERF_RECORD_MISC_KERNEL ||
+			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
+	uint64_t i;
+	int n;
+
+	df->st->nr_samples++;
+	t = session__thread(df->session, (int32_t)s->sid.pid,
+			    (int32_t)s->sid.tid);
+	if (!t)
+		return -ENOMEM;
+	snprintf(pid, sizeof(pid), "%d", (int)s->sid.pid);
+	snprintf(tid, sizeof(tid), "%d", (int)s->sid.tid);
+	if (!folder__begin(df->folder, cstr(t->comm), cstr(pid), cstr(tid),
+			   cstr(event), s->period,
+			   s->sample_type & PERF_SAMPLE_PERIOD))
+		return 0;
+	if (!(s->sample_type & PERF_SAMPLE_CALLCHAIN)) {
+		const uint32_t *ids;
+
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, s->ip, &ids);
+		if (n < 0)
+			return n;
+		folder__ids(df->folder, ids, (size_t)n);
+		df->st->nr_frames++;
+		return folder__end(df->folder);
+	}
+	for (i = 0; i < s->nr_callchain; i++) {
+		uint64_t ip = s->callchain[i];
+		const uint32_t *ids;
+
+		if (ip >= PERF_CONTEXT_MAX) {
+			is_kernel = ip == PERF_CONTEXT_KERNEL ||
+				    ip == PERF_CONTEXT_GUEST_KERNEL;
+			continue;
+		}
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, ip, &ids);
+		if (n < 0)
+			return n;
+		folder__ids(df->folder, ids, (size_t)n);
+		df->st->nr_frames++;
+	}
+	return folder__end(df->folder);
+}
+
+/* jit-PID.dump, as CPython's -X perf_jit maps it to mark the process */
+static bool is_jitdump_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	return has_prefix(base, "jit-") && n > 9 &&
+	       !strcmp(base + n - 5, ".dump");
+}
+
+static int on_mmap(void *ctx, const struct perfdata_mmap *m)
+{
+	struct datafold *df = ctx;
+
+	if (m->misc & PERF_RECORD_MISC_MMAP_DATA)
+		return 0;	/* data, not code */
+	if ((int32_t)m->pid == -1)
+		return 0;	/* the kernel's: named through kallsyms */
+	if (is_jitdump_name(m->filename)) {
+		uint32_t id = intern__add(df->strings, m->filename,
+					  strlen(m->filename));
+
+		if (id == INTERN_NONE ||
+		    grow((void **)&df->jitdumps, &df->jitdumps_cap,
+			 df->nr_jitdumps + 1, sizeof(*df->jitdumps)) < 0)
+			return -ENOMEM;
+		df->jitdumps[df->nr_jitdumps].pid = (int32_t)m->pid;
+		df->jitdumps[df->nr_jitdumps++].path =
+			intern__str(df->strings, id);
+		return 0;
+	}
+	return session__mmap(df->session, (int32_t)m->pid, m->start, m->len,
+			     m->pgoff, m->filename,
+			     m->has_build_id ? m->build_id : NULL,
+			     m->has_build_id ? m->build_id_size : 0);
+}
+
+static int on_comm(void *ctx, const struct perfdata_comm *c)
+{
+	struct datafold *df = ctx;
+
+	return session__comm(df->session, (int32_t)c->pid, (int32_t)c->tid,
+			     c->comm);
+}
+
+static int on_fork(void *ctx, const struct perfdata_task *t)
+{
+	struct datafold *df = ctx;
+
+	return session__fork(df->session, (int32_t)t->pid, (int32_t)t->ppid,
+			     (int32_t)t->tid, (int32_t)t->ptid);
+}
+
+static int on_lost(void *ctx, const struct perfdata_lost *l)
+{
+	struct datafold *df = ctx;
+
+	if (l->is_lost_samples)
+		df->st->nr_lost_samples += l->lost;
+	else
+		df->st->nr_lost += l->lost;
+	return 0;
+}
+
+int datafold__read(struct perfdata *pd, struct folder *f,
+		   const struct datafold_opts *o, const struct diag *d,
+		   struct datafold_stats *st)
+{
+	static const struct perfdata_ops ops = {
+		.on_sample = on_sample,
+		.on_mmap = on_mmap,
+		.on_comm = on_comm,
+		.on_fork = on_fork,
+		.on_lost = on_lost,
+	};
+	struct datafold df = {
+		.pd = pd, .folder = f, .opts = o, .diag = d, .st = st,
+	};
+	const struct perfdata_stats *ps;
+	int err = -ENOMEM;
+
+	memset(st, 0, sizeof(*st));
+	df.session = session__new();
+	df.syms = symcache__new(NULL, d);
+	df.strings = intern__new();
+	if (!df.session || !df.syms || !df.strings || cache_grow(&df) < 0)
+		goto out;
+	if (o->perf_map_dir &&
+	    symcache__set_perf_map_dir(df.syms, o->perf_map_dir) < 0)
+		goto out;
+	err = perfdata__read(pd, &ops, &df);
+	ps = perfdata__stats(pd);
+	st->nr_bad_records = ps->nr_bad;
+	st->nr_unknown_records = ps->nr_unknown;
+out:
+	free(df.slots);
+	free(df.ids);
+	free(df.jitdumps);
+	intern__free(df.strings);
+	symcache__free(df.syms);
+	session__free(df.session);
+	return err;
+}

@@ -1,0 +1,41 @@
+/* datafold: perf.data records -> folded stacks.
+ *
+ * Drives perfdata over a file or pipe, keeps the session (processes,
+ * threads, mappings) current, symbolizes every callchain address as perf
+ * script names it (ELF symbols, kallsyms, /tmp/perf-PID.map, jitdumps), and
+ * hands each sample to a folder, as the text path does. ip -> frame ids are
+ * cached per mapping, so each address is named once per run.
+ */
+#ifndef PERFFOLD_DATAFOLD_H
+#define PERFFOLD_DATAFOLD_H
+
+#include <stdint.h>
+
+#include "diag.h"
+
+struct folder;
+struct perfdata;
+
+struct datafold_opts {
+	const char *perf_map_dir;	/* where perf-PID.map and jit-PID.dump
+					 * are; NULL: /tmp */
+};
+
+struct datafold_stats {
+	uint64_t nr_samples;		/* SAMPLE records read */
+	uint64_t nr_lost;		/* events the kernel lost (LOST) */
+	uint64_t nr_lost_samples;	/* LOST_SAMPLES */
+	uint64_t nr_bad_records;	/* skipped: bad content */
+	uint64_t nr_unknown_records;	/* skipped: types with no parser */
+	uint64_t nr_unknown_frames;	/* addresses no symbol named */
+	uint64_t nr_frames;
+	int kallsyms_restricted;	/* kernel addresses hidden here */
+};
+
+/* Read every record of pd into f. d gets the symbol loaders' messages.
+ * 0, or a negative errno (the reader's error was already reported). */
+int datafold__read(struct perfdata *pd, struct folder *f,
+		   const struct datafold_opts *o, const struct diag *d,
+		   struct datafold_stats *st);
+
+#endif
