@@ -51,6 +51,10 @@ struct datafold {
 	struct jitdump_ref *jitdumps;
 	size_t nr_jitdumps, jitdumps_cap;
 	char scratch[512];
+	const struct session_map *last_map;	/* of last_pid, or NULL */
+	int32_t last_pid;
+	char pid_text[16], tid_text[16];
+	int32_t text_pid, text_tid;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -226,7 +230,13 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	if (is_kernel) {
 		map = MAP_KERNEL;
 	} else {
-		m = session__find_map(df->session, pid, ip);
+		/* most addresses of a stack fall in the mapping of the last */
+		m = df->last_map;
+		if (!m || df->last_pid != pid || ip < m->start || ip >= m->end) {
+			m = session__find_map(df->session, pid, ip);
+			df->last_map = m;
+			df->last_pid = pid;
+		}
 		map = m ? m->id : MAP_NONE;
 	}
 	if (folder__is_java(df->folder))
@@ -276,7 +286,6 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	struct datafold *df = ctx;
 	const struct session_thread *t;
 	const char *event = perfdata__attr_name(df->pd, s->sid.attr_idx);
-	char pid[16], tid[16];
 	uint16_t cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool is_kernel = cpumode == PERF_RECORD_MISC_KERNEL ||
 			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
@@ -288,9 +297,16 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 			    (int32_t)s->sid.tid);
 	if (!t)
 		return -ENOMEM;
-	snprintf(pid, sizeof(pid), "%d", (int)s->sid.pid);
-	snprintf(tid, sizeof(tid), "%d", (int)s->sid.tid);
-	if (!folder__begin(df->folder, cstr(t->comm), cstr(pid), cstr(tid),
+	if (df->text_pid != (int32_t)s->sid.pid || !df->pid_text[0]) {
+		df->text_pid = (int32_t)s->sid.pid;
+		snprintf(df->pid_text, sizeof(df->pid_text), "%d", df->text_pid);
+	}
+	if (df->text_tid != (int32_t)s->sid.tid || !df->tid_text[0]) {
+		df->text_tid = (int32_t)s->sid.tid;
+		snprintf(df->tid_text, sizeof(df->tid_text), "%d", df->text_tid);
+	}
+	if (!folder__begin(df->folder, cstr(t->comm), cstr(df->pid_text),
+			   cstr(df->tid_text),
 			   cstr(event), s->period,
 			   s->sample_type & PERF_SAMPLE_PERIOD))
 		return 0;
@@ -338,6 +354,7 @@ static int on_mmap(void *ctx, const struct perfdata_mmap *m)
 {
 	struct datafold *df = ctx;
 
+	df->last_map = NULL;	/* the address space changes */
 	if (m->misc & PERF_RECORD_MISC_MMAP_DATA)
 		return 0;	/* data, not code */
 	if ((int32_t)m->pid == -1)
@@ -373,6 +390,7 @@ static int on_fork(void *ctx, const struct perfdata_task *t)
 {
 	struct datafold *df = ctx;
 
+	df->last_map = NULL;
 	return session__fork(df->session, (int32_t)t->pid, (int32_t)t->ppid,
 			     (int32_t)t->tid, (int32_t)t->ptid);
 }

@@ -167,9 +167,11 @@ static struct slice span(struct slice from, struct slice to)
 }
 
 /* After the pid (and optional cpu and time), perf prints an optional
- * period and the event name ending in ':', then tracepoint arguments. */
-static void parse_event(struct script_sample *s, const struct slice *tok,
-			size_t k, size_t n)
+ * period and the event name ending in ':', then tracepoint arguments or,
+ * without callchains, the sample's one frame. Returns where that rest
+ * starts, or NULL. */
+static const char *parse_event(struct script_sample *s,
+			       const struct slice *tok, size_t k, size_t n)
 {
 	if (k + 1 < n && all_digits(tok[k])) {
 		s->period = parse_u64(tok[k]);
@@ -179,14 +181,20 @@ static void parse_event(struct script_sample *s, const struct slice *tok,
 	if (k < n && tok[k].len > 1 && tok[k].s[tok[k].len - 1] == ':') {
 		s->event.s = tok[k].s;
 		s->event.len = tok[k].len - 1;
+		return tok[k].s + tok[k].len;
 	}
+	return NULL;
 }
+
+enum header_kind { NOT_HEADER, HEADER, HEADER_TIMED };
 
 /* A header line: COMM PID[/TID] [CPU] [TIME:] [PERIOD] [EVENT: [ARGS]].
  * The comm may hold blanks and may be right-aligned (leading blanks). With a
  * timestamp, the pid is the token right before it (and its cpu); without,
  * the first pid-like token after the comm's first word, as perf prints it. */
-static bool parse_header(const char *line, size_t len, struct script_sample *s)
+static enum header_kind parse_header(const char *line, size_t len,
+				      struct script_sample *s,
+				      const char **rest)
 {
 	struct slice tok[MAX_TOKENS], pid, tid;
 	size_t n = tokenize(line, len, tok), t, i, k;
@@ -199,14 +207,14 @@ static bool parse_header(const char *line, size_t len, struct script_sample *s)
 		if (i >= 1 && is_cpu_token(tok[i]))
 			i--;
 		if (i < 1 || !is_pid_token(tok[i], &pid, &tid))
-			return false;
+			return NOT_HEADER;
 		k = t + 1;
 	} else {
 		for (i = 1; i < n; i++)
 			if (is_pid_token(tok[i], &pid, &tid))
 				break;
 		if (i >= n)
-			return false;
+			return NOT_HEADER;
 		k = i + 1;
 		if (k < n && is_cpu_token(tok[k]))
 			k++;
@@ -214,8 +222,8 @@ static bool parse_header(const char *line, size_t len, struct script_sample *s)
 	s->comm = span(tok[0], tok[i - 1]);
 	s->pid = pid;
 	s->tid = tid;
-	parse_event(s, tok, k, n);
-	return true;
+	*rest = parse_event(s, tok, k, n);
+	return t < n ? HEADER_TIMED : HEADER;
 }
 
 /* A frame line: blanks, an address, blanks, the symbol (perhaps "+0x.."),
@@ -304,11 +312,31 @@ static int add_frame(struct scriptparse *sp, const struct script_frame *f)
 	return 0;
 }
 
+static bool ends_with_colon(const char *line, size_t len)
+{
+	while (len && is_blank(line[len - 1]))
+		len--;
+	return len && line[len - 1] == ':';
+}
+
+static bool all_hex(struct slice t)
+{
+	size_t i;
+
+	for (i = 0; i < t.len; i++)
+		if (!is_digit(t.s[i]) && !(t.s[i] >= 'a' && t.s[i] <= 'f'))
+			return false;
+	return t.len > 0;
+}
+
 static int handle_line(struct scriptparse *sp, const char *line, size_t len,
 		       scriptparse_fn fn, void *ctx)
 {
 	struct script_sample hdr;
 	struct script_frame f;
+	const char *rest = NULL;
+	enum header_kind h;
+	bool indented;
 	int err;
 
 	sp->stats.nr_lines++;
@@ -316,9 +344,15 @@ static int handle_line(struct scriptparse *sp, const char *line, size_t len,
 		return end_sample(sp, fn, ctx);
 	if (line[0] == '#')
 		return 0;
-	/* A line in column 0 is a header when it parses as one; indented
-	 * lines are frames, or headers whose comm perf right-aligned. */
-	if (!is_blank(line[0]) && parse_header(line, len, &hdr))
+	/* A line in column 0 is a header when it parses as one. An indented
+	 * line is a frame, unless it has a timestamp (perf right-aligns the
+	 * comm when it prints no callchains) or is no frame but a header;
+	 * only lines with a ": " or a final ':' can be headers. */
+	indented = is_blank(line[0]);
+	h = NOT_HEADER;
+	if (!indented || memmem(line, len, ": ", 2) || ends_with_colon(line, len))
+		h = parse_header(line, len, &hdr, &rest);
+	if (h == HEADER_TIMED || (h == HEADER && !indented))
 		goto header;
 	if (parse_frame(line, len, &f)) {
 		if (!sp->in_sample) {
@@ -328,7 +362,7 @@ static int handle_line(struct scriptparse *sp, const char *line, size_t len,
 		}
 		return add_frame(sp, &f);
 	}
-	if (is_blank(line[0]) && parse_header(line, len, &hdr))
+	if (h == HEADER)
 		goto header;
 	bad_line(sp, line, len);
 	return 0;
@@ -339,6 +373,10 @@ header:
 	sp->cur = hdr;
 	sp->cur.line = sp->stats.nr_lines;
 	sp->in_sample = true;
+	/* without callchains the one frame follows the event on this line */
+	if (rest && parse_frame(rest, (size_t)(line + len - rest), &f) &&
+	    all_hex(f.pc))
+		return add_frame(sp, &f);
 	return 0;
 }
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End to end: record real programs with perf, then require that
+#   perf2folded perf.data                        (the perf.data reader)
+#   perf script -F ... -i perf.data | perf2folded (the text path)
+# print the same lines with the same weights, under every option both paths
+# share; and that the weights add up to the samples of the event kept.
+# Recordings: a C workload with frame pointers (-g), CPython 3.12 -X perf
+# (-g), zstd (-z), pipe mode (-o -), two events, and no callchains.
+# Needs perf and python3.12; fails saying so when either is missing.
+# usage: paths_agree.sh PERF2FOLDED SOURCE_ROOT
+set -u
+tool=$1 src=$2
+command -v perf >/dev/null || { echo "FAIL: perf is missing (apt-get install linux-perf)"; exit 1; }
+py=$("$src/scripts/find-python" 12) || { echo "FAIL: python3.12 is missing"; exit 1; }
+work=$(mktemp -d /tmp/perffold-e2e.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cc -O2 -fno-omit-frame-pointer -pthread "$src/bench/workload.c" -o "$work/workload" || exit 1
+
+fields=comm,pid,tid,time,period,event,ip,sym,dso
+passed=0 failed=0
+check() {	# check NAME DATAFILE
+	local name=$1 data=$2 opt
+	if ! perf script -F $fields -i "$data" > "$work/$name.txt" 2>"$work/err"; then
+		echo "FAIL $name: perf script failed: $(head -1 "$work/err")"
+		failed=$((failed + 1)); return
+	fi
+	for opt in "" --pid --tid --kernel --jit --all --addrs --weight=samples; do
+		"$tool" $opt "$data" > "$work/a" 2>"$work/a.err"
+		"$tool" $opt "$work/$name.txt" > "$work/b" 2>"$work/b.err"
+		if cmp -s "$work/a" "$work/b" && [ -s "$work/a" ]; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			echo "FAIL $name ${opt:-(no option)}: paths differ ($(wc -l < "$work/a") vs $(wc -l < "$work/b") lines)"
+			diff "$work/a" "$work/b" | head -4 | cut -c1-200
+			head -3 "$work/a.err"
+		fi
+	done
+	# weights add up to the samples of the event kept (the first)
+	local event want got
+	perf script -F event -i "$data" 2>/dev/null | sed 's/^ *//; s/: *$//' > "$work/events"
+	event=$(head -1 "$work/events")
+	want=$(grep -c -x -F "$event" "$work/events")
+	got=$("$tool" --weight=samples "$data" 2>/dev/null | awk '{ s += $NF } END { print s + 0 }')
+	if [ "$want" -gt 0 ] && [ "$want" = "$got" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name: weights add to $got, perf script shows $want samples of '$event'"
+	fi
+}
+
+cd "$work"
+perf record -q -g -F 2000 -o fp.data -- ./workload 1 2>/dev/null
+check c-fp fp.data
+perf record -q -g -F 999 -o py.data -- "$py" -X perf "$src/samples/fibfact.py" 10 >/dev/null 2>&1
+check python-fp py.data
+# the Python frames must be there, named from the perf map
+if "$tool" py.data | grep -q 'py::fibonacci:.*fibfact.py'; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL python-fp: no py::fibonacci frame"
+fi
+perf record -q -z -g -F 2000 -o z.data -- ./workload 1 2>/dev/null
+check zstd z.data
+perf record -q -g -F 2000 -o - -- ./workload 1 2>/dev/null > pipe.data
+check pipe pipe.data
+# straight from perf record's pipe
+perf record -q -g -F 2000 -o - -- ./workload 1 2>/dev/null | "$tool" > piped.folded 2>piped.err
+if [ -s piped.folded ] && ! grep -q . piped.err; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL pipe from perf record: $(head -2 piped.err)"
+fi
+perf record -q -g -e cpu-clock -e task-clock -F 1000 -o two.data -- ./workload 1 2>/dev/null
+check two-events two.data
+perf record -q -F 2000 -o flat.data -- ./workload 1 2>/dev/null
+check no-callchain flat.data
+
+echo "e2e paths agree: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
