@@ -9,7 +9,7 @@
 # Needs perf and python3.12; fails saying so when either is missing.
 # usage: paths_agree.sh PERF2FOLDED SOURCE_ROOT
 set -u
-tool=$1 src=$2
+tool=$(realpath "$1") src=$(realpath "$2")
 command -v perf >/dev/null || { echo "FAIL: perf is missing (apt-get install linux-perf)"; exit 1; }
 py=$("$src/scripts/find-python" 12) || { echo "FAIL: python3.12 is missing"; exit 1; }
 work=$(mktemp -d /tmp/perffold-e2e.XXXXXX)
