@@ -628,7 +628,9 @@ static struct perfdata *finish_open(struct perfdata *pd)
 {
 	int err = 0;
 
-	if (!pd->is_stream)
+	if (pd->is_stream)
+		err = pd_stream_open(pd);
+	if (!err && !pd->is_stream)
 		err = parse_file_header(pd);
 	if (err) {
 		perfdata__free(pd);

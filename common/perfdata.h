@@ -233,11 +233,13 @@ struct perfdata_build_id {
 struct perfdata *perfdata__open(const char *path, const struct diag *d,
 				const struct perfdata_opts *opts);
 
-/* Read perf data from fd sequentially (stdin, a pipe). The first prefix_len
- * bytes of the stream were already consumed by the caller (to sniff the
- * input kind) and are given in prefix (copied). name is used in messages.
- * Regular files are mmap'd, with the prefix taken as their start. fd stays
- * owned by the caller and must stay open until perfdata__free(). */
+/* Read perf data from fd (stdin, a pipe). The first prefix_len bytes of the
+ * stream were already consumed by the caller (to sniff the input kind) and
+ * are given in prefix (copied). name is used in messages. A regular file
+ * positioned just after the prefix is mmap'd whole. Otherwise pipe format is
+ * read sequentially, in bounded memory; file format (which needs its
+ * sections) is read whole into memory first. fd stays owned by the caller
+ * and must stay open until perfdata__free(). */
 struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 				   size_t prefix_len, const char *name,
 				   const struct diag *d,

@@ -35,6 +35,9 @@ struct pd_qent {
 
 #define PD_NO_ATTR UINT32_MAX
 #define PD_WARN_LIMIT 5
+/* Bounds of the reorder queue (see flush_half()). */
+#define PD_QUEUE_MAX_BYTES (64u << 20)
+#define PD_QUEUE_MAX_RECORDS (4u << 20)
 /* Decompression window: at least one maximal record (u16 size) plus room. */
 #define PD_ZBUF_CAP (1u << 20)
 
@@ -129,6 +132,9 @@ int pd_parse_feature(struct perfdata *pd, unsigned int feat,
 int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
 void pd_set_name(struct pd_attr *a, const char *name, size_t len);
 void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
+
+/* perfdata_read.c */
+int pd_stream_open(struct perfdata *pd);
 
 /* perfdata_sample.c */
 uint32_t pd_record_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len);

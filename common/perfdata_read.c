@@ -177,6 +177,50 @@ static int skip_payload(struct perfdata *pd, uint64_t n, uint64_t off)
 	return 0;
 }
 
+/* Check the start of a stream. Pipe format is then read record by record;
+ * the file format needs its sections, so it is read whole into memory and
+ * parsed as an image. */
+int pd_stream_open(struct perfdata *pd)
+{
+	ssize_t got = stream_fill(pd, 16);
+	size_t len;
+
+	if (got < 0)
+		return (int)got;
+	if (got < 8 || pd_u64(pd->sbuf) != PERFDATA_MAGIC)
+		return fail(pd, -EINVAL, "not perf data (bad magic at offset "
+			    "0x0)");
+	if (got < 16)
+		return fail(pd, -EINVAL, "truncated header at offset 0x0 "
+			    "(expected 16 bytes, %zd left)", got);
+	if (pd_u64(pd->sbuf + 8) == 16) {
+		pd->is_pipe = true;
+		stream_consume(pd, 16);
+		return 0;
+	}
+	while (!pd->is_eof) {
+		if (pd->sbuf_len == pd->sbuf_cap) {
+			uint8_t *n = realloc(pd->sbuf, pd->sbuf_cap * 2);
+
+			if (!n)
+				return fail(pd, -ENOMEM, "out of memory reading "
+					    "a perf.data file from a stream");
+			pd->sbuf = n;
+			pd->sbuf_cap *= 2;
+		}
+		got = stream_fill(pd, pd->sbuf_cap - pd->sbuf_pos);
+		if (got < 0)
+			return (int)got;
+	}
+	len = pd->sbuf_len;
+	pd->owned_image = pd->sbuf;
+	pd->sbuf = NULL;
+	pd->map = pd->owned_image;
+	pd->map_len = len;
+	pd->is_stream = false;
+	return 0;
+}
+
 /* ---- ordering --------------------------------------------------------- */
 
 static int qent_cmp(const void *a, const void *b)
@@ -245,6 +289,20 @@ static int enqueue(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	if (time > pd->max_time)
 		pd->max_time = time;
 	return 0;
+}
+
+static int flush(struct perfdata *pd, uint64_t limit);
+
+/* Without FINISHED_ROUND (perf before 3.x, some pipes) the queue would
+ * hold the whole file: past a bound, deliver its older half, as perf's
+ * ordered_events does when it reaches its memory limit (OE_FLUSH__HALF). */
+static int flush_half(struct perfdata *pd)
+{
+	if (pd->arena_len < PD_QUEUE_MAX_BYTES &&
+	    pd->q_nr < PD_QUEUE_MAX_RECORDS)
+		return 0;
+	qsort(pd->q, pd->q_nr, sizeof(*pd->q), qent_cmp);
+	return flush(pd, pd->q[pd->q_nr / 2].time);
 }
 
 /* Deliver queued records with time <= limit, in time order. */
@@ -475,8 +533,10 @@ static int kernel_record(struct perfdata *pd, const uint8_t *rec,
 	attr_idx = pd_record_attr(pd, rec, len);
 	if (!pd->opts.is_unordered &&
 	    pd_record_time(pd, rec, len, attr_idx, &time) &&
-	    time && time != UINT64_MAX)
-		return enqueue(pd, rec, len, off, is_stable, attr_idx, time);
+	    time && time != UINT64_MAX) {
+		ret = enqueue(pd, rec, len, off, is_stable, attr_idx, time);
+		return ret ? ret : flush_half(pd);
+	}
 	return pd_deliver(pd, rec, len, attr_idx, off);
 }
 
@@ -589,24 +649,6 @@ int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 	pd->is_read = true;
 	pd->ops = ops ? ops : &no_ops;
 	pd->ctx = ctx;
-	if (pd->is_stream) {
-		ssize_t got = stream_fill(pd, 16);
-
-		if (got < 0)
-			return (int)got;
-		if (got < 16)
-			return fail(pd, -EINVAL, "truncated header at offset "
-				    "0x0 (expected 16 bytes, %zd left)", got);
-		if (pd_u64(pd->sbuf + pd->sbuf_pos) != PERFDATA_MAGIC)
-			return fail(pd, -EINVAL, "not perf data (bad magic "
-				    "at offset 0x0)");
-		if (pd_u64(pd->sbuf + pd->sbuf_pos + 8) != 16)
-			return fail(pd, -EINVAL, "a perf.data file (not pipe "
-				    "format) cannot be read from a stream; "
-				    "give its path");
-		pd->is_pipe = true;
-		stream_consume(pd, 16);
-	}
 	for (;;) {
 		ret = next_record(pd, &rec, &len, &off);
 		if (ret <= 0)
