@@ -1,5 +1,5 @@
-/* perfdata internals shared by perfdata.c (open, header, features,
- * accessors), perfdata_read.c (record stream, zstd, ordering) and
+/* perfdata internals shared by perfdata.c (open, header, attrs, accessors),
+ * perfdata_feat.c (feature sections), perfdata_read.c (record stream, zstd, ordering) and
  * perfdata_sample.c (record bodies and delivery). Not installed. */
 #ifndef PERFFOLD_PERFDATA_INT_H
 #define PERFFOLD_PERFDATA_INT_H
@@ -34,6 +34,8 @@ struct pd_qent {
 };
 
 #define PD_NO_ATTR UINT32_MAX
+/* attrs bigger than this are taken as garbage (perf 6.x writes 136) */
+#define PD_MAX_ATTR_SIZE 4096
 #define PD_WARN_LIMIT 5
 /* Bounds of the reorder queue (see flush_half()). */
 #define PD_QUEUE_MAX_BYTES (64u << 20)
@@ -127,11 +129,13 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 		const uint8_t *ids, uint64_t nr_ids);
 int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id);
 uint32_t pd_find_id(const struct perfdata *pd, uint64_t id);
+void pd_set_name(struct pd_attr *a, const char *name, size_t len);
+void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
+
+/* perfdata_feat.c */
 int pd_parse_feature(struct perfdata *pd, unsigned int feat,
 		     const uint8_t *p, uint64_t len, uint64_t off);
 int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
-void pd_set_name(struct pd_attr *a, const char *name, size_t len);
-void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
 
 /* perfdata_read.c */
 int pd_stream_open(struct perfdata *pd);

@@ -8,7 +8,8 @@
  *    the section past the end whenever the cut is inside the data section,
  *    and read (features ignored with a warning) when only features are cut;
  *    pipe format fails the same way or reads up to a record boundary.
- * 2. 3000 (500 for files over 64 KiB) copies with a few random bytes changed (fixed seed): any result,
+ * 2. 3000 (500 for files over 64 KiB) copies with a few random bytes
+ *    changed (fixed seed): any result,
  *    but no crash, hang or sanitizer report.
  * Exit 0 when all held, 1 otherwise. */
 #include <errno.h>
