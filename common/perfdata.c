@@ -133,15 +133,22 @@ void pd_set_name(struct pd_attr *a, const char *name, size_t len)
 }
 
 static const char *const hw_names[] = {
-	"cycles", "instructions", "cache-references", "cache-misses",
-	"branches", "branch-misses", "bus-cycles", "stalled-cycles-frontend",
-	"stalled-cycles-backend", "ref-cycles",
+    "cycles",
+    "instructions",
+    "cache-references",
+    "cache-misses",
+    "branches",
+    "branch-misses",
+    "bus-cycles",
+    "stalled-cycles-frontend",
+    "stalled-cycles-backend",
+    "ref-cycles",
 };
 
 static const char *const sw_names[] = {
-	"cpu-clock", "task-clock", "page-faults", "context-switches",
-	"cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
-	"emulation-faults", "dummy", "bpf-output", "cgroup-switches",
+    "cpu-clock",	"task-clock",	"page-faults",	"context-switches",
+    "cpu-migrations",	"minor-faults", "major-faults", "alignment-faults",
+    "emulation-faults", "dummy",	"bpf-output",	"cgroup-switches",
 };
 
 /* The name perf would show for an attr with no recorded name: the generic
@@ -221,17 +228,18 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 	}
 	a = &pd->attrs[pd->nr_attrs];
 	memset(a, 0, sizeof(*a));
-	memcpy(&a->attr, attr, attr_len < sizeof(a->attr) ? attr_len :
-	       sizeof(a->attr));
+	memcpy(&a->attr, attr,
+	       attr_len < sizeof(a->attr) ? attr_len : sizeof(a->attr));
 	a->nr_regs_user = __builtin_popcountll(a->attr.sample_regs_user);
 	a->nr_regs_intr = __builtin_popcountll(a->attr.sample_regs_intr);
 	if (a->attr.sample_id_all) {
 		uint64_t st = a->attr.sample_type;
 
-		a->trailer_size = 8 * __builtin_popcountll(st &
-			(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ID |
-			 PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU |
-			 PERF_SAMPLE_IDENTIFIER));
+		a->trailer_size =
+		    8 * __builtin_popcountll(
+			    st & (PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+				  PERF_SAMPLE_ID | PERF_SAMPLE_STREAM_ID |
+				  PERF_SAMPLE_CPU | PERF_SAMPLE_IDENTIFIER));
 	}
 	a->name = attr_default_name(&a->attr);
 	if (!a->name)
@@ -248,7 +256,7 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 /* ---- the file header ----------------------------------------------------- */
 
 static int fail(struct perfdata *pd, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct perfdata *pd, int err, const char *fmt, ...)
 {
@@ -297,8 +305,8 @@ static int parse_features(struct perfdata *pd, uint64_t table)
 			diag__emit(&pd->diag, DIAG_WARN,
 				   "%s: feature %u section (offset 0x%" PRIx64
 				   ", %" PRIu64 " bytes) runs past the end of "
-				   "the file; ignored", pd->name, feat, off,
-				   size);
+				   "the file; ignored",
+				   pd->name, feat, off, size);
 			pd->stats.nr_bad++;
 			continue;
 		}
@@ -316,13 +324,17 @@ static int parse_file_header(struct perfdata *pd)
 	int err;
 
 	if (pd->map_len < 16)
-		return fail(pd, -EINVAL, "truncated header at offset 0x0 "
-			    "(expected 16 bytes, %zu left)", pd->map_len);
+		return fail(pd, -EINVAL,
+			    "truncated header at offset 0x0 "
+			    "(expected 16 bytes, %zu left)",
+			    pd->map_len);
 	if (pd_u64(pd->map) == PD_MAGIC_SWAPPED)
-		return fail(pd, -EPROTO, "recorded on a machine of the other "
+		return fail(pd, -EPROTO,
+			    "recorded on a machine of the other "
 			    "endianness, which is not supported");
 	if (pd_u64(pd->map) != PERFDATA_MAGIC)
-		return fail(pd, -EINVAL, "not a perf.data file (bad magic "
+		return fail(pd, -EINVAL,
+			    "not a perf.data file (bad magic "
 			    "at offset 0x0)");
 	hsize = pd_u64(pd->map + 8);
 	if (hsize == PD_PIPE_HEADER_SIZE) {
@@ -332,10 +344,11 @@ static int parse_file_header(struct perfdata *pd)
 		return 0;
 	}
 	if (hsize < PD_FILE_HEADER_SIZE)
-		return fail(pd, -EINVAL, "bad header size %" PRIu64
-			    " at offset 0x8", hsize);
+		return fail(pd, -EINVAL,
+			    "bad header size %" PRIu64 " at offset 0x8", hsize);
 	if (pd->map_len < PD_FILE_HEADER_SIZE)
-		return fail(pd, -EINVAL, "truncated header at offset 0x0 "
+		return fail(pd, -EINVAL,
+			    "truncated header at offset 0x0 "
 			    "(expected %d bytes, %zu left)",
 			    PD_FILE_HEADER_SIZE, pd->map_len);
 	attr_size = pd_u64(pd->map + 16);
@@ -347,30 +360,36 @@ static int parse_file_header(struct perfdata *pd)
 
 	if (attr_size < PERF_ATTR_SIZE_VER0 + 16 ||
 	    attr_size > PD_MAX_ATTR_SIZE)
-		return fail(pd, -EINVAL, "bad attr size %" PRIu64
-			    " at offset 0x10", attr_size);
+		return fail(pd, -EINVAL,
+			    "bad attr size %" PRIu64 " at offset 0x10",
+			    attr_size);
 	if (!in_image(pd, attrs_off, attrs_size))
-		return fail(pd, -EINVAL, "attrs section (offset 0x%" PRIx64
-			    ", %" PRIu64 " bytes) runs past the end of the "
-			    "file (%zu bytes)", attrs_off, attrs_size,
-			    pd->map_len);
+		return fail(pd, -EINVAL,
+			    "attrs section (offset 0x%" PRIx64 ", %" PRIu64
+			    " bytes) runs past the end of the "
+			    "file (%zu bytes)",
+			    attrs_off, attrs_size, pd->map_len);
 	if (!in_image(pd, data_off, data_size))
-		return fail(pd, -EINVAL, "data section (offset 0x%" PRIx64
-			    ", %" PRIu64 " bytes) runs past the end of the "
-			    "file (%zu bytes)", data_off, data_size,
-			    pd->map_len);
+		return fail(pd, -EINVAL,
+			    "data section (offset 0x%" PRIx64 ", %" PRIu64
+			    " bytes) runs past the end of the "
+			    "file (%zu bytes)",
+			    data_off, data_size, pd->map_len);
 	nr = attrs_size / attr_size;
 	if (!nr)
-		return fail(pd, -EINVAL, "no attrs in the attrs section at "
-			    "offset 0x%" PRIx64, attrs_off);
+		return fail(pd, -EINVAL,
+			    "no attrs in the attrs section at "
+			    "offset 0x%" PRIx64,
+			    attrs_off);
 	for (i = 0; i < nr; i++) {
 		uint64_t at = attrs_off + i * attr_size;
 		uint64_t ids_off = pd_u64(pd->map + at + attr_size - 16);
 		uint64_t ids_size = pd_u64(pd->map + at + attr_size - 8);
 
 		if (!in_image(pd, ids_off, ids_size))
-			return fail(pd, -EINVAL, "ids of attr %" PRIu64
-				    " (offset 0x%" PRIx64 ", %" PRIu64
+			return fail(pd, -EINVAL,
+				    "ids of attr %" PRIu64 " (offset 0x%" PRIx64
+				    ", %" PRIu64
 				    " bytes) run past the end of the file",
 				    i, ids_off, ids_size);
 		err = pd_add_attr(pd, pd->map + at, attr_size - 16,
@@ -384,9 +403,11 @@ static int parse_file_header(struct perfdata *pd)
 	if (!data_size && data_off < pd->map_len) {
 		/* perf writes the size when recording ends: a killed perf
 		 * leaves 0. perf report then reads to the end; so do we. */
-		diag__emit(&pd->diag, DIAG_WARN, "%s: data size is 0 (perf "
+		diag__emit(&pd->diag, DIAG_WARN,
+			   "%s: data size is 0 (perf "
 			   "record not properly terminated?); reading to the "
-			   "end of the file", pd->name);
+			   "end of the file",
+			   pd->name);
 		pd->data_end = pd->map_len;
 	}
 	return parse_features(pd, data_off + data_size);
@@ -554,7 +575,8 @@ void perfdata__free(struct perfdata *pd)
 	free(pd);
 }
 
-/* ---- accessors ------------------------------------------------------------ */
+/* ---- accessors ------------------------------------------------------------
+ */
 
 bool perfdata__is_pipe(const struct perfdata *pd)
 {
@@ -616,8 +638,7 @@ const char *perfdata__feature_string(const struct perfdata *pd,
 	return pd->feat_str[feat];
 }
 
-const char *const *perfdata__cmdline(const struct perfdata *pd,
-				     uint32_t *argc)
+const char *const *perfdata__cmdline(const struct perfdata *pd, uint32_t *argc)
 {
 	*argc = pd->cmdline_argc;
 	return (const char *const *)pd->cmdline;

@@ -162,8 +162,8 @@ static int feat_build_ids(struct perfdata *pd, const uint8_t *p,
 
 /* Parse one feature's payload (a file section or a HEADER_FEATURE body).
  * Unknown features are skipped. Returns -EINVAL for a malformed one. */
-int pd_parse_feature(struct perfdata *pd, unsigned int feat,
-		     const uint8_t *p, uint64_t len, uint64_t off)
+int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
+		     uint64_t len, uint64_t off)
 {
 	const uint8_t *end = p + len;
 	const char *s;
@@ -205,9 +205,10 @@ int pd_parse_feature(struct perfdata *pd, unsigned int feat,
 		break;
 	}
 	if (err == -EINVAL) {
-		diag__emit(&pd->diag, DIAG_WARN,
-			   "%s: ignored malformed feature %u at offset 0x%" PRIx64,
-			   pd->name, feat, off);
+		diag__emit(
+		    &pd->diag, DIAG_WARN,
+		    "%s: ignored malformed feature %u at offset 0x%" PRIx64,
+		    pd->name, feat, off);
 		pd->stats.nr_bad++;
 		err = 0;
 	}

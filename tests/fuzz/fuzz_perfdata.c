@@ -46,13 +46,14 @@ static int on_comm(void *ctx, const struct perfdata_comm *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct perfdata_ops ops = {
-		.on_sample = on_sample, .on_mmap = on_mmap,
-		.on_comm = on_comm,
+	    .on_sample = on_sample,
+	    .on_mmap = on_mmap,
+	    .on_comm = on_comm,
 	};
 	int unordered;
 
 	for (unordered = 0; unordered < 2; unordered++) {
-		struct perfdata_opts o = { .is_unordered = unordered };
+		struct perfdata_opts o = {.is_unordered = unordered};
 		struct perfdata *pd;
 		uint64_t sum = 0;
 		uint32_t i;
