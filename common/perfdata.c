@@ -31,7 +31,7 @@ void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what)
 {
 	pd->stats.nr_bad++;
 	diag__limited(&pd->diag, &pd->nr_warned, PD_WARN_LIMIT,
-		      "%s: skipped record at offset 0x%" PRIx64 ": %s",
+		      "'%s': skipped record at offset 0x%" PRIx64 ": %s",
 		      pd->name, off, what);
 }
 
@@ -266,7 +266,8 @@ static int fail(struct perfdata *pd, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag__emit(&pd->diag, DIAG_ERROR, "%s: %s", pd->name, msg);
+	diag__emit(&pd->diag, DIAG_ERROR, "cannot read '%s': %s", pd->name,
+		   msg);
 	return err;
 }
 
@@ -287,7 +288,7 @@ static int parse_features(struct perfdata *pd, uint64_t table)
 		return 0;
 	if (!in_image(pd, table, 16ULL * nr)) {
 		diag__emit(&pd->diag, DIAG_WARN,
-			   "%s: feature table at offset 0x%" PRIx64
+			   "'%s': feature table at offset 0x%" PRIx64
 			   " runs past the end of the file; features ignored",
 			   pd->name, table);
 		return 0;
@@ -303,7 +304,7 @@ static int parse_features(struct perfdata *pd, uint64_t table)
 		table += 16;
 		if (!in_image(pd, off, size)) {
 			diag__emit(&pd->diag, DIAG_WARN,
-				   "%s: feature %u section (offset 0x%" PRIx64
+				   "'%s': feature %u section (offset 0x%" PRIx64
 				   ", %" PRIu64 " bytes) runs past the end of "
 				   "the file; ignored",
 				   pd->name, feat, off, size);
@@ -404,7 +405,7 @@ static int parse_file_header(struct perfdata *pd)
 		/* perf writes the size when recording ends: a killed perf
 		 * leaves 0. perf report then reads to the end; so do we. */
 		diag__emit(&pd->diag, DIAG_WARN,
-			   "%s: data size is 0 (perf "
+			   "'%s': data size is 0 (perf "
 			   "record not properly terminated?); reading to the "
 			   "end of the file",
 			   pd->name);
@@ -480,7 +481,8 @@ struct perfdata *perfdata__open(const char *path, const struct diag *d,
 
 	if (fd < 0) {
 		err = errno;
-		diag__emit(d, DIAG_ERROR, "%s: %s", path, strerror(err));
+		diag__emit(d, DIAG_ERROR, "cannot open '%s': %s", path,
+			   strerror(err));
 		errno = err;
 		return NULL;
 	}

@@ -207,7 +207,7 @@ int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
 	if (err == -EINVAL) {
 		diag__emit(
 		    &pd->diag, DIAG_WARN,
-		    "%s: ignored malformed feature %u at offset 0x%" PRIx64,
+		    "'%s': ignored malformed feature %u at offset 0x%" PRIx64,
 		    pd->name, feat, off);
 		pd->stats.nr_bad++;
 		err = 0;

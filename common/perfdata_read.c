@@ -24,7 +24,8 @@ static int fail(struct perfdata *pd, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag__emit(&pd->diag, DIAG_ERROR, "%s: %s", pd->name, msg);
+	diag__emit(&pd->diag, DIAG_ERROR, "cannot read '%s': %s", pd->name,
+		   msg);
 	return err;
 }
 
@@ -80,7 +81,7 @@ static bool is_perf_message(const uint8_t *p, uint64_t left)
 static int trailing_message(struct perfdata *pd, uint64_t off)
 {
 	diag__emit(&pd->diag, DIAG_WARN,
-		   "%s: perf's own messages at offset "
+		   "'%s': perf's own messages at offset "
 		   "0x%" PRIx64 " end the data",
 		   pd->name, off);
 	if (pd->is_stream)
@@ -692,7 +693,7 @@ int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 	if (pd->zbuf_len) {
 		pd->stats.nr_bad++;
 		diag__emit(&pd->diag, DIAG_WARN,
-			   "%s: compressed data ends "
+			   "'%s': compressed data ends "
 			   "inside a record (%zu bytes left over)",
 			   pd->name, pd->zbuf_len);
 	}

@@ -572,7 +572,7 @@ START_TEST(test_all_sample_bits)
 	ck_assert_uint_eq(perfdata__stats(pd)->nr_bad, 2);
 	ck_assert_int_eq(w.nr_warnings, 2);
 	ck_assert_str_eq(w.last_warning,
-			 "t.data: skipped record at offset "
+			 "'t.data': skipped record at offset "
 			 "0x510: sample too short for its id (48 bytes)");
 	perfdata__free(pd);
 	free(d.p);
@@ -951,29 +951,30 @@ START_TEST(test_header_errors)
 
 	img.p[0] = 'X';
 	expect_error(&img, -EINVAL,
-		     "t.data: not a perf.data file (bad magic "
+		     "cannot read 't.data': not a perf.data file (bad magic "
 		     "at offset 0x0)");
 	memcpy(img.p, "2ELIFREP", 8);
 	expect_error(&img, -EPROTO,
-		     "t.data: recorded on a machine of the "
+		     "cannot read 't.data': recorded on a machine of the "
 		     "other endianness, which is not supported");
 	memcpy(img.p, "PERFILE2", 8);
 	img.len = 12;
 	expect_error(&img, -EINVAL,
-		     "t.data: truncated header at offset 0x0 "
+		     "cannot read 't.data': truncated header at offset 0x0 "
 		     "(expected 16 bytes, 12 left)");
 	img.len = 90;
 	expect_error(&img, -EINVAL,
-		     "t.data: truncated header at offset 0x0 "
+		     "cannot read 't.data': truncated header at offset 0x0 "
 		     "(expected 104 bytes, 90 left)");
 	img.len = 104 + 144 + d.len;
 	set64(&img, 48, d.len + 1); /* data size past the end */
 	expect_error(&img, -EINVAL,
-		     "t.data: data section (offset 0xf8, 49 "
+		     "cannot read 't.data': data section (offset 0xf8, 49 "
 		     "bytes) runs past the end of the file (296 bytes)");
 	set64(&img, 48, d.len);
 	set64(&img, 16, 20); /* attr_size */
-	expect_error(&img, -EINVAL, "t.data: bad attr size 20 at offset 0x10");
+	expect_error(&img, -EINVAL,
+		     "cannot read 't.data': bad attr size 20 at offset 0x10");
 	free(d.p);
 	free(img.p);
 }
@@ -993,12 +994,12 @@ START_TEST(test_record_errors)
 	size = 0;
 	memcpy(img.p + 0x128 + 6, &size, 2);
 	expect_error(&img, -EINVAL,
-		     "t.data: bad record size 0 at offset "
+		     "cannot read 't.data': bad record size 0 at offset "
 		     "0x128 (smaller than its header)");
 	size = 64;
 	memcpy(img.p + 0x128 + 6, &size, 2);
 	expect_error(&img, -EINVAL,
-		     "t.data: truncated record at offset 0x128 "
+		     "cannot read 't.data': truncated record at offset 0x128 "
 		     "(expected 64 bytes, 48 left)");
 	/* the sample before the error was delivered */
 	ck_assert_int_eq(read_img(&img, &w, NULL, false), -EINVAL);
@@ -1007,12 +1008,12 @@ START_TEST(test_record_errors)
 	size = 48;
 	memcpy(img.p + 0x128 + 6, &size, 2);
 	expect_error(&img, -EINVAL,
-		     "t.data: truncated record at offset 0x128 "
+		     "cannot read 't.data': truncated record at offset 0x128 "
 		     "(expected 48 bytes, 44 left)");
 	set64(&img, 48, d.len + 4);
 	img.len += 4;
 	expect_error(&img, -EINVAL,
-		     "t.data: truncated record at offset 0x158 "
+		     "cannot read 't.data': truncated record at offset 0x158 "
 		     "(expected 8 bytes, 4 left)");
 	free(d.p);
 	free(img.p);
@@ -1143,8 +1144,9 @@ START_TEST(test_open_missing)
 
 	ck_assert_ptr_null(perfdata__open("/nonexistent/perf.data", &d, NULL));
 	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_str_eq(w.last_error, "/nonexistent/perf.data: No such file "
-				       "or directory");
+	ck_assert_str_eq(w.last_error,
+			 "cannot open '/nonexistent/perf.data': No such file "
+			 "or directory");
 	ck_assert(!perfdata__sniff("PERFILE", 7));
 	ck_assert(!perfdata__sniff("# perf script", 13));
 	perfdata__free(NULL);
