@@ -35,9 +35,15 @@ static void put64(struct buf *b, uint64_t v)
 {
 	put(b, &v, 8);
 }
+
 static void put32(struct buf *b, uint32_t v)
 {
 	put(b, &v, 4);
+}
+
+static void put16(struct buf *b, uint16_t v)
+{
+	put(b, &v, 2);
 }
 
 static void set64(struct buf *b, size_t at, uint64_t v)
@@ -1153,6 +1159,234 @@ START_TEST(test_open_missing)
 }
 END_TEST
 
+/* Every kernel record we parse, with full sample_id_all trailers, and two
+ * events told apart by ID (no IDENTIFIER): in a sample after IP, TID and
+ * TIME; in a trailer before STREAM_ID and CPU. */
+struct more {
+	struct seen w;
+	int nr_ready, nr_throttle, nr_ksym, nr_other;
+	struct perfdata_mmap mm[2];
+	char names[2][16];
+	struct perfdata_throttle t;
+	struct perfdata_ksymbol k;
+	char ksym[16];
+	struct perf_event_header oh;
+	struct perfdata_sample_id osid;
+};
+
+static int m_ready(void *ctx, struct perfdata *pd)
+{
+	struct more *m = ctx;
+
+	ck_assert_uint_eq(perfdata__nr_attrs(pd), 2);
+	m->nr_ready++;
+	return 0;
+}
+
+static int m_mmap(void *ctx, const struct perfdata_mmap *mm)
+{
+	struct more *m = ctx;
+	int i = m->w.nr_mmaps++;
+
+	m->mm[i] = *mm;
+	snprintf(m->names[i], 16, "%s", mm->filename);
+	note(&m->w, PERF_RECORD_MMAP, mm->sid.time);
+	return 0;
+}
+
+static int m_throttle(void *ctx, const struct perfdata_throttle *t)
+{
+	struct more *m = ctx;
+
+	m->t = *t;
+	m->nr_throttle++;
+	note(&m->w, PERF_RECORD_THROTTLE, t->sid.time);
+	return 0;
+}
+
+static int m_ksymbol(void *ctx, const struct perfdata_ksymbol *k)
+{
+	struct more *m = ctx;
+
+	m->k = *k;
+	snprintf(m->ksym, 16, "%s", k->name);
+	m->nr_ksym++;
+	note(&m->w, PERF_RECORD_KSYMBOL, k->sid.time);
+	return 0;
+}
+
+static int m_other(void *ctx, const struct perf_event_header *h,
+		   const struct perfdata_sample_id *sid)
+{
+	struct more *m = ctx;
+
+	if (!sid) /* perf-tool records (FINISHED_INIT here) */
+		return 0;
+	m->oh = *h;
+	m->osid = *sid;
+	m->nr_other++;
+	note(&m->w, h->type, sid->time);
+	return 0;
+}
+
+/* trailer of TID|TIME|ID|STREAM_ID|CPU */
+static void trailer5(struct buf *d, uint32_t pid, uint64_t time, uint64_t id)
+{
+	put32(d, pid);
+	put32(d, pid + 1);
+	put64(d, time);
+	put64(d, id);
+	put64(d, 1000 + id);
+	put32(d, 1);
+	put32(d, 0);
+}
+
+START_TEST(test_records_and_trailers)
+{
+	uint64_t st = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+		      PERF_SAMPLE_ID | PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU;
+	uint64_t ids0[] = {11}, ids1[] = {21};
+	struct attr_spec a[2] = {
+	    {mk_attr(PERF_TYPE_SOFTWARE, 0, st), ids0, 1},
+	    {mk_attr(PERF_TYPE_SOFTWARE, 1, st), ids1, 1},
+	};
+	struct perfdata_ops o = {
+	    .on_ready = m_ready,
+	    .on_sample = on_sample,
+	    .on_mmap = m_mmap,
+	    .on_throttle = m_throttle,
+	    .on_ksymbol = m_ksymbol,
+	    .on_other = m_other,
+	};
+	struct buf d = {0}, img;
+	struct more m;
+	struct perfdata *pd;
+	size_t at;
+	int i;
+
+	memset(&m, 0, sizeof(m));
+	/* written out of time order: delivered 100..105 at the end */
+	at = rec(&d, PERF_RECORD_SWITCH, PERF_RECORD_MISC_SWITCH_OUT);
+	trailer5(&d, 5, 105, 21);
+	end_rec(&d, at);
+	at = rec(&d, PERF_RECORD_MMAP, PERF_RECORD_MISC_USER);
+	put32(&d, 5);
+	put32(&d, 6);
+	put64(&d, 0x1000);
+	put64(&d, 0x2000);
+	put64(&d, 0x30);
+	put_str(&d, "/lib/a.so", 16);
+	trailer5(&d, 5, 100, 21);
+	end_rec(&d, at);
+	at = rec(&d, PERF_RECORD_MMAP2,
+		 PERF_RECORD_MISC_USER | PERF_RECORD_MISC_MMAP_BUILD_ID);
+	put32(&d, 5);
+	put32(&d, 5);
+	put64(&d, 0x7000);
+	put64(&d, 0x1000);
+	put64(&d, 0);
+	put(&d, &(uint8_t){20}, 1);
+	put(&d, NULL, 3);
+	for (i = 0; i < 20; i++)
+		put(&d, &(uint8_t){(uint8_t)(0x10 + i)}, 1);
+	put32(&d, 5);
+	put32(&d, 2);
+	put_str(&d, "[vdso]", 8);
+	trailer5(&d, 5, 101, 11);
+	end_rec(&d, at);
+	at = rec(&d, PERF_RECORD_THROTTLE, 0);
+	put64(&d, 102);
+	put64(&d, 11);
+	put64(&d, 1011);
+	trailer5(&d, 5, 102, 11);
+	end_rec(&d, at);
+	at = rec(&d, PERF_RECORD_KSYMBOL, 0);
+	put64(&d, 0xffffffffc0000000);
+	put32(&d, 0x40);
+	put16(&d, 1); /* PERF_RECORD_KSYMBOL_TYPE_BPF */
+	put16(&d, 0);
+	put_str(&d, "bpf_prog_x", 16);
+	trailer5(&d, 5, 103, 11);
+	end_rec(&d, at);
+	at = rec(&d, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER);
+	put64(&d, 0x1234);
+	put32(&d, 5);
+	put32(&d, 6);
+	put64(&d, 104);
+	put64(&d, 21); /* ID */
+	put64(&d, 1021);
+	put32(&d, 1);
+	put32(&d, 0);
+	end_rec(&d, at);
+	at = rec(&d, PERFDATA_RECORD_FINISHED_INIT, 0);
+	end_rec(&d, at);
+	img = file_image(a, 2, sizeof(a[0].attr), &d, NULL, 0);
+	pd = perfdata__open_mem(img.p, img.len, "t.data", NULL, NULL);
+	ck_assert_ptr_nonnull(pd);
+	ck_assert_int_eq(perfdata__read(pd, &o, &m), 0);
+	ck_assert_int_eq(m.nr_ready, 1);
+	ck_assert_int_eq(m.w.nr_ev, 6);
+	for (i = 0; i < 6; i++)
+		ck_assert_uint_eq(m.w.times[i], 100 + i);
+	ck_assert(!m.mm[0].is_mmap2);
+	ck_assert_uint_eq(m.mm[0].pid, 5);
+	ck_assert_uint_eq(m.mm[0].tid, 6);
+	ck_assert_uint_eq(m.mm[0].start, 0x1000);
+	ck_assert_uint_eq(m.mm[0].pgoff, 0x30);
+	ck_assert_str_eq(m.names[0], "/lib/a.so");
+	ck_assert_uint_eq(m.mm[0].sid.attr_idx, 1);
+	ck_assert_uint_eq(m.mm[0].sid.id, 21);
+	ck_assert_uint_eq(m.mm[0].sid.stream_id, 1021);
+	ck_assert_uint_eq(m.mm[0].sid.cpu, 1);
+	ck_assert_uint_eq(m.mm[0].sid.tid, 6);
+	ck_assert(m.mm[1].is_mmap2 && m.mm[1].has_build_id);
+	ck_assert_uint_eq(m.mm[1].build_id_size, 20);
+	ck_assert_uint_eq(m.mm[1].build_id[19], 0x10 + 19);
+	ck_assert_uint_eq(m.mm[1].prot, 5);
+	ck_assert_str_eq(m.names[1], "[vdso]");
+	ck_assert_uint_eq(m.mm[1].sid.attr_idx, 0);
+	ck_assert_int_eq(m.nr_throttle, 1);
+	ck_assert(!m.t.is_unthrottle);
+	ck_assert_uint_eq(m.t.id, 11);
+	ck_assert_uint_eq(m.t.stream_id, 1011);
+	ck_assert_int_eq(m.nr_ksym, 1);
+	ck_assert_uint_eq(m.k.addr, 0xffffffffc0000000);
+	ck_assert_uint_eq(m.k.len, 0x40);
+	ck_assert_uint_eq(m.k.ksym_type, 1);
+	ck_assert_str_eq(m.ksym, "bpf_prog_x");
+	ck_assert_int_eq(m.w.nr_samples, 1);
+	ck_assert_uint_eq(m.w.s[0].sid.attr_idx, 1);
+	ck_assert_uint_eq(m.w.s[0].sid.stream_id, 1021);
+	ck_assert_uint_eq(m.w.s[0].sid.cpu, 1);
+	ck_assert_int_eq(m.nr_other, 1);
+	ck_assert_uint_eq(m.oh.type, PERF_RECORD_SWITCH);
+	ck_assert_uint_eq(m.osid.attr_idx, 1);
+	ck_assert_uint_eq(perfdata__attr_nr_samples(pd, 1), 1);
+	ck_assert_uint_eq(perfdata__stats(pd)->nr_unattributed, 0);
+	perfdata__free(pd);
+	free(d.p);
+	free(img.p);
+}
+END_TEST
+
+/* A pipe whose writer's stderr went into it too (linux-perf-data's
+ * sleep.compressed2.pipe.data): the text ends the data, with a warning. */
+START_TEST(test_pipe_trailing_message)
+{
+	struct buf img = pipe_image();
+	struct seen w = {0};
+	struct perfdata *pd;
+
+	put(&img, "[ perf record: Woken up 1 times to write data ]\n", 47);
+	ck_assert_int_eq(read_img(&img, &w, &pd, false), 0);
+	check_pipe(pd, &w);
+	ck_assert_int_eq(w.nr_warnings, 1);
+	ck_assert_int_eq(w.nr_errors, 0);
+	perfdata__free(pd);
+	free(img.p);
+}
+END_TEST
+
 static Suite *perfdata_suite(void)
 {
 	Suite *s = suite_create("perfdata");
@@ -1172,6 +1406,8 @@ static Suite *perfdata_suite(void)
 	tcase_add_test(tc, test_unknown_lost_stop);
 	tcase_add_test(tc, test_features);
 	tcase_add_test(tc, test_open_missing);
+	tcase_add_test(tc, test_records_and_trailers);
+	tcase_add_test(tc, test_pipe_trailing_message);
 	suite_add_tcase(s, tc);
 	return s;
 }
