@@ -13,8 +13,16 @@
  * Ownership: every pointer handed to a callback (struct perfdata_sample and
  * the arrays and strings it points to, filenames, comms) is borrowed until
  * the callback returns. Pointers returned by the accessors are borrowed
- * until perfdata__free(); in pipe mode attrs, names and build ids can still
- * be added while perfdata__read() runs (see on_ready).
+ * until perfdata__free(), with one exception: in pipe mode attrs, names,
+ * ids and build ids arrive as records while perfdata__read() runs, and
+ * each such record may move them, so there a pointer from an accessor is
+ * valid only until the next callback returns; keep indexes (attr_idx is
+ * stable) and look them up again. Attr indexes never change.
+ *
+ * Memory: file mode mmaps the file and parses records in place; pipe mode
+ * reads through a 256 KiB buffer; records waiting to be sorted are copied
+ * only when they do not live in the mapping (pipe, zstd). Nothing is
+ * allocated per record.
  *
  * Errors: constructors return NULL with errno set, other functions 0 or a
  * negative errno. Each failure is also reported once through the diag hook
@@ -262,7 +270,9 @@ int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 bool perfdata__is_pipe(const struct perfdata *pd);
 
 /* Attrs: in file order (file mode) or HEADER_ATTR order (pipe mode). The
- * attr is zero-filled past the size the file gave. */
+ * attr is zero-filled past the size the file gave. What a sample carries
+ * is in attr->sample_type (PERF_SAMPLE_CALLCHAIN, _REGS_USER with
+ * attr->sample_regs_user, _STACK_USER with attr->sample_stack_user, ...). */
 uint32_t perfdata__nr_attrs(const struct perfdata *pd);
 const struct perf_event_attr *perfdata__attr(const struct perfdata *pd,
 					     uint32_t idx);
