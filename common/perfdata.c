@@ -566,6 +566,7 @@ void perfdata__free(struct perfdata *pd)
 	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
 	free(pd->zbuf);
 	free(pd->q);
+	free(pd->q2);
 	free(pd->arena);
 	free(pd->arena2);
 	free(pd->sbuf);

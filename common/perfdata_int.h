@@ -86,8 +86,9 @@ struct perfdata {
 	size_t zbuf_len;
 	uint64_t zskip;
 
-	struct pd_qent *q;
-	size_t q_nr, q_cap;
+	struct pd_qent *q, *q2; /* q2: merge space */
+	size_t q_nr, q_cap, q2_cap;
+	size_t q_sorted; /* q[0, q_sorted) is in order */
 	uint8_t *arena, *arena2;
 	size_t arena_len, arena_cap, arena2_cap;
 	uint64_t seq, max_time, next_flush, last_flush;

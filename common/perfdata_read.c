@@ -314,6 +314,44 @@ static int enqueue(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 
 static int flush(struct perfdata *pd, uint64_t limit);
 
+/* Sort the queue. What a flush left is in order already, so sort only
+ * what came since and merge: a round costs O(n + k log k), not a full
+ * sort of everything still waiting. */
+static int sort_queue(struct perfdata *pd)
+{
+	size_t old = pd->q_sorted, i = 0, j = old, k = 0;
+	struct pd_qent *t;
+
+	if (old >= pd->q_nr)
+		return 0;
+	qsort(pd->q + old, pd->q_nr - old, sizeof(*pd->q), qent_cmp);
+	if (old && qent_cmp(&pd->q[old - 1], &pd->q[old]) > 0) {
+		if (pd->q2_cap < pd->q_nr) {
+			t = realloc(pd->q2, pd->q_cap * sizeof(*t));
+			if (!t)
+				return -ENOMEM;
+			pd->q2 = t;
+			pd->q2_cap = pd->q_cap;
+		}
+		while (i < old && j < pd->q_nr)
+			pd->q2[k++] = qent_cmp(&pd->q[i], &pd->q[j]) <= 0
+					  ? pd->q[i++]
+					  : pd->q[j++];
+		while (i < old)
+			pd->q2[k++] = pd->q[i++];
+		while (j < pd->q_nr)
+			pd->q2[k++] = pd->q[j++];
+		t = pd->q;
+		pd->q = pd->q2;
+		pd->q2 = t;
+		k = pd->q_cap;
+		pd->q_cap = pd->q2_cap;
+		pd->q2_cap = k;
+	}
+	pd->q_sorted = pd->q_nr;
+	return 0;
+}
+
 /* Without FINISHED_ROUND (perf before 3.x, some pipes) the queue would
  * hold the whole file: past a bound, deliver its older half, as perf's
  * ordered_events does when it reaches its memory limit (OE_FLUSH__HALF). */
@@ -322,7 +360,8 @@ static int flush_half(struct perfdata *pd)
 	if (pd->arena_len < PD_QUEUE_MAX_BYTES &&
 	    pd->q_nr < PD_QUEUE_MAX_RECORDS)
 		return 0;
-	qsort(pd->q, pd->q_nr, sizeof(*pd->q), qent_cmp);
+	if (sort_queue(pd))
+		return -ENOMEM;
 	return flush(pd, pd->q[pd->q_nr / 2].time);
 }
 
@@ -334,7 +373,8 @@ static int flush(struct perfdata *pd, uint64_t limit)
 
 	if (!pd->q_nr)
 		return 0;
-	qsort(pd->q, pd->q_nr, sizeof(*pd->q), qent_cmp);
+	if (sort_queue(pd))
+		return -ENOMEM;
 	for (i = 0; i < pd->q_nr && pd->q[i].time <= limit; i++) {
 		const struct pd_qent *e = &pd->q[i];
 		const uint8_t *rec = e->rec ? e->rec : pd->arena + e->arena_off;
@@ -366,6 +406,7 @@ static int flush(struct perfdata *pd, uint64_t limit)
 		pd->q[i - n] = *e;
 	}
 	pd->q_nr -= n;
+	pd->q_sorted = pd->q_nr;
 	{
 		uint8_t *t = pd->arena;
 		size_t c = pd->arena_cap;
