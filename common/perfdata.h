@@ -19,7 +19,9 @@
  * valid only until the next callback returns; keep indexes (attr_idx is
  * stable) and look them up again. Attr indexes never change.
  *
- * Memory: file mode mmaps the file and parses records in place; pipe mode
+ * Memory: file mode mmaps the file and parses records in place, releasing
+ * the pages behind the reader (madvise) so the file does not stay resident;
+ * pipe mode
  * reads through a 256 KiB buffer; records waiting to be sorted are copied
  * only when they do not live in the mapping (pipe, zstd). Nothing is
  * allocated per record.

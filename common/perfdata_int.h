@@ -41,6 +41,8 @@ struct pd_qent {
 /* Bounds of the reorder queue (see flush_half()). */
 #define PD_QUEUE_MAX_BYTES (64u << 20)
 #define PD_QUEUE_MAX_RECORDS (4u << 20)
+/* Release mapped file pages behind the reader in steps of this size. */
+#define PD_RELEASE_CHUNK (8u << 20)
 /* Decompression window: at least one maximal record (u16 size) plus room. */
 #define PD_ZBUF_CAP (1u << 20)
 
@@ -54,6 +56,7 @@ struct perfdata {
 	size_t map_len;
 	void *munmap_addr;
 	size_t munmap_len;
+	uint64_t dropped;     /* mapping pages before this were released */
 	uint8_t *owned_image; /* a prefix+file copy, when not mmap'able */
 	int fd;
 	uint8_t *sbuf;
