@@ -21,10 +21,9 @@
  *
  * Memory: file mode mmaps the file and parses records in place, releasing
  * the pages behind the reader (madvise) so the file does not stay resident;
- * pipe mode
- * reads through a 256 KiB buffer; records waiting to be sorted are copied
- * only when they do not live in the mapping (pipe, zstd). Nothing is
- * allocated per record.
+ * pipe mode reads through a 256 KiB buffer; records waiting to be sorted
+ * are copied only when they do not live in the mapping (pipe, zstd).
+ * Nothing is allocated per record.
  *
  * Errors: constructors return NULL with errno set, other functions 0 or a
  * negative errno. Each failure is also reported once through the diag hook
