@@ -1,6 +1,6 @@
-/* perfdata: opening perf.data, the file header, attrs and their ids, the
- * feature sections, event names and the accessors. The record stream is in
- * perfdata_read.c, record bodies in perfdata_sample.c. */
+/* perfdata: opening perf.data, the file header, attrs and their ids, event
+ * names and the accessors. Feature sections are in perfdata_feat.c, the
+ * record stream in perfdata_read.c, record bodies in perfdata_sample.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -20,7 +20,6 @@
 #define PD_FILE_HEADER_SIZE 104
 #define PD_PIPE_HEADER_SIZE 16
 /* Bounds that keep hostile headers from making us allocate or loop much. */
-#define PD_MAX_ATTR_SIZE 4096
 #define PD_MAX_ATTRS 65536
 
 bool perfdata__sniff(const void *buf, size_t len)
@@ -32,7 +31,7 @@ void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what)
 {
 	pd->stats.nr_bad++;
 	diag__limited(&pd->diag, &pd->nr_warned, PD_WARN_LIMIT,
-		      "%s: skipped record at offset 0x%" PRIx64 ": %s",
+		      "'%s': skipped record at offset 0x%" PRIx64 ": %s",
 		      pd->name, off, what);
 }
 
@@ -134,15 +133,22 @@ void pd_set_name(struct pd_attr *a, const char *name, size_t len)
 }
 
 static const char *const hw_names[] = {
-	"cycles", "instructions", "cache-references", "cache-misses",
-	"branches", "branch-misses", "bus-cycles", "stalled-cycles-frontend",
-	"stalled-cycles-backend", "ref-cycles",
+    "cycles",
+    "instructions",
+    "cache-references",
+    "cache-misses",
+    "branches",
+    "branch-misses",
+    "bus-cycles",
+    "stalled-cycles-frontend",
+    "stalled-cycles-backend",
+    "ref-cycles",
 };
 
 static const char *const sw_names[] = {
-	"cpu-clock", "task-clock", "page-faults", "context-switches",
-	"cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
-	"emulation-faults", "dummy", "bpf-output", "cgroup-switches",
+    "cpu-clock",	"task-clock",	"page-faults",	"context-switches",
+    "cpu-migrations",	"minor-faults", "major-faults", "alignment-faults",
+    "emulation-faults", "dummy",	"bpf-output",	"cgroup-switches",
 };
 
 /* The name perf would show for an attr with no recorded name: the generic
@@ -222,17 +228,18 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 	}
 	a = &pd->attrs[pd->nr_attrs];
 	memset(a, 0, sizeof(*a));
-	memcpy(&a->attr, attr, attr_len < sizeof(a->attr) ? attr_len :
-	       sizeof(a->attr));
+	memcpy(&a->attr, attr,
+	       attr_len < sizeof(a->attr) ? attr_len : sizeof(a->attr));
 	a->nr_regs_user = __builtin_popcountll(a->attr.sample_regs_user);
 	a->nr_regs_intr = __builtin_popcountll(a->attr.sample_regs_intr);
 	if (a->attr.sample_id_all) {
 		uint64_t st = a->attr.sample_type;
 
-		a->trailer_size = 8 * __builtin_popcountll(st &
-			(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ID |
-			 PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU |
-			 PERF_SAMPLE_IDENTIFIER));
+		a->trailer_size =
+		    8 * __builtin_popcountll(
+			    st & (PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+				  PERF_SAMPLE_ID | PERF_SAMPLE_STREAM_ID |
+				  PERF_SAMPLE_CPU | PERF_SAMPLE_IDENTIFIER));
 	}
 	a->name = attr_default_name(&a->attr);
 	if (!a->name)
@@ -246,215 +253,10 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 	return 0;
 }
 
-/* ---- feature sections ---------------------------------------------------- */
-
-/* A perf_header_string at *p: {u32 len; char s[len]}. */
-static int feat_string(const uint8_t **p, const uint8_t *end, const char **s,
-		       size_t *slen)
-{
-	uint32_t len;
-
-	if (end - *p < 4)
-		return -EINVAL;
-	len = pd_u32(*p);
-	if ((uint64_t)(end - *p - 4) < len)
-		return -EINVAL;
-	*s = (const char *)*p + 4;
-	*slen = strnlen(*s, len);
-	*p += 4 + (uint64_t)len;
-	return 0;
-}
-
-static int feat_event_desc(struct perfdata *pd, const uint8_t *p,
-			   const uint8_t *end)
-{
-	uint32_t nr, attr_size, i, j;
-
-	if (end - p < 8)
-		return -EINVAL;
-	nr = pd_u32(p);
-	attr_size = pd_u32(p + 4);
-	p += 8;
-	if (attr_size < PERF_ATTR_SIZE_VER0 || attr_size > PD_MAX_ATTR_SIZE)
-		return -EINVAL;
-	for (i = 0; i < nr; i++) {
-		const char *name;
-		size_t name_len;
-		uint32_t nr_ids, idx = PD_NO_ATTR;
-
-		if ((uint64_t)(end - p) < attr_size + 4ULL)
-			return -EINVAL;
-		p += attr_size;
-		nr_ids = pd_u32(p);
-		p += 4;
-		if (feat_string(&p, end, &name, &name_len))
-			return -EINVAL;
-		if ((uint64_t)(end - p) / 8 < nr_ids)
-			return -EINVAL;
-		for (j = 0; j < nr_ids && idx == PD_NO_ATTR; j++)
-			idx = pd_find_id(pd, pd_u64(p + 8 * j));
-		/* No ids (or none known): perf writes the events in attr
-		 * order, so fall back to the position. */
-		if (idx == PD_NO_ATTR && i < pd->nr_attrs)
-			idx = i;
-		if (idx != PD_NO_ATTR && name_len)
-			pd_set_name(&pd->attrs[idx], name, name_len);
-		p += 8 * (uint64_t)nr_ids;
-	}
-	return 0;
-}
-
-static int feat_cmdline(struct perfdata *pd, const uint8_t *p,
-			const uint8_t *end)
-{
-	uint32_t nr, i;
-	char **argv;
-
-	if (end - p < 4)
-		return -EINVAL;
-	nr = pd_u32(p);
-	p += 4;
-	/* every string takes at least 4 bytes */
-	if (nr > (uint64_t)(end - p) / 4)
-		return -EINVAL;
-	argv = calloc((size_t)nr + 1, sizeof(*argv));
-	if (!argv)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		const char *s;
-		size_t len;
-
-		if (feat_string(&p, end, &s, &len) ||
-		    !(argv[i] = strndup(s, len))) {
-			while (i--)
-				free(argv[i]);
-			free(argv);
-			return -EINVAL;
-		}
-	}
-	if (pd->cmdline) {
-		for (i = 0; i < pd->cmdline_argc; i++)
-			free(pd->cmdline[i]);
-		free(pd->cmdline);
-	}
-	pd->cmdline = argv;
-	pd->cmdline_argc = nr;
-	return 0;
-}
-
-/* A build_id_event (feature entry or HEADER_BUILD_ID record):
- * {perf_event_header; s32 pid; u8 build_id[24]; char filename[]}. With
- * misc bit 15 (PERF_RECORD_MISC_BUILD_ID_SIZE) byte 20 holds the length. */
-int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len)
-{
-	struct perfdata_build_id *b;
-	uint16_t misc = pd_u16(rec + 4);
-	char *filename;
-
-	if (len < 36)
-		return -EINVAL;
-	filename = strndup((const char *)rec + 36, len - 36);
-	if (!filename)
-		return -ENOMEM;
-	if (pd->nr_build_ids == pd->build_ids_cap) {
-		uint32_t cap = pd->build_ids_cap ? pd->build_ids_cap * 2 : 16;
-		struct perfdata_build_id *n;
-
-		n = realloc(pd->build_ids, cap * sizeof(*n));
-		if (!n) {
-			free(filename);
-			return -ENOMEM;
-		}
-		pd->build_ids = n;
-		pd->build_ids_cap = cap;
-	}
-	b = &pd->build_ids[pd->nr_build_ids++];
-	memset(b, 0, sizeof(*b));
-	b->pid = (int32_t)pd_u32(rec + 8);
-	b->cpumode = misc & PERF_RECORD_MISC_CPUMODE_MASK;
-	memcpy(b->build_id, rec + 12, 20);
-	b->size = 20;
-	if ((misc & (1 << 15)) && rec[32] <= 20)
-		b->size = rec[32];
-	b->filename = filename;
-	return 0;
-}
-
-static int feat_build_ids(struct perfdata *pd, const uint8_t *p,
-			  const uint8_t *end)
-{
-	while (end - p >= 8) {
-		uint16_t size = pd_u16(p + 6);
-		int err;
-
-		if (size < 36 || size > end - p)
-			return -EINVAL;
-		err = pd_add_build_id(pd, p, size);
-		if (err)
-			return err;
-		p += size;
-	}
-	return 0;
-}
-
-/* Parse one feature's payload (a file section or a HEADER_FEATURE body).
- * Unknown features are skipped. Returns -EINVAL for a malformed one. */
-int pd_parse_feature(struct perfdata *pd, unsigned int feat,
-		     const uint8_t *p, uint64_t len, uint64_t off)
-{
-	const uint8_t *end = p + len;
-	const char *s;
-	size_t slen;
-	int err = 0;
-
-	if (feat < 256)
-		pd->feat_bits[feat / 64] |= 1ULL << (feat % 64);
-	switch (feat) {
-	case PERFDATA_FEAT_HOSTNAME:
-	case PERFDATA_FEAT_OSRELEASE:
-	case PERFDATA_FEAT_VERSION:
-	case PERFDATA_FEAT_ARCH:
-		err = feat_string(&p, end, &s, &slen);
-		if (!err) {
-			free(pd->feat_str[feat]);
-			pd->feat_str[feat] = strndup(s, slen);
-		}
-		break;
-	case PERFDATA_FEAT_CMDLINE:
-		err = feat_cmdline(pd, p, end);
-		break;
-	case PERFDATA_FEAT_EVENT_DESC:
-		err = feat_event_desc(pd, p, end);
-		break;
-	case PERFDATA_FEAT_BUILD_ID:
-		err = feat_build_ids(pd, p, end);
-		break;
-	case PERFDATA_FEAT_COMPRESSED:
-		/* {u32 version, type, level, ratio, mmap_len} */
-		if (len < 20) {
-			err = -EINVAL;
-			break;
-		}
-		pd->comp_type = pd_u32(p + 4);
-		pd->comp_level = pd_u32(p + 8);
-		break;
-	default:
-		break;
-	}
-	if (err == -EINVAL) {
-		diag__emit(&pd->diag, DIAG_WARN,
-			   "%s: ignored malformed feature %u at offset 0x%" PRIx64,
-			   pd->name, feat, off);
-		pd->stats.nr_bad++;
-		err = 0;
-	}
-	return err;
-}
-
 /* ---- the file header ----------------------------------------------------- */
 
 static int fail(struct perfdata *pd, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct perfdata *pd, int err, const char *fmt, ...)
 {
@@ -464,7 +266,8 @@ static int fail(struct perfdata *pd, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag__emit(&pd->diag, DIAG_ERROR, "%s: %s", pd->name, msg);
+	diag__emit(&pd->diag, DIAG_ERROR, "cannot read '%s': %s", pd->name,
+		   msg);
 	return err;
 }
 
@@ -485,7 +288,7 @@ static int parse_features(struct perfdata *pd, uint64_t table)
 		return 0;
 	if (!in_image(pd, table, 16ULL * nr)) {
 		diag__emit(&pd->diag, DIAG_WARN,
-			   "%s: feature table at offset 0x%" PRIx64
+			   "'%s': feature table at offset 0x%" PRIx64
 			   " runs past the end of the file; features ignored",
 			   pd->name, table);
 		return 0;
@@ -501,10 +304,10 @@ static int parse_features(struct perfdata *pd, uint64_t table)
 		table += 16;
 		if (!in_image(pd, off, size)) {
 			diag__emit(&pd->diag, DIAG_WARN,
-				   "%s: feature %u section (offset 0x%" PRIx64
+				   "'%s': feature %u section (offset 0x%" PRIx64
 				   ", %" PRIu64 " bytes) runs past the end of "
-				   "the file; ignored", pd->name, feat, off,
-				   size);
+				   "the file; ignored",
+				   pd->name, feat, off, size);
 			pd->stats.nr_bad++;
 			continue;
 		}
@@ -522,13 +325,17 @@ static int parse_file_header(struct perfdata *pd)
 	int err;
 
 	if (pd->map_len < 16)
-		return fail(pd, -EINVAL, "truncated header at offset 0x0 "
-			    "(expected 16 bytes, %zu left)", pd->map_len);
+		return fail(pd, -EINVAL,
+			    "truncated header at offset 0x0 "
+			    "(expected 16 bytes, %zu left)",
+			    pd->map_len);
 	if (pd_u64(pd->map) == PD_MAGIC_SWAPPED)
-		return fail(pd, -EPROTO, "recorded on a machine of the other "
+		return fail(pd, -EPROTO,
+			    "recorded on a machine of the other "
 			    "endianness, which is not supported");
 	if (pd_u64(pd->map) != PERFDATA_MAGIC)
-		return fail(pd, -EINVAL, "not a perf.data file (bad magic "
+		return fail(pd, -EINVAL,
+			    "not a perf.data file (bad magic "
 			    "at offset 0x0)");
 	hsize = pd_u64(pd->map + 8);
 	if (hsize == PD_PIPE_HEADER_SIZE) {
@@ -538,10 +345,11 @@ static int parse_file_header(struct perfdata *pd)
 		return 0;
 	}
 	if (hsize < PD_FILE_HEADER_SIZE)
-		return fail(pd, -EINVAL, "bad header size %" PRIu64
-			    " at offset 0x8", hsize);
+		return fail(pd, -EINVAL,
+			    "bad header size %" PRIu64 " at offset 0x8", hsize);
 	if (pd->map_len < PD_FILE_HEADER_SIZE)
-		return fail(pd, -EINVAL, "truncated header at offset 0x0 "
+		return fail(pd, -EINVAL,
+			    "truncated header at offset 0x0 "
 			    "(expected %d bytes, %zu left)",
 			    PD_FILE_HEADER_SIZE, pd->map_len);
 	attr_size = pd_u64(pd->map + 16);
@@ -553,30 +361,36 @@ static int parse_file_header(struct perfdata *pd)
 
 	if (attr_size < PERF_ATTR_SIZE_VER0 + 16 ||
 	    attr_size > PD_MAX_ATTR_SIZE)
-		return fail(pd, -EINVAL, "bad attr size %" PRIu64
-			    " at offset 0x10", attr_size);
+		return fail(pd, -EINVAL,
+			    "bad attr size %" PRIu64 " at offset 0x10",
+			    attr_size);
 	if (!in_image(pd, attrs_off, attrs_size))
-		return fail(pd, -EINVAL, "attrs section (offset 0x%" PRIx64
-			    ", %" PRIu64 " bytes) runs past the end of the "
-			    "file (%zu bytes)", attrs_off, attrs_size,
-			    pd->map_len);
+		return fail(pd, -EINVAL,
+			    "attrs section (offset 0x%" PRIx64 ", %" PRIu64
+			    " bytes) runs past the end of the "
+			    "file (%zu bytes)",
+			    attrs_off, attrs_size, pd->map_len);
 	if (!in_image(pd, data_off, data_size))
-		return fail(pd, -EINVAL, "data section (offset 0x%" PRIx64
-			    ", %" PRIu64 " bytes) runs past the end of the "
-			    "file (%zu bytes)", data_off, data_size,
-			    pd->map_len);
+		return fail(pd, -EINVAL,
+			    "data section (offset 0x%" PRIx64 ", %" PRIu64
+			    " bytes) runs past the end of the "
+			    "file (%zu bytes)",
+			    data_off, data_size, pd->map_len);
 	nr = attrs_size / attr_size;
 	if (!nr)
-		return fail(pd, -EINVAL, "no attrs in the attrs section at "
-			    "offset 0x%" PRIx64, attrs_off);
+		return fail(pd, -EINVAL,
+			    "no attrs in the attrs section at "
+			    "offset 0x%" PRIx64,
+			    attrs_off);
 	for (i = 0; i < nr; i++) {
 		uint64_t at = attrs_off + i * attr_size;
 		uint64_t ids_off = pd_u64(pd->map + at + attr_size - 16);
 		uint64_t ids_size = pd_u64(pd->map + at + attr_size - 8);
 
 		if (!in_image(pd, ids_off, ids_size))
-			return fail(pd, -EINVAL, "ids of attr %" PRIu64
-				    " (offset 0x%" PRIx64 ", %" PRIu64
+			return fail(pd, -EINVAL,
+				    "ids of attr %" PRIu64 " (offset 0x%" PRIx64
+				    ", %" PRIu64
 				    " bytes) run past the end of the file",
 				    i, ids_off, ids_size);
 		err = pd_add_attr(pd, pd->map + at, attr_size - 16,
@@ -590,9 +404,11 @@ static int parse_file_header(struct perfdata *pd)
 	if (!data_size && data_off < pd->map_len) {
 		/* perf writes the size when recording ends: a killed perf
 		 * leaves 0. perf report then reads to the end; so do we. */
-		diag__emit(&pd->diag, DIAG_WARN, "%s: data size is 0 (perf "
+		diag__emit(&pd->diag, DIAG_WARN,
+			   "'%s': data size is 0 (perf "
 			   "record not properly terminated?); reading to the "
-			   "end of the file", pd->name);
+			   "end of the file",
+			   pd->name);
 		pd->data_end = pd->map_len;
 	}
 	return parse_features(pd, data_off + data_size);
@@ -628,7 +444,9 @@ static struct perfdata *finish_open(struct perfdata *pd)
 {
 	int err = 0;
 
-	if (!pd->is_stream)
+	if (pd->is_stream)
+		err = pd_stream_open(pd);
+	if (!err && !pd->is_stream)
 		err = parse_file_header(pd);
 	if (err) {
 		perfdata__free(pd);
@@ -663,7 +481,8 @@ struct perfdata *perfdata__open(const char *path, const struct diag *d,
 
 	if (fd < 0) {
 		err = errno;
-		diag__emit(d, DIAG_ERROR, "%s: %s", path, strerror(err));
+		diag__emit(d, DIAG_ERROR, "cannot open '%s': %s", path,
+			   strerror(err));
 		errno = err;
 		return NULL;
 	}
@@ -747,6 +566,7 @@ void perfdata__free(struct perfdata *pd)
 	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
 	free(pd->zbuf);
 	free(pd->q);
+	free(pd->q2);
 	free(pd->arena);
 	free(pd->arena2);
 	free(pd->sbuf);
@@ -758,7 +578,8 @@ void perfdata__free(struct perfdata *pd)
 	free(pd);
 }
 
-/* ---- accessors ------------------------------------------------------------ */
+/* ---- accessors ------------------------------------------------------------
+ */
 
 bool perfdata__is_pipe(const struct perfdata *pd)
 {
@@ -820,8 +641,7 @@ const char *perfdata__feature_string(const struct perfdata *pd,
 	return pd->feat_str[feat];
 }
 
-const char *const *perfdata__cmdline(const struct perfdata *pd,
-				     uint32_t *argc)
+const char *const *perfdata__cmdline(const struct perfdata *pd, uint32_t *argc)
 {
 	*argc = pd->cmdline_argc;
 	return (const char *const *)pd->cmdline;

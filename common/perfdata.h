@@ -13,8 +13,17 @@
  * Ownership: every pointer handed to a callback (struct perfdata_sample and
  * the arrays and strings it points to, filenames, comms) is borrowed until
  * the callback returns. Pointers returned by the accessors are borrowed
- * until perfdata__free(); in pipe mode attrs, names and build ids can still
- * be added while perfdata__read() runs (see on_ready).
+ * until perfdata__free(), with one exception: in pipe mode attrs, names,
+ * ids and build ids arrive as records while perfdata__read() runs, and
+ * each such record may move them, so there a pointer from an accessor is
+ * valid only until the next callback returns; keep indexes (attr_idx is
+ * stable) and look them up again. Attr indexes never change.
+ *
+ * Memory: file mode mmaps the file and parses records in place, releasing
+ * the pages behind the reader (madvise) so the file does not stay resident;
+ * pipe mode reads through a 256 KiB buffer; records waiting to be sorted
+ * are copied only when they do not live in the mapping (pipe, zstd).
+ * Nothing is allocated per record.
  *
  * Errors: constructors return NULL with errno set, other functions 0 or a
  * negative errno. Each failure is also reported once through the diag hook
@@ -81,7 +90,7 @@ enum perfdata_feature {
 /* The fields perf appends to non-sample records when attr.sample_id_all is
  * set (and the same fields of a sample). has_* says what was present. */
 struct perfdata_sample_id {
-	uint32_t attr_idx;	/* index of the record's event, see below */
+	uint32_t attr_idx; /* index of the record's event, see below */
 	uint32_t pid, tid;
 	uint32_t cpu;
 	uint64_t time;
@@ -94,13 +103,13 @@ struct perfdata_sample_id {
  * NULL. Arrays point into the record (borrowed until the callback returns)
  * and are 8-byte aligned. */
 struct perfdata_sample {
-	struct perfdata_sample_id sid;	/* attr_idx, pid, tid, time, id, cpu */
-	uint64_t sample_type;		/* of the record's attr */
-	uint16_t misc;			/* cpumode: misc & PERF_RECORD_MISC_CPUMODE_MASK */
+	struct perfdata_sample_id sid; /* attr_idx, pid, tid, time, id, cpu */
+	uint64_t sample_type;	       /* of the record's attr */
+	uint16_t misc; /* cpumode: misc & PERF_RECORD_MISC_CPUMODE_MASK */
 	uint64_t ip, addr, period;
 	/* PERF_SAMPLE_READ, raw, laid out as attr.read_format says */
 	const uint64_t *read;
-	uint32_t read_len;		/* in u64 words */
+	uint32_t read_len; /* in u64 words */
 	/* PERF_SAMPLE_CALLCHAIN: ips, leaf first, with the PERF_CONTEXT_*
 	 * markers (values >= PERF_CONTEXT_MAX) left in place */
 	const uint64_t *callchain;
@@ -109,16 +118,16 @@ struct perfdata_sample {
 	uint32_t raw_size;
 	const struct perf_branch_entry *branches;
 	uint64_t nr_branches;
-	uint64_t branch_hw_idx;		/* valid iff has_branch_hw_idx */
+	uint64_t branch_hw_idx; /* valid iff has_branch_hw_idx */
 	bool has_branch_hw_idx;
 	/* PERF_SAMPLE_REGS_USER: abi 0 means no registers (kernel thread) */
 	uint64_t regs_user_abi;
-	const uint64_t *regs_user;	/* popcount(attr.sample_regs_user) */
+	const uint64_t *regs_user; /* popcount(attr.sample_regs_user) */
 	uint32_t nr_regs_user;
 	/* PERF_SAMPLE_STACK_USER: size bytes copied, dyn_size of them valid */
 	const void *stack_user;
 	uint64_t stack_user_size, stack_user_dyn_size;
-	uint64_t weight;		/* WEIGHT, or WEIGHT_STRUCT as one u64 */
+	uint64_t weight; /* WEIGHT, or WEIGHT_STRUCT as one u64 */
 	uint64_t data_src, transaction;
 	uint64_t regs_intr_abi;
 	const uint64_t *regs_intr;
@@ -131,24 +140,24 @@ struct perfdata_sample {
 /* MMAP and MMAP2. */
 struct perfdata_mmap {
 	struct perfdata_sample_id sid;
-	uint16_t misc;			/* cpumode, PERF_RECORD_MISC_MMAP_DATA */
+	uint16_t misc; /* cpumode, PERF_RECORD_MISC_MMAP_DATA */
 	bool is_mmap2;
-	bool has_build_id;		/* MMAP2 with PERF_RECORD_MISC_MMAP_BUILD_ID */
+	bool has_build_id; /* MMAP2 with PERF_RECORD_MISC_MMAP_BUILD_ID */
 	uint32_t pid, tid;
 	uint64_t start, len, pgoff;
-	uint32_t maj, min;		/* MMAP2 without build id */
+	uint32_t maj, min; /* MMAP2 without build id */
 	uint64_t ino, ino_generation;
 	uint8_t build_id[20];
 	uint8_t build_id_size;
-	uint32_t prot, flags;		/* MMAP2 */
-	const char *filename;		/* NUL-terminated, borrowed */
+	uint32_t prot, flags; /* MMAP2 */
+	const char *filename; /* NUL-terminated, borrowed */
 };
 
 struct perfdata_comm {
 	struct perfdata_sample_id sid;
 	uint32_t pid, tid;
-	bool is_exec;			/* PERF_RECORD_MISC_COMM_EXEC */
-	const char *comm;		/* NUL-terminated, borrowed */
+	bool is_exec;	  /* PERF_RECORD_MISC_COMM_EXEC */
+	const char *comm; /* NUL-terminated, borrowed */
 };
 
 /* FORK and EXIT. */
@@ -162,7 +171,7 @@ struct perfdata_task {
 struct perfdata_lost {
 	struct perfdata_sample_id sid;
 	bool is_lost_samples;
-	uint64_t id;			/* LOST only */
+	uint64_t id; /* LOST only */
 	uint64_t lost;
 };
 
@@ -178,7 +187,7 @@ struct perfdata_ksymbol {
 	uint64_t addr;
 	uint32_t len;
 	uint16_t ksym_type, flags;
-	const char *name;		/* NUL-terminated, borrowed */
+	const char *name; /* NUL-terminated, borrowed */
 };
 
 /* Callbacks; any may be NULL. A non-zero return stops perfdata__read(),
@@ -207,22 +216,23 @@ struct perfdata_opts {
 };
 
 struct perfdata_stats {
-	uint64_t nr_records[PERFDATA_NR_TYPES];	/* by type, incl. decompressed */
-	uint64_t nr_unknown;		/* types with no parser, skipped */
-	uint64_t nr_bad;		/* records with bad content, skipped */
-	uint64_t nr_unattributed;	/* ids matching no attr (first attr used) */
-	uint64_t nr_lost;		/* sum of LOST.lost */
-	uint64_t nr_lost_samples;	/* sum of LOST_SAMPLES.lost */
-	uint64_t nr_out_of_order;	/* queued older than the last flush */
-	uint64_t data_bytes;		/* record bytes read (before decompression) */
+	uint64_t
+	    nr_records[PERFDATA_NR_TYPES]; /* by type, incl. decompressed */
+	uint64_t nr_unknown;		   /* types with no parser, skipped */
+	uint64_t nr_bad;	  /* records with bad content, skipped */
+	uint64_t nr_unattributed; /* ids matching no attr (first attr used) */
+	uint64_t nr_lost;	  /* sum of LOST.lost */
+	uint64_t nr_lost_samples; /* sum of LOST_SAMPLES.lost */
+	uint64_t nr_out_of_order; /* queued older than the last flush */
+	uint64_t data_bytes;	  /* record bytes read (before decompression) */
 	uint64_t decompressed_bytes;
 };
 
 struct perfdata_build_id {
 	int32_t pid;
-	uint16_t cpumode;		/* misc & PERF_RECORD_MISC_CPUMODE_MASK */
+	uint16_t cpumode; /* misc & PERF_RECORD_MISC_CPUMODE_MASK */
 	uint8_t build_id[20];
-	uint8_t size;			/* 20 for sha1 (the default), 16 for md5 */
+	uint8_t size; /* 20 for sha1 (the default), 16 for md5 */
 	const char *filename;
 };
 
@@ -233,11 +243,13 @@ struct perfdata_build_id {
 struct perfdata *perfdata__open(const char *path, const struct diag *d,
 				const struct perfdata_opts *opts);
 
-/* Read perf data from fd sequentially (stdin, a pipe). The first prefix_len
- * bytes of the stream were already consumed by the caller (to sniff the
- * input kind) and are given in prefix (copied). name is used in messages.
- * Regular files are mmap'd, with the prefix taken as their start. fd stays
- * owned by the caller and must stay open until perfdata__free(). */
+/* Read perf data from fd (stdin, a pipe). The first prefix_len bytes of the
+ * stream were already consumed by the caller (to sniff the input kind) and
+ * are given in prefix (copied). name is used in messages. A regular file
+ * positioned just after the prefix is mmap'd whole. Otherwise pipe format is
+ * read sequentially, in bounded memory; file format (which needs its
+ * sections) is read whole into memory first. fd stays owned by the caller
+ * and must stay open until perfdata__free(). */
 struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 				   size_t prefix_len, const char *name,
 				   const struct diag *d,
@@ -259,7 +271,9 @@ int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 bool perfdata__is_pipe(const struct perfdata *pd);
 
 /* Attrs: in file order (file mode) or HEADER_ATTR order (pipe mode). The
- * attr is zero-filled past the size the file gave. */
+ * attr is zero-filled past the size the file gave. What a sample carries
+ * is in attr->sample_type (PERF_SAMPLE_CALLCHAIN, _REGS_USER with
+ * attr->sample_regs_user, _STACK_USER with attr->sample_stack_user, ...). */
 uint32_t perfdata__nr_attrs(const struct perfdata *pd);
 const struct perf_event_attr *perfdata__attr(const struct perfdata *pd,
 					     uint32_t idx);
@@ -280,8 +294,7 @@ bool perfdata__has_feature(const struct perfdata *pd, unsigned int feat);
 const char *perfdata__feature_string(const struct perfdata *pd,
 				     unsigned int feat);
 /* CMDLINE as argv; NULL when absent. */
-const char *const *perfdata__cmdline(const struct perfdata *pd,
-				     uint32_t *argc);
+const char *const *perfdata__cmdline(const struct perfdata *pd, uint32_t *argc);
 uint32_t perfdata__nr_build_ids(const struct perfdata *pd);
 const struct perfdata_build_id *perfdata__build_id(const struct perfdata *pd,
 						   uint32_t idx);

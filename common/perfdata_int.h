@@ -1,6 +1,7 @@
-/* perfdata internals shared by perfdata.c (open, header, features,
- * accessors), perfdata_read.c (record stream, zstd, ordering) and
- * perfdata_sample.c (record bodies and delivery). Not installed. */
+/* perfdata internals shared by perfdata.c (open, header, attrs, accessors),
+ * perfdata_feat.c (feature sections), perfdata_read.c (record stream, zstd,
+ * ordering) and perfdata_sample.c (record bodies and delivery). Not installed.
+ */
 #ifndef PERFFOLD_PERFDATA_INT_H
 #define PERFFOLD_PERFDATA_INT_H
 
@@ -13,12 +14,12 @@ struct ZSTD_DCtx_s;
 struct pd_attr {
 	struct perf_event_attr attr;
 	char *name;
-	bool is_name_from_file;	/* EVENT_DESC or EVENT_UPDATE */
+	bool is_name_from_file; /* EVENT_DESC or EVENT_UPDATE */
 	uint64_t *ids;
 	uint32_t nr_ids, ids_cap;
 	uint64_t nr_samples;
 	uint32_t nr_regs_user, nr_regs_intr;
-	uint32_t trailer_size;	/* bytes of the sample_id_all trailer */
+	uint32_t trailer_size; /* bytes of the sample_id_all trailer */
 };
 
 /* One queued record. rec points into the mmap'd file when the record is
@@ -28,13 +29,20 @@ struct pd_qent {
 	uint64_t seq;
 	const uint8_t *rec;
 	uint64_t arena_off;
-	uint64_t off;		/* file offset, for messages */
+	uint64_t off; /* file offset, for messages */
 	uint32_t len;
 	uint32_t attr_idx;
 };
 
 #define PD_NO_ATTR UINT32_MAX
+/* attrs bigger than this are taken as garbage (perf 6.x writes 136) */
+#define PD_MAX_ATTR_SIZE 4096
 #define PD_WARN_LIMIT 5
+/* Bounds of the reorder queue (see flush_half()). */
+#define PD_QUEUE_MAX_BYTES (64u << 20)
+#define PD_QUEUE_MAX_RECORDS (4u << 20)
+/* Release mapped file pages behind the reader in steps of this size. */
+#define PD_RELEASE_CHUNK (8u << 20)
 /* Decompression window: at least one maximal record (u16 size) plus room. */
 #define PD_ZBUF_CAP (1u << 20)
 
@@ -48,12 +56,13 @@ struct perfdata {
 	size_t map_len;
 	void *munmap_addr;
 	size_t munmap_len;
-	uint8_t *owned_image;	/* a prefix+file copy, when not mmap'able */
+	uint64_t dropped;     /* mapping pages before this were released */
+	uint8_t *owned_image; /* a prefix+file copy, when not mmap'able */
 	int fd;
 	uint8_t *sbuf;
 	size_t sbuf_pos, sbuf_len, sbuf_cap;
 	bool is_eof;
-	uint64_t spos;		/* stream offset of sbuf[sbuf_pos] */
+	uint64_t spos; /* stream offset of sbuf[sbuf_pos] */
 	bool is_stream;
 	bool is_pipe;
 	uint64_t pos, data_off, data_end;
@@ -62,13 +71,13 @@ struct perfdata {
 
 	struct pd_attr *attrs;
 	uint32_t nr_attrs, attrs_cap;
-	uint64_t *id_keys;	/* open addressing, key 0 uses id_zero_attr */
+	uint64_t *id_keys; /* open addressing, key 0 uses id_zero_attr */
 	uint32_t *id_vals;
 	uint32_t id_cap, id_nr;
 	uint32_t id_zero_attr;
 	/* EVENT_DESC names waiting for their attrs (pipe mode) */
 
-	char *feat_str[7];	/* HOSTNAME .. ARCH, indexed by bit */
+	char *feat_str[7]; /* HOSTNAME .. ARCH, indexed by bit */
 	char **cmdline;
 	uint32_t cmdline_argc;
 	struct perfdata_build_id *build_ids;
@@ -80,8 +89,9 @@ struct perfdata {
 	size_t zbuf_len;
 	uint64_t zskip;
 
-	struct pd_qent *q;
-	size_t q_nr, q_cap;
+	struct pd_qent *q, *q2; /* q2: merge space */
+	size_t q_nr, q_cap, q2_cap;
+	size_t q_sorted; /* q[0, q_sorted) is in order */
 	uint8_t *arena, *arena2;
 	size_t arena_len, arena_cap, arena2_cap;
 	uint64_t seq, max_time, next_flush, last_flush;
@@ -89,7 +99,7 @@ struct perfdata {
 	const struct perfdata_ops *ops;
 	void *ctx;
 	bool is_ready, is_read;
-	uint64_t *scratch;	/* 8-aligned copy of a misaligned record */
+	uint64_t *scratch; /* 8-aligned copy of a misaligned record */
 
 	struct perfdata_stats stats;
 	uint64_t nr_warned;
@@ -124,16 +134,21 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 		const uint8_t *ids, uint64_t nr_ids);
 int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id);
 uint32_t pd_find_id(const struct perfdata *pd, uint64_t id);
-int pd_parse_feature(struct perfdata *pd, unsigned int feat,
-		     const uint8_t *p, uint64_t len, uint64_t off);
-int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
 void pd_set_name(struct pd_attr *a, const char *name, size_t len);
 void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
 
+/* perfdata_feat.c */
+int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
+		     uint64_t len, uint64_t off);
+int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
+
+/* perfdata_read.c */
+int pd_stream_open(struct perfdata *pd);
+
 /* perfdata_sample.c */
 uint32_t pd_record_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len);
-bool pd_record_time(const struct perfdata *pd, const uint8_t *rec,
-		    uint32_t len, uint32_t attr_idx, uint64_t *time);
+bool pd_record_time(const struct perfdata *pd, const uint8_t *rec, uint32_t len,
+		    uint32_t attr_idx, uint64_t *time);
 int pd_deliver(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	       uint32_t attr_idx, uint64_t off);
 

@@ -8,13 +8,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "perfdata_int.h"
 
 static int fail(struct perfdata *pd, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct perfdata *pd, int err, const char *fmt, ...)
 {
@@ -24,7 +25,8 @@ static int fail(struct perfdata *pd, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag__emit(&pd->diag, DIAG_ERROR, "%s: %s", pd->name, msg);
+	diag__emit(&pd->diag, DIAG_ERROR, "cannot read '%s': %s", pd->name,
+		   msg);
 	return err;
 }
 
@@ -48,13 +50,15 @@ static ssize_t stream_fill(struct perfdata *pd, size_t n)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return fail(pd, -errno, "read error at offset 0x%" PRIx64
-				    ": %s", pd->spos, strerror(errno));
+			return fail(pd, -errno,
+				    "read error at offset 0x%" PRIx64 ": %s",
+				    pd->spos, strerror(errno));
 		if (r == 0)
 			pd->is_eof = true;
 		pd->sbuf_len += r;
 	}
-	return pd->sbuf_len - pd->sbuf_pos < n ? pd->sbuf_len - pd->sbuf_pos : n;
+	return pd->sbuf_len - pd->sbuf_pos < n ? pd->sbuf_len - pd->sbuf_pos
+					       : n;
 }
 
 static void stream_consume(struct perfdata *pd, size_t n)
@@ -77,8 +81,10 @@ static bool is_perf_message(const uint8_t *p, uint64_t left)
 
 static int trailing_message(struct perfdata *pd, uint64_t off)
 {
-	diag__emit(&pd->diag, DIAG_WARN, "%s: perf's own messages at offset "
-		   "0x%" PRIx64 " end the data", pd->name, off);
+	diag__emit(&pd->diag, DIAG_WARN,
+		   "'%s': perf's own messages at offset "
+		   "0x%" PRIx64 " end the data",
+		   pd->name, off);
 	if (pd->is_stream)
 		pd->is_eof = true;
 	else
@@ -88,8 +94,8 @@ static int trailing_message(struct perfdata *pd, uint64_t off)
 
 /* Next record: 1 with rec/len/off set, 0 at the end, or a negative errno.
  * rec stays valid until the next call. */
-static int next_record(struct perfdata *pd, const uint8_t **rec,
-		       uint32_t *len, uint64_t *off)
+static int next_record(struct perfdata *pd, const uint8_t **rec, uint32_t *len,
+		       uint64_t *off)
 {
 	uint16_t size;
 	uint64_t left;
@@ -102,23 +108,28 @@ static int next_record(struct perfdata *pd, const uint8_t **rec,
 		if (got == 0)
 			return 0;
 		if (got < 8)
-			return fail(pd, -EINVAL, "truncated record at offset "
-				    "0x%" PRIx64 " (expected 8 bytes, %zd left)",
+			return fail(pd, -EINVAL,
+				    "truncated record at offset "
+				    "0x%" PRIx64
+				    " (expected 8 bytes, %zd left)",
 				    pd->spos, got);
 		if (is_perf_message(pd->sbuf + pd->sbuf_pos, got))
 			return trailing_message(pd, pd->spos);
 		size = pd_u16(pd->sbuf + pd->sbuf_pos + 6);
 		if (size < 8)
-			return fail(pd, -EINVAL, "bad record size %u at offset "
+			return fail(pd, -EINVAL,
+				    "bad record size %u at offset "
 				    "0x%" PRIx64 " (smaller than its header)",
 				    size, pd->spos);
 		got = stream_fill(pd, size);
 		if (got < 0)
 			return (int)got;
 		if (got < size)
-			return fail(pd, -EINVAL, "truncated record at offset "
+			return fail(pd, -EINVAL,
+				    "truncated record at offset "
 				    "0x%" PRIx64 " (expected %u bytes, %zd "
-				    "left)", pd->spos, size, got);
+				    "left)",
+				    pd->spos, size, got);
 		*rec = pd->sbuf + pd->sbuf_pos;
 		*len = size;
 		*off = pd->spos;
@@ -129,19 +140,23 @@ static int next_record(struct perfdata *pd, const uint8_t **rec,
 		return 0;
 	left = pd->data_end - pd->pos;
 	if (left < 8)
-		return fail(pd, -EINVAL, "truncated record at offset 0x%" PRIx64
-			    " (expected 8 bytes, %" PRIu64 " left)", pd->pos,
-			    left);
+		return fail(pd, -EINVAL,
+			    "truncated record at offset 0x%" PRIx64
+			    " (expected 8 bytes, %" PRIu64 " left)",
+			    pd->pos, left);
 	if (pd->is_pipe && is_perf_message(pd->map + pd->pos, left))
 		return trailing_message(pd, pd->pos);
 	size = pd_u16(pd->map + pd->pos + 6);
 	if (size < 8)
-		return fail(pd, -EINVAL, "bad record size %u at offset 0x%"
-			    PRIx64 " (smaller than its header)", size, pd->pos);
+		return fail(pd, -EINVAL,
+			    "bad record size %u at offset 0x%" PRIx64
+			    " (smaller than its header)",
+			    size, pd->pos);
 	if (size > left)
-		return fail(pd, -EINVAL, "truncated record at offset 0x%" PRIx64
-			    " (expected %u bytes, %" PRIu64 " left)", pd->pos,
-			    size, left);
+		return fail(pd, -EINVAL,
+			    "truncated record at offset 0x%" PRIx64
+			    " (expected %u bytes, %" PRIu64 " left)",
+			    pd->pos, size, left);
 	*rec = pd->map + pd->pos;
 	*len = size;
 	*off = pd->pos;
@@ -154,10 +169,11 @@ static int skip_payload(struct perfdata *pd, uint64_t n, uint64_t off)
 {
 	if (!pd->is_stream) {
 		if (n > pd->data_end - pd->pos)
-			return fail(pd, -EINVAL, "truncated payload of record "
+			return fail(pd, -EINVAL,
+				    "truncated payload of record "
 				    "at offset 0x%" PRIx64 " (expected %" PRIu64
-				    " bytes, %" PRIu64 " left)", off, n,
-				    pd->data_end - pd->pos);
+				    " bytes, %" PRIu64 " left)",
+				    off, n, pd->data_end - pd->pos);
 		pd->pos += n;
 		return 0;
 	}
@@ -168,12 +184,62 @@ static int skip_payload(struct perfdata *pd, uint64_t n, uint64_t off)
 		if (got < 0)
 			return (int)got;
 		if ((size_t)got < chunk)
-			return fail(pd, -EINVAL, "truncated payload of record "
+			return fail(pd, -EINVAL,
+				    "truncated payload of record "
 				    "at offset 0x%" PRIx64 " (%" PRIu64
-				    " bytes missing)", off, n - got);
+				    " bytes missing)",
+				    off, n - got);
 		stream_consume(pd, chunk);
 		n -= chunk;
 	}
+	return 0;
+}
+
+/* Check the start of a stream. Pipe format is then read record by record;
+ * the file format needs its sections, so it is read whole into memory and
+ * parsed as an image. */
+int pd_stream_open(struct perfdata *pd)
+{
+	ssize_t got = stream_fill(pd, 16);
+	size_t len;
+
+	if (got < 0)
+		return (int)got;
+	if (got < 8 || pd_u64(pd->sbuf) != PERFDATA_MAGIC)
+		return fail(pd, -EINVAL,
+			    "not perf data (bad magic at offset "
+			    "0x0)");
+	if (got < 16)
+		return fail(pd, -EINVAL,
+			    "truncated header at offset 0x0 "
+			    "(expected 16 bytes, %zd left)",
+			    got);
+	if (pd_u64(pd->sbuf + 8) == 16) {
+		pd->is_pipe = true;
+		stream_consume(pd, 16);
+		return 0;
+	}
+	while (!pd->is_eof) {
+		if (pd->sbuf_len == pd->sbuf_cap) {
+			uint8_t *n = realloc(pd->sbuf, pd->sbuf_cap * 2);
+
+			if (!n)
+				return fail(pd, -ENOMEM,
+					    "out of memory reading "
+					    "a perf.data file from a stream");
+			pd->sbuf = n;
+			pd->sbuf_cap *= 2;
+		}
+		got = stream_fill(pd, pd->sbuf_cap - pd->sbuf_pos);
+		if (got < 0)
+			return (int)got;
+	}
+	len = pd->sbuf_len;
+	pd->owned_image = pd->sbuf;
+	pd->sbuf = NULL;
+	pd->map = pd->owned_image;
+	pd->map_len = len;
+	pd->is_stream = false;
 	return 0;
 }
 
@@ -247,6 +313,81 @@ static int enqueue(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	return 0;
 }
 
+static int flush(struct perfdata *pd, uint64_t limit);
+
+/* Sort the queue. What a flush left is in order already, so sort only
+ * what came since and merge: a round costs O(n + k log k), not a full
+ * sort of everything still waiting. */
+static int sort_queue(struct perfdata *pd)
+{
+	size_t old = pd->q_sorted, i = 0, j = old, k = 0;
+	struct pd_qent *t;
+
+	if (old >= pd->q_nr)
+		return 0;
+	qsort(pd->q + old, pd->q_nr - old, sizeof(*pd->q), qent_cmp);
+	if (old && qent_cmp(&pd->q[old - 1], &pd->q[old]) > 0) {
+		if (pd->q2_cap < pd->q_nr) {
+			t = realloc(pd->q2, pd->q_cap * sizeof(*t));
+			if (!t)
+				return -ENOMEM;
+			pd->q2 = t;
+			pd->q2_cap = pd->q_cap;
+		}
+		while (i < old && j < pd->q_nr)
+			pd->q2[k++] = qent_cmp(&pd->q[i], &pd->q[j]) <= 0
+					  ? pd->q[i++]
+					  : pd->q[j++];
+		while (i < old)
+			pd->q2[k++] = pd->q[i++];
+		while (j < pd->q_nr)
+			pd->q2[k++] = pd->q[j++];
+		t = pd->q;
+		pd->q = pd->q2;
+		pd->q2 = t;
+		k = pd->q_cap;
+		pd->q_cap = pd->q2_cap;
+		pd->q2_cap = k;
+	}
+	pd->q_sorted = pd->q_nr;
+	return 0;
+}
+
+/* Without FINISHED_ROUND (perf before 3.x, some pipes) the queue would
+ * hold the whole file: past a bound, deliver its older half, as perf's
+ * ordered_events does when it reaches its memory limit (OE_FLUSH__HALF). */
+static int flush_half(struct perfdata *pd)
+{
+	if (pd->arena_len < PD_QUEUE_MAX_BYTES &&
+	    pd->q_nr < PD_QUEUE_MAX_RECORDS)
+		return 0;
+	if (sort_queue(pd))
+		return -ENOMEM;
+	return flush(pd, pd->q[pd->q_nr / 2].time);
+}
+
+/* Release the pages of a mapped file that no queued record needs any
+ * more: the file's pages would otherwise all count in our resident set
+ * (a 100 MB perf.data, 100 MB RSS). The mapping is private and read-only,
+ * so a later access would just read the file again. */
+static void release_mapped(struct perfdata *pd)
+{
+	uint64_t low = pd->pos, page = (uint64_t)sysconf(_SC_PAGESIZE);
+	size_t i;
+
+	if (!pd->munmap_addr)
+		return;
+	for (i = 0; i < pd->q_nr; i++)
+		if (pd->q[i].rec && (uint64_t)(pd->q[i].rec - pd->map) < low)
+			low = pd->q[i].rec - pd->map;
+	low &= ~(page - 1);
+	if (low < pd->dropped + PD_RELEASE_CHUNK)
+		return;
+	madvise((uint8_t *)pd->munmap_addr + pd->dropped, low - pd->dropped,
+		MADV_DONTNEED);
+	pd->dropped = low;
+}
+
 /* Deliver queued records with time <= limit, in time order. */
 static int flush(struct perfdata *pd, uint64_t limit)
 {
@@ -255,7 +396,8 @@ static int flush(struct perfdata *pd, uint64_t limit)
 
 	if (!pd->q_nr)
 		return 0;
-	qsort(pd->q, pd->q_nr, sizeof(*pd->q), qent_cmp);
+	if (sort_queue(pd))
+		return -ENOMEM;
 	for (i = 0; i < pd->q_nr && pd->q[i].time <= limit; i++) {
 		const struct pd_qent *e = &pd->q[i];
 		const uint8_t *rec = e->rec ? e->rec : pd->arena + e->arena_off;
@@ -287,6 +429,7 @@ static int flush(struct perfdata *pd, uint64_t limit)
 		pd->q[i - n] = *e;
 	}
 	pd->q_nr -= n;
+	pd->q_sorted = pd->q_nr;
 	{
 		uint8_t *t = pd->arena;
 		size_t c = pd->arena_cap;
@@ -297,14 +440,14 @@ static int flush(struct perfdata *pd, uint64_t limit)
 		pd->arena2_cap = c;
 		pd->arena_len = keep_len;
 	}
+	release_mapped(pd);
 	return ret;
 }
 
 /* ---- records ---------------------------------------------------------- */
 
-static int process_record(struct perfdata *pd, const uint8_t *rec,
-			  uint32_t len, uint64_t off, bool is_stable,
-			  bool in_zstd);
+static int process_record(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+			  uint64_t off, bool is_stable, bool in_zstd);
 
 static int header_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		       uint64_t off)
@@ -316,7 +459,7 @@ static int header_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		pd_warn_bad(pd, off, "HEADER_ATTR shorter than an attr");
 		return 0;
 	}
-	asize = pd_u32(rec + 8 + 4);	/* perf_event_attr.size */
+	asize = pd_u32(rec + 8 + 4); /* perf_event_attr.size */
 	if (!asize)
 		asize = PERF_ATTR_SIZE_VER0;
 	if (asize < PERF_ATTR_SIZE_VER0 || asize > len - 8u) {
@@ -326,15 +469,16 @@ static int header_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	err = pd_add_attr(pd, rec + 8, asize, rec + 8 + asize,
 			  (len - 8 - asize) / 8);
 	if (err)
-		return fail(pd, err, "cannot add attr at offset 0x%" PRIx64
-			    ": %s", off, strerror(-err));
+		return fail(pd, err,
+			    "cannot add attr at offset 0x%" PRIx64 ": %s", off,
+			    strerror(-err));
 	return 0;
 }
 
 /* EVENT_UPDATE: {hdr; u64 type; u64 id; payload}; type 2 (NAME) carries
  * the event name perf shows in pipe mode. */
-static void event_update(struct perfdata *pd, const uint8_t *rec,
-			 uint32_t len, uint64_t off)
+static void event_update(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+			 uint64_t off)
 {
 	uint32_t idx;
 
@@ -388,7 +532,8 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	if (pd_u32(rec) == PERFDATA_RECORD_COMPRESSED2) {
 		/* {hdr; u64 data_size; data; padding} */
 		if (len < 16 || pd_u64(rec + 8) > len - 16u) {
-			pd_warn_bad(pd, off, "COMPRESSED2 data size runs past "
+			pd_warn_bad(pd, off,
+				    "COMPRESSED2 data size runs past "
 				    "the record");
 			return 0;
 		}
@@ -404,15 +549,16 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 			return fail(pd, -ENOMEM, "out of memory for zstd");
 	}
 	while (in.pos < in.size) {
-		ZSTD_outBuffer out = { pd->zbuf, PD_ZBUF_CAP, pd->zbuf_len };
-		size_t zr = ZSTD_decompressStream((ZSTD_DCtx *)pd->zctx, &out,
-						  &in);
+		ZSTD_outBuffer out = {pd->zbuf, PD_ZBUF_CAP, pd->zbuf_len};
+		size_t zr =
+		    ZSTD_decompressStream((ZSTD_DCtx *)pd->zctx, &out, &in);
 		size_t p = 0;
 
 		if (ZSTD_isError(zr))
-			return fail(pd, -EINVAL, "zstd error in compressed "
-				    "record at offset 0x%" PRIx64 ": %s", off,
-				    ZSTD_getErrorName(zr));
+			return fail(pd, -EINVAL,
+				    "zstd error in compressed "
+				    "record at offset 0x%" PRIx64 ": %s",
+				    off, ZSTD_getErrorName(zr));
 		pd->stats.decompressed_bytes += out.pos - pd->zbuf_len;
 		pd->zbuf_len = out.pos;
 		for (;;) {
@@ -420,7 +566,8 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 			uint16_t size;
 
 			if (pd->zskip) {
-				uint64_t s = pd->zskip < left ? pd->zskip : left;
+				uint64_t s =
+				    pd->zskip < left ? pd->zskip : left;
 
 				p += s;
 				pd->zskip -= s;
@@ -430,13 +577,15 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 				break;
 			size = pd_u16(pd->zbuf + p + 6);
 			if (size < 8)
-				return fail(pd, -EINVAL, "bad record size %u in "
+				return fail(pd, -EINVAL,
+					    "bad record size %u in "
 					    "the data of the compressed record "
-					    "at offset 0x%" PRIx64, size, off);
+					    "at offset 0x%" PRIx64,
+					    size, off);
 			if (size > left)
 				break;
-			ret = process_record(pd, pd->zbuf + p, size, off,
-					     false, true);
+			ret = process_record(pd, pd->zbuf + p, size, off, false,
+					     true);
 			if (ret)
 				return ret;
 			p += size;
@@ -444,7 +593,7 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		memmove(pd->zbuf, pd->zbuf + p, pd->zbuf_len - p);
 		pd->zbuf_len -= p;
 		if (!zr && in.pos < in.size && out.pos == PD_ZBUF_CAP && !p)
-			break;	/* cannot make progress: corrupt */
+			break; /* cannot make progress: corrupt */
 	}
 	return 0;
 }
@@ -457,8 +606,8 @@ static int ready(struct perfdata *pd)
 	return pd->ops->on_ready ? pd->ops->on_ready(pd->ctx, pd) : 0;
 }
 
-static int kernel_record(struct perfdata *pd, const uint8_t *rec,
-			 uint32_t len, uint64_t off, bool is_stable)
+static int kernel_record(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+			 uint64_t off, bool is_stable)
 {
 	uint32_t type = pd_u32(rec);
 	uint32_t attr_idx;
@@ -474,15 +623,16 @@ static int kernel_record(struct perfdata *pd, const uint8_t *rec,
 		return ret;
 	attr_idx = pd_record_attr(pd, rec, len);
 	if (!pd->opts.is_unordered &&
-	    pd_record_time(pd, rec, len, attr_idx, &time) &&
-	    time && time != UINT64_MAX)
-		return enqueue(pd, rec, len, off, is_stable, attr_idx, time);
+	    pd_record_time(pd, rec, len, attr_idx, &time) && time &&
+	    time != UINT64_MAX) {
+		ret = enqueue(pd, rec, len, off, is_stable, attr_idx, time);
+		return ret ? ret : flush_half(pd);
+	}
 	return pd_deliver(pd, rec, len, attr_idx, off);
 }
 
-static int process_record(struct perfdata *pd, const uint8_t *rec,
-			  uint32_t len, uint64_t off, bool is_stable,
-			  bool in_zstd)
+static int process_record(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+			  uint64_t off, bool is_stable, bool in_zstd)
 {
 	uint32_t type = pd_u32(rec);
 	int ret = 0;
@@ -549,7 +699,8 @@ static int process_record(struct perfdata *pd, const uint8_t *rec,
 	case PERFDATA_RECORD_COMPRESSED:
 	case PERFDATA_RECORD_COMPRESSED2:
 		if (in_zstd) {
-			pd_warn_bad(pd, off, "compressed record inside "
+			pd_warn_bad(pd, off,
+				    "compressed record inside "
 				    "compressed data");
 			return 0;
 		}
@@ -565,9 +716,10 @@ static int process_record(struct perfdata *pd, const uint8_t *rec,
 	case PERFDATA_RECORD_TIME_CONV:
 	case PERFDATA_RECORD_FINISHED_INIT:
 		if (pd->ops->on_other)
-			return pd->ops->on_other(pd->ctx,
-				(const struct perf_event_header *)
-				(const void *)rec, NULL);
+			return pd->ops->on_other(
+			    pd->ctx,
+			    (const struct perf_event_header *)(const void *)rec,
+			    NULL);
 		return 0;
 	default:
 		pd->stats.nr_unknown++;
@@ -589,24 +741,6 @@ int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 	pd->is_read = true;
 	pd->ops = ops ? ops : &no_ops;
 	pd->ctx = ctx;
-	if (pd->is_stream) {
-		ssize_t got = stream_fill(pd, 16);
-
-		if (got < 0)
-			return (int)got;
-		if (got < 16)
-			return fail(pd, -EINVAL, "truncated header at offset "
-				    "0x0 (expected 16 bytes, %zd left)", got);
-		if (pd_u64(pd->sbuf + pd->sbuf_pos) != PERFDATA_MAGIC)
-			return fail(pd, -EINVAL, "not perf data (bad magic "
-				    "at offset 0x0)");
-		if (pd_u64(pd->sbuf + pd->sbuf_pos + 8) != 16)
-			return fail(pd, -EINVAL, "a perf.data file (not pipe "
-				    "format) cannot be read from a stream; "
-				    "give its path");
-		pd->is_pipe = true;
-		stream_consume(pd, 16);
-	}
 	for (;;) {
 		ret = next_record(pd, &rec, &len, &off);
 		if (ret <= 0)
@@ -623,9 +757,10 @@ int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 	}
 	if (pd->zbuf_len) {
 		pd->stats.nr_bad++;
-		diag__emit(&pd->diag, DIAG_WARN, "%s: compressed data ends "
-			   "inside a record (%zu bytes left over)", pd->name,
-			   pd->zbuf_len);
+		diag__emit(&pd->diag, DIAG_WARN,
+			   "'%s': compressed data ends "
+			   "inside a record (%zu bytes left over)",
+			   pd->name, pd->zbuf_len);
 	}
 	ret = ready(pd);
 	if (ret)

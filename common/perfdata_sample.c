@@ -8,8 +8,8 @@
 #include "perfdata_int.h"
 
 /* sample_type bits whose fields precede ID in a sample. */
-#define PD_BEFORE_ID (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | \
-		      PERF_SAMPLE_ADDR)
+#define PD_BEFORE_ID                                                           \
+	(PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR)
 
 static uint64_t bit(uint64_t st, uint64_t b)
 {
@@ -67,8 +67,8 @@ uint32_t pd_record_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len)
 }
 
 /* The record's time, when its attr puts one in it. */
-bool pd_record_time(const struct perfdata *pd, const uint8_t *rec,
-		    uint32_t len, uint32_t attr_idx, uint64_t *time)
+bool pd_record_time(const struct perfdata *pd, const uint8_t *rec, uint32_t len,
+		    uint32_t attr_idx, uint64_t *time)
 {
 	const struct pd_attr *a;
 	uint64_t st, pos;
@@ -80,8 +80,9 @@ bool pd_record_time(const struct perfdata *pd, const uint8_t *rec,
 	if (!(st & PERF_SAMPLE_TIME))
 		return false;
 	if (pd_u32(rec) == PERF_RECORD_SAMPLE) {
-		pos = 8 + 8 * __builtin_popcountll(st & (PERF_SAMPLE_IDENTIFIER |
-			PERF_SAMPLE_IP | PERF_SAMPLE_TID));
+		pos = 8 + 8 * __builtin_popcountll(
+				  st & (PERF_SAMPLE_IDENTIFIER |
+					PERF_SAMPLE_IP | PERF_SAMPLE_TID));
 	} else {
 		if (!a->attr.sample_id_all || a->trailer_size + 8 > len)
 			return false;
@@ -97,7 +98,7 @@ bool pd_record_time(const struct perfdata *pd, const uint8_t *rec,
 
 struct cur {
 	const uint8_t *p, *end;
-	const char *bad;	/* what ran out, NULL while all is well */
+	const char *bad; /* what ran out, NULL while all is well */
 };
 
 static uint64_t cur_u64(struct cur *c, const char *what)
@@ -165,7 +166,7 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 {
 	const struct perf_event_attr *at = &a->attr;
 	uint64_t st = at->sample_type;
-	struct cur c = { rec + 8, rec + len, NULL };
+	struct cur c = {rec + 8, rec + len, NULL};
 	uint64_t v;
 
 	memset(s, 0, sizeof(*s));
@@ -218,7 +219,8 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 		} else {
 			s->raw_size = pd_u32(c.p);
 			s->raw = c.p + 4;
-			if (!cur_take(&c, 4 + (uint64_t)s->raw_size, "raw data"))
+			if (!cur_take(&c, 4 + (uint64_t)s->raw_size,
+				      "raw data"))
 				s->raw = NULL;
 		}
 	}
@@ -236,18 +238,18 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 		s->regs_user_abi = cur_u64(&c, "user regs abi");
 		if (s->regs_user_abi) {
 			s->nr_regs_user = a->nr_regs_user;
-			s->regs_user = cur_words(&c, a->nr_regs_user,
-						 "user regs");
+			s->regs_user =
+			    cur_words(&c, a->nr_regs_user, "user regs");
 		}
 	}
 	if (st & PERF_SAMPLE_STACK_USER) {
 		s->stack_user_size = cur_u64(&c, "user stack size");
 		/* size 0: no data and no dyn_size (kernel thread) */
 		if (s->stack_user_size) {
-			s->stack_user = cur_take(&c, s->stack_user_size,
-						 "user stack");
+			s->stack_user =
+			    cur_take(&c, s->stack_user_size, "user stack");
 			s->stack_user_dyn_size = cur_u64(&c, "user stack "
-							 "dyn_size");
+							     "dyn_size");
 			if (s->stack_user_dyn_size > s->stack_user_size &&
 			    !c.bad)
 				c.bad = "user stack dyn_size";
@@ -263,8 +265,8 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 		s->regs_intr_abi = cur_u64(&c, "intr regs abi");
 		if (s->regs_intr_abi) {
 			s->nr_regs_intr = a->nr_regs_intr;
-			s->regs_intr = cur_words(&c, a->nr_regs_intr,
-						 "intr regs");
+			s->regs_intr =
+			    cur_words(&c, a->nr_regs_intr, "intr regs");
 		}
 	}
 	if (st & PERF_SAMPLE_PHYS_ADDR)
@@ -339,8 +341,8 @@ static const char *body_string(const uint8_t *rec, uint32_t at, uint32_t end)
 	return (const char *)rec + at;
 }
 
-static int deliver_sample(struct perfdata *pd, const uint8_t *rec,
-			  uint32_t len, uint32_t attr_idx, uint64_t off)
+static int deliver_sample(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+			  uint32_t attr_idx, uint64_t off)
 {
 	struct perfdata_sample s;
 	const char *bad;
@@ -352,8 +354,10 @@ static int deliver_sample(struct perfdata *pd, const uint8_t *rec,
 	}
 	bad = parse_sample(&pd->attrs[attr_idx], rec, len, &s);
 	if (bad) {
-		snprintf(what, sizeof(what), "sample too short for its %s "
-			 "(%u bytes)", bad, len);
+		snprintf(what, sizeof(what),
+			 "sample too short for its %s "
+			 "(%u bytes)",
+			 bad, len);
 		pd_warn_bad(pd, off, what);
 		return 0;
 	}
@@ -362,9 +366,8 @@ static int deliver_sample(struct perfdata *pd, const uint8_t *rec,
 	return pd->ops->on_sample ? pd->ops->on_sample(pd->ctx, &s) : 0;
 }
 
-static int deliver_mmap(struct perfdata *pd, const uint8_t *rec,
-			uint32_t end, const struct perfdata_sample_id *sid,
-			uint64_t off)
+static int deliver_mmap(struct perfdata *pd, const uint8_t *rec, uint32_t end,
+			const struct perfdata_sample_id *sid, uint64_t off)
 {
 	struct perfdata_mmap m;
 	uint32_t name_at;
@@ -410,22 +413,24 @@ static int deliver_other(struct perfdata *pd, const uint8_t *rec,
 {
 	if (!pd->ops->on_other)
 		return 0;
-	return pd->ops->on_other(pd->ctx, (const struct perf_event_header *)
-				 (const void *)rec, sid);
+	return pd->ops->on_other(
+	    pd->ctx, (const struct perf_event_header *)(const void *)rec, sid);
 }
 
-static int deliver_kernel(struct perfdata *pd, const uint8_t *rec,
-			  uint32_t len, uint32_t attr_idx, uint64_t off)
+static int deliver_kernel(struct perfdata *pd, const uint8_t *rec, uint32_t len,
+			  uint32_t attr_idx, uint64_t off)
 {
 	const struct perfdata_ops *ops = pd->ops;
-	struct perfdata_sample_id sid = { .attr_idx = attr_idx };
+	struct perfdata_sample_id sid = {.attr_idx = attr_idx};
 	uint32_t type = pd_u32(rec);
 	uint32_t end;
 
-	end = parse_trailer(attr_idx == PD_NO_ATTR ? NULL :
-			    &pd->attrs[attr_idx], rec, len, &sid);
+	end =
+	    parse_trailer(attr_idx == PD_NO_ATTR ? NULL : &pd->attrs[attr_idx],
+			  rec, len, &sid);
 	if (!end) {
-		pd_warn_bad(pd, off, "record shorter than its sample_id "
+		pd_warn_bad(pd, off,
+			    "record shorter than its sample_id "
 			    "trailer");
 		return 0;
 	}
@@ -434,7 +439,7 @@ static int deliver_kernel(struct perfdata *pd, const uint8_t *rec,
 	case PERF_RECORD_MMAP2:
 		return deliver_mmap(pd, rec, end, &sid, off);
 	case PERF_RECORD_COMM: {
-		struct perfdata_comm c = { .sid = sid };
+		struct perfdata_comm c = {.sid = sid};
 
 		c.comm = body_string(rec, 16, end);
 		if (!c.comm) {
@@ -448,7 +453,7 @@ static int deliver_kernel(struct perfdata *pd, const uint8_t *rec,
 	}
 	case PERF_RECORD_FORK:
 	case PERF_RECORD_EXIT: {
-		struct perfdata_task t = { .sid = sid };
+		struct perfdata_task t = {.sid = sid};
 
 		if (end < 32) {
 			pd_warn_bad(pd, off, "FORK/EXIT record too short");
@@ -465,7 +470,7 @@ static int deliver_kernel(struct perfdata *pd, const uint8_t *rec,
 	}
 	case PERF_RECORD_LOST:
 	case PERF_RECORD_LOST_SAMPLES: {
-		struct perfdata_lost l = { .sid = sid };
+		struct perfdata_lost l = {.sid = sid};
 
 		l.is_lost_samples = type == PERF_RECORD_LOST_SAMPLES;
 		if (end < (l.is_lost_samples ? 16u : 24u)) {
@@ -484,7 +489,7 @@ static int deliver_kernel(struct perfdata *pd, const uint8_t *rec,
 	}
 	case PERF_RECORD_THROTTLE:
 	case PERF_RECORD_UNTHROTTLE: {
-		struct perfdata_throttle t = { .sid = sid };
+		struct perfdata_throttle t = {.sid = sid};
 
 		if (end < 32) {
 			pd_warn_bad(pd, off, "THROTTLE record too short");
@@ -497,7 +502,7 @@ static int deliver_kernel(struct perfdata *pd, const uint8_t *rec,
 		return ops->on_throttle ? ops->on_throttle(pd->ctx, &t) : 0;
 	}
 	case PERF_RECORD_KSYMBOL: {
-		struct perfdata_ksymbol k = { .sid = sid };
+		struct perfdata_ksymbol k = {.sid = sid};
 
 		k.name = body_string(rec, 24, end);
 		if (!k.name) {

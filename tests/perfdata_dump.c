@@ -44,21 +44,23 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 
 	if (d->is_script) {
 		printf("%d/%d %" PRIu64 ".%06" PRIu64 ": %s: %" PRIx64 "\n",
-		       (int32_t)s->sid.pid, (int32_t)s->sid.tid,
-		       t / 1000000000, t % 1000000000 / 1000,
+		       (int32_t)s->sid.pid, (int32_t)s->sid.tid, t / 1000000000,
+		       t % 1000000000 / 1000,
 		       perfdata__attr_name(d->pd, s->sid.attr_idx), s->ip);
 		return 0;
 	}
-	if ((s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL)
+	if ((s->misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
+	    PERF_RECORD_MISC_KERNEL)
 		d->nr_kernel++;
 	else
 		d->nr_user++;
 	d->nr_callchain_frames += s->nr_callchain;
 	if (d->nr_samples++ < d->nr_print)
-		printf("sample %" PRIu64 ": event %u pid %d tid %d time %"
-		       PRIu64 " cpu %u ip %#" PRIx64 " period %" PRIu64
-		       " callchain %" PRIu64 "\n", d->nr_samples - 1,
-		       s->sid.attr_idx, (int32_t)s->sid.pid,
+		printf("sample %" PRIu64
+		       ": event %u pid %d tid %d time %" PRIu64
+		       " cpu %u ip %#" PRIx64 " period %" PRIu64
+		       " callchain %" PRIu64 "\n",
+		       d->nr_samples - 1, s->sid.attr_idx, (int32_t)s->sid.pid,
 		       (int32_t)s->sid.tid, t, s->sid.cpu, s->ip, s->period,
 		       s->nr_callchain);
 	return 0;
@@ -120,20 +122,47 @@ static int pc_cmp(const void *a, const void *b)
 }
 
 static const char *const type_names[PERFDATA_NR_TYPES] = {
-	[1] = "MMAP", [2] = "LOST", [3] = "COMM", [4] = "EXIT",
-	[5] = "THROTTLE", [6] = "UNTHROTTLE", [7] = "FORK", [8] = "READ",
-	[9] = "SAMPLE", [10] = "MMAP2", [11] = "AUX", [12] = "ITRACE_START",
-	[13] = "LOST_SAMPLES", [14] = "SWITCH", [15] = "SWITCH_CPU_WIDE",
-	[16] = "NAMESPACES", [17] = "KSYMBOL", [18] = "BPF_EVENT",
-	[19] = "CGROUP", [20] = "TEXT_POKE", [21] = "AUX_OUTPUT_HW_ID",
-	[64] = "HEADER_ATTR", [65] = "HEADER_EVENT_TYPE",
-	[66] = "HEADER_TRACING_DATA", [67] = "HEADER_BUILD_ID",
-	[68] = "FINISHED_ROUND", [69] = "ID_INDEX", [70] = "AUXTRACE_INFO",
-	[71] = "AUXTRACE", [72] = "AUXTRACE_ERROR", [73] = "THREAD_MAP",
-	[74] = "CPU_MAP", [75] = "STAT_CONFIG", [76] = "STAT",
-	[77] = "STAT_ROUND", [78] = "EVENT_UPDATE", [79] = "TIME_CONV",
-	[80] = "HEADER_FEATURE", [81] = "COMPRESSED", [82] = "FINISHED_INIT",
-	[83] = "COMPRESSED2",
+    [1] = "MMAP",
+    [2] = "LOST",
+    [3] = "COMM",
+    [4] = "EXIT",
+    [5] = "THROTTLE",
+    [6] = "UNTHROTTLE",
+    [7] = "FORK",
+    [8] = "READ",
+    [9] = "SAMPLE",
+    [10] = "MMAP2",
+    [11] = "AUX",
+    [12] = "ITRACE_START",
+    [13] = "LOST_SAMPLES",
+    [14] = "SWITCH",
+    [15] = "SWITCH_CPU_WIDE",
+    [16] = "NAMESPACES",
+    [17] = "KSYMBOL",
+    [18] = "BPF_EVENT",
+    [19] = "CGROUP",
+    [20] = "TEXT_POKE",
+    [21] = "AUX_OUTPUT_HW_ID",
+    [64] = "HEADER_ATTR",
+    [65] = "HEADER_EVENT_TYPE",
+    [66] = "HEADER_TRACING_DATA",
+    [67] = "HEADER_BUILD_ID",
+    [68] = "FINISHED_ROUND",
+    [69] = "ID_INDEX",
+    [70] = "AUXTRACE_INFO",
+    [71] = "AUXTRACE",
+    [72] = "AUXTRACE_ERROR",
+    [73] = "THREAD_MAP",
+    [74] = "CPU_MAP",
+    [75] = "STAT_CONFIG",
+    [76] = "STAT",
+    [77] = "STAT_ROUND",
+    [78] = "EVENT_UPDATE",
+    [79] = "TIME_CONV",
+    [80] = "HEADER_FEATURE",
+    [81] = "COMPRESSED",
+    [82] = "FINISHED_INIT",
+    [83] = "COMPRESSED2",
 };
 
 static void summary(struct dump *d)
@@ -187,19 +216,21 @@ static void summary(struct dump *d)
 	printf("records:");
 	for (i = 0; i < PERFDATA_NR_TYPES; i++)
 		if (st->nr_records[i])
-			printf(" %s=%" PRIu64, type_names[i] ? type_names[i] :
-			       "?", st->nr_records[i]);
+			printf(" %s=%" PRIu64,
+			       type_names[i] ? type_names[i] : "?",
+			       st->nr_records[i]);
 	printf("\n");
 	printf("samples: %" PRIu64 " (kernel %" PRIu64 ", user %" PRIu64
-	       ", callchain entries %" PRIu64 ")\n", d->nr_samples,
-	       d->nr_kernel, d->nr_user, d->nr_callchain_frames);
+	       ", callchain entries %" PRIu64 ")\n",
+	       d->nr_samples, d->nr_kernel, d->nr_user, d->nr_callchain_frames);
 	printf("delivered: mmap %" PRIu64 " comm %" PRIu64 " fork %" PRIu64
-	       " exit %" PRIu64 "\n", d->nr_mmaps, d->nr_comms, d->nr_forks,
-	       d->nr_exits);
+	       " exit %" PRIu64 "\n",
+	       d->nr_mmaps, d->nr_comms, d->nr_forks, d->nr_exits);
 	printf("unknown %" PRIu64 " bad %" PRIu64 " unattributed %" PRIu64
-	       " lost %" PRIu64 " lost_samples %" PRIu64 " out_of_order %"
-	       PRIu64 "\n", st->nr_unknown, st->nr_bad, st->nr_unattributed,
-	       st->nr_lost, st->nr_lost_samples, st->nr_out_of_order);
+	       " lost %" PRIu64 " lost_samples %" PRIu64
+	       " out_of_order %" PRIu64 "\n",
+	       st->nr_unknown, st->nr_bad, st->nr_unattributed, st->nr_lost,
+	       st->nr_lost_samples, st->nr_out_of_order);
 	if (d->nr_pc)
 		qsort(d->comms, d->nr_pc, sizeof(*d->comms), pc_cmp);
 	printf("comms:");
@@ -212,13 +243,16 @@ static void summary(struct dump *d)
 
 int main(int argc, char **argv)
 {
-	struct diag diag = { emit, NULL };
-	struct perfdata_opts opts = { 0 };
+	struct diag diag = {emit, NULL};
+	struct perfdata_opts opts = {0};
 	struct perfdata_ops ops = {
-		.on_sample = on_sample, .on_mmap = on_mmap,
-		.on_comm = on_comm, .on_fork = on_fork, .on_exit = on_exit_,
+	    .on_sample = on_sample,
+	    .on_mmap = on_mmap,
+	    .on_comm = on_comm,
+	    .on_fork = on_fork,
+	    .on_exit = on_exit_,
 	};
-	struct dump d = { .nr_print = 5 };
+	struct dump d = {.nr_print = 5};
 	const char *path = NULL;
 	int i, err, fd = -1;
 
@@ -234,7 +268,7 @@ int main(int argc, char **argv)
 	}
 	if (!path) {
 		fprintf(stderr, "usage: perfdata_dump [--samples N] "
-			"[--unordered] [--script] FILE|-\n");
+				"[--unordered] [--script] FILE|-\n");
 		return 64;
 	}
 	if (!strcmp(path, "-")) {
@@ -245,7 +279,8 @@ int main(int argc, char **argv)
 		if (n < 0)
 			n = 0;
 		if (!perfdata__sniff(prefix, (size_t)n)) {
-			fprintf(stderr, "perfdata_dump: stdin: not perf data\n");
+			fprintf(stderr,
+				"perfdata_dump: stdin: not perf data\n");
 			return 2;
 		}
 		d.pd = perfdata__open_fd(0, prefix, (size_t)n, "stdin", &diag,

@@ -8,7 +8,8 @@
  *    the section past the end whenever the cut is inside the data section,
  *    and read (features ignored with a warning) when only features are cut;
  *    pipe format fails the same way or reads up to a record boundary.
- * 2. 3000 (500 for files over 64 KiB) copies with a few random bytes changed (fixed seed): any result,
+ * 2. 3000 (500 for files over 64 KiB) copies with a few random bytes
+ *    changed (fixed seed): any result,
  *    but no crash, hang or sanitizer report.
  * Exit 0 when all held, 1 otherwise. */
 #include <errno.h>
@@ -44,7 +45,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	for (i = 0; i < s->nr_regs_user; i++)
 		*sum += s->regs_user[i];
 	if (s->stack_user_size)
-		*sum += ((const uint8_t *)s->stack_user)[s->stack_user_size - 1];
+		*sum +=
+		    ((const uint8_t *)s->stack_user)[s->stack_user_size - 1];
 	return 0;
 }
 
@@ -57,9 +59,10 @@ static int on_mmap(void *ctx, const struct perfdata_mmap *m)
 static int parse(const uint8_t *img, size_t len, struct msgs *m)
 {
 	static const struct perfdata_ops ops = {
-		.on_sample = on_sample, .on_mmap = on_mmap,
+	    .on_sample = on_sample,
+	    .on_mmap = on_mmap,
 	};
-	struct diag d = { emit, m };
+	struct diag d = {emit, m};
 	uint8_t *copy = malloc(len ? len : 1);
 	struct perfdata *pd;
 	uint64_t sum = 0;
@@ -123,8 +126,10 @@ int main(int argc, char **argv)
 		if (ret == 0) {
 			nr_ok++;
 			if (is_pipe ? cut < 16 : cut < data_end) {
-				fprintf(stderr, "cut at %zu: read without "
-					"error\n", cut);
+				fprintf(stderr,
+					"cut at %zu: read without "
+					"error\n",
+					cut);
 				bad = 1;
 			}
 			continue;
