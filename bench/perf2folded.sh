@@ -5,6 +5,7 @@
 # `perf record -g` until perf.data is about 100 MB, converts it once with
 # `perf script` (the text every peer starts from), then times:
 #   perf script -i perf.data > /dev/null        (what every peer pays first)
+#   perf2folded perf.data                        (reads perf.data itself)
 #   perf2folded perf.txt                         (the text path)
 #   perf script -s stackcollapse.py              (perf's own collapser)
 # and prints seconds, MB/s, peak memory and ratios. Timings are the best of
@@ -53,6 +54,10 @@ echo "input: perf.data $data_mb MB, perf script text $text_mb MB, $samples sampl
 
 read -r t_script m_script < <(best perf script -i "$work/perf.data")
 read -r t_text m_text < <(best "$tool" "$work/perf.txt")
+read -r t_data m_data < <(best "$tool" "$work/perf.data")
+"$tool" "$work/perf.data" > "$work/data.folded"
+"$tool" "$work/perf.txt" > "$work/text.folded"
+cmp -s "$work/data.folded" "$work/text.folded" && same=yes || same=NO
 collapse=/usr/lib/perf-core/scripts/python/stackcollapse.py
 t_py=""
 if [ -f "$collapse" ]; then
@@ -64,13 +69,16 @@ ratio() { awk "BEGIN{printf \"%.1f\", $1 / ($2 > 0 ? $2 : 0.001)}"; }
 printf '%-44s %8s %10s %10s\n' tool seconds MB/s peak-MB
 printf '%-44s %8s %10s %10s\n' "perf script -i perf.data > /dev/null" "$t_script" \
 	"$(rate "$data_mb" "$t_script")" "$((m_script / 1024))"
+printf '%-44s %8s %10s %10s\n' "perf2folded perf.data" "$t_data" \
+	"$(rate "$data_mb" "$t_data")" "$((m_data / 1024))"
 printf '%-44s %8s %10s %10s\n' "perf2folded perf.txt (text path)" "$t_text" \
 	"$(rate "$text_mb" "$t_text")" "$((m_text / 1024))"
 if [ -n "$t_py" ]; then
 	printf '%-44s %8s %10s %10s\n' "perf script -s stackcollapse.py" "$t_py" \
 		"$(rate "$data_mb" "$t_py")" "$((m_py / 1024))"
 fi
-echo "ratios:"
+echo "ratios (both perf2folded paths print the same stacks: $same):"
+echo "  perf script alone / perf2folded perf.data: $(ratio "$t_script" "$t_data")x"
 echo "  perf2folded on the text reads $(rate "$text_mb" "$t_text") MB/s of perf script output"
 echo "  perf script alone / perf2folded text path: $(ratio "$t_script" "$t_text")x"
 if [ -n "$t_py" ]; then
