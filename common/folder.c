@@ -17,7 +17,7 @@ struct folder {
 	struct folder_stats st;
 	bool is_java;
 	uint64_t weight;
-	uint32_t root;
+	uint32_t root, thread;
 	uint32_t frames[FOLDER_MAX_FRAMES];	/* leaf first, reversed */
 	size_t nr_frames;
 	bool too_deep;
@@ -30,9 +30,10 @@ struct folder *folder__new(const struct folder_opts *o)
 	if (!f)
 		return NULL;
 	f->opts = *o;
+	f->opts.names.python = o->python != FOLDER_PYTHON_OFF;
 	f->names = intern__new();
 	f->stacks = f->names ? stacks__new(f->names) : NULL;
-	f->fold = f->names ? foldname__new(&o->names, f->names) : NULL;
+	f->fold = f->names ? foldname__new(&f->opts.names, f->names) : NULL;
 	if (o->event) {
 		f->event = strdup(o->event);
 		f->event_len = f->event ? strlen(f->event) : 0;
@@ -78,6 +79,16 @@ bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
 	f->weight = f->opts.weight_samples || !has_period || !period ? 1
 								    : period;
 	f->root = foldname__root(f->fold, comm, pid, tid);
+	f->thread = INTERN_NONE;
+	if (f->opts.threads) {
+		char buf[128];
+		int n = snprintf(buf, sizeof(buf), "thread %.*s (%.*s)",
+				 (int)tid.len, tid.s, (int)comm.len, comm.s);
+
+		f->thread = foldname__text(f->fold, buf,
+					   n < (int)sizeof(buf) ? (size_t)n
+								: sizeof(buf) - 1);
+	}
 	f->nr_frames = 0;
 	f->too_deep = false;
 	return true;
@@ -97,7 +108,7 @@ int folder__name(struct folder *f, const struct script_frame *frame,
 void folder__ids(struct folder *f, const uint32_t *ids, size_t nr)
 {
 	/* stored reversed: a frame's ids come root-most first */
-	if (nr > FOLDER_MAX_FRAMES - 1 - f->nr_frames) {
+	if (nr > FOLDER_MAX_FRAMES - 2 - f->nr_frames) {
 		f->too_deep = true;
 		return;
 	}
@@ -117,24 +128,53 @@ int folder__frame(struct folder *f, const struct script_frame *frame,
 	return 0;
 }
 
+/* --python: drop the interpreter's own frames, and every native frame
+ * below (root-side of) the first Python frame, when the stack has one.
+ * frames[0..n) is root first; returns the new count. */
+static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
+			       size_t n)
+{
+	size_t first, i, k = 0;
+
+	for (first = 0; first < n; first++)
+		if (foldname__kind(f->fold, frames[first]) == FRAME_PYTHON)
+			break;
+	if (first == n)
+		return n;	/* no Python frame: nothing to fold into */
+	for (i = first; i < n; i++)
+		if (foldname__kind(f->fold, frames[i]) != FRAME_INTERP)
+			frames[k++] = frames[i];
+	return k;
+}
+
 int folder__end(struct folder *f)
 {
-	size_t i, n = f->nr_frames;
+	size_t i, n = f->nr_frames, head = 1;
 
 	if (f->root == INTERN_NONE)
 		return -ENOMEM;
-	/* leaf-first, reversed: make it root first behind the root */
+	/* leaf-first, reversed: make it root first */
 	for (i = 0; i < n / 2; i++) {
 		uint32_t t = f->frames[i];
 
 		f->frames[i] = f->frames[n - 1 - i];
 		f->frames[n - 1 - i] = t;
 	}
-	memmove(f->frames + 1, f->frames, n * sizeof(*f->frames));
+	if (f->opts.python == FOLDER_PYTHON_FOLD)
+		n = fold_interpreter(f, f->frames, n);
+	if (f->opts.threads) {
+		if (f->thread == INTERN_NONE)
+			return -ENOMEM;
+		head = 2;
+	}
+	/* room for the root (and thread) frames: frames[] keeps two spare */
+	memmove(f->frames + head, f->frames, n * sizeof(*f->frames));
 	f->frames[0] = f->root;
+	if (head == 2)
+		f->frames[1] = f->thread;
 	f->st.nr_accepted++;
 	f->st.nr_too_deep += f->too_deep;
-	return stacks__add(f->stacks, f->frames, n + 1, f->weight);
+	return stacks__add(f->stacks, f->frames, n + head, f->weight);
 }
 
 int folder__write(struct folder *f, FILE *out)

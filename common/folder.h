@@ -17,8 +17,16 @@
 
 struct folder;
 
+enum folder_python {
+	FOLDER_PYTHON_OFF,
+	FOLDER_PYTHON_FOLD,	/* Python frames named, interpreter folded away */
+	FOLDER_PYTHON_ALL,	/* Python frames named, every frame kept */
+};
+
 struct folder_opts {
 	struct foldname_opts names;
+	enum folder_python python;
+	bool threads;		/* a frame "thread TID (COMM)" under the root */
 	const char *event;	/* keep only this event; NULL: the first seen */
 	bool weight_samples;	/* weigh each sample 1, not its period */
 };

@@ -31,6 +31,10 @@ struct foldname {
 	size_t ids_len, ids_cap;
 	char *buf;		/* scratch for one name */
 	size_t buf_cap;
+	uint8_t *kinds;		/* enum frame_kind by name id */
+	size_t kinds_cap;
+	char *cwd;
+	size_t cwd_len;
 };
 
 struct foldname *foldname__new(const struct foldname_opts *o,
@@ -43,7 +47,14 @@ struct foldname *foldname__new(const struct foldname_opts *o,
 	fn->opts = *o;
 	fn->names = names;
 	fn->keys = intern__new();
-	if (!fn->keys) {
+	if (o->cwd) {
+		fn->cwd = strdup(o->cwd);
+		fn->cwd_len = fn->cwd ? strlen(fn->cwd) : 0;
+		fn->opts.cwd = fn->cwd;
+	}
+	if (!fn->keys || (o->cwd && !fn->cwd)) {
+		intern__free(fn->keys);
+		free(fn->cwd);
 		free(fn);
 		errno = ENOMEM;
 		return NULL;
@@ -56,6 +67,8 @@ void foldname__free(struct foldname *fn)
 	if (!fn)
 		return;
 	intern__free(fn->keys);
+	free(fn->kinds);
+	free(fn->cwd);
 	free(fn->spans);
 	free(fn->ids);
 	free(fn->buf);
@@ -315,13 +328,108 @@ static bool is_jit_dso(const struct slice *dso)
 	return false;
 }
 
+/* "QUALNAME:FILENAME" (after "py::") as "QUALNAME (PATH)", the path as a
+ * Python user knows it: below site-packages or dist-packages, below the
+ * stdlib's lib/pythonX.Y, or below the working directory. The qualname
+ * ends at the first ':' (CPython writes "py::%s:%s"; qualnames have none). */
+static void put_python(struct foldname *fn, struct text *t, const char *s,
+		       size_t len)
+{
+	const char *colon = memchr(s, ':', len), *path, *p;
+	size_t path_len;
+
+	if (!colon) {
+		put_clean(t, s, len);
+		return;
+	}
+	put_clean(t, s, (size_t)(colon - s));
+	path = colon + 1;
+	path_len = len - (size_t)(colon + 1 - s);
+	if ((p = memmem(path, path_len, "-packages/", 10)) &&
+	    p - path >= 5 && (!memcmp(p - 5, "/site", 5) ||
+			      !memcmp(p - 5, "/dist", 5))) {
+		path_len -= (size_t)(p + 10 - path);
+		path = p + 10;
+	} else if ((p = memmem(path, path_len, "/lib/python3.", 13))) {
+		const char *slash = memchr(p + 13, '/', path_len -
+						(size_t)(p + 13 - path));
+
+		if (slash) {
+			path_len -= (size_t)(slash + 1 - path);
+			path = slash + 1;
+		}
+	} else if (fn->cwd_len > 1 && path_len > fn->cwd_len &&
+		   !memcmp(path, fn->cwd, fn->cwd_len) &&
+		   path[fn->cwd_len] == '/') {
+		path_len -= fn->cwd_len + 1;
+		path += fn->cwd_len + 1;
+	}
+	put(t, " (", 2);
+	put_clean(t, path, path_len);
+	put(t, ")", 1);
+}
+
+static bool is_interpreter(const struct slice *dso)
+{
+	const char *base = memrchr(dso->s, '/', dso->len);
+	size_t n;
+
+	base = base ? base + 1 : dso->s;
+	n = (size_t)(dso->s + dso->len - base);
+	return has_prefix(base, n, "python") || has_prefix(base, n, "libpython");
+}
+
+static enum frame_kind dso_kind(const struct script_frame *f, const char *s,
+				size_t len)
+{
+	if (len > 4 && !memcmp(s, "py::", 4))
+		return FRAME_PYTHON;
+	if (is_kernel_dso(&f->dso) && !(f->dso.len == 6 &&
+					 !memcmp(f->dso.s, "[vdso]", 6)))
+		return FRAME_KERNEL;
+	if (is_interpreter(&f->dso))
+		return FRAME_INTERP;
+	return FRAME_NATIVE;
+}
+
+static int set_kind(struct foldname *fn, uint32_t id, enum frame_kind kind)
+{
+	size_t old = fn->kinds_cap;
+
+	if (id >= fn->kinds_cap) {
+		size_t cap = fn->kinds_cap ? fn->kinds_cap : 1024;
+		uint8_t *nk;
+
+		while (cap <= id)
+			cap *= 2;
+		nk = realloc(fn->kinds, cap);
+		if (!nk)
+			return -ENOMEM;
+		memset(nk + old, 0xff, cap - old);	/* 0xff: not named yet */
+		fn->kinds = nk;
+		fn->kinds_cap = cap;
+	}
+	if (fn->kinds[id] == 0xff)
+		fn->kinds[id] = (uint8_t)kind;
+	return 0;
+}
+
+enum frame_kind foldname__kind(const struct foldname *fn, uint32_t id)
+{
+	if (id >= fn->kinds_cap || fn->kinds[id] == 0xff)
+		return FRAME_NATIVE;
+	return (enum frame_kind)fn->kinds[id];
+}
+
 /* One part of a symbol, tidied and annotated, as a new interned id. */
 static uint32_t name_part(struct foldname *fn, const struct script_frame *f,
 			  const char *s, size_t len, size_t index, bool is_java)
 {
 	const struct foldname_opts *o = &fn->opts;
 	struct text t = {fn, 0, false};
+	enum frame_kind kind = FRAME_NATIVE;
 	size_t start = 0, end;
+	uint32_t id;
 
 	if (!len || (len == 9 && !memcmp(s, "[unknown]", 9))) {
 		const char *base = f->dso.s;
@@ -343,12 +451,17 @@ static uint32_t name_part(struct foldname *fn, const struct script_frame *f,
 			put(&t, ">", 1);
 		}
 		put(&t, "]", 1);
+	} else if (o->python && len > 4 && !memcmp(s, "py::", 4)) {
+		put_python(fn, &t, s + 4, len - 4);
+		kind = FRAME_PYTHON;
 	} else {
 		end = arglist_start(s, len);
 		if (is_java && end > 1 && s[0] == 'L' && memchr(s, '/', end))
 			start = 1;
 		put_clean(&t, s + start, end - start);
 	}
+	if (kind == FRAME_NATIVE)
+		kind = dso_kind(f, s, len);
 	if (index > 0) {
 		if (!contains(fn->buf, t.len, "_[i]"))
 			puts_(&t, "_[i]");
@@ -363,7 +476,10 @@ static uint32_t name_part(struct foldname *fn, const struct script_frame *f,
 	}
 	if (t.oom)
 		return INTERN_NONE;
-	return intern__add(fn->names, fn->buf, t.len);
+	id = intern__add(fn->names, fn->buf, t.len);
+	if (id == INTERN_NONE || set_kind(fn, id, kind) < 0)
+		return INTERN_NONE;
+	return id;
 }
 
 /* Where the next "->" separator of an inline chain starts, or len. */
@@ -466,6 +582,16 @@ int foldname__frame(struct foldname *fn, const struct script_frame *f,
 		return -ENOMEM;
 	memcpy(out, fn->ids + sp->first, sp->nr * sizeof(*out));
 	return (int)sp->nr;
+}
+
+uint32_t foldname__text(struct foldname *fn, const char *s, size_t len)
+{
+	struct text t = {fn, 0, false};
+
+	put_clean(&t, s, len);
+	if (t.oom)
+		return INTERN_NONE;
+	return intern__add(fn->names, fn->buf, t.len);
 }
 
 uint32_t foldname__root(struct foldname *fn, struct slice comm,

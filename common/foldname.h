@@ -24,6 +24,16 @@ struct foldname_opts {
 	bool annotate_jit;	/* "_[j]" on /tmp/perf-PID.map frames */
 	bool annotate_inline;	/* "_[i]" on "(inlined)" frames */
 	bool include_addrs;	/* "[dso <addr>]" for unknown symbols */
+	bool python;		/* CPython's "py::QUAL:FILE" as "QUAL (PATH)" */
+	const char *cwd;	/* --python: paths under it shown relative */
+};
+
+/* What a frame is, for views that fold some away (folder's --python). */
+enum frame_kind {
+	FRAME_NATIVE,		/* other native code: C extensions, libc, ... */
+	FRAME_PYTHON,		/* a Python function (py:: from a perf map) */
+	FRAME_INTERP,		/* the interpreter: python executable, libpython */
+	FRAME_KERNEL,
 };
 
 struct foldname;
@@ -36,6 +46,14 @@ void foldname__free(struct foldname *fn);
 
 /* The root frame of a sample: the comm, with pid/tid as the options ask
  * ("?" for a pid perf did not print). INTERN_NONE when out of memory. */
+/* A frame of the text s (made safe, not tidied), for frames the input
+ * does not name, such as a thread's. INTERN_NONE when out of memory. */
+uint32_t foldname__text(struct foldname *fn, const char *s, size_t len);
+
+/* The kind of the frame named id, as its first naming found it (a name
+ * shared by two kinds keeps the first). */
+enum frame_kind foldname__kind(const struct foldname *fn, uint32_t id);
+
 uint32_t foldname__root(struct foldname *fn, struct slice comm,
 			struct slice pid, struct slice tid);
 

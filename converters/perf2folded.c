@@ -274,7 +274,7 @@ cleanup:
 
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
-	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR,
+	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR, OPT_PYTHON, OPT_THREADS,
 };
 
 static const struct argp_option options[] = {
@@ -292,6 +292,11 @@ static const struct argp_option options[] = {
 	 "Show addresses of unknown frames: [dso <addr>]", 1},
 	{"mark-inlined", OPT_INLINE, NULL, 0,
 	 "Annotate perf's (inlined) frames with _[i]", 1},
+	{"python", OPT_PYTHON, "all", OPTION_ARG_OPTIONAL,
+	 "Python view: CPython's py::QUAL:FILE frames as 'QUAL (PATH)', the "
+	 "interpreter's own frames folded away (=all: keep every frame)", 1},
+	{"threads", OPT_THREADS, NULL, 0,
+	 "A frame 'thread TID (COMM)' under the root, per thread", 1},
 	{"event-filter", OPT_EVENT, "EVENT", 0,
 	 "Keep samples of EVENT (default: the first event seen)", 2},
 	{"weight", OPT_WEIGHT, "KIND", 0,
@@ -317,6 +322,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ADDRS: o->folder.names.include_addrs = true; break;
 	case OPT_INLINE: o->folder.names.annotate_inline = true; break;
+	case OPT_PYTHON:
+		if (!arg)
+			o->folder.python = FOLDER_PYTHON_FOLD;
+		else if (!strcmp(arg, "all"))
+			o->folder.python = FOLDER_PYTHON_ALL;
+		else
+			argp_error(state, "--python takes no value or 'all', "
+				   "not '%s'", arg);
+		break;
+	case OPT_THREADS: o->folder.threads = true; break;
 	case OPT_EVENT:
 		if (!*arg)
 			argp_error(state, "--event-filter needs an event name");
@@ -355,18 +370,22 @@ static const char doc[] =
 	"  perf record -g -o - -- ./prog | perf2folded | flamesvg > out.svg\n"
 	"  perf script | perf2folded > out.folded\n"
 	"  perf script | perf2folded --kernel --pid | flamesvg > out.svg\n"
-	"  perf2folded --event-filter=cycles --weight=samples script.txt\n\n"
+	"  perf2folded --event-filter=cycles --weight=samples script.txt\n"
+	"  perf record -g -- python3.12 -X perf prog.py; perf2folded --python\n\n"
 	"Exit status: 0 ok, 1 some input was skipped (said on stderr) or no "
 	"samples, 2 fatal error, 64 usage.";
 
 int main(int argc, char **argv)
 {
 	static struct opts o;
+	static char cwd[4096];
 	struct argp argp = {options, parse_opt, "[FILE...]", doc, 0, 0, 0};
 
 	argp_err_exit_status = EXIT_USAGE;
 	argv[0] = (char *)prog;	/* messages say "perf2folded:", not a path */
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return EXIT_USAGE;
+	if (getcwd(cwd, sizeof(cwd)))
+		o.folder.names.cwd = cwd;	/* --python shows paths below it */
 	return run(&o);
 }
