@@ -292,7 +292,9 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	uint64_t i;
 	int n;
 
-	df->st->nr_samples++;
+	if (!(++df->st->nr_samples & 0xffff) && df->opts->progress)
+		df->opts->progress(df->opts->progress_ctx,
+				   perfdata__stats(df->pd)->data_bytes);
 	t = session__thread(df->session, (int32_t)s->sid.pid,
 			    (int32_t)s->sid.tid);
 	if (!t)

@@ -19,6 +19,9 @@ struct perfdata;
 struct datafold_opts {
 	const char *perf_map_dir;	/* where perf-PID.map and jit-PID.dump
 					 * are; NULL: /tmp */
+	/* Called now and then with the bytes of perf.data read so far. */
+	void (*progress)(void *ctx, uint64_t bytes_read);
+	void *progress_ctx;
 };
 
 struct datafold_stats {

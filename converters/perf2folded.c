@@ -30,6 +30,7 @@ struct opts {
 	struct folder_opts folder;
 	const char *output;
 	const char *perf_map_dir;
+	bool progress;
 	bool verbose;
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
@@ -140,19 +141,49 @@ static void report_data(const struct datafold_stats *st, const char *name,
 		   (unsigned long long)st->nr_unknown_records);
 }
 
+struct progress {
+	const char *name;
+	uint64_t size;	/* 0 for a pipe */
+};
+
+/* --progress: one line on stderr, rewritten in place. */
+static void show_progress(void *ctx, uint64_t bytes)
+{
+	const struct progress *p = ctx;
+
+	if (p->size)
+		fprintf(stderr, "\r%s: %s: %3d%% (%llu of %llu MB)", prog,
+			p->name, (int)(bytes * 100 / p->size),
+			(unsigned long long)(bytes >> 20),
+			(unsigned long long)(p->size >> 20));
+	else
+		fprintf(stderr, "\r%s: %s: %llu MB", prog, p->name,
+			(unsigned long long)(bytes >> 20));
+}
+
 /* Read perf.data (file or pipe format) whose first bytes were sniffed. */
 static int read_data(struct run *r, int fd, const char *name,
 		     const char *head, size_t head_len, const struct diag *d)
 {
-	struct datafold_opts dopts = {r->opts->perf_map_dir};
+	struct datafold_opts dopts = {r->opts->perf_map_dir, NULL, NULL};
+	struct progress progress = {name, 0};
 	struct datafold_stats st;
 	struct perfdata *pd;
+	struct stat sb;
 	int err;
 
+	if (r->opts->progress && isatty(2)) {
+		if (!fstat(fd, &sb) && S_ISREG(sb.st_mode))
+			progress.size = (uint64_t)sb.st_size;
+		dopts.progress = show_progress;
+		dopts.progress_ctx = &progress;
+	}
 	pd = perfdata__open_fd(fd, head, head_len, name, d, NULL);
 	if (!pd)
 		return -errno ? -errno : -EINVAL;
 	err = datafold__read(pd, r->folder, &dopts, d, &st);
+	if (dopts.progress && st.nr_samples > 0xffff)
+		fputs("\n", stderr);
 	report_data(&st, name, d);
 	if (st.nr_bad_records)
 		r->err = 1;
@@ -275,6 +306,7 @@ cleanup:
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR, OPT_PYTHON, OPT_THREADS,
+	OPT_PROGRESS,
 };
 
 static const struct argp_option options[] = {
@@ -303,6 +335,8 @@ static const struct argp_option options[] = {
 	 "period (default: the sample period perf printed, else 1) or "
 	 "samples (count samples)", 2},
 	{"verbose", 'v', NULL, 0, "Say how many samples were read and kept", 3},
+	{"progress", OPT_PROGRESS, NULL, 0,
+	 "Show progress on stderr while reading perf.data (on a terminal)", 3},
 	{0},
 };
 
@@ -347,6 +381,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   arg);
 		break;
 	case 'v': o->verbose = true; break;
+	case OPT_PROGRESS: o->progress = true; break;
 	case 'i':
 	case ARGP_KEY_ARG:
 		if (o->nr_inputs == MAX_INPUTS)
