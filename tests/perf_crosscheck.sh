@@ -4,7 +4,8 @@
 # gives the same symbol and offset. Covers PIE, non-PIE, a shared library,
 # C++ (namespaces, templates, lambdas), a stripped binary with its debuginfo
 # through .gnu_debuglink, a fully stripped one (.dynsym only), Rust if rustc
-# is installed, [vdso] and [kernel.kallsyms].
+# is installed, [vdso], [kernel.kallsyms], and CPython 3.12 under -X perf:
+# its libpython and its /tmp/perf-PID.map frames.
 #
 # usage: perf_crosscheck.sh SYMLOOKUP DATADIR
 # Fails (does not skip) when perf or a compiler is missing.
@@ -24,7 +25,12 @@ need g++ "Debian package g++"
 need objcopy "Debian package binutils"
 
 tmp=$(mktemp -d /tmp/perffold-xc.XXXXXX)
-[ -n "${XC_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
+# XC_KEEP=1 keeps the directory for a look at *.frames and *.got.
+cleanup() {
+	[ ! -f "$tmp/py.pid" ] || rm -f "/tmp/perf-$(cat "$tmp/py.pid").map"
+	[ -n "${XC_KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
 cd "$tmp"
 
 cflags="-O1 -g -fno-omit-frame-pointer"
@@ -47,6 +53,13 @@ else
 	echo "$me: rustc not installed, Rust names not checked" >&2
 fi
 
+py312=$(PYENV_VERSION=3.12.1 pyenv which python3.12 2>/dev/null) ||
+	{ echo "$me: python3.12 not found (PYENV_VERSION=3.12.1 pyenv which python3.12); this test needs it" >&2; exit 1; }
+# The pid names the perf map; the wrapper records it before exec.
+printf '#!/bin/sh\necho $$ > py.pid\nexec "%s" -X perf "%s" 22\n' "$py312" "$data/fib.py" > xc_py
+chmod +x xc_py
+progs="$progs xc_py"
+
 fail=0
 total=0
 for p in $progs; do
@@ -57,6 +70,12 @@ for p in $progs; do
 	perf script -i "$p.data" -F ip,sym,symoff,dso 2>/dev/null |
 		sed -n 's/^[[:space:]]*\([0-9a-f][0-9a-f]*\) \(.*\) (\(.*\))$/\3 \1|\2/p' |
 		grep -E '^(/|\[vdso\] |\[kernel\.kallsyms\] )' | sort -u > "$p.frames"
+	if [ "$p" = xc_py ]; then
+		if ! grep -q 'libpython3.12' "$p.frames"; then
+			echo "$me: no libpython3.12 frame recorded" >&2
+			fail=1
+		fi
+	fi
 	cut -d'|' -f1 "$p.frames" > "$p.query"
 	cut -d'|' -f2- "$p.frames" > "$p.want"
 	"$symlookup" < "$p.query" > "$p.got"
