@@ -3,7 +3,8 @@
 # every frame perf script prints, common/symtab (through tests/symlookup)
 # gives the same symbol and offset. Covers PIE, non-PIE, a shared library,
 # C++ (namespaces, templates, lambdas), a stripped binary with its debuginfo
-# through .gnu_debuglink, a fully stripped one (.dynsym only), Rust if rustc
+# through .gnu_debuglink, a fully stripped one (.dynsym only), a perf map
+# whose entries overlap (perf's tree decides which one it finds), Rust if rustc
 # is installed, [vdso], [kernel.kallsyms], and CPython 3.12 under -X perf:
 # its libpython and its /tmp/perf-PID.map frames.
 #
@@ -27,7 +28,9 @@ need objcopy "Debian package binutils"
 tmp=$(mktemp -d /tmp/perffold-xc.XXXXXX)
 # XC_KEEP=1 keeps the directory for a look at *.frames and *.got.
 cleanup() {
-	[ ! -f "$tmp/py.pid" ] || rm -f "/tmp/perf-$(cat "$tmp/py.pid").map"
+	for f in "$tmp/py.pid" "$tmp/jit.pid"; do
+		[ ! -f "$f" ] || rm -f "/tmp/perf-$(cat "$f").map"
+	done
 	[ -n "${XC_KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -38,6 +41,10 @@ gcc $cflags -fPIC -shared "$data/xc_lib.c" -o libxc.so
 gcc $cflags -fPIE -pie "$data/xc_prog.c" -L. -lxc -Wl,-rpath,"$tmp" -o xc_pie
 gcc $cflags -fno-pie -no-pie "$data/xc_prog.c" -L. -lxc -Wl,-rpath,"$tmp" -o xc_nopie
 g++ $cflags "$data/xc_cpp.cc" -o xc_cpp
+# A perf map with nested and duplicate entries (x86-64 code).
+gcc $cflags "$data/xc_jit.c" -o xc_jit.bin
+printf '#!/bin/sh\nexec ./xc_jit.bin jit.pid\n' > xc_jit
+chmod +x xc_jit
 # Debuginfo moved out, found again through .gnu_debuglink in .debug/.
 mkdir -p .debug
 objcopy --only-keep-debug xc_pie .debug/xc_dbg.debug
@@ -45,7 +52,7 @@ objcopy --strip-all --add-gnu-debuglink=.debug/xc_dbg.debug xc_pie xc_dbg
 # No .symtab and no debuginfo: .dynsym only.
 objcopy --strip-all xc_pie xc_stripped
 
-progs="xc_pie xc_nopie xc_cpp xc_dbg xc_stripped"
+progs="xc_pie xc_nopie xc_cpp xc_dbg xc_stripped xc_jit"
 if command -v rustc >/dev/null 2>&1; then
 	rustc -g -C force-frame-pointers=yes -C opt-level=1 \
 		"$data/xc_rust.rs" -o xc_rust 2>/dev/null && progs="$progs xc_rust"
@@ -70,6 +77,10 @@ for p in $progs; do
 	perf script -i "$p.data" -F ip,sym,symoff,dso 2>/dev/null |
 		sed -n 's/^[[:space:]]*\([0-9a-f][0-9a-f]*\) \(.*\) (\(.*\))$/\3 \1|\2/p' |
 		grep -E '^(/|\[vdso\] |\[kernel\.kallsyms\] )' | sort -u > "$p.frames"
+	if [ "$p" = xc_jit ] && [ "$(grep -c 'perf-.*\.map' "$p.frames")" -lt 4 ]; then
+		echo "$me: xc_jit: too few perf map frames recorded" >&2
+		fail=1
+	fi
 	if [ "$p" = xc_py ]; then
 		if ! grep -q 'libpython3.12' "$p.frames"; then
 			echo "$me: no libpython3.12 frame recorded" >&2
