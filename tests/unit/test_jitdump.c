@@ -19,7 +19,8 @@ struct buf {
 static void put(struct buf *b, const void *p, size_t n)
 {
 	ck_assert_uint_le(b->len + n, sizeof(b->data));
-	memcpy(b->data + b->len, p, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
 	b->len += n;
 }
 
