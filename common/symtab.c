@@ -249,7 +249,8 @@ static int load_symbols(struct symarr *a, Elf *elf, Elf_Scn *scn,
 	if (!data || !sh->sh_entsize || !gelf_getehdr(elf, &eh) ||
 	    elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return 0;
-	nr = sh->sh_size / sh->sh_entsize;
+	/* A corrupt sh_size must not drive the loop: trust the data. */
+	nr = data->d_size / sh->sh_entsize;
 	for (i = 0; i < nr; i++) {
 		GElf_Sym sym;
 		GElf_Shdr ssh;
@@ -345,7 +346,7 @@ static int synthesize_plt(struct symarr *a, Elf *elf)
 	ddata = elf_getdata(dyn, NULL);
 	if (!rdata || !ddata)
 		return 0;
-	nr = rsh.sh_size / rsh.sh_entsize;
+	nr = rdata->d_size / rsh.sh_entsize;
 	addr = psh.sh_addr + hdr_size;
 	for (i = 0; i < nr; i++, addr += ent_size) {
 		GElf_Rela rela;

@@ -360,6 +360,42 @@ START_TEST(test_truncated)
 }
 END_TEST
 
+/* Corrupt bytes anywhere (fixed seed): a result or an error, never a
+ * crash or a sanitizer report. */
+START_TEST(test_corrupted)
+{
+	size_t len, i;
+	uint8_t *data = read_fixture(&len);
+	static uint8_t copy[1 << 20];
+	unsigned int seed = 12345;
+
+	for (i = 0; i < 300; i++) {
+		size_t n = 1 + rand_r(&seed) % 8, k, cut;
+		struct jitdump *jd;
+		char *path;
+
+		memcpy(copy, data, len);
+		for (k = 0; k < n; k++)
+			copy[(size_t)rand_r(&seed) % len] = (uint8_t)rand_r(&seed);
+		if (i % 3 == 0)	/* keep the magic sometimes broken, mostly not */
+			memcpy(copy, data, 40);
+		cut = i % 2 ? len : (size_t)rand_r(&seed) % len;
+		path = write_tmp(copy, cut);
+		jd = jitdump__open(path, NULL);
+		unlink(path);
+		if (jd) {
+			for (k = 0; k < jitdump__count(jd); k++) {
+				const struct jitdump_code *c = jitdump__at(jd, k);
+
+				ck_assert_ptr_nonnull(c->name);
+				jitdump__lookup(jd, c->start, NULL);
+			}
+			jitdump__free(jd);
+		}
+	}
+}
+END_TEST
+
 static Suite *jitdump_suite(void)
 {
 	Suite *s = suite_create("jitdump");
@@ -370,6 +406,7 @@ static Suite *jitdump_suite(void)
 	tcase_add_test(tc, test_zero_size_record);
 	tcase_add_test(tc, test_real_cpython313);
 	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_corrupted);
 	suite_add_tcase(s, tc);
 	return s;
 }

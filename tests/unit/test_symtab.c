@@ -395,6 +395,45 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* Truncated and corrupted ELF files (fixed seed): a symtab or an error,
+ * never a crash or a sanitizer report. */
+START_TEST(test_corrupted)
+{
+	static uint8_t data[1 << 16], copy[1 << 16];
+	char path[PATH_MAX];
+	unsigned int seed = 777;
+	size_t len, i;
+	FILE *f = fopen(fx_path("fx_pie"), "rb");
+
+	ck_assert_ptr_nonnull(f);
+	len = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	ck_assert_uint_lt(len, sizeof(data));
+	snprintf(path, sizeof(path), "%s/corrupt.elf", fx_dir());
+	for (i = 0; i < 200; i++) {
+		size_t cut = i < 100 ? (size_t)rand_r(&seed) % len : len, k;
+		struct symtab *st;
+
+		memcpy(copy, data, len);
+		if (i >= 100)
+			for (k = 0; k < 16; k++)
+				copy[64 + (size_t)rand_r(&seed) % (len - 64)] =
+					(uint8_t)rand_r(&seed);
+		f = fopen(path, "wb");
+		ck_assert_ptr_nonnull(f);
+		fwrite(copy, 1, cut, f);
+		fclose(f);
+		st = symtab__open(path, NULL, 0, NULL, NULL);
+		if (st) {
+			for (k = 0; k < 0x2000; k += 3)
+				symtab__lookup(st, k, NULL);
+			symtab__free(st);
+		}
+	}
+	unlink(path);
+}
+END_TEST
+
 static Suite *symtab_suite(void)
 {
 	Suite *s = suite_create("symtab");
@@ -412,6 +451,7 @@ static Suite *symtab_suite(void)
 	tcase_add_test(tc, test_build_id_check_and_cache);
 	tcase_add_test(tc, test_vdso_self);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_corrupted);
 	suite_add_tcase(s, tc);
 	return s;
 }
