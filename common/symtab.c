@@ -542,6 +542,7 @@ static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
 		if (err < 0)
 			return err;
 	}
+	symarr__seal(st->syms);	/* on failure lookups just walk the tree */
 	return 0;
 }
 

@@ -222,6 +222,45 @@ START_TEST(test_many_duplicates)
 }
 END_TEST
 
+/* Sealing answers every address exactly as the tree walk does: random
+ * sets with overlaps, shared starts, zero sizes and late additions. */
+START_TEST(test_seal_matches_tree)
+{
+	static const struct symarr_sym *before[4096];
+	unsigned int seed = 4242;
+	int round;
+
+	for (round = 0; round < 40; round++) {
+		struct symarr *a = symarr__new();
+		uint64_t addr, base = round % 2 ? 0xffffffff81000000ULL : 0;
+		int i, n = 1 + rand_r(&seed) % 300;
+
+		for (i = 0; i < n; i++) {
+			uint64_t start = base + (uint64_t)(rand_r(&seed) % 4000);
+			uint64_t size = rand_r(&seed) % 4 ? rand_r(&seed) % 64 : 0;
+
+			ck_assert_int_eq(symarr__add(a, start, size,
+						     rand_r(&seed) % 3, "s", 1,
+						     (uint32_t)i), 0);
+		}
+		if (round % 3)
+			symarr__fixup(a, SYMARR_FIXUP_END | SYMARR_DEDUP);
+		if (round % 4 == 1)	/* PLT-like additions after fixups */
+			for (i = 0; i < 20; i++)
+				symarr__add(a, base + 1000 + 16 * (uint64_t)i,
+					    16, SYMARR_GLOBAL, "p", 1, 999);
+		for (addr = 0; addr < 4096; addr++)
+			before[addr] = symarr__find(a, base + addr);
+		ck_assert_int_eq(symarr__seal(a), 0);
+		for (addr = 0; addr < 4096; addr++)
+			ck_assert_ptr_eq(symarr__find(a, base + addr),
+					 before[addr]);
+		ck_assert_ptr_eq(symarr__find(a, base + 1000000), NULL);
+		symarr__free(a);
+	}
+}
+END_TEST
+
 static Suite *symarr_suite(void)
 {
 	Suite *s = suite_create("symarr");
@@ -235,6 +274,7 @@ static Suite *symarr_suite(void)
 	tcase_add_test(tc, test_overlap_tree_order);
 	tcase_add_test(tc, test_zero_size_matches_start);
 	tcase_add_test(tc, test_many_duplicates);
+	tcase_add_test(tc, test_seal_matches_tree);
 	suite_add_tcase(s, tc);
 	return s;
 }
