@@ -56,6 +56,10 @@ progs="xc_pie xc_nopie xc_cpp xc_dbg xc_stripped xc_jit"
 if command -v rustc >/dev/null 2>&1; then
 	rustc -g -C force-frame-pointers=yes -C opt-level=1 \
 		"$data/xc_rust.rs" -o xc_rust 2>/dev/null && progs="$progs xc_rust"
+	# The v0 mangling scheme (_R...), which libiberty also demangles.
+	rustc -g -C force-frame-pointers=yes -C opt-level=1 \
+		-C symbol-mangling-version=v0 "$data/xc_rust.rs" -o xc_rust_v0 \
+		2>/dev/null && progs="$progs xc_rust_v0"
 else
 	echo "$me: rustc not installed, Rust names not checked" >&2
 fi
