@@ -224,6 +224,11 @@ static int add_symbol(struct symarr *a, uint64_t start, uint64_t size,
 	return err;
 }
 
+char *symtab__demangle(const char *name)
+{
+	return cplus_demangle(name, DMGL_NO_OPTS);
+}
+
 static int skip_mapping_symbol(const GElf_Ehdr *eh, const char *name)
 {
 	if (name[0] != '$')

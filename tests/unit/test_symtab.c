@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -381,6 +382,61 @@ START_TEST(test_vdso_self)
 }
 END_TEST
 
+/* [vdso] from perf's cache: CACHE/.build-id/xx/rest/vdso. */
+START_TEST(test_vdso_from_cache)
+{
+	const unsigned char *base = (const void *)getauxval(AT_SYSINFO_EHDR);
+	const Elf64_Ehdr *eh = (const void *)base;
+	char cache[PATH_MAX], dir[PATH_MAX + 64], hex[41], *p;
+	struct symtab_paths paths = { .buildid_dir = cache };
+	struct symtab *self = symtab__open_vdso_self(NULL), *st;
+	const uint8_t *id;
+	size_t len, i;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(self);
+	id = symtab__build_id(self, &len);
+	ck_assert_uint_eq(len, 20);
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	snprintf(cache, sizeof(cache), "%s/vdsocache", fx_dir());
+	snprintf(dir, sizeof(dir), "%s/.build-id/%.2s/%s", cache, hex,
+		 hex + 2);
+	for (p = dir + strlen(fx_dir()) + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0755);
+			*p = '/';
+		}
+	}
+	mkdir(dir, 0755);
+	strcat(dir, "/vdso");
+	f = fopen(dir, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(base, 1, eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize,
+	       f);
+	fclose(f);
+
+	st = symtab__open("[vdso]", id, len, &paths, NULL);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_str_eq(symtab__file(st), dir);
+	ck_assert_uint_eq(symtab__count(st), symtab__count(self));
+	symtab__free(st);
+	symtab__free(self);
+}
+END_TEST
+
+START_TEST(test_demangle)
+{
+	char *d = symtab__demangle("_ZN2ns4workEi");
+
+	ck_assert_str_eq(d, "ns::work");
+	free(d);
+	ck_assert_ptr_null(symtab__demangle("py::f:x.py"));
+	ck_assert_ptr_null(symtab__demangle("main"));
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	errno = 0;
@@ -450,6 +506,8 @@ static Suite *symtab_suite(void)
 	tcase_add_test(tc, test_build_id_debug_dir);
 	tcase_add_test(tc, test_build_id_check_and_cache);
 	tcase_add_test(tc, test_vdso_self);
+	tcase_add_test(tc, test_vdso_from_cache);
+	tcase_add_test(tc, test_demangle);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_corrupted);
 	suite_add_tcase(s, tc);
