@@ -64,8 +64,14 @@ else
 	echo "$me: rustc not installed, Rust names not checked" >&2
 fi
 
-py312=$(PYENV_VERSION=3.12.1 pyenv which python3.12 2>/dev/null) ||
-	{ echo "$me: python3.12 not found (PYENV_VERSION=3.12.1 pyenv which python3.12); this test needs it" >&2; exit 1; }
+# The real CPython 3.12 binary (a pyenv shim is a script perf cannot use).
+findpy=$data/../../scripts/find-python
+if [ -x "$findpy" ]; then
+	py312=$("$findpy" 12) || exit 1
+else
+	py312=$(PYENV_VERSION=3.12.1 pyenv which python3.12 2>/dev/null) ||
+		{ echo "$me: python3.12 not found (PYENV_VERSION=3.12.1 pyenv which python3.12); this test needs it" >&2; exit 1; }
+fi
 # The pid names the perf map; the wrapper records it before exec.
 printf '#!/bin/sh\necho $$ > py.pid\nexec "%s" -X perf "%s" 22\n' "$py312" "$data/fib.py" > xc_py
 chmod +x xc_py
