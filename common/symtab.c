@@ -417,7 +417,8 @@ static void hex(char *out, const uint8_t *id, size_t len)
 }
 
 /* perf's cache: DIR/.build-id/xx/rest is a symlink to a directory holding
- * "elf", "debug" or "vdso" (perf >= 4.x), or to the file itself (older). */
+ * "elf", "debug" or "vdso" (as perf 6.1 lays it out), or to the file itself
+ * (older perf). */
 static void cache_path(char *out, size_t cap, const char *dir,
 		       const char *idhex, const char *leaf)
 {
