@@ -7,6 +7,8 @@
 #   fx_dbg + .debug/fx_dbg.debug   stripped, debuginfo via .gnu_debuglink
 #   fx_bid + root/usr/lib/debug/.build-id/xx/rest.debug   stripped, found
 #                              by build id under a test debug root
+#   fx_fed + root/usr/lib/debug/OUTDIR/fx_fed.debug   stripped, found by
+#                              path under a test debug root (Fedora layout)
 #   *.nm                       `nm` of each unstripped file
 #   *.plt                      "ADDR NAME" for each PLT entry objdump labels
 #   STAMP                      touched last
@@ -32,6 +34,9 @@ id=$(readelf -n fx_pie | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p')
 d=root/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)
 mkdir -p "$d"
 objcopy --only-keep-debug fx_pie "$d/$(echo "$id" | cut -c3-).debug"
+objcopy --strip-all fx_pie fx_fed
+mkdir -p "root/usr/lib/debug$PWD"
+objcopy --only-keep-debug fx_pie "root/usr/lib/debug$PWD/fx_fed.debug"
 for f in fx_pie fx_nopie libfx.so; do
 	nm "$f" > "$f.nm"
 	objdump -d --section=.plt "$f" |

@@ -285,6 +285,26 @@ START_TEST(test_build_id_debug_dir)
 }
 END_TEST
 
+/* DEBUG_ROOT/PATH.debug, the layout Fedora uses. */
+START_TEST(test_debug_root_by_path)
+{
+	char root[PATH_MAX];
+	struct symtab_paths paths = { .debug_root = root };
+	struct symtab *st;
+	const char *sf;
+
+	snprintf(root, sizeof(root), "%s/root/usr/lib/debug", fx_dir());
+	st = symtab__open(fx_path("fx_fed"), NULL, 0, &paths, NULL);
+	ck_assert_ptr_nonnull(st);
+	sf = symtab__symbol_file(st);
+	ck_assert_str_eq(sf + strlen(sf) - strlen("/fx_fed.debug"),
+			 "/fx_fed.debug");
+	expect(st, nm_addr("fx_pie", "fx_static_only") + 1, "fx_static_only",
+	       1);
+	symtab__free(st);
+}
+END_TEST
+
 static void copy_file(const char *from, const char *to)
 {
 	char buf[65536];
@@ -504,6 +524,7 @@ static Suite *symtab_suite(void)
 	tcase_add_test(tc, test_dynsym_only);
 	tcase_add_test(tc, test_debuglink_symbols);
 	tcase_add_test(tc, test_build_id_debug_dir);
+	tcase_add_test(tc, test_debug_root_by_path);
 	tcase_add_test(tc, test_build_id_check_and_cache);
 	tcase_add_test(tc, test_vdso_self);
 	tcase_add_test(tc, test_vdso_from_cache);
