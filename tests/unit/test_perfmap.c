@@ -105,9 +105,10 @@ END_TEST
 START_TEST(test_open_pid_dir)
 {
 	struct perfmap *pm;
+	char *path = write_map(4242, "7f00 b py::g:x.py\n");
 
-	write_map(4242, "7f00 b py::g:x.py\n");
 	pm = perfmap__open_pid(tmpdir, 4242, NULL);
+	unlink(path);
 	ck_assert_ptr_nonnull(pm);
 	ck_assert_str_eq(look(pm, 0x7f0a, NULL), "py::g:x.py");
 	perfmap__free(pm);
