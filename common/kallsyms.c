@@ -132,6 +132,9 @@ struct kallsyms *kallsyms__open(const char *path, const struct diag *d)
 	f = fopen(path, "re");
 	if (!f)
 		return NULL;
+	/* /proc/kallsyms hands out a page per read() with the default
+	 * buffer; larger reads save system calls. */
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	ks = calloc(1, sizeof(*ks));
 	if (!ks || !(ks->syms = symarr__new())) {
 		err = -ENOMEM;
@@ -157,6 +160,7 @@ struct kallsyms *kallsyms__open(const char *path, const struct diag *d)
 	/* __dso__load_kallsyms(): ends first, then duplicates. */
 	symarr__fixup(ks->syms, SYMARR_FIXUP_END | SYMARR_KALLSYMS |
 					SYMARR_DEDUP);
+	symarr__seal(ks->syms);	/* on failure lookups just walk the tree */
 out:
 	free(line);
 	fclose(f);

@@ -85,6 +85,7 @@ struct perfmap *perfmap__open(const char *path, const struct diag *d)
 			goto out;
 	}
 	pm->nr_duplicates = symarr__nr_shared_starts(pm->syms);
+	symarr__seal(pm->syms);	/* on failure lookups just walk the tree */
 out:
 	free(line);
 	fclose(f);

@@ -30,6 +30,17 @@ struct chunk {
 };
 
 struct symarr {
+	/* After symarr__seal(): lookups answered by interval; ans[i] holds
+	 * for [bounds[i], bounds[i + 1]), NIL for no symbol. */
+	uint64_t *bounds;
+	uint32_t *ans;
+	size_t nr_bounds;
+	/* A direct index over the bounds: slot k covers addresses from
+	 * bounds[1] + (k << slot_shift); first[k] is the last bound at or
+	 * below that, so a lookup searches first[k] .. first[k + 1]. */
+	uint32_t *first;
+	size_t nr_slots;
+	unsigned int slot_shift;
 	struct node *nodes;
 	size_t nr_nodes, nodes_cap;
 	size_t nr_live;
@@ -60,7 +71,21 @@ void symarr__free(struct symarr *a)
 		free(c);
 	}
 	free(a->nodes);
+	free(a->bounds);
+	free(a->ans);
+	free(a->first);
 	free(a);
+}
+
+static void unseal(struct symarr *a)
+{
+	free(a->bounds);
+	free(a->ans);
+	free(a->first);
+	a->bounds = NULL;
+	a->ans = NULL;
+	a->first = NULL;
+	a->nr_bounds = a->nr_slots = 0;
 }
 
 static const char *pool_copy(struct symarr *a, const char *s, size_t len)
@@ -372,6 +397,7 @@ int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
 		a->nodes = p;
 		a->nodes_cap = cap;
 	}
+	unseal(a);
 	i = (uint32_t)a->nr_nodes;
 	n = &N(i);
 	n->sym.name = pool_copy(a, name, len);
@@ -509,13 +535,15 @@ again:
 
 void symarr__fixup(struct symarr *a, unsigned int flags)
 {
+	unseal(a);
 	if (flags & SYMARR_FIXUP_END)
 		fixup_end(a, flags & SYMARR_KALLSYMS);
 	if (flags & SYMARR_DEDUP)
 		fixup_duplicate(a);
 }
 
-const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr)
+/* perf's symbols__find(): the first node on the way down holding addr. */
+static uint32_t descend(const struct symarr *a, uint64_t addr)
 {
 	uint32_t i = a->root;
 
@@ -527,9 +555,124 @@ const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr)
 		else if (addr > s->end || (addr == s->end && addr != s->start))
 			i = N(i).right;
 		else
-			return s;
+			return i;
 	}
-	return NULL;
+	return NIL;
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t x = *(const uint64_t *)pa, y = *(const uint64_t *)pb;
+
+	return x < y ? -1 : x > y;
+}
+
+static int build_index(struct symarr *a)
+{
+	uint64_t span, base;
+	size_t k, j = 0;
+
+	if (a->nr_bounds < 3)
+		return 0;
+	base = a->bounds[1];
+	span = a->bounds[a->nr_bounds - 1] - base;
+	a->slot_shift = 0;
+	while ((span >> a->slot_shift) + 1 > 2 * a->nr_bounds)
+		a->slot_shift++;
+	a->nr_slots = (size_t)(span >> a->slot_shift) + 1;
+	a->first = malloc((a->nr_slots + 1) * sizeof(*a->first));
+	if (!a->first) {
+		a->nr_slots = 0;
+		return 0;	/* plain binary search still works */
+	}
+	for (k = 0; k <= a->nr_slots; k++) {
+		uint64_t at = base + ((uint64_t)k << a->slot_shift);
+
+		if (k && at <= base)	/* wrapped past UINT64_MAX */
+			at = UINT64_MAX;
+		while (j + 1 < a->nr_bounds && a->bounds[j + 1] <= at)
+			j++;
+		a->first[k] = (uint32_t)j;
+	}
+	return 0;
+}
+
+int symarr__seal(struct symarr *a)
+{
+	size_t i, n = 0, m = 0;
+	uint64_t *b;
+	uint32_t *ans;
+
+	unseal(a);
+	b = malloc((2 * a->nr_nodes + 1) * sizeof(*b));
+	ans = malloc((2 * a->nr_nodes + 1) * sizeof(*ans));
+	if (!b || !ans) {
+		free(b);
+		free(ans);
+		return -ENOMEM;
+	}
+	/* Every place the descent's comparisons can change; erased nodes
+	 * only add harmless extra bounds. */
+	b[n++] = 0;
+	for (i = 0; i < a->nr_nodes; i++) {
+		const struct symarr_sym *s = &a->nodes[i].sym;
+
+		b[n++] = s->start;
+		if (s->end != s->start)
+			b[n++] = s->end;
+		else if (s->start != UINT64_MAX)
+			b[n++] = s->start + 1;
+	}
+	qsort(b, n, sizeof(*b), cmp_u64);
+	for (i = 0; i < n; i++) {
+		uint32_t v;
+
+		if (m && b[m - 1] == b[i])
+			continue;
+		v = descend(a, b[i]);
+		/* Merge runs with one answer. */
+		if (m && ans[m - 1] == v)
+			continue;
+		b[m] = b[i];
+		ans[m++] = v;
+	}
+	a->bounds = b;
+	a->ans = ans;
+	a->nr_bounds = m;
+	return build_index(a);
+}
+
+const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr)
+{
+	size_t lo = 0, hi = a->nr_bounds;
+	uint32_t i;
+
+	if (!a->bounds) {
+		i = descend(a, addr);
+		return i == NIL ? NULL : &N(i).sym;
+	}
+	if (a->first && addr >= a->bounds[1]) {
+		uint64_t k = (addr - a->bounds[1]) >> a->slot_shift;
+
+		if (k < a->nr_slots) {
+			lo = a->first[k];
+			hi = (size_t)a->first[k + 1] + 1;
+		} else {
+			lo = a->first[a->nr_slots - 1];
+		}
+	}
+	/* The last bound <= addr in [lo, hi); bounds[0] is 0, so there is
+	 * one. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->bounds[mid] <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	i = a->ans[lo];
+	return i == NIL ? NULL : &N(i).sym;
 }
 
 size_t symarr__count(const struct symarr *a)

@@ -65,6 +65,14 @@ int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
 /* Apply the fixups in flags to the entries added so far. */
 void symarr__fixup(struct symarr *a, unsigned int flags);
 
+/* Done adding: precompute the answer of every lookup as a sorted array of
+ * address intervals (the descent's answer only changes at a start, an end,
+ * or one past a zero-sized start), so that finds are one binary search
+ * over 12-byte entries instead of a walk over scattered tree nodes. Adding
+ * after sealing is allowed and unseals. Returns 0 or -ENOMEM (the set then
+ * stays unsealed, and correct). */
+int symarr__seal(struct symarr *a);
+
 /* The entry perf's symbols__find() returns for addr, or NULL. */
 const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr);
 

@@ -224,6 +224,11 @@ static int add_symbol(struct symarr *a, uint64_t start, uint64_t size,
 	return err;
 }
 
+char *symtab__demangle(const char *name)
+{
+	return cplus_demangle(name, DMGL_NO_OPTS);
+}
+
 static int skip_mapping_symbol(const GElf_Ehdr *eh, const char *name)
 {
 	if (name[0] != '$')
@@ -249,7 +254,8 @@ static int load_symbols(struct symarr *a, Elf *elf, Elf_Scn *scn,
 	if (!data || !sh->sh_entsize || !gelf_getehdr(elf, &eh) ||
 	    elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return 0;
-	nr = sh->sh_size / sh->sh_entsize;
+	/* A corrupt sh_size must not drive the loop: trust the data. */
+	nr = data->d_size / sh->sh_entsize;
 	for (i = 0; i < nr; i++) {
 		GElf_Sym sym;
 		GElf_Shdr ssh;
@@ -345,7 +351,7 @@ static int synthesize_plt(struct symarr *a, Elf *elf)
 	ddata = elf_getdata(dyn, NULL);
 	if (!rdata || !ddata)
 		return 0;
-	nr = rsh.sh_size / rsh.sh_entsize;
+	nr = rdata->d_size / rsh.sh_entsize;
 	addr = psh.sh_addr + hdr_size;
 	for (i = 0; i < nr; i++, addr += ent_size) {
 		GElf_Rela rela;
@@ -411,7 +417,8 @@ static void hex(char *out, const uint8_t *id, size_t len)
 }
 
 /* perf's cache: DIR/.build-id/xx/rest is a symlink to a directory holding
- * "elf", "debug" or "vdso" (perf >= 4.x), or to the file itself (older). */
+ * "elf", "debug" or "vdso" (as perf 6.1 lays it out), or to the file itself
+ * (older perf). */
 static void cache_path(char *out, size_t cap, const char *dir,
 		       const char *idhex, const char *leaf)
 {
@@ -541,6 +548,7 @@ static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
 		if (err < 0)
 			return err;
 	}
+	symarr__seal(st->syms);	/* on failure lookups just walk the tree */
 	return 0;
 }
 

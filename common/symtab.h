@@ -95,6 +95,12 @@ const uint8_t *symtab__build_id(const struct symtab *st, size_t *len);
 /* Number of symbols kept (after perf's de-duplication). */
 size_t symtab__count(const struct symtab *st);
 
+/* name demangled as perf 6.1 demangles ELF symbols (see the top of this
+ * file), as a malloc'd string the caller frees, or NULL when name is not
+ * mangled (or out of memory). For names read elsewhere that perf would see
+ * through an ELF file, such as jitdump CODE_LOAD names after perf inject. */
+char *symtab__demangle(const char *name);
+
 /* Read the GNU build id note of the ELF file at path into buf (cap bytes).
  * Returns its length, 0 when the file has none, or a negative errno. */
 int symtab__read_build_id(const char *path, uint8_t *buf, size_t cap);

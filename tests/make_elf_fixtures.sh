@@ -1,0 +1,45 @@
+#!/bin/sh
+# make_elf_fixtures: build the ELF files tests/unit/test_symtab.c reads.
+# usage: make_elf_fixtures.sh CC SRCDIR OUTDIR STAMP
+# Writes into OUTDIR:
+#   fx_pie fx_nopie libfx.so   built from fx_elf.c with -g
+#   fx_dynonly                 fx_pie stripped of .symtab (-rdynamic: .dynsym)
+#   fx_dbg + .debug/fx_dbg.debug   stripped, debuginfo via .gnu_debuglink
+#   fx_bid + root/usr/lib/debug/.build-id/xx/rest.debug   stripped, found
+#                              by build id under a test debug root
+#   fx_fed + root/usr/lib/debug/OUTDIR/fx_fed.debug   stripped, found by
+#                              path under a test debug root (Fedora layout)
+#   *.nm                       `nm` of each unstripped file
+#   *.plt                      "ADDR NAME" for each PLT entry objdump labels
+#   STAMP                      touched last
+set -eu
+cc=$1
+src=$2
+out=$3
+stamp=$4
+case $stamp in /*) ;; *) stamp=$PWD/$stamp ;; esac
+mkdir -p "$out"
+cd "$out"
+# -Wa,-W: the assembler warns that .data.fx_code holds code, on purpose.
+cflags="-O1 -g -fno-omit-frame-pointer -Wa,-W -Wl,--no-warn-rwx-segments"
+$cc $cflags -fPIE -pie -rdynamic "$src/fx_elf.c" -o fx_pie -Wl,--build-id
+$cc $cflags -fno-pie -no-pie "$src/fx_elf.c" -o fx_nopie -Wl,--build-id
+$cc $cflags -fPIC -shared -Dmain=fx_lib_main "$src/fx_elf.c" -o libfx.so -Wl,--build-id
+objcopy --strip-all fx_pie fx_dynonly
+mkdir -p .debug
+objcopy --only-keep-debug fx_pie .debug/fx_dbg.debug
+objcopy --strip-all --add-gnu-debuglink=.debug/fx_dbg.debug fx_pie fx_dbg
+objcopy --strip-all fx_pie fx_bid
+id=$(readelf -n fx_pie | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p')
+d=root/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)
+mkdir -p "$d"
+objcopy --only-keep-debug fx_pie "$d/$(echo "$id" | cut -c3-).debug"
+objcopy --strip-all fx_pie fx_fed
+mkdir -p "root/usr/lib/debug$PWD"
+objcopy --only-keep-debug fx_pie "root/usr/lib/debug$PWD/fx_fed.debug"
+for f in fx_pie fx_nopie libfx.so; do
+	nm "$f" > "$f.nm"
+	objdump -d --section=.plt "$f" |
+		sed -n 's/^\([0-9a-f]*\) <\(.*@plt\)>:$/\1 \2/p' > "$f.plt"
+done
+touch "$stamp"

@@ -1,0 +1,156 @@
+/* Unit tests for common/kallsyms, over kallsyms files written here, and
+ * over this machine's /proc/kallsyms. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kallsyms.h"
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/perffold-kallsyms-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static const char sample[] =
+	"ffffffff81000000 T _text\n"
+	"ffffffff81000000 T startup_64\n"
+	"ffffffff81000100 t local_func\n"
+	"ffffffff81000200 W weak_func\n"
+	"ffffffff81000200 T strong_func\n"
+	"ffffffff81000300 r some_rodata\n"
+	"ffffffff81000400 D some_data\n"
+	"ffffffff81000500 a absolute_sym\n"
+	"this line is garbage\n"
+	"ffffffff81000600 T last_kernel\n"
+	"ffffffffc0001000 t mod_init\t[mymod]\n"
+	"ffffffffc0001040 T mod_work\t[mymod]\n"
+	"ffffffffc0002000 T other_fn\t[othermod]\n";
+
+START_TEST(test_lookup)
+{
+	char *path = write_tmp(sample);
+	struct kallsyms *ks = kallsyms__open(path, NULL);
+	const char *mod = "unset";
+	uint64_t off = 0;
+
+	unlink(path);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert(!kallsyms__is_restricted(ks));
+	ck_assert_uint_eq(kallsyms__nr_bad_lines(ks), 1);
+	/* Same address: ends are fixed first, so the last listed wins. */
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff81000010ULL, &off,
+					  &mod), "startup_64");
+	ck_assert_uint_eq(off, 0x10);
+	ck_assert_ptr_null(mod);
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff810001ffULL, &off,
+					  NULL), "local_func");
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff81000250ULL, NULL,
+					  NULL), "strong_func");
+	/* 'r' and 'a' are dropped: strong_func runs on to some_data. */
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff81000350ULL, NULL,
+					  NULL), "strong_func");
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff81000450ULL, NULL,
+					  NULL), "some_data");
+	/* The last kernel symbol before a module ends at a page boundary. */
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff81001fffULL, NULL,
+					  NULL), "last_kernel");
+	ck_assert_ptr_null(kallsyms__lookup(ks, 0xffffffff81002000ULL, NULL,
+					    NULL));
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffffc0001044ULL, &off,
+					  &mod), "mod_work");
+	ck_assert_uint_eq(off, 4);
+	ck_assert_str_eq(mod, "mymod");
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffffc0002001ULL, NULL,
+					  &mod), "other_fn");
+	ck_assert_str_eq(mod, "othermod");
+	ck_assert_uint_eq(kallsyms__count(ks), 8);
+	kallsyms__free(ks);
+}
+END_TEST
+
+START_TEST(test_restricted)
+{
+	char *path = write_tmp("0000000000000000 T _text\n"
+			       "0000000000000000 T startup_64\n"
+			       "0000000000000000 t foo\t[mod]\n");
+	struct kallsyms *ks = kallsyms__open(path, NULL);
+
+	unlink(path);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert(kallsyms__is_restricted(ks));
+	ck_assert_ptr_null(kallsyms__lookup(ks, 0, NULL, NULL));
+	kallsyms__free(ks);
+}
+END_TEST
+
+START_TEST(test_missing)
+{
+	errno = 0;
+	ck_assert_ptr_null(kallsyms__open("/nonexistent/kallsyms", NULL));
+	ck_assert_int_eq(errno, ENOENT);
+	kallsyms__free(NULL);
+}
+END_TEST
+
+/* The live table: readable and, as root with kptr_restrict 0 here, with
+ * real addresses; a known core symbol is found at its own address. */
+START_TEST(test_proc)
+{
+	struct kallsyms *ks = kallsyms__open(NULL, NULL);
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr = 0;
+	char type, name[256];
+	uint64_t off = 1;
+
+	ck_assert_ptr_nonnull(ks);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_gt(kallsyms__count(ks), 1000);
+	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3)
+		if (!strcmp(name, "schedule"))
+			break;
+	fclose(f);
+	if (kallsyms__is_restricted(ks)) {
+		ck_assert_uint_eq(addr, 0);
+	} else {
+		ck_assert_str_eq(kallsyms__lookup(ks, addr, &off, NULL),
+				 "schedule");
+		ck_assert_uint_eq(off, 0);
+	}
+	kallsyms__free(ks);
+}
+END_TEST
+
+static Suite *kallsyms_suite(void)
+{
+	Suite *s = suite_create("kallsyms");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_lookup);
+	tcase_add_test(tc, test_restricted);
+	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_proc);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(kallsyms_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
