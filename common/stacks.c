@@ -28,7 +28,9 @@ struct stacks {
 	size_t entries_cap;
 	uint32_t *frames;
 	size_t frames_len, frames_cap;
-	uint32_t *slots;	/* entry index + 1, 0 = empty */
+	uint64_t *slots;	/* hash high bits << 32 | entry index + 1;
+				 * 0 = empty; the tag spares most probes a
+				 * look at the entry */
 	size_t slots_cap;	/* power of two */
 	uint64_t total;
 };
@@ -60,10 +62,15 @@ void stacks__free(struct stacks *st)
 	free(st);
 }
 
+static inline uint64_t slot_value(uint64_t hash, size_t index)
+{
+	return (hash & 0xffffffff00000000ULL) | ((uint64_t)index + 1);
+}
+
 static int grow_slots(struct stacks *st)
 {
 	size_t cap = st->slots_cap * 2, i;
-	uint32_t *slots = calloc(cap, sizeof(*slots));
+	uint64_t *slots = calloc(cap, sizeof(*slots));
 
 	if (!slots)
 		return -ENOMEM;
@@ -72,7 +79,7 @@ static int grow_slots(struct stacks *st)
 
 		while (slots[j])
 			j = (j + 1) & (cap - 1);
-		slots[j] = (uint32_t)i + 1;
+		slots[j] = slot_value(st->entries[i].hash, i);
 	}
 	free(st->slots);
 	st->slots = slots;
@@ -105,7 +112,9 @@ int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
 	struct entry *e;
 
 	for (i = h & mask; st->slots[i]; i = (i + 1) & mask) {
-		e = &st->entries[st->slots[i] - 1];
+		if ((st->slots[i] ^ h) >> 32)
+			continue;
+		e = &st->entries[(uint32_t)st->slots[i] - 1];
 		if (e->hash == h && e->nr == nr &&
 		    !memcmp(st->frames + e->off, frames, nr * sizeof(*frames))) {
 			e->weight += weight;
@@ -135,7 +144,7 @@ int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
 	if (nr)
 		memcpy(st->frames + st->frames_len, frames, nr * sizeof(*frames));
 	st->frames_len += nr;
-	st->slots[i] = (uint32_t)++st->nr_entries;
+	st->slots[i] = slot_value(h, st->nr_entries++);
 	st->total += weight;
 	return 0;
 }
@@ -150,77 +159,108 @@ uint64_t stacks__total(const struct stacks *st)
 	return st->total;
 }
 
-/* Sorting compares the text stacks print as. Frame names are ranked once
- * in the order of "name;" (a name followed by the separator), which is the
- * order of the text wherever a stack goes on after the frame; only where a
- * stack ends at the first differing frame are the bytes compared directly.
+/* Sorting orders stacks as the text they print as, without making it.
+ *
+ * Each frame name gets two keys: its place among all names followed by
+ * ';' (the frame goes on to another) and among all names followed by the
+ * end of the line (it is the stack's last frame), with the end below every
+ * byte. Comparing stacks key by key, depth by depth, then gives exactly the
+ * order of their text. The stacks are sorted on those key strings by
+ * multikey quicksort (Bentley and Sedgewick), which looks at each depth of
+ * a shared prefix once per partition instead of once per comparison.
  */
-struct sort_ctx {
-	const struct stacks *st;
-	uint32_t *rank;		/* by frame id */
+struct name_key {
+	uint32_t id;
+	bool is_last;
 };
 
-static int compare_sep(const char *a, size_t alen, const char *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	int c = memcmp(a, b, n);
-
-	if (c || alen == blen)
-		return c;
-	/* one is a prefix of the other: the shorter one goes on with ';' */
-	c = alen < blen ? ';' - (unsigned char)b[n] : (unsigned char)a[n] - ';';
-	return c;
-}
-
-static int compare_names(const void *a, const void *b, void *arg)
+/* Compare name a followed by ';' or the end with name b likewise. */
+static int compare_keys(const void *x, const void *y, void *arg)
 {
 	const struct intern *in = arg;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const struct name_key *a = x, *b = y;
+	const char *sa = intern__str(in, a->id), *sb = intern__str(in, b->id);
+	size_t la = intern__len(in, a->id), lb = intern__len(in, b->id);
+	size_t n = la < lb ? la : lb;
+	int c = memcmp(sa, sb, n), ca, cb;
 
-	return compare_sep(intern__str(in, x), intern__len(in, x),
-			   intern__str(in, y), intern__len(in, y));
+	if (c)
+		return c;
+	ca = la > n ? (unsigned char)sa[n] : a->is_last ? -1 : ';';
+	cb = lb > n ? (unsigned char)sb[n] : b->is_last ? -1 : ';';
+	if (ca == cb && la == lb)
+		return (int)a->is_last - (int)b->is_last;
+	return ca < cb ? -1 : ca > cb;
 }
 
-/* The joined text of frames[from..nr) compared bytewise. */
-static int compare_text(const struct intern *in, const uint32_t *fa,
-			uint32_t na, const uint32_t *fb, uint32_t nb)
+struct sort_ctx {
+	const struct stacks *st;
+	uint32_t *key_cont, *key_last;	/* by frame id */
+};
+
+/* The key of entry e at depth d; stacks are distinct, so no two equal
+ * keys strings end at one depth and the end needs no key of its own. */
+static inline uint32_t key_at(const struct sort_ctx *c, uint32_t e, uint32_t d)
 {
-	uint32_t i = 0, j = 0;
-	size_t pa = 0, pb = 0;
+	const struct entry *en = &c->st->entries[e];
+	uint32_t id = c->st->frames[en->off + d];
 
-	for (;;) {
-		int ca, cb;
+	return d + 1 == en->nr ? c->key_last[id] : c->key_cont[id];
+}
 
-		if (i < na && pa == intern__len(in, fa[i]))
-			ca = ++i < na ? (pa = 0, ';') : -1;
-		else
-			ca = i < na ? (unsigned char)intern__str(in, fa[i])[pa++] : -1;
-		if (j < nb && pb == intern__len(in, fb[j]))
-			cb = ++j < nb ? (pb = 0, ';') : -1;
-		else
-			cb = j < nb ? (unsigned char)intern__str(in, fb[j])[pb++] : -1;
-		if (ca != cb || ca < 0)
-			return ca < cb ? -1 : ca > cb;
+static void swap_u32(uint32_t *a, uint32_t *b)
+{
+	uint32_t t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Sort order[0..n), all equal below depth d. */
+static void mkqsort(const struct sort_ctx *c, uint32_t *order, size_t n,
+		    uint32_t d)
+{
+	while (n > 1) {
+		size_t lt = 0, i = 0, gt = n;
+		uint32_t pivot;
+
+		if (n < 8) {	/* insertion sort on the key strings */
+			size_t j, k;
+
+			for (j = 1; j < n; j++)
+				for (k = j; k > 0; k--) {
+					uint32_t x = order[k - 1], y = order[k],
+						 dd = d;
+
+					while (key_at(c, x, dd) == key_at(c, y, dd))
+						dd++;
+					if (key_at(c, x, dd) < key_at(c, y, dd))
+						break;
+					swap_u32(&order[k - 1], &order[k]);
+				}
+			return;
+		}
+		swap_u32(&order[0], &order[n / 2]);
+		pivot = key_at(c, order[0], d);
+		/* three-way partition: [0,lt) <, [lt,gt) ==, [gt,n) > */
+		while (i < gt) {
+			uint32_t k = key_at(c, order[i], d);
+
+			if (k < pivot)
+				swap_u32(&order[lt++], &order[i++]);
+			else if (k > pivot)
+				swap_u32(&order[i], &order[--gt]);
+			else
+				i++;
+		}
+		mkqsort(c, order, lt, d);
+		mkqsort(c, order + gt, n - gt, d);
+		/* the equal middle goes on at the next depth; a stack whose
+		 * last frame this was is alone there (stacks are distinct) */
+		order += lt;
+		n = gt - lt;
+		d++;
 	}
-}
-
-static int compare_entries(const void *a, const void *b, void *arg)
-{
-	const struct sort_ctx *ctx = arg;
-	const struct stacks *st = ctx->st;
-	const struct entry *ea = &st->entries[*(const uint32_t *)a];
-	const struct entry *eb = &st->entries[*(const uint32_t *)b];
-	const uint32_t *fa = st->frames + ea->off, *fb = st->frames + eb->off;
-	uint32_t n = ea->nr < eb->nr ? ea->nr : eb->nr, k = 0;
-
-	while (k < n && fa[k] == fb[k])
-		k++;
-	if (k == n)	/* one is a prefix of the other */
-		return ea->nr < eb->nr ? -1 : ea->nr > eb->nr;
-	if (k + 1 == ea->nr || k + 1 == eb->nr)
-		return compare_text(st->names, fa + k, ea->nr - k, fb + k,
-				    eb->nr - k);
-	return ctx->rank[fa[k]] < ctx->rank[fb[k]] ? -1 : 1;
 }
 
 /* Output goes through one large buffer, not stdio per frame. */
@@ -265,26 +305,41 @@ static void out_u64(struct outbuf *o, uint64_t v)
 
 int stacks__write(const struct stacks *st, FILE *out)
 {
-	uint32_t nr_names = intern__count(st->names), i, k;
+	uint32_t nr_names = intern__count(st->names), i, k, nr_empty;
 	uint32_t *order = malloc(((size_t)st->nr_entries + 1) * sizeof(*order));
-	uint32_t *by_name = malloc(((size_t)nr_names + 1) * sizeof(*by_name));
-	struct sort_ctx ctx = {st, malloc(((size_t)nr_names + 1) * sizeof(uint32_t))};
+	struct name_key *keys = malloc(((size_t)nr_names * 2 + 1) * sizeof(*keys));
+	struct sort_ctx ctx = {
+		st, malloc(((size_t)nr_names + 1) * sizeof(uint32_t)),
+		malloc(((size_t)nr_names + 1) * sizeof(uint32_t)),
+	};
 	struct outbuf o = {out, malloc(1 << 20), 0, 1 << 20, false};
 	int err = 0;
 
-	if (!order || !by_name || !ctx.rank || !o.p) {
+	if (!order || !keys || !ctx.key_cont || !ctx.key_last || !o.p) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < nr_names; i++)
-		by_name[i] = i;
-	qsort_r(by_name, nr_names, sizeof(*by_name), compare_names,
+	for (i = 0; i < nr_names; i++) {
+		keys[2 * i] = (struct name_key){i, false};
+		keys[2 * i + 1] = (struct name_key){i, true};
+	}
+	qsort_r(keys, (size_t)nr_names * 2, sizeof(*keys), compare_keys,
 		(void *)st->names);
-	for (i = 0; i < nr_names; i++)
-		ctx.rank[by_name[i]] = i;
+	for (i = 0; i < nr_names * 2; i++) {
+		if (keys[i].is_last)
+			ctx.key_last[keys[i].id] = i;
+		else
+			ctx.key_cont[keys[i].id] = i;
+	}
+	/* the empty stack, if any, prints first ("" is below everything) */
+	for (i = 0, k = 0; i < st->nr_entries; i++)
+		if (!st->entries[i].nr)
+			order[k++] = i;
+	nr_empty = k;
 	for (i = 0; i < st->nr_entries; i++)
-		order[i] = i;
-	qsort_r(order, st->nr_entries, sizeof(*order), compare_entries, &ctx);
+		if (st->entries[i].nr)
+			order[k++] = i;
+	mkqsort(&ctx, order + nr_empty, st->nr_entries - nr_empty, 0);
 	for (i = 0; i < st->nr_entries; i++) {
 		const struct entry *e = &st->entries[order[i]];
 
@@ -305,8 +360,9 @@ int stacks__write(const struct stacks *st, FILE *out)
 		err = -EIO;
 out:
 	free(o.p);
-	free(ctx.rank);
-	free(by_name);
+	free(ctx.key_cont);
+	free(ctx.key_last);
+	free(keys);
 	free(order);
 	return err;
 }

@@ -58,12 +58,13 @@ START_TEST(test_sorted_bytewise_on_text)
 	char *out;
 
 	stacks__add(st, e, 2, 1);
+	stacks__add(st, NULL, 0, 4);
 	stacks__add(st, c, 2, 1);
 	stacks__add(st, a, 3, 1);
 	stacks__add(st, d, 1, 1);
 	stacks__add(st, b, 3, 1);
 	out = write_all(st);
-	ck_assert_str_eq(out, "p 1\np;a+;x 1\np;a;x 1\np;ab 1\np;\xc3\xa9t\xc3\xa9 1\n");
+	ck_assert_str_eq(out, " 4\np 1\np;a+;x 1\np;a;x 1\np;ab 1\np;\xc3\xa9t\xc3\xa9 1\n");
 	free(out);
 	stacks__free(st);
 	intern__free(in);
