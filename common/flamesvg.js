@@ -1,33 +1,43 @@
 // flamesvg: interaction for a flame graph written by flamesvg.
 //
-// Frames are <g><title>NAME\nCOUNT ...</title><rect/><text/></g> in
-// depth-first pre-order inside <svg id="frames">, so the subtree of frame i
-// is i+1 .. end[i]-1. Everything about a frame is read once at load into
-// arrays; zooming and searching then work on the arrays and write to the
-// DOM only what changed. Labels are fitted arithmetically (characters of
-// an average width), never by measuring text nodes.
+// <g id="rects"> holds one <rect> per frame in depth-first pre-order, so the
+// subtree of frame i is i+1 .. end[i]-1; <g id="labels"> holds the visible
+// labels; flamesvg_frames lists name, count (and before, in a differential
+// graph) of each frame in the same order. Everything about a frame is read
+// once at load into arrays.
+//
+// Zooming must stay fast with 50,000 frames, so it never touches every
+// frame: the rects layer gets one transform that maps the zoomed frame onto
+// the full width (frames outside it fall outside the viewport, ancestors
+// stretch across it), and labels are recomputed only for frames wide enough
+// to carry one, skipping the subtree of any narrower frame. Labels are fitted
+// arithmetically (characters of an average width), never by measuring text.
 "use strict";
 
 var flamesvg = (function () {
 	var C = flamesvg_config;
-	var svg, frames, details, matched, unzoom, searchbtn, icbtn;
-	var n = 0, gs, rects, texts, names, xs, count, x0, w0, depth, end;
-	var parent, cx, cw, label, hidden, dim, hit;
+	var svg, frames, rects, labels, details, matched, unzoom, searchbtn, icbtn;
+	var n = 0, gs, names, xs, count, before, x0, w0, y0, depth, end, parent;
+	var pool = [], hit, dimmed = [];
 	var zoomed = -1, re = null, pattern = "", ignorecase = false;
+	var state_pending = false;
 	var framesw = C.framesw;
+	var minlabel = 6 + 3 * C.fontsize * C.charwidth;
 
 	function init() {
 		svg = document.documentElement;
 		frames = document.getElementById("frames");
+		rects = document.getElementById("rects");
+		labels = document.getElementById("labels");
 		details = document.getElementById("details").firstChild;
 		matched = document.getElementById("matched").firstChild;
 		unzoom = document.getElementById("unzoom");
 		searchbtn = document.getElementById("search");
 		icbtn = document.getElementById("ignorecase");
 		read_frames();
-		frames.addEventListener("click", on_click);
-		frames.addEventListener("mouseover", on_over);
-		frames.addEventListener("mouseout", function () {
+		rects.addEventListener("click", on_click);
+		rects.addEventListener("mousemove", on_over);
+		rects.addEventListener("mouseout", function () {
 			details.nodeValue = " ";
 		});
 		unzoom.addEventListener("click", function () { zoom(-1); });
@@ -43,35 +53,29 @@ var flamesvg = (function () {
 	}
 
 	function read_frames() {
-		var stack = [], i, g, r, t, y, nl;
+		var stack = [], i, r, scale = C.fluid ? 100 : C.framesw;
+		var data = flamesvg_frames, step = C.diff ? 3 : 2;
 
-		gs = frames.children;
+		gs = Array.prototype.slice.call(rects.children);
 		n = gs.length;
-		rects = new Array(n); texts = new Array(n);
-		names = new Array(n); xs = new Array(n); label = new Array(n);
+		names = new Array(n); xs = new Array(n);
 		count = new Float64Array(n); x0 = new Float64Array(n);
-		w0 = new Float64Array(n); depth = new Int32Array(n);
-		end = new Int32Array(n); parent = new Int32Array(n);
-		cx = new Float64Array(n); cw = new Float64Array(n);
-		hidden = new Uint8Array(n); dim = new Uint8Array(n);
-		hit = new Uint8Array(n);
-		var scale = C.fluid ? 100 : C.framesw;
+		w0 = new Float64Array(n); y0 = new Float64Array(n);
+		depth = new Int32Array(n); end = new Int32Array(n);
+		parent = new Int32Array(n); hit = new Uint8Array(n);
+		before = new Float64Array(n);
 		for (i = 0; i < n; i++) {
-			g = gs[i];
-			t = g.firstChild.textContent;
-			nl = t.indexOf("\n");
-			names[i] = t.slice(0, nl);
-			count[i] = parseFloat(t.slice(nl + 1).replace(/,/g, ""));
-			r = g.children[1];
-			texts[i] = g.children[2];
-			rects[i] = r;
+			names[i] = data[i * step];
+			count[i] = data[i * step + 1];
+			if (C.diff)
+				before[i] = data[i * step + 2];
+			r = gs[i];
 			xs[i] = r.getAttribute("x").replace("%", "");
-			x0[i] = cx[i] = parseFloat(xs[i]) / scale;
-			w0[i] = cw[i] = parseFloat(r.getAttribute("width")) / scale;
-			label[i] = texts[i].textContent;
-			y = parseFloat(r.getAttribute("y"));
-			depth[i] = Math.round((C.inverted ? y - C.ybase : C.ybase - y) /
-					      C.frameheight);
+			x0[i] = parseFloat(xs[i]) / scale;
+			w0[i] = parseFloat(r.getAttribute("width")) / scale;
+			y0[i] = parseFloat(r.getAttribute("y"));
+			depth[i] = Math.round((C.inverted ? y0[i] - C.ybase :
+					       C.ybase - y0[i]) / C.frameheight);
 			while (stack.length && depth[stack[stack.length - 1]] >= depth[i])
 				end[stack.pop()] = i;
 			parent[i] = stack.length ? stack[stack.length - 1] : -1;
@@ -79,14 +83,16 @@ var flamesvg = (function () {
 		}
 		while (stack.length)
 			end[stack.pop()] = n;
+		for (i = 0; i < labels.children.length; i++)
+			pool.push(labels.children[i]);
 	}
 
 	function frame_of(e) {
 		var el = e.target;
 
-		while (el && el.parentNode !== frames)
+		while (el && el.parentNode !== rects)
 			el = el.parentNode;
-		return el ? Array.prototype.indexOf.call(gs, el) : -1;
+		return el ? gs.indexOf(el) : -1;
 	}
 
 	function fit_label(i, px) {
@@ -112,56 +118,61 @@ var flamesvg = (function () {
 		}
 	}
 
-	// Place every frame for the current zoom; touch the DOM only where the
-	// position, label, visibility or dimming changed.
-	function draw() {
-		var zx = 0, zw = 1, lo = 0, hi = n, i, a, nx, nw, s, v, unit;
-		var isanc = new Uint8Array(n);
+	// Label number `used` of the pool shows s at fraction nx, row of frame i.
+	function put_label(used, i, nx, s) {
+		var t = pool[used], x = C.fluid ? 100 * nx + "%" : String(nx * framesw);
+		var y = String(y0[i] + C.texty);
 
+		if (!t) {
+			t = document.createElementNS("http://www.w3.org/2000/svg", "text");
+			t.appendChild(document.createTextNode(""));
+			labels.appendChild(t);
+			pool.push(t);
+		}
+		if (t.getAttribute("x") !== x)
+			t.setAttribute("x", x);
+		if (t.getAttribute("y") !== y)
+			t.setAttribute("y", y);
+		if (t.firstChild === null)
+			t.appendChild(document.createTextNode(""));
+		if (t.firstChild.nodeValue !== s)
+			t.firstChild.nodeValue = s;
+	}
+
+	function draw() {
+		var zx = 0, zw = 1, lo = 0, hi = n, i, a, px, used = 0, s;
+
+		for (i = 0; i < dimmed.length; i++)
+			gs[dimmed[i]].classList.remove("a");
+		dimmed = [];
 		if (zoomed >= 0) {
 			zx = x0[zoomed]; zw = w0[zoomed];
 			lo = zoomed; hi = end[zoomed];
-			for (a = parent[zoomed]; a >= 0; a = parent[a])
-				isanc[a] = 1;
+			for (a = parent[zoomed]; a >= 0; a = parent[a]) {
+				gs[a].classList.add("a");
+				dimmed.push(a);
+				s = fit_label(a, framesw);
+				if (s)
+					put_label(used++, a, 0, s);
+			}
 		}
-		unit = C.fluid ? 100 : framesw;
-		for (i = 0; i < n; i++) {
-			if (i >= lo && i < hi) {
-				nx = (x0[i] - zx) / zw; nw = w0[i] / zw;
-			} else if (isanc[i]) {
-				nx = 0; nw = 1;
-			} else {
-				if (!hidden[i]) {
-					gs[i].style.display = "none";
-					hidden[i] = 1;
-				}
+		rects.setAttribute("transform", zoomed < 0 ? "translate(0,0) scale(1,1)" :
+				   "translate(" + -zx / zw * framesw + ",0) scale(" +
+				   1 / zw + ",1)");
+		for (i = lo; i < hi;) {
+			px = w0[i] / zw * framesw;
+			if (px < minlabel) {
+				i = end[i];	// children are narrower still
 				continue;
 			}
-			if (hidden[i]) {
-				gs[i].style.display = "";
-				hidden[i] = 0;
-			}
-			if (dim[i] !== isanc[i]) {
-				dim[i] = isanc[i];
-				if (dim[i])
-					gs[i].classList.add("a");
-				else
-					gs[i].classList.remove("a");
-			}
-			if (nx !== cx[i] || nw !== cw[i]) {
-				cx[i] = nx; cw[i] = nw;
-				v = C.fluid ? nx * unit + "%" : String(nx * unit);
-				rects[i].setAttribute("x", v);
-				texts[i].setAttribute("x", v);
-				rects[i].setAttribute("width",
-						      C.fluid ? nw * unit + "%" : nw * unit);
-			}
-			s = fit_label(i, nw * framesw);
-			if (s !== label[i]) {
-				label[i] = s;
-				texts[i].textContent = s;
-			}
+			s = fit_label(i, px);
+			if (s)
+				put_label(used++, i, (x0[i] - zx) / zw, s);
+			i++;
 		}
+		for (i = used; i < pool.length; i++)
+			if (pool[i].firstChild && pool[i].firstChild.nodeValue !== "")
+				pool[i].firstChild.nodeValue = "";
 	}
 
 	function zoom(i) {
@@ -185,15 +196,27 @@ var flamesvg = (function () {
 		return (of > 0 ? 100 * v / of : 0).toFixed(2) + "%";
 	}
 
+	function num(v) {
+		return v.toLocaleString("en-US", { maximumFractionDigits: 3 });
+	}
+
 	function on_over(e) {
-		var i = frame_of(e), t, s;
+		var i = frame_of(e), s, d;
 
 		if (i < 0)
 			return;
-		t = gs[i].firstChild.textContent.split("\n");
-		s = C.nametype + " " + names[i] + " (" + t.slice(1).join("; ");
+		s = C.nametype + " " + names[i] + " (" + num(count[i]) + " " +
+		    C.countname + ", " + pct(count[i], C.total);
 		if (zoomed > 0 && i >= zoomed && i < end[zoomed])
-			s += "; " + pct(count[i], count[zoomed]) + " of zoomed";
+			s += ", " + pct(count[i], count[zoomed]) + " of zoomed";
+		if (C.diff) {
+			d = count[i] - before[i];
+			s += "; before " + num(before[i]) + ", change " +
+			     (d < 0 ? "-" : "+") + num(Math.abs(d));
+			if (before[i] > 0)
+				s += " (" + (d < 0 ? "-" : "+") +
+				     pct(Math.abs(d), before[i]) + ")";
+		}
 		details.nodeValue = s + ")";
 	}
 
@@ -223,7 +246,7 @@ var flamesvg = (function () {
 	// Highlight frames matching the regular expression s; "Matched" is the
 	// share of all counts under a match, nested matches counted once.
 	function search(s) {
-		var i, sum = 0;
+		var i, m, sum = 0;
 
 		pattern = s;
 		if (ignorecase)
@@ -235,13 +258,11 @@ var flamesvg = (function () {
 			try {
 				re = new RegExp(s, ignorecase ? "i" : "");
 			} catch (err) {
-				matched.nodeValue = "invalid regex";
 				re = null;
 			}
 		}
 		for (i = 0; i < n; i++) {
-			var m = re !== null && re.test(names[i]) ? 1 : 0;
-
+			m = re !== null && re.test(names[i]) ? 1 : 0;
 			if (m !== hit[i]) {
 				hit[i] = m;
 				if (m)
@@ -251,8 +272,7 @@ var flamesvg = (function () {
 			}
 		}
 		if (re === null) {
-			if (!s)
-				matched.nodeValue = " ";
+			matched.nodeValue = s ? "invalid regular expression" : " ";
 			searchbtn.classList.remove("on");
 			searchbtn.firstChild.nodeValue = "Search";
 			save_state();
@@ -272,9 +292,19 @@ var flamesvg = (function () {
 		save_state();
 	}
 
+	// Replacing the URL costs tens of ms in a large document, so it waits
+	// until the browser is idle, after the zoomed view is painted.
 	function save_state() {
-		var p = new URLSearchParams(window.location.search);
+		if (state_pending)
+			return;
+		state_pending = true;
+		(window.requestIdleCallback || window.setTimeout)(write_state);
+	}
 
+	function write_state() {
+		var p = new URLSearchParams(window.location.search), q;
+
+		state_pending = false;
 		["x", "y", "s", "i"].forEach(function (k) { p.delete(k); });
 		if (zoomed > 0) {
 			p.set("x", xs[zoomed]);
@@ -285,8 +315,7 @@ var flamesvg = (function () {
 			if (ignorecase)
 				p.set("i", "1");
 		}
-		var q = p.toString();
-
+		q = p.toString();
 		try {
 			history.replaceState(null, "", window.location.pathname +
 					     (q ? "?" + q : "") + window.location.hash);

@@ -3,11 +3,15 @@
  * Layout: a title band at the top, the frames, a details line at the
  * bottom. Frames live in a nested <svg id="frames"> 10 px in from each side;
  * a fluid graph gives their x and width in percent of it (the script
- * resizes it with the window), a fixed-width graph in px. Each frame is
- *   <g><title>NAME\nCOUNT COUNTNAME, PCT%</title><rect/><text>LABEL</text></g>
- * in depth-first pre-order, which the script relies on: the subtree of a
- * frame is the run of deeper frames after it, and the first line of the
- * title is the name, the leading number of the second the count.
+ * resizes it with the window), a fixed-width graph in px. Inside it,
+ * <g id="rects"> holds one bare <rect> per frame in depth-first pre-order,
+ * which the script relies on: the subtree of a frame is the run of deeper
+ * frames after it. <g id="labels"> then holds a <text> for each frame wide
+ * enough to show one. A last script holds the table of names and counts,
+ * one entry per rect, in the same order. Zooming transforms the whole rects
+ * layer at once and rewrites only the labels, whose number is bounded by
+ * the screen, not the graph. (Per-frame <g> and <title> elements, as
+ * flamegraph.pl writes, double the browser's paint work on every zoom.)
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -172,10 +176,10 @@ static void put_escaped_str(struct out *o, const char *s)
 /* A JavaScript string literal that cannot end the CDATA section or the
  * script: everything outside printable ASCII but the quote-free, markup-free
  * range is written as \uXXXX (UTF-8 passes through when valid). */
-static void put_js_string(struct out *o, const char *s)
+static void put_js_string(struct out *o, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n, len = strlen(s);
+	size_t n;
 	char esc[8];
 
 	put(o, "\"", 1);
@@ -411,11 +415,15 @@ static void put_config(struct out *o, const struct svg_opts *so,
 		   "charwidth: %g, framesw: %g, frameheight: %u, ",
 		so->width == 0, so->is_inverted, so->is_diff, so->font_size,
 		CHAR_WIDTH, l->frames_px, so->frame_height);
-	printf_(o, "ybase: %g, truncleft: %d, countname: ",
-		level_y(so, l, 0), so->is_truncate_left);
-	put_js_string(o, so->count_name);
+	puts_(o, "total: ");
+	put_fixed(o, l->total, 3);
+	printf_(o, ", ybase: %g, texty: %g, truncleft: %d, countname: ",
+		level_y(so, l, 0),
+		so->frame_height / 2.0 + so->font_size / 3.0,
+		so->is_truncate_left);
+	put_js_string(o, so->count_name, strlen(so->count_name));
 	puts_(o, ", nametype: ");
-	put_js_string(o, so->name_type);
+	put_js_string(o, so->name_type, strlen(so->name_type));
 	puts_(o, "};\n");
 	puts_(o, flamesvg_js);
 	puts_(o, "]]></script>\n");
@@ -475,11 +483,8 @@ static void put_frame(struct out *o, struct palette *p,
 		      const struct svg_opts *so, const struct layout *l,
 		      const struct flametree_node *n)
 {
-	size_t shown = svgwrite__strip_annotation(n->name, n->name_len);
 	double frac_x = n->x / l->total, frac_w = n->value / l->total;
-	double y = level_y(so, l, n->depth);
 	struct palette_rgb c;
-	char num[64];
 
 	if (so->is_diff)
 		c = so->is_negate ? palette__diff(n->value, n->before,
@@ -490,52 +495,60 @@ static void put_frame(struct out *o, struct palette *p,
 		c = (struct palette_rgb){ 0xe0, 0x90, 0x30 };
 	else
 		c = palette__color(p, n->name, n->name_len);
-
-	puts_(o, "<g><title>");
-	put_escaped(o, n->name, shown);
-	put(o, "\n", 1);
-	puts_(o, svgwrite__format_count(num, n->value));
-	put(o, " ", 1);
-	put_escaped_str(o, so->count_name);
-	put(o, ", ", 2);
-	put_fixed(o, 100 * frac_w, 2);
-	put(o, "%", 1);
-	if (so->is_diff) {
-		double d = n->value - n->before;
-
-		puts_(o, "\nbefore ");
-		puts_(o, svgwrite__format_count(num, n->before));
-		puts_(o, d < 0 ? ", change -" : ", change +");
-		puts_(o, svgwrite__format_count(num, fabs(d)));
-		if (n->before > 0) {
-			puts_(o, d < 0 ? " (-" : " (+");
-			put_fixed(o, 100 * fabs(d) / n->before, 2);
-			puts_(o, "%)");
-		}
-	}
-	puts_(o, "</title><rect x=\"");
+	puts_(o, "<rect x=\"");
 	if (so->width)
 		put_fixed(o, frac_x * l->frames_px, 2);
 	else
 		put_fixed(o, 100 * frac_x, 4), put(o, "%", 1);
 	puts_(o, "\" y=\"");
-	put_fixed(o, y, 1);
+	put_fixed(o, level_y(so, l, n->depth), 1);
 	puts_(o, "\" width=\"");
 	if (so->width)
 		put_fixed(o, frac_w * l->frames_px, 2);
 	else
 		put_fixed(o, 100 * frac_w, 4), put(o, "%", 1);
-	printf_(o, "\" height=\"%u\" fill=\"#%02x%02x%02x\"/><text x=\"",
+	printf_(o, "\" height=\"%u\" fill=\"#%02x%02x%02x\"/>\n",
 		so->frame_height - 1, c.r, c.g, c.b);
+}
+
+/* The frame's entry in the script's table: name, count[, before]. */
+static void put_frame_data(struct out *o, const struct svg_opts *so,
+			   const struct flametree_node *n)
+{
+	size_t shown = svgwrite__strip_annotation(n->name, n->name_len);
+
+	put_js_string(o, n->name, shown);
+	put(o, ",", 1);
+	put_fixed(o, n->value, 3);
+	if (so->is_diff) {
+		put(o, ",", 1);
+		put_fixed(o, n->before, 3);
+	}
+	put(o, ",\n", 2);
+}
+
+static void put_frame_label(struct out *o, const struct svg_opts *so,
+			    const struct layout *l,
+			    const struct flametree_node *n)
+{
+	size_t shown = svgwrite__strip_annotation(n->name, n->name_len);
+	double frac_x = n->x / l->total, frac_w = n->value / l->total;
+	double room = (frac_w * l->frames_px - 6) /
+		      (so->font_size * CHAR_WIDTH);
+
+	if (room < MIN_LABEL_CHARS)
+		return;
+	puts_(o, "<text x=\"");
 	if (so->width)
 		put_fixed(o, frac_x * l->frames_px, 2);
 	else
 		put_fixed(o, 100 * frac_x, 4), put(o, "%", 1);
 	puts_(o, "\" y=\"");
-	put_fixed(o, y + so->frame_height / 2.0 + so->font_size / 3.0, 1);
+	put_fixed(o, level_y(so, l, n->depth) + so->frame_height / 2.0 +
+		     so->font_size / 3.0, 1);
 	puts_(o, "\">");
 	put_label(o, so, n->name, shown, frac_w * l->frames_px);
-	puts_(o, "</text></g>\n");
+	puts_(o, "</text>\n");
 }
 
 int svgwrite__render(const struct flametree *t, struct palette *p,
@@ -554,12 +567,26 @@ int svgwrite__render(const struct flametree *t, struct palette *p,
 	o->len = 0;
 	plan(t, so, &l);
 	put_head(o, so, &l);
+	puts_(o, "<g id=\"rects\" transform=\"translate(0,0) scale(1,1)\">\n");
 	for (i = 0; i < nr; i++) {
 		flametree__node(t, i, &n);
 		if (is_drawn(&l, &n))
 			put_frame(o, p, so, &l, &n);
 	}
-	puts_(o, "</svg>\n</svg>\n");
+	puts_(o, "</g>\n<g id=\"labels\">\n");
+	for (i = 0; i < nr; i++) {
+		flametree__node(t, i, &n);
+		if (is_drawn(&l, &n))
+			put_frame_label(o, so, &l, &n);
+	}
+	puts_(o, "</g>\n</svg>\n<script type=\"text/ecmascript\"><![CDATA[\n"
+		 "var flamesvg_frames = [\n");
+	for (i = 0; i < nr; i++) {
+		flametree__node(t, i, &n);
+		if (is_drawn(&l, &n))
+			put_frame_data(o, so, &n);
+	}
+	puts_(o, "];\n]]></script>\n</svg>\n");
 	flush(o);
 	if (!o->err && fflush(f))
 		o->err = -EIO;
