@@ -5,6 +5,7 @@
  * which belong in folded input.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "folded.h"
 
@@ -23,7 +24,7 @@ static int parse_count(const char *s, size_t end, size_t *start, double *out)
 
 	while (i > 0 && !is_blank(s[i - 1]))
 		i--;
-	if (i == end)
+	if (i == end || !strchr("0123456789.+-", s[i]))
 		return FOLDED_NO_COUNT;
 	*start = i;
 	for (b = i; b < end; b++) {

@@ -219,7 +219,7 @@ static const struct diag diag = { .emit = emit };
 
 struct input_state {
 	unsigned nr_counts;	/* 0 until the first valid line decides */
-	uint64_t nr_lines, nr_invalid;
+	uint64_t nr_lines, nr_invalid, nr_nonblank;
 	double factor;
 };
 
@@ -241,6 +241,7 @@ static int read_stream(FILE *f, const char *name, struct flametree *t,
 			n--;
 		if (folded__is_blank(line, (size_t)n))
 			continue;
+		in->nr_nonblank++;
 		if (memchr(line, '\0', (size_t)n)) {
 			diag__limited(&diag, &in->nr_invalid, MAX_LINE_REPORTS,
 				      "skipped '%s' line %lu: NUL byte in line",
@@ -368,7 +369,8 @@ static int run(struct opts *o)
 		diag__emit(&diag, DIAG_WARN, "skipped %llu invalid lines in all",
 			   (unsigned long long)in.nr_invalid);
 	if (!in.nr_lines) {
-		diag__emit(&diag, DIAG_ERROR, "no valid folded line in input");
+		diag__emit(&diag, DIAG_ERROR, in.nr_nonblank ?
+			   "no valid folded line in input" : "input is empty");
 		goto cleanup;
 	}
 	if (flametree__finish(tree)) {
@@ -425,6 +427,7 @@ int main(int argc, char **argv)
 			     NULL };
 
 	argp_err_exit_status = EXIT_USAGE;
+	argv[0] = (char *)TOOL;	/* getopt names the tool by argv[0] */
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return EXIT_USAGE;
 	if (!o.svg.title)
