@@ -5,9 +5,11 @@
  * new nodes for the rest at the current time cursor. Fed in input order
  * that gives a flame chart. For a flame graph, stacks are first summed in a
  * hash table and then appended in sorted order, which makes append() merge
- * every equal prefix; the table keys use '\0' as frame separator, so that
- * memcmp() order is the order of frame sequences ("a" < "a!" < "a;b" would
- * not hold with ';').
+ * every equal prefix. Stacks are hashed straight from the caller's line and
+ * copied only when new, into chunks that never move (a 100 MB arena grown
+ * by realloc() would need twice that at its peak). Before sorting, the ';'
+ * separators of the stored keys become '\0', so that memcmp() order is the
+ * order of frame sequences ("a" < "a!" < "a;b" does not hold with ';').
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,9 +27,17 @@ struct node {
 
 struct agg_entry {
 	uint64_t hash;
-	uint64_t off;		/* key bytes at t->keys + off */
+	char *key;		/* in t->chunks */
 	size_t len;
 	double before, after;
+};
+
+#define CHUNK_SIZE (4u << 20)
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
 };
 
 struct flametree {
@@ -39,19 +49,19 @@ struct flametree {
 	size_t nr_nodes, nodes_cap;
 	unsigned max_depth;
 	double cursor;		/* x where the next new node starts */
+	double total;		/* sum of all "after" counts added */
 
 	uint32_t *path;		/* node of each depth of the last stack */
 	size_t path_len, path_cap;
 
-	char *scratch;		/* the stack being added, '\0'-separated */
+	char *scratch;		/* the stack being added, when reversed */
 	size_t scratch_cap;
 
 	struct agg_entry *entries;	/* merged mode: distinct stacks */
 	size_t nr_entries, entries_cap;
 	uint32_t *slots;		/* entry index + 1; 0 = empty */
 	size_t slots_cap;		/* power of two */
-	char *keys;
-	size_t keys_len, keys_cap;
+	struct chunk *chunks;	/* newest first */
 	size_t nr_stacks;
 };
 
@@ -102,12 +112,17 @@ fail:
 
 static void free_table(struct flametree *t)
 {
+	struct chunk *ch, *next;
+
+	for (ch = t->chunks; ch; ch = next) {
+		next = ch->next;
+		free(ch);
+	}
 	free(t->entries);
 	free(t->slots);
-	free(t->keys);
+	t->chunks = NULL;
 	t->entries = NULL;
 	t->slots = NULL;
-	t->keys = NULL;
 }
 
 void flametree__free(struct flametree *t)
@@ -122,25 +137,19 @@ void flametree__free(struct flametree *t)
 	free(t);
 }
 
-/* Copy stack into t->scratch with '\0' separators, reversed if asked. */
-static int make_key(struct flametree *t, const char *stack, size_t len)
+/* Copy stack into t->scratch with its frames in reverse order. */
+static int reverse_key(struct flametree *t, const char *stack, size_t len)
 {
-	size_t i, end, out = 0;
+	size_t i, end = len, out = 0;
 
 	if (grow((void **)&t->scratch, &t->scratch_cap, len + 1, 1))
 		return -ENOMEM;
-	if (!(t->flags & FLAMETREE_REVERSE)) {
-		for (i = 0; i < len; i++)
-			t->scratch[i] = stack[i] == ';' ? '\0' : stack[i];
-		return 0;
-	}
-	end = len;
 	for (i = len; i-- > 0;) {
 		if (stack[i] != ';')
 			continue;
 		memcpy(t->scratch + out, stack + i + 1, end - i - 1);
 		out += end - i - 1;
-		t->scratch[out++] = '\0';
+		t->scratch[out++] = ';';
 		end = i;
 	}
 	memcpy(t->scratch + out, stack, end);
@@ -166,17 +175,66 @@ static int new_node(struct flametree *t, const char *name, size_t len,
 	return 0;
 }
 
-/* Append the '\0'-separated key[0..len) at the time cursor. */
-static int append(struct flametree *t, const char *key, size_t len,
-		  double before, double after)
+/* Pruning while building a flame graph from the sorted table: the entries
+ * order[i..] are appended in turn, and a frame whose subtree would be
+ * narrower than min is never created. */
+struct prune {
+	const uint32_t *order;
+	size_t i, nr;		/* entry being appended, and the count */
+	size_t next;		/* set when a prefix is pruned: first entry
+				 * that does not share it */
+	double min;
+};
+
+/* Whether the entries from p->i on sharing key[0..len) (whole frames) add
+ * up to at least p->min; if not, sets p->next past them. Stops early once
+ * they do, so a kept frame costs a few comparisons. Sums in the same order
+ * as append() does, so the decision matches the node's final value. */
+static int is_wide_enough(struct flametree *t, struct prune *p,
+			  const char *key, size_t len)
 {
-	size_t pos = 0, depth = 1, shared = 1, d;
-	struct node *n;
+	double sum = 0;
+	size_t k;
+
+	for (k = p->i; k < p->nr; k++) {
+		const struct agg_entry *e = &t->entries[p->order[k]];
+
+		if (k > p->i && (e->len < len || memcmp(e->key, key, len) ||
+				 (e->len > len && e->key[len] != '\0')))
+			break;
+		sum += e->after;
+		if (sum >= p->min)
+			return 1;
+	}
+	p->next = k;
+	return 0;
+}
+
+static void add_counts(struct flametree *t, size_t depth, double before,
+		       double after)
+{
+	size_t d;
+
+	t->path[0] = 0;
+	for (d = 0; d <= depth; d++) {
+		t->nodes[t->path[d]].value += after;
+		t->nodes[t->path[d]].before += before;
+	}
+	t->cursor += after;
+}
+
+/* Append key[0..len), frames separated by sep, at the time cursor. With p,
+ * stop at the first frame too narrow to keep and account the whole run of
+ * entries sharing it to its ancestors. */
+static int append(struct flametree *t, const char *key, size_t len, char sep,
+		  double before, double after, struct prune *p)
+{
+	size_t pos = 0, depth = 1, shared = 1, k;
 
 	for (;;) {
 		const char *f = key + pos;
-		const char *sep = memchr(f, '\0', len - pos);
-		size_t flen = sep ? (size_t)(sep - f) : len - pos;
+		const char *end = memchr(f, sep, len - pos);
+		size_t flen = end ? (size_t)(end - f) : len - pos;
 
 		if (shared && depth < t->path_len) {
 			uint32_t id = t->nodes[t->path[depth]].name;
@@ -186,21 +244,27 @@ static int append(struct flametree *t, const char *key, size_t len,
 		} else {
 			shared = 0;
 		}
+		if (!shared && p && !is_wide_enough(t, p, key, pos + flen)) {
+			t->path_len = depth;
+			for (k = p->i; k < p->next; k++) {
+				const struct agg_entry *e =
+					&t->entries[p->order[k]];
+
+				add_counts(t, depth - 1, e->before, e->after);
+			}
+			return 0;
+		}
 		if (!shared && new_node(t, f, flen, (unsigned)depth))
 			return -ENOMEM;
-		if (!sep)
+		if (!end)
 			break;
 		pos += flen + 1;
 		depth++;
 	}
 	t->path_len = depth + 1;
-	t->path[0] = 0;
-	for (d = 0; d <= depth; d++) {
-		n = &t->nodes[t->path[d]];
-		n->value += after;
-		n->before += before;
-	}
-	t->cursor += after;
+	if (p)
+		p->next = p->i + 1;
+	add_counts(t, depth, before, after);
 	return 0;
 }
 
@@ -224,18 +288,39 @@ static int agg_grow_slots(struct flametree *t)
 	return 0;
 }
 
-/* Sum the counts of the key in t->scratch[0..len) into the table. */
-static int aggregate(struct flametree *t, size_t len, double before,
-		     double after)
+/* A copy of key[0..len) in the chunks; NULL when out of memory. */
+static char *store_key(struct flametree *t, const char *key, size_t len)
 {
-	uint64_t h = hash__bytes(t->scratch, len, 0);
+	struct chunk *ch = t->chunks;
+	size_t cap;
+
+	if (!ch || ch->cap - ch->used < len) {
+		cap = len > CHUNK_SIZE ? len : CHUNK_SIZE;
+		ch = malloc(sizeof(*ch) + cap);
+		if (!ch)
+			return NULL;
+		ch->used = 0;
+		ch->cap = cap;
+		ch->next = t->chunks;
+		t->chunks = ch;
+	}
+	memcpy(ch->data + ch->used, key, len);
+	ch->used += len;
+	return ch->data + ch->used - len;
+}
+
+/* Sum the counts of the stack key[0..len) into the table. */
+static int aggregate(struct flametree *t, const char *key, size_t len,
+		     double before, double after)
+{
+	uint64_t h = hash__bytes(key, len, 0);
 	size_t mask = t->slots_cap - 1, i = h & mask;
 	struct agg_entry *e;
+	char *copy;
 
 	for (; t->slots[i]; i = (i + 1) & mask) {
 		e = &t->entries[t->slots[i] - 1];
-		if (e->hash == h && e->len == len &&
-		    !memcmp(t->keys + e->off, t->scratch, len)) {
+		if (e->hash == h && e->len == len && !memcmp(e->key, key, len)) {
 			e->before += before;
 			e->after += after;
 			return 0;
@@ -244,14 +329,12 @@ static int aggregate(struct flametree *t, size_t len, double before,
 	if (t->nr_entries >= UINT32_MAX - 1 ||
 	    grow((void **)&t->entries, &t->entries_cap, t->nr_entries + 1,
 		 sizeof(*t->entries)) ||
-	    grow((void **)&t->keys, &t->keys_cap, t->keys_len + len, 1))
+	    !(copy = store_key(t, key, len)))
 		return -ENOMEM;
-	memcpy(t->keys + t->keys_len, t->scratch, len);
 	t->entries[t->nr_entries] = (struct agg_entry){
-		.hash = h, .off = t->keys_len, .len = len,
+		.hash = h, .key = copy, .len = len,
 		.before = before, .after = after,
 	};
-	t->keys_len += len;
 	t->slots[i] = (uint32_t)++t->nr_entries;
 	if (t->nr_entries * 2 > t->slots_cap)
 		return agg_grow_slots(t);
@@ -263,13 +346,17 @@ int flametree__add(struct flametree *t, const char *stack, size_t len,
 {
 	if (t->is_finished)
 		return -EINVAL;
-	if (make_key(t, stack, len))
-		return -ENOMEM;
+	t->total += after;
+	if (t->flags & FLAMETREE_REVERSE) {
+		if (reverse_key(t, stack, len))
+			return -ENOMEM;
+		stack = t->scratch;
+	}
 	if (t->flags & FLAMETREE_CHART) {
 		t->nr_stacks++;
-		return append(t, t->scratch, len, before, after);
+		return append(t, stack, len, ';', before, after, NULL);
 	}
-	return aggregate(t, len, before, after);
+	return aggregate(t, stack, len, before, after);
 }
 
 static int cmp_entries(const void *a, const void *b, void *arg)
@@ -278,15 +365,16 @@ static int cmp_entries(const void *a, const void *b, void *arg)
 	const struct agg_entry *x = &t->entries[*(const uint32_t *)a];
 	const struct agg_entry *y = &t->entries[*(const uint32_t *)b];
 	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(t->keys + x->off, t->keys + y->off, n);
+	int c = memcmp(x->key, y->key, n);
 
 	if (c)
 		return c;
 	return (x->len > y->len) - (x->len < y->len);
 }
 
-int flametree__finish(struct flametree *t)
+int flametree__finish(struct flametree *t, double min_value)
 {
+	struct prune p = { .min = min_value };
 	uint32_t *order;
 	size_t i;
 	int err = 0;
@@ -305,13 +393,25 @@ int flametree__finish(struct flametree *t)
 		if (!order)
 			return -ENOMEM;
 	}
-	for (i = 0; i < t->nr_entries; i++)
+	for (i = 0; i < t->nr_entries; i++) {
+		struct agg_entry *e = &t->entries[i];
+		char *s = e->key, *end = e->key + e->len;
+
+		while ((s = memchr(s, ';', (size_t)(end - s))))
+			*s++ = '\0';
 		order[i] = (uint32_t)i;
+	}
 	qsort_r(order, t->nr_entries, sizeof(*order), cmp_entries, t);
-	for (i = 0; i < t->nr_entries && !err; i++) {
+	p.order = order;
+	p.nr = t->nr_entries;
+	for (i = 0; i < t->nr_entries && !err; i = p.next) {
 		const struct agg_entry *e = &t->entries[order[i]];
 
-		err = append(t, t->keys + e->off, e->len, e->before, e->after);
+		p.i = i;
+		err = append(t, e->key, e->len, '\0', e->before, e->after,
+			     min_value > 0 ? &p : NULL);
+		if (min_value <= 0)
+			p.next = i + 1;
 	}
 	t->nr_stacks = t->nr_entries;
 	free(order);
@@ -340,6 +440,11 @@ void flametree__node(const struct flametree *t, size_t i,
 unsigned flametree__max_depth(const struct flametree *t)
 {
 	return t->max_depth;
+}
+
+double flametree__total(const struct flametree *t)
+{
+	return t->total;
 }
 
 size_t flametree__nr_stacks(const struct flametree *t)

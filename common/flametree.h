@@ -47,8 +47,15 @@ void flametree__free(struct flametree *t);
 int flametree__add(struct flametree *t, const char *stack, size_t len,
 		   double before, double after);
 
-/* Build the tree from what was added; call once. 0 or -ENOMEM. */
-int flametree__finish(struct flametree *t);
+/* Build the tree from what was added; call once. In the default layout,
+ * frames whose value would be below min_value are left out (with all they
+ * hold), so that memory follows what will be drawn, not the input; their
+ * counts still add to their ancestors. 0 keeps everything. 0 or -ENOMEM. */
+int flametree__finish(struct flametree *t, double min_value);
+
+/* Sum of the "after" counts added so far (the root's value once finished,
+ * also before flametree__finish()). */
+double flametree__total(const struct flametree *t);
 
 /* Nodes, including the root; 0 before flametree__finish(). */
 size_t flametree__nr_nodes(const struct flametree *t);

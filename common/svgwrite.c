@@ -330,6 +330,18 @@ static int is_drawn(const struct layout *l, const struct flametree_node *n)
 	return n->value > 0 && n->value >= l->min_count;
 }
 
+double svgwrite__min_count(const struct svg_opts *so, double total)
+{
+	double frames_px = (so->width ? so->width : SVGWRITE_FLUID_WIDTH) -
+			   2.0 * PAD_X;
+
+	if (so->total > total)
+		total = so->total;
+	if (so->is_min_width_pct)
+		return total * so->min_width / 100;
+	return total * so->min_width / frames_px;
+}
+
 static void plan(const struct flametree *t, const struct svg_opts *so,
 		 struct layout *l)
 {
@@ -341,10 +353,7 @@ static void plan(const struct flametree *t, const struct svg_opts *so,
 	l->total = so->total > n.value ? so->total : n.value;
 	l->frames_px = (so->width ? so->width : SVGWRITE_FLUID_WIDTH) -
 		       2.0 * PAD_X;
-	if (so->is_min_width_pct)
-		l->min_count = l->total * so->min_width / 100;
-	else
-		l->min_count = l->total * so->min_width / l->frames_px;
+	l->min_count = svgwrite__min_count(so, n.value);
 	l->max_delta = 0;
 	for (i = 0; i < nr; i++) {
 		flametree__node(t, i, &n);

@@ -39,6 +39,10 @@ struct svg_opts {
 int svgwrite__render(const struct flametree *t, struct palette *p,
 		     const struct svg_opts *o, FILE *out);
 
+/* The smallest count a frame needs to be drawn, for a graph whose counts
+ * add up to total: frames below it are pruned. */
+double svgwrite__min_count(const struct svg_opts *o, double total);
+
 /* Whether bgcolors names a background svgwrite__render() knows. */
 int svgwrite__bgcolors_valid(const char *bgcolors);
 

@@ -373,7 +373,9 @@ static int run(struct opts *o)
 			   "no valid folded line in input" : "input is empty");
 		goto cleanup;
 	}
-	if (flametree__finish(tree)) {
+	/* prune while building: what is too narrow to draw is never stored */
+	if (flametree__finish(tree, svgwrite__min_count(&o->svg,
+						       flametree__total(tree)))) {
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
