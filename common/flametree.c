@@ -59,7 +59,9 @@ struct flametree {
 
 	struct agg_entry *entries;	/* merged mode: distinct stacks */
 	size_t nr_entries, entries_cap;
-	uint32_t *slots;		/* entry index + 1; 0 = empty */
+	uint64_t *slots;		/* hash >> 32 << 32 | entry index + 1;
+					 * 0 = empty. The hash half spares a
+					 * cache miss on most mismatches. */
 	size_t slots_cap;		/* power of two */
 	struct chunk *chunks;	/* newest first */
 	size_t nr_stacks;
@@ -268,10 +270,15 @@ static int append(struct flametree *t, const char *key, size_t len, char sep,
 	return 0;
 }
 
+static uint64_t slot_of(uint64_t hash, size_t entry)
+{
+	return (hash & 0xffffffff00000000ULL) | (uint64_t)(entry + 1);
+}
+
 static int agg_grow_slots(struct flametree *t)
 {
 	size_t cap = t->slots_cap * 2, i;
-	uint32_t *s = calloc(cap, sizeof(*s));
+	uint64_t *s = calloc(cap, sizeof(*s));
 
 	if (!s)
 		return -ENOMEM;
@@ -280,7 +287,7 @@ static int agg_grow_slots(struct flametree *t)
 
 		while (s[j])
 			j = (j + 1) & (cap - 1);
-		s[j] = (uint32_t)(i + 1);
+		s[j] = slot_of(t->entries[i].hash, i);
 	}
 	free(t->slots);
 	t->slots = s;
@@ -319,7 +326,9 @@ static int aggregate(struct flametree *t, const char *key, size_t len,
 	char *copy;
 
 	for (; t->slots[i]; i = (i + 1) & mask) {
-		e = &t->entries[t->slots[i] - 1];
+		if ((t->slots[i] ^ h) >> 32)
+			continue;
+		e = &t->entries[(uint32_t)t->slots[i] - 1];
 		if (e->hash == h && e->len == len && !memcmp(e->key, key, len)) {
 			e->before += before;
 			e->after += after;
@@ -335,7 +344,7 @@ static int aggregate(struct flametree *t, const char *key, size_t len,
 		.hash = h, .key = copy, .len = len,
 		.before = before, .after = after,
 	};
-	t->slots[i] = (uint32_t)++t->nr_entries;
+	t->slots[i] = slot_of(h, t->nr_entries++);
 	if (t->nr_entries * 2 > t->slots_cap)
 		return agg_grow_slots(t);
 	return 0;
@@ -384,15 +393,11 @@ int flametree__finish(struct flametree *t, double min_value)
 	t->is_finished = 1;
 	if (t->flags & FLAMETREE_CHART)
 		return 0;
-	/* the slots are no longer needed: reuse them as the sort order */
-	order = t->slots;
+	free(t->slots);
 	t->slots = NULL;
-	if (t->slots_cap < t->nr_entries) {
-		free(order);
-		order = malloc((t->nr_entries + 1) * sizeof(*order));
-		if (!order)
-			return -ENOMEM;
-	}
+	order = malloc((t->nr_entries + 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
 	for (i = 0; i < t->nr_entries; i++) {
 		struct agg_entry *e = &t->entries[i];
 		char *s = e->key, *end = e->key + e->len;

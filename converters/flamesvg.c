@@ -293,6 +293,7 @@ static int read_inputs(const struct opts *o, struct flametree *t,
 				   name, strerror(errno));
 			return -errno;
 		}
+		setvbuf(f, NULL, _IOFBF, 1 << 20);	/* fewer read()s */
 		err = read_stream(f, name, t, in);
 		if (!is_stdin)
 			fclose(f);
