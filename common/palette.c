@@ -237,7 +237,7 @@ static struct palette_rgb hue_color(enum hue h, double v1, double v2,
 	case PURPLE:
 		return span(v3, v1, v3, 190, 255, 80, 140, 190, 255);
 	case ORANGE:
-		return span(v3, v1, v2, 190, 255, 90, 155, 0, 55);
+		return span(v3, v1, v2, 225, 255, 110, 160, 0, 40);
 	case PY_USER:	/* the developer's own Python: bright green */
 		return span(v1, v3, v2, 60, 130, 195, 245, 40, 100);
 	case PY_STDLIB:	/* the standard library: olive */
