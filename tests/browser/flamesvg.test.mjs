@@ -101,6 +101,71 @@ async function test(title, fn) {
 	}
 }
 
+// First, in a renderer process no other test has used yet.
+await test(`zooming 50,000 drawn frames takes under ${MAX_ZOOM_MS} ms`, async () => {
+	// 1,000 stacks of 52 frames, 900 under A and 100 under B, all distinct
+	// below A/B: 50,004 frames, each 1/1000 of the width, none pruned.
+	let folded = "";
+	for (let i = 0; i < 1000; i++) {
+		const fns = [];
+		for (let d = 0; d < 50; d++)
+			fns.push(`module${d}.function_${i}_${d}`);
+		folded += `main;${i < 900 ? "A" : "B"};${fns.join(";")} 1\n`;
+	}
+	const page = await open(render("big", folded));
+	assert.equal(await page.locator("#rects > rect").count(), 50004);
+	const ms = await page.evaluate(async () => {
+		const frames = document.getElementById("rects").children;
+		const a = frames[flamesvg_frames.indexOf("A") / 2];
+		const frame = () => new Promise((ok) =>
+			requestAnimationFrame(() => setTimeout(ok, 0)));
+		// let loading and the first raster of 50,000 frames (on worker
+		// threads sharing the machine's cores) finish before timing
+		await new Promise((ok) => setTimeout(ok, 2000));
+		await frame();
+		await frame();
+		const unzoom = document.getElementById("unzoom");
+		const times = [], layout = [];
+		for (let k = 0; k < 10; k++) {
+			const target = k % 2 ? unzoom : a;
+			const t0 = performance.now();
+			target.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+			// script, style and layout of the zoomed view
+			document.documentElement.getBoundingClientRect();
+			layout.push(performance.now() - t0);
+			// until the next frame is produced: paint and commit too
+			await frame();
+			times.push(performance.now() - t0);
+		}
+		{	// leave it zoomed to A for the checks below
+			a.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+			await frame();
+		}
+		return { times, layout };
+	});
+	const med = (v) => [...v].sort((x, y) => x - y)[v.length >> 1];
+	const show = (v) => v.map((t) => t.toFixed(1)).join(", ");
+	const median = med(ms.times);
+	console.log(`# zoom of 50,004 frames, click to next frame (zoom, reset, ...): ${show(ms.times)} ms; median ${median.toFixed(1)} ms`);
+	console.log(`# of which script, style and layout: ${show(ms.layout)} ms; median ${med(ms.layout).toFixed(1)} ms`);
+	const where = await page.evaluate(() => {
+		const frames = document.getElementById("rects").children;
+		const out = {};
+		for (const name of ["A", "B"]) {
+			const b = frames[flamesvg_frames.indexOf(name) / 2]
+				.getBoundingClientRect();
+			out[name] = [Math.round(b.x - 10), Math.round(b.width)];
+		}
+		return out;
+	});
+	assert.deepEqual(where.A, [0, FRAMES_PX]);
+	assert.ok(where.B[0] >= FRAMES_PX, "B is out of view");
+	// the median, so that one stall of a machine shared with parallel
+	// builds does not decide; every figure is printed above
+	assert.ok(median < MAX_ZOOM_MS, `zoom took ${median.toFixed(1)} ms`);
+	await page.close();
+});
+
 const small = render("small",
 	"main;a;b 10\nmain;a;c 5\nmain;d 3\nmain;a;b 2\n");
 
@@ -191,63 +256,6 @@ await test("hostile names render as text and run no script", async () => {
 	assert.equal(await page.locator("#details").textContent(),
 		     "Function: <lambda> (3 samples, 30.00%, 100.00% of zoomed)");
 	assert.deepEqual(page.dialogs, []);
-	await page.close();
-});
-
-await test(`zooming 50,000 drawn frames takes under ${MAX_ZOOM_MS} ms`, async () => {
-	// 1,000 stacks of 52 frames, 900 under A and 100 under B, all distinct
-	// below A/B: 50,004 frames, each 1/1000 of the width, none pruned.
-	let folded = "";
-	for (let i = 0; i < 1000; i++) {
-		const fns = [];
-		for (let d = 0; d < 50; d++)
-			fns.push(`module${d}.function_${i}_${d}`);
-		folded += `main;${i < 900 ? "A" : "B"};${fns.join(";")} 1\n`;
-	}
-	const page = await open(render("big", folded));
-	assert.equal(await page.locator("#rects > rect").count(), 50004);
-	const ms = await page.evaluate(async () => {
-		const frames = document.getElementById("rects").children;
-		const a = frames[flamesvg_frames.indexOf("A") / 2];
-		const frame = () => new Promise((ok) =>
-			requestAnimationFrame(() => setTimeout(ok, 0)));
-		// let the first paint of 50,000 frames finish before timing
-		await new Promise((ok) => setTimeout(ok, 500));
-		await frame();
-		await frame();
-		const unzoom = document.getElementById("unzoom");
-		const times = [];
-		for (let k = 0; k < 6; k++) {
-			const target = k % 2 ? unzoom : a;
-			const t0 = performance.now();
-			target.dispatchEvent(new MouseEvent("click", { bubbles: true }));
-			// until the next frame is produced: style, layout, paint
-			await frame();
-			times.push(performance.now() - t0);
-		}
-		{	// leave it zoomed to A for the checks below
-			a.dispatchEvent(new MouseEvent("click", { bubbles: true }));
-			await frame();
-		}
-		return times;
-	});
-	const median = [...ms].sort((x, y) => x - y)[ms.length >> 1];
-	console.log(`# zoom of 50,004 frames (zoom, reset, ...): ${ms.map((t) => t.toFixed(1)).join(", ")} ms; median ${median.toFixed(1)} ms`);
-	const where = await page.evaluate(() => {
-		const frames = document.getElementById("rects").children;
-		const out = {};
-		for (const name of ["A", "B"]) {
-			const b = frames[flamesvg_frames.indexOf(name) / 2]
-				.getBoundingClientRect();
-			out[name] = [Math.round(b.x - 10), Math.round(b.width)];
-		}
-		return out;
-	});
-	assert.deepEqual(where.A, [0, FRAMES_PX]);
-	assert.ok(where.B[0] >= FRAMES_PX, "B is out of view");
-	// the median, so that one stall of a machine shared with parallel
-	// builds does not decide; every figure is printed above
-	assert.ok(median < MAX_ZOOM_MS, `zoom took ${median.toFixed(1)} ms`);
 	await page.close();
 });
 
