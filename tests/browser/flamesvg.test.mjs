@@ -259,6 +259,28 @@ await test("hostile names render as text and run no script", async () => {
 	await page.close();
 });
 
+await test("fixed width, icicle and differential graphs zoom and hover", async () => {
+	const path = render("diff-icicle",
+		"main;a;b 10 30\nmain;a;c 10 5\nmain;d 4 5\n",
+		["--width", "600", "--inverted"]);
+	const page = await open(path);
+	const r = (v) => Math.round(v * 10) / 10;
+	// 580 px of frames in a 600 px image; root on top in an icicle graph
+	assert.deepEqual(await box(page, "a"), { x: 0, w: r(35 / 40 * 580) });
+	const ya = (await frame(page, "a").boundingBox()).y;
+	const yb = (await frame(page, "b").boundingBox()).y;
+	assert.ok(yb > ya, "children below their parent");
+	await frame(page, "a").click();
+	assert.deepEqual(await box(page, "a"), { x: 0, w: 580 });
+	assert.deepEqual(await box(page, "b"), { x: 0, w: r(30 / 35 * 580) });
+	assert.ok((await box(page, "d")).x >= 580, "d is out of view");
+	await frame(page, "b").hover();
+	assert.equal(await page.locator("#details").textContent(),
+		     "Function: b (30 samples, 75.00%, 85.71% of zoomed; " +
+		     "before 10, change +20 (+200.00%))");
+	await page.close();
+});
+
 await browser.close();
 server.close();
 rmSync(dir, { recursive: true, force: true });
