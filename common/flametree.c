@@ -50,6 +50,7 @@ struct flametree {
 	unsigned max_depth;
 	double cursor;		/* x where the next new node starts */
 	double total;		/* sum of all "after" counts added */
+	double min_fraction;	/* prune frames narrower than this */
 
 	uint32_t *path;		/* node of each depth of the last stack */
 	size_t path_len, path_cap;
@@ -225,6 +226,25 @@ static void add_counts(struct flametree *t, size_t depth, double before,
 	t->cursor += after;
 }
 
+/* Flame chart: the frames of the last stack from depth on have just ended
+ * and their values are final. Drop the first that is narrower than the
+ * minimum fraction of the total so far, with its subtree, which runs to
+ * the end of the node array. */
+static void drop_narrow_closed(struct flametree *t, size_t depth)
+{
+	double min = t->min_fraction * t->total;
+	size_t d;
+
+	if (min <= 0)
+		return;
+	for (d = depth; d < t->path_len; d++) {
+		if (t->nodes[t->path[d]].value < min) {
+			t->nr_nodes = t->path[d];
+			break;
+		}
+	}
+}
+
 /* Append key[0..len), frames separated by sep, at the time cursor. With p,
  * stop at the first frame too narrow to keep and account the whole run of
  * entries sharing it to its ancestors. */
@@ -245,6 +265,10 @@ static int append(struct flametree *t, const char *key, size_t len, char sep,
 				 !memcmp(intern__str(t->names, id), f, flen);
 		} else {
 			shared = 0;
+		}
+		if (!shared && !p && depth < t->path_len) {
+			drop_narrow_closed(t, depth);
+			t->path_len = depth;	/* closed once */
 		}
 		if (!shared && p && !is_wide_enough(t, p, key, pos + flen)) {
 			t->path_len = depth;
@@ -381,8 +405,14 @@ static int cmp_entries(const void *a, const void *b, void *arg)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
-int flametree__finish(struct flametree *t, double min_value)
+void flametree__prune_below(struct flametree *t, double fraction)
 {
+	t->min_fraction = fraction;
+}
+
+int flametree__finish(struct flametree *t)
+{
+	double min_value = t->min_fraction * t->total;
 	struct prune p = { .min = min_value };
 	uint32_t *order;
 	size_t i;

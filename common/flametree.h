@@ -47,11 +47,15 @@ void flametree__free(struct flametree *t);
 int flametree__add(struct flametree *t, const char *stack, size_t len,
 		   double before, double after);
 
-/* Build the tree from what was added; call once. In the default layout,
- * frames whose value would be below min_value are left out (with all they
+/* Leave out frames narrower than fraction of the total (with all they
  * hold), so that memory follows what will be drawn, not the input; their
- * counts still add to their ancestors. 0 keeps everything. 0 or -ENOMEM. */
-int flametree__finish(struct flametree *t, double min_value);
+ * counts still add to their ancestors. Call before adding; the default, 0,
+ * keeps everything. In a flame chart a frame is dropped as soon as it ends
+ * narrower than fraction of the total so far (the total only grows). */
+void flametree__prune_below(struct flametree *t, double fraction);
+
+/* Build the tree from what was added; call once. 0 or -ENOMEM. */
+int flametree__finish(struct flametree *t);
 
 /* Sum of the "after" counts added so far (the root's value once finished,
  * also before flametree__finish()). */

@@ -330,16 +330,18 @@ static int is_drawn(const struct layout *l, const struct flametree_node *n)
 	return n->value > 0 && n->value >= l->min_count;
 }
 
-double svgwrite__min_count(const struct svg_opts *so, double total)
+double svgwrite__min_fraction(const struct svg_opts *so)
 {
 	double frames_px = (so->width ? so->width : SVGWRITE_FLUID_WIDTH) -
 			   2.0 * PAD_X;
 
-	if (so->total > total)
-		total = so->total;
-	if (so->is_min_width_pct)
-		return total * so->min_width / 100;
-	return total * so->min_width / frames_px;
+	return so->min_width / (so->is_min_width_pct ? 100 : frames_px);
+}
+
+double svgwrite__min_count(const struct svg_opts *so, double total)
+{
+	return svgwrite__min_fraction(so) *
+	       (so->total > total ? so->total : total);
 }
 
 static void plan(const struct flametree *t, const struct svg_opts *so,

@@ -42,6 +42,9 @@ int svgwrite__render(const struct flametree *t, struct palette *p,
 /* The smallest count a frame needs to be drawn, for a graph whose counts
  * add up to total: frames below it are pruned. */
 double svgwrite__min_count(const struct svg_opts *o, double total);
+/* The same as a fraction of the counts' sum: never more than what
+ * svgwrite__min_count() prunes (with --total it prunes more). */
+double svgwrite__min_fraction(const struct svg_opts *o);
 
 /* Whether bgcolors names a background svgwrite__render() knows. */
 int svgwrite__bgcolors_valid(const char *bgcolors);

@@ -364,6 +364,8 @@ static int run(struct opts *o)
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
+	/* prune while building: what is too narrow to draw is never stored */
+	flametree__prune_below(tree, svgwrite__min_fraction(&o->svg));
 	if (read_inputs(o, tree, &in))
 		goto cleanup;
 	if (in.nr_invalid > MAX_LINE_REPORTS)
@@ -374,9 +376,7 @@ static int run(struct opts *o)
 			   "no valid folded line in input" : "input is empty");
 		goto cleanup;
 	}
-	/* prune while building: what is too narrow to draw is never stored */
-	if (flametree__finish(tree, svgwrite__min_count(&o->svg,
-						       flametree__total(tree)))) {
+	if (flametree__finish(tree)) {
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}

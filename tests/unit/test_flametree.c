@@ -38,7 +38,7 @@ START_TEST(test_merged_and_sorted)
 	add(t, "main;b;x", 1);
 	add(t, "main;b", 4);
 	add(t, "other", 1);
-	ck_assert_int_eq(flametree__finish(t, 0), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_str_eq(dump(t),
 			 "0:all@0+11\n"
 			 "1:main@0+10\n"
@@ -59,7 +59,7 @@ START_TEST(test_order_by_frames_not_bytes)
 
 	add(t, "a!;z", 1);
 	add(t, "a;b", 1);
-	ck_assert_int_eq(flametree__finish(t, 0), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_str_eq(dump(t),
 			 "0:all@0+2\n1:a@0+1\n2:b@0+1\n1:a!@1+1\n2:z@1+1\n");
 	flametree__free(t);
@@ -75,7 +75,7 @@ START_TEST(test_flamechart_keeps_order)
 	add(t, "main;a", 2);
 	add(t, "main", 1);
 	add(t, "main;b", 1);
-	ck_assert_int_eq(flametree__finish(t, 0), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_str_eq(dump(t),
 			 "0:all@0+6\n1:main@0+6\n2:b@0+2\n2:a@2+2\n"
 			 "2:b@5+1\n");
@@ -89,7 +89,7 @@ START_TEST(test_reverse)
 
 	add(t, "main;f;leaf", 2);
 	add(t, "main;g;leaf", 1);
-	ck_assert_int_eq(flametree__finish(t, 0), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_str_eq(dump(t),
 			 "0:all@0+3\n1:leaf@0+3\n2:f@0+2\n3:main@0+2\n"
 			 "2:g@2+1\n3:main@2+1\n");
@@ -104,7 +104,7 @@ START_TEST(test_differential_and_empty_frames)
 
 	ck_assert_int_eq(flametree__add(t, "m;f", 3, 10, 4), 0);
 	ck_assert_int_eq(flametree__add(t, "m;;g", 4, 1, 2), 0);
-	ck_assert_int_eq(flametree__finish(t, 0), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_str_eq(dump(t),
 			 "0:all@0+6\n1:m@0+6\n2:@0+2\n3:g@0+2\n2:f@2+4\n");
 	flametree__node(t, 1, &n);
@@ -130,7 +130,7 @@ START_TEST(test_many_stacks)
 
 		ck_assert_int_eq(flametree__add(t, buf, (size_t)len, 0, 1), 0);
 	}
-	ck_assert_int_eq(flametree__finish(t, 0), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_uint_eq(flametree__nr_stacks(t), 700);
 	ck_assert_uint_eq(flametree__nr_nodes(t), 2 + 100 + 700);
 	flametree__node(t, 0, &n);
@@ -143,16 +143,36 @@ START_TEST(test_pruned_while_building)
 {
 	struct flametree *t = flametree__new(0);
 
+	flametree__prune_below(t, 3.0 / 13);	/* 3 of 13 */
 	add(t, "m;wide;deep", 6);
 	add(t, "m;thin;x", 1);	/* thin: 1 + 1 = 2 < 3, pruned with x, y */
 	add(t, "m;thin;y", 1);
 	add(t, "m;wide;tiny", 2);	/* below 3: pruned */
 	add(t, "m;a", 1);	/* a + a = 3: kept */
 	add(t, "m;a", 2);
-	ck_assert_int_eq(flametree__finish(t, 3), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_str_eq(dump(t),
 			 "0:all@0+13\n1:m@0+13\n2:a@0+3\n"
 			 "2:wide@5+8\n3:deep@5+6\n");
+	flametree__free(t);
+}
+END_TEST
+
+START_TEST(test_flamechart_pruned_while_streaming)
+{
+	struct flametree *t = flametree__new(FLAMETREE_CHART);
+
+	flametree__prune_below(t, 0.25);
+	add(t, "m;a;x", 1);	/* a ends at 1 of 1: kept */
+	add(t, "m;b;y", 1);	/* a stays (1 >= 0.5); b ends at 1 of 3 */
+	add(t, "m;c", 1);
+	add(t, "m;c", 1);	/* c: 2 of 4 */
+	add(t, "m;d;z", 1);	/* c closed; d stays open to the end */
+	add(t, "n;e", 7);	/* m closes at 5 of 12: kept; d at 1 of 12: gone */
+	ck_assert_int_eq(flametree__finish(t), 0);
+	ck_assert_str_eq(dump(t),
+			 "0:all@0+12\n1:m@0+5\n2:a@0+1\n3:x@0+1\n"
+			 "2:b@1+1\n3:y@1+1\n2:c@2+2\n1:n@5+7\n2:e@5+7\n");
 	flametree__free(t);
 }
 END_TEST
@@ -171,6 +191,7 @@ int main(void)
 	tcase_add_test(tc, test_differential_and_empty_frames);
 	tcase_add_test(tc, test_many_stacks);
 	tcase_add_test(tc, test_pruned_while_building);
+	tcase_add_test(tc, test_flamechart_pruned_while_streaming);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

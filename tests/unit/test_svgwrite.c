@@ -87,7 +87,7 @@ static char *render(const struct svg_opts *so, const char *const *stacks,
 	for (i = 0; i < nr; i++)
 		ck_assert_int_eq(flametree__add(t, stacks[i], strlen(stacks[i]),
 						0, 1), 0);
-	ck_assert_int_eq(flametree__finish(t, 0), 0);
+	ck_assert_int_eq(flametree__finish(t), 0);
 	ck_assert_int_eq(svgwrite__render(t, p, so, out), 0);
 	fclose(out);
 	palette__free(p);
