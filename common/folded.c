@@ -4,7 +4,9 @@
  * signs, hex, exponents, "inf" and the locale's decimal point, none of
  * which belong in folded input.
  */
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "folded.h"
@@ -117,4 +119,90 @@ int folded__is_blank(const char *line, size_t len)
 			return 0;
 	}
 	return 1;
+}
+
+#define READER_BLOCK (1u << 20)
+
+struct folded_reader {
+	FILE *f;
+	char *buf;
+	size_t start, end, cap;	/* unread bytes are buf[start..end) */
+	int is_eof;
+};
+
+struct folded_reader *folded__reader_new(FILE *f)
+{
+	struct folded_reader *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->buf = malloc(READER_BLOCK))) {
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->f = f;
+	r->cap = READER_BLOCK;
+	return r;
+}
+
+void folded__reader_free(struct folded_reader *r)
+{
+	if (!r)
+		return;
+	free(r->buf);
+	free(r);
+}
+
+/* Keep the partial line at the front and fill the rest of the buffer,
+ * doubling it when one line fills it all. */
+static int refill(struct folded_reader *r)
+{
+	size_t left = r->end - r->start, n;
+	char *q;
+
+	memmove(r->buf, r->buf + r->start, left);
+	r->start = 0;
+	r->end = left;
+	if (left == r->cap) {
+		q = realloc(r->buf, r->cap * 2);
+		if (!q)
+			return -ENOMEM;
+		r->buf = q;
+		r->cap *= 2;
+	}
+	n = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+	r->end += n;
+	if (n == 0) {
+		if (ferror(r->f))
+			return -EIO;
+		r->is_eof = 1;
+	}
+	return 0;
+}
+
+int folded__read_line(struct folded_reader *r, const char **line,
+		      size_t *len)
+{
+	char *nl;
+	int err;
+
+	for (;;) {
+		nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		if (nl) {
+			*line = r->buf + r->start;
+			*len = (size_t)(nl - *line);
+			r->start += *len + 1;
+			return 1;
+		}
+		if (r->is_eof) {
+			if (r->start == r->end)
+				return 0;
+			*line = r->buf + r->start;
+			*len = r->end - r->start;
+			r->start = r->end;
+			return 1;
+		}
+		err = refill(r);
+		if (err)
+			return err;
+	}
 }

@@ -10,6 +10,7 @@
 #define PERFFOLD_FOLDED_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum folded_err {
 	FOLDED_OK = 0,
@@ -39,5 +40,20 @@ const char *folded__strerror(int err);
 
 /* True when line[0..len) holds only blanks, which readers skip. */
 int folded__is_blank(const char *line, size_t len);
+
+/* A line reader for large folded files: reads in blocks of a megabyte or
+ * more and hands out lines in place, without copying each line (getline()
+ * copies). */
+struct folded_reader;
+
+/* A reader of f, which stays owned by the caller; NULL with errno = ENOMEM. */
+struct folded_reader *folded__reader_new(FILE *f);
+void folded__reader_free(struct folded_reader *r);
+
+/* The next line, without its '\n', in *line and *len, borrowed until the
+ * next call. 1 for a line, 0 at the end of input, -EIO when reading failed
+ * (errno says why) or -ENOMEM. A last line without '\n' is a line. */
+int folded__read_line(struct folded_reader *r, const char **line,
+		      size_t *len);
 
 #endif

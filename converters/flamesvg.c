@@ -228,27 +228,29 @@ struct input_state {
 static int read_stream(FILE *f, const char *name, struct flametree *t,
 		       struct input_state *in)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct folded_reader *r = folded__reader_new(f);
+	const char *line;
+	size_t n;
 	unsigned long lineno = 0;
 	struct folded_line fl;
-	int err = 0;
+	int err = 0, got;
 
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	if (!r) {
+		diag__emit(&diag, DIAG_ERROR, "out of memory");
+		return -ENOMEM;
+	}
+	while ((got = folded__read_line(r, &line, &n)) > 0) {
 		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		if (folded__is_blank(line, (size_t)n))
+		if (folded__is_blank(line, n))
 			continue;
 		in->nr_nonblank++;
-		if (memchr(line, '\0', (size_t)n)) {
+		if (memchr(line, '\0', n)) {
 			diag__limited(&diag, &in->nr_invalid, MAX_LINE_REPORTS,
 				      "skipped '%s' line %lu: NUL byte in line",
 				      name, lineno);
 			continue;
 		}
-		err = folded__parse(line, (size_t)n, in->nr_counts, &fl);
+		err = folded__parse(line, n, in->nr_counts, &fl);
 		if (err) {
 			diag__limited(&diag, &in->nr_invalid, MAX_LINE_REPORTS,
 				      "skipped '%s' line %lu: %s", name, lineno,
@@ -267,12 +269,12 @@ static int read_stream(FILE *f, const char *name, struct flametree *t,
 			break;
 		}
 	}
-	if (!err && ferror(f)) {
-		err = -errno;
+	if (got < 0) {
+		err = got;
 		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", name,
-			   strerror(errno));
+			   strerror(got == -EIO ? errno : -got));
 	}
-	free(line);
+	folded__reader_free(r);
 	return err;
 }
 
@@ -293,7 +295,6 @@ static int read_inputs(const struct opts *o, struct flametree *t,
 				   name, strerror(errno));
 			return -errno;
 		}
-		setvbuf(f, NULL, _IOFBF, 1 << 20);	/* fewer read()s */
 		err = read_stream(f, name, t, in);
 		if (!is_stdin)
 			fclose(f);

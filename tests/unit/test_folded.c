@@ -1,5 +1,6 @@
 /* Unit tests for common/folded. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,40 @@ START_TEST(test_blank)
 }
 END_TEST
 
+START_TEST(test_reader)
+{
+	size_t big = 3u << 20, len;	/* a line longer than the block */
+	char *text = malloc(big + 64), *p = text;
+	FILE *f;
+	struct folded_reader *r;
+	const char *line;
+
+	p += sprintf(p, "a;b 1\n\n");
+	memset(p, 'x', big);
+	p += big;
+	p += sprintf(p, " 2\nlast 3");
+	f = fmemopen(text, (size_t)(p - text), "r");
+	r = folded__reader_new(f);
+	ck_assert_int_eq(folded__read_line(r, &line, &len), 1);
+	ck_assert_uint_eq(len, 5);
+	ck_assert(!memcmp(line, "a;b 1", 5));
+	ck_assert_int_eq(folded__read_line(r, &line, &len), 1);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(folded__read_line(r, &line, &len), 1);
+	ck_assert_uint_eq(len, big + 2);
+	ck_assert(line[0] == 'x' && line[big - 1] == 'x' && line[big + 1] == '2');
+	ck_assert_int_eq(folded__read_line(r, &line, &len), 1);
+	ck_assert_uint_eq(len, 6);
+	ck_assert(!memcmp(line, "last 3", 6));
+	ck_assert_int_eq(folded__read_line(r, &line, &len), 0);
+	ck_assert_int_eq(folded__read_line(r, &line, &len), 0);
+	folded__reader_free(r);
+	folded__reader_free(NULL);
+	fclose(f);
+	free(text);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("folded");
@@ -107,6 +142,7 @@ int main(void)
 	tcase_add_test(tc, test_differential);
 	tcase_add_test(tc, test_invalid_lines);
 	tcase_add_test(tc, test_blank);
+	tcase_add_test(tc, test_reader);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
