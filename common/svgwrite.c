@@ -232,37 +232,6 @@ static void put_fixed(struct out *o, double v, unsigned decimals)
 	put(o, p, (size_t)(e - p));
 }
 
-char *svgwrite__format_count(char *buf, double v)
-{
-	char digits[40], *d = buf;
-	double ip = floor(v), frac = v - ip;
-	unsigned f = (unsigned)llround(frac * 1000);
-	int n, i;
-
-	if (f == 1000) {
-		ip += 1;
-		f = 0;
-	}
-	if (ip >= 1e18) {
-		snprintf(buf, 64, "%.0f", v);
-		return buf;
-	}
-	n = snprintf(digits, sizeof(digits), "%lld", (long long)ip);
-	for (i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0 && digits[i - 1] != '-')
-			*d++ = ',';
-		*d++ = digits[i];
-	}
-	if (f) {
-		n = snprintf(d, 8, ".%03u", f);
-		while (d[n - 1] == '0')
-			n--;
-		d += n;
-	}
-	*d = '\0';
-	return buf;
-}
-
 size_t svgwrite__strip_annotation(const char *name, size_t len)
 {
 	if (len >= 4 && name[len - 4] == '_' && name[len - 3] == '[' &&

@@ -53,11 +53,6 @@ int svgwrite__bgcolors_valid(const char *bgcolors);
  * terminates and returns the length written. */
 size_t svgwrite__escape(char *dst, const char *s, size_t len);
 
-/* Format v with thousands separators ("1,234,567", "0.5", "12,345.25"):
- * integers exactly, fractions with at most 3 decimals. buf holds 64 bytes;
- * returns buf. */
-char *svgwrite__format_count(char *buf, double v);
-
 /* Length of name without a trailing flamegraph annotation (_[k], _[j],
  * _[i], _[w]), which labels and titles leave out. */
 size_t svgwrite__strip_annotation(const char *name, size_t len);

@@ -281,6 +281,18 @@ await test("fixed width, icicle and differential graphs zoom and hover", async (
 	await page.close();
 });
 
+await test("counts show thousands separators and fractions", async () => {
+	const page = await open(render("counts", "main;a 1234567\nmain;b 1234.25\n",
+				       ["--countname", "ms"]));
+	await frame(page, "a").hover();
+	assert.equal(await page.locator("#details").textContent(),
+		     "Function: a (1,234,567 ms, 99.90%)");
+	await frame(page, "b").hover({ force: true });
+	assert.equal(await page.locator("#details").textContent(),
+		     "Function: b (1,234.25 ms, 0.10%)");
+	await page.close();
+});
+
 await browser.close();
 server.close();
 rmSync(dir, { recursive: true, force: true });

@@ -41,20 +41,6 @@ START_TEST(test_escape_bad_bytes)
 }
 END_TEST
 
-START_TEST(test_format_count)
-{
-	char buf[64];
-
-	ck_assert_str_eq(svgwrite__format_count(buf, 0), "0");
-	ck_assert_str_eq(svgwrite__format_count(buf, 999), "999");
-	ck_assert_str_eq(svgwrite__format_count(buf, 1000), "1,000");
-	ck_assert_str_eq(svgwrite__format_count(buf, 1234567), "1,234,567");
-	ck_assert_str_eq(svgwrite__format_count(buf, 0.5), "0.5");
-	ck_assert_str_eq(svgwrite__format_count(buf, 12345.25), "12,345.25");
-	ck_assert_str_eq(svgwrite__format_count(buf, 2.9999), "3");
-}
-END_TEST
-
 START_TEST(test_strip_annotation)
 {
 	ck_assert_uint_eq(svgwrite__strip_annotation("tcp_[k]", 7), 3);
@@ -178,7 +164,6 @@ int main(void)
 
 	tcase_add_test(tc, test_escape_markup);
 	tcase_add_test(tc, test_escape_bad_bytes);
-	tcase_add_test(tc, test_format_count);
 	tcase_add_test(tc, test_strip_annotation);
 	tcase_add_test(tc, test_bgcolors);
 	tcase_add_test(tc, test_render_prunes_and_escapes);
