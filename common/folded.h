@@ -1,0 +1,59 @@
+/* folded: parse one line of Brendan Gregg's folded-stack format.
+ *
+ * A line is `frame;frame;...;frame COUNT` (root first) or, in the
+ * differential form written by difffolded.pl and folddiff,
+ * `frame;...;frame BEFORE AFTER`. Counts are non-negative decimals, integer
+ * or fractional (`12`, `0.5`); no sign, exponent, inf or nan. The stack is
+ * everything before the count column(s), trailing blanks removed.
+ */
+#ifndef PERFFOLD_FOLDED_H
+#define PERFFOLD_FOLDED_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum folded_err {
+	FOLDED_OK = 0,
+	FOLDED_NO_COUNT = -1,	/* no blank-separated count at the end */
+	FOLDED_BAD_COUNT = -2,	/* the count is not a non-negative number */
+	FOLDED_NO_STACK = -3,	/* nothing before the count */
+	FOLDED_NO_SECOND = -4,	/* differential form expected, one count */
+};
+
+struct folded_line {
+	const char *stack;	/* borrowed from the parsed line */
+	size_t stack_len;
+	double count[2];	/* count[0] only, or before, after */
+	unsigned nr_counts;	/* 1 or 2 */
+};
+
+/* Parse line[0..len), without its newline (a trailing '\r' is ignored).
+ * nr_counts is 1 for plain lines, 2 for the differential form, or 0 to
+ * guess: two counts when the text before the last count also ends in a
+ * count (as flamegraph.pl decides). Fills *out and returns FOLDED_OK, or
+ * returns a negative enum folded_err and leaves *out undefined. */
+int folded__parse(const char *line, size_t len, unsigned nr_counts,
+		  struct folded_line *out);
+
+/* A short lowercase phrase for a negative folded__parse() result. */
+const char *folded__strerror(int err);
+
+/* True when line[0..len) holds only blanks, which readers skip. */
+int folded__is_blank(const char *line, size_t len);
+
+/* A line reader for large folded files: reads in blocks of a megabyte or
+ * more and hands out lines in place, without copying each line (getline()
+ * copies). */
+struct folded_reader;
+
+/* A reader of f, which stays owned by the caller; NULL with errno = ENOMEM. */
+struct folded_reader *folded__reader_new(FILE *f);
+void folded__reader_free(struct folded_reader *r);
+
+/* The next line, without its '\n', in *line and *len, borrowed until the
+ * next call. 1 for a line, 0 at the end of input, -EIO when reading failed
+ * (errno says why) or -ENOMEM. A last line without '\n' is a line. */
+int folded__read_line(struct folded_reader *r, const char **line,
+		      size_t *len);
+
+#endif
