@@ -34,7 +34,8 @@ static inline uint64_t hash__bytes(const void *data, size_t len, uint64_t seed)
 		len -= 8;
 	}
 	w = 0;
-	memcpy(&w, p, len);
+	if (len)
+		memcpy(&w, p, len);
 	h = (h ^ w) * 0x9fb21c651e98df25ULL;
 	return hash__mix(h);
 }
