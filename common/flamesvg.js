@@ -1,24 +1,27 @@
 // flamesvg: interaction for a flame graph written by flamesvg.
 //
-// <g id="rects"> holds one <rect> per frame in depth-first pre-order, so the
-// subtree of frame i is i+1 .. end[i]-1; <g id="labels"> holds the visible
-// labels; flamesvg_frames lists name, count (and before, in a differential
-// graph) of each frame in the same order. Everything about a frame is read
-// once at load into arrays.
+// flamesvg_frames lists every frame in depth-first pre-order: name, count,
+// [before,] left edge and width as fractions of the full width, depth. The
+// subtree of frame i is therefore i+1 .. end[i]-1, and the frames of one
+// depth come in increasing x. The frames are drawn by a few <path>s, one per
+// shade, in <svg id="rects">, whose viewBox spans the full width as 0..1.
 //
 // Zooming must stay fast with 50,000 frames, so it never touches every
-// frame: the rects layer gets one transform that maps the zoomed frame onto
-// the full width (frames outside it fall outside the viewport, ancestors
-// stretch across it), and labels are recomputed only for frames wide enough
-// to carry one, skipping the subtree of any narrower frame. Labels are fitted
-// arithmetically (characters of an average width), never by measuring text.
+// frame: it sets that viewBox to the zoomed frame's range (frames outside it
+// fall outside the viewport, ancestors stretch across it) and recomputes
+// labels only for frames wide enough to carry one, skipping the subtree of
+// any narrower frame. The browser repaints a few paths, not one element per
+// frame. Labels are fitted arithmetically (characters of an average width),
+// never by measuring text. Pointing finds the frame by its row and a binary
+// search of that row.
 "use strict";
 
 var flamesvg = (function () {
 	var C = flamesvg_config;
-	var svg, frames, rects, labels, details, matched, unzoom, searchbtn, icbtn;
-	var n = 0, gs, names, xs, count, before, x0, w0, y0, depth, end, parent;
-	var pool = [], hit, dimmed = [];
+	var svg, frames, rects, labels, overlay, matches, details, matched, unzoom;
+	var searchbtn, icbtn, outline, shades = [];
+	var n = 0, names, count, before, x0, w0, depth, end, parent, rows = [];
+	var pool = [], hit;
 	var zoomed = -1, re = null, pattern = "", ignorecase = false;
 	var state_pending = false;
 	var framesw = C.framesw;
@@ -29,16 +32,19 @@ var flamesvg = (function () {
 		frames = document.getElementById("frames");
 		rects = document.getElementById("rects");
 		labels = document.getElementById("labels");
+		overlay = document.getElementById("overlay");
+		matches = document.getElementById("matches");
 		details = document.getElementById("details").firstChild;
 		matched = document.getElementById("matched").firstChild;
 		unzoom = document.getElementById("unzoom");
 		searchbtn = document.getElementById("search");
 		icbtn = document.getElementById("ignorecase");
 		read_frames();
-		rects.addEventListener("click", on_click);
-		rects.addEventListener("mousemove", on_over);
-		rects.addEventListener("mouseout", function () {
+		frames.addEventListener("click", on_click);
+		frames.addEventListener("mousemove", on_over);
+		frames.addEventListener("mouseleave", function () {
 			details.nodeValue = " ";
+			outline.setAttribute("class", "hide");
 		});
 		unzoom.addEventListener("click", function () { zoom(-1); });
 		searchbtn.addEventListener("click", ask_search);
@@ -53,29 +59,26 @@ var flamesvg = (function () {
 	}
 
 	function read_frames() {
-		var stack = [], i, r, scale = C.fluid ? 100 : C.framesw;
-		var data = flamesvg_frames, step = C.diff ? 3 : 2;
+		var stack = [], i, k, d = flamesvg_frames;
+		var step = C.diff ? 6 : 5, o = C.diff ? 1 : 0;
 
-		gs = Array.prototype.slice.call(rects.children);
-		n = gs.length;
-		names = new Array(n); xs = new Array(n);
-		count = new Float64Array(n); x0 = new Float64Array(n);
-		w0 = new Float64Array(n); y0 = new Float64Array(n);
+		n = d.length / step;
+		names = new Array(n);
+		count = new Float64Array(n); before = new Float64Array(n);
+		x0 = new Float64Array(n); w0 = new Float64Array(n);
 		depth = new Int32Array(n); end = new Int32Array(n);
 		parent = new Int32Array(n); hit = new Uint8Array(n);
-		before = new Float64Array(n);
-		for (i = 0; i < n; i++) {
-			names[i] = data[i * step];
-			count[i] = data[i * step + 1];
+		for (i = 0, k = 0; i < n; i++, k += step) {
+			names[i] = d[k];
+			count[i] = d[k + 1];
 			if (C.diff)
-				before[i] = data[i * step + 2];
-			r = gs[i];
-			xs[i] = r.getAttribute("x").replace("%", "");
-			x0[i] = parseFloat(xs[i]) / scale;
-			w0[i] = parseFloat(r.getAttribute("width")) / scale;
-			y0[i] = parseFloat(r.getAttribute("y"));
-			depth[i] = Math.round((C.inverted ? y0[i] - C.ybase :
-					       C.ybase - y0[i]) / C.frameheight);
+				before[i] = d[k + 2];
+			x0[i] = d[k + 2 + o];
+			w0[i] = d[k + 3 + o];
+			depth[i] = d[k + 4 + o];
+			if (!rows[depth[i]])
+				rows[depth[i]] = [];
+			rows[depth[i]].push(i);
 			while (stack.length && depth[stack[stack.length - 1]] >= depth[i])
 				end[stack.pop()] = i;
 			parent[i] = stack.length ? stack[stack.length - 1] : -1;
@@ -85,14 +88,50 @@ var flamesvg = (function () {
 			end[stack.pop()] = n;
 		for (i = 0; i < labels.children.length; i++)
 			pool.push(labels.children[i]);
+		outline = shape("rect", "hide");
+		outline.setAttribute("id", "outline");
 	}
 
-	function frame_of(e) {
-		var el = e.target;
+	function shape(tag, cls) {
+		var e = document.createElementNS("http://www.w3.org/2000/svg", tag);
 
-		while (el && el.parentNode !== rects)
-			el = el.parentNode;
-		return el ? gs.indexOf(el) : -1;
+		if (cls)
+			e.setAttribute("class", cls);
+		overlay.appendChild(e);
+		return e;
+	}
+
+	function row_y(d) {
+		return C.inverted ? C.ybase + d * C.frameheight :
+				    C.ybase - d * C.frameheight;
+	}
+
+	// The frame under a pointer event, or -1.
+	function frame_at(e) {
+		var pt = svg.createSVGPoint(), p, f, d, row, lo, hi, mid, i;
+		var zx = zoomed >= 0 ? x0[zoomed] : 0;
+		var zw = zoomed >= 0 ? w0[zoomed] : 1;
+
+		pt.x = e.clientX;
+		pt.y = e.clientY;
+		p = pt.matrixTransform(frames.getScreenCTM().inverse());
+		if (p.x < 0 || p.x >= framesw)
+			return -1;
+		f = zx + p.x / framesw * zw;
+		d = Math.floor(C.inverted ? (p.y - C.ybase) / C.frameheight :
+			       (C.ybase + C.frameheight - p.y) / C.frameheight);
+		row = rows[d];
+		if (!row || p.y - row_y(d) >= C.frameheight - 1)
+			return -1;
+		for (lo = 0, hi = row.length; hi - lo > 1;) {
+			mid = (lo + hi) >> 1;
+			if (x0[row[mid]] <= f)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		i = row[lo];
+		return x0[i] <= f && f < x0[i] + w0[i] ? i : -1;
 	}
 
 	function fit_label(i, px) {
@@ -121,7 +160,7 @@ var flamesvg = (function () {
 	// Label number `used` of the pool shows s at fraction nx, row of frame i.
 	function put_label(used, i, nx, s) {
 		var t = pool[used], x = C.fluid ? 100 * nx + "%" : String(nx * framesw);
-		var y = String(y0[i] + C.texty);
+		var y = String(row_y(depth[i]) + C.texty);
 
 		if (!t) {
 			t = document.createElementNS("http://www.w3.org/2000/svg", "text");
@@ -140,25 +179,27 @@ var flamesvg = (function () {
 	}
 
 	function draw() {
-		var zx = 0, zw = 1, lo = 0, hi = n, i, a, px, used = 0, s;
+		var zx = 0, zw = 1, lo = 0, hi = n, i, a, px, used = 0, s, k = 0;
 
-		for (i = 0; i < dimmed.length; i++)
-			gs[dimmed[i]].classList.remove("a");
-		dimmed = [];
 		if (zoomed >= 0) {
 			zx = x0[zoomed]; zw = w0[zoomed];
 			lo = zoomed; hi = end[zoomed];
 			for (a = parent[zoomed]; a >= 0; a = parent[a]) {
-				gs[a].classList.add("a");
-				dimmed.push(a);
+				if (!shades[k]) {
+					shades[k] = shape("rect", "a");
+					shades[k].setAttribute("width", "100%");
+				}
+				shades[k].setAttribute("y", row_y(depth[a]));
+				shades[k].setAttribute("height", C.frameheight - 1);
+				shades[k++].removeAttribute("display");
 				s = fit_label(a, framesw);
 				if (s)
 					put_label(used++, a, 0, s);
 			}
 		}
-		rects.setAttribute("transform", zoomed < 0 ? "translate(0,0) scale(1,1)" :
-				   "translate(" + -zx / zw * framesw + ",0) scale(" +
-				   1 / zw + ",1)");
+		for (; k < shades.length; k++)
+			shades[k].setAttribute("display", "none");
+		rects.setAttribute("viewBox", zx + " 0 " + zw + " " + C.height);
 		for (i = lo; i < hi;) {
 			px = w0[i] / zw * framesw;
 			if (px < minlabel) {
@@ -182,16 +223,15 @@ var flamesvg = (function () {
 		else
 			unzoom.classList.add("hide");
 		draw();
-		// Lay the new view out now, in the click's task: the frame that
-		// follows then only paints, which Chromium does sooner than when
-		// it finds layout dirty at the frame (about 80 ms instead of 130
-		// for 50,000 frames on a busy 2-core machine).
+		// Lay the new view out now, in the click's task, so that the
+		// frame that follows only paints (Chromium produced it sooner so
+		// when frames were one element each; now it is cheap either way).
 		svg.getBoundingClientRect();
 		save_state();
 	}
 
 	function on_click(e) {
-		var i = frame_of(e);
+		var i = frame_at(e);
 
 		if (i >= 0)
 			zoom(i === zoomed || i === 0 ? -1 : i);
@@ -205,11 +245,29 @@ var flamesvg = (function () {
 		return v.toLocaleString("en-US", { maximumFractionDigits: 3 });
 	}
 
-	function on_over(e) {
-		var i = frame_of(e), s, d;
+	// Outline frame i where it is drawn now.
+	function show_outline(i) {
+		var zx = zoomed >= 0 ? x0[zoomed] : 0;
+		var zw = zoomed >= 0 ? w0[zoomed] : 1;
+		var inside = zoomed < 0 || (i >= zoomed && i < end[zoomed]);
+		var x = inside ? (x0[i] - zx) / zw : 0, w = inside ? w0[i] / zw : 1;
 
-		if (i < 0)
+		outline.setAttribute("x", x * framesw);
+		outline.setAttribute("width", w * framesw);
+		outline.setAttribute("y", row_y(depth[i]));
+		outline.setAttribute("height", C.frameheight - 1);
+		outline.removeAttribute("class");
+	}
+
+	function on_over(e) {
+		var i = frame_at(e), s, d;
+
+		if (i < 0) {
+			details.nodeValue = " ";
+			outline.setAttribute("class", "hide");
 			return;
+		}
+		show_outline(i);
 		s = C.nametype + " " + names[i] + " (" + num(count[i]) + " " +
 		    C.countname + ", " + pct(count[i], C.total);
 		if (zoomed > 0 && i >= zoomed && i < end[zoomed])
@@ -251,7 +309,7 @@ var flamesvg = (function () {
 	// Highlight frames matching the regular expression s; "Matched" is the
 	// share of all counts under a match, nested matches counted once.
 	function search(s) {
-		var i, m, sum = 0;
+		var i, m, d, sum = 0;
 
 		pattern = s;
 		if (ignorecase)
@@ -266,16 +324,14 @@ var flamesvg = (function () {
 				re = null;
 			}
 		}
+		d = [];
 		for (i = 0; i < n; i++) {
-			m = re !== null && re.test(names[i]) ? 1 : 0;
-			if (m !== hit[i]) {
-				hit[i] = m;
-				if (m)
-					gs[i].classList.add("m");
-				else
-					gs[i].classList.remove("m");
-			}
+			hit[i] = m = re !== null && re.test(names[i]) ? 1 : 0;
+			if (m)
+				d.push("M" + x0[i] + " " + row_y(depth[i]) + "h" + w0[i] +
+				       "v" + (C.frameheight - 1) + "h" + -w0[i] + "z");
 		}
+		matches.setAttribute("d", d.join(""));
 		if (re === null) {
 			matched.nodeValue = s ? "invalid regular expression" : " ";
 			searchbtn.classList.remove("on");
@@ -312,7 +368,7 @@ var flamesvg = (function () {
 		state_pending = false;
 		["x", "y", "s", "i"].forEach(function (k) { p.delete(k); });
 		if (zoomed > 0) {
-			p.set("x", xs[zoomed]);
+			p.set("x", x0[zoomed]);
 			p.set("y", depth[zoomed]);
 		}
 		if (pattern) {
@@ -338,7 +394,7 @@ var flamesvg = (function () {
 		if (p.has("x") && p.has("y")) {
 			y = parseInt(p.get("y"), 10);
 			for (i = 1; i < n; i++) {
-				if (depth[i] === y && xs[i] === p.get("x")) {
+				if (depth[i] === y && String(x0[i]) === p.get("x")) {
 					zoom(i);
 					break;
 				}

@@ -1,17 +1,19 @@
 /* svgwrite: flame graph SVG writer (see svgwrite.h).
  *
  * Layout: a title band at the top, the frames, a details line at the
- * bottom. Frames live in a nested <svg id="frames"> 10 px in from each side;
- * a fluid graph gives their x and width in percent of it (the script
- * resizes it with the window), a fixed-width graph in px. Inside it,
- * <g id="rects"> holds one bare <rect> per frame in depth-first pre-order,
- * which the script relies on: the subtree of a frame is the run of deeper
- * frames after it. <g id="labels"> then holds a <text> for each frame wide
- * enough to show one. A last script holds the table of names and counts,
- * one entry per rect, in the same order. Zooming transforms the whole rects
- * layer at once and rewrites only the labels, whose number is bounded by
- * the screen, not the graph. (Per-frame <g> and <title> elements, as
- * flamegraph.pl writes, double the browser's paint work on every zoom.)
+ * bottom. Frames live in a nested <svg id="frames"> 10 px in from each side,
+ * as wide as the window in a fluid graph (the script resizes it) or fixed.
+ * Inside it, <svg id="rects"> has a viewBox whose x runs 0..1 across the
+ * full width and is stretched to the frame area, and draws every frame as
+ * a subpath of one <path> per shade (colours are kept to 5 bits a channel
+ * for that): a few hundred elements however many frames there are, where
+ * one <rect> per frame made every zoom of a 50,000-frame graph repaint
+ * 50,000 elements. Zooming sets that viewBox to the zoomed frame's range.
+ * <g id="labels"> then holds a <text> for each frame wide enough to show
+ * one, placed in percent (fluid) or px. A last script holds the table of
+ * frames in depth-first pre-order: name, count, [before,] x, width, depth;
+ * the script relies on that order (the subtree of a frame is the run of
+ * deeper frames after it).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -207,7 +209,7 @@ static void put_js_string(struct out *o, const char *s, size_t len)
 /* Fixed-point v with at most `decimals` decimals, trailing zeros cut. */
 static void put_fixed(struct out *o, double v, unsigned decimals)
 {
-	static const double scale[] = { 1, 10, 100, 1000, 10000, 100000 };
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7 };
 	char buf[40], *e = buf + sizeof(buf), *p = e;
 	int64_t n = llround(v * scale[decimals]);
 	int is_neg = n < 0, seen = 0;
@@ -397,8 +399,8 @@ static void put_config(struct out *o, const struct svg_opts *so,
 		CHAR_WIDTH, l->frames_px, so->frame_height);
 	puts_(o, "total: ");
 	put_fixed(o, l->total, 3);
-	printf_(o, ", ybase: %g, texty: %g, truncleft: %d, countname: ",
-		level_y(so, l, 0),
+	printf_(o, ", height: %u, ybase: %g, texty: %g, truncleft: %d, "
+		   "countname: ", l->height, level_y(so, l, 0),
 		so->frame_height / 2.0 + so->font_size / 3.0,
 		so->is_truncate_left);
 	put_js_string(o, so->count_name, strlen(so->count_name));
@@ -455,44 +457,114 @@ static void put_head(struct out *o, const struct svg_opts *so,
 		fs * 2);
 	printf_(o, "<text id=\"matched\" x=\"100%%\" y=\"%u\"> </text>\n",
 		h - fs / 2 - 5);
-	printf_(o, "<svg id=\"frames\" x=\"%u\" width=\"%g\">\n", PAD_X,
-		l->frames_px);
+	printf_(o, "<svg id=\"frames\" x=\"%u\" width=\"%g\" height=\"%u\">\n",
+		PAD_X, l->frames_px, h);
 }
 
-static void put_frame(struct out *o, struct palette *p,
-		      const struct svg_opts *so, const struct layout *l,
-		      const struct flametree_node *n)
+static struct palette_rgb frame_color(struct palette *p,
+				      const struct svg_opts *so,
+				      const struct layout *l,
+				      const struct flametree_node *n)
 {
-	double frac_x = n->x / l->total, frac_w = n->value / l->total;
-	struct palette_rgb c;
-
 	if (so->is_diff)
-		c = so->is_negate ? palette__diff(n->value, n->before,
-						  l->max_delta)
-				  : palette__diff(n->before, n->value,
-						  l->max_delta);
-	else if (n->depth == 0)
-		c = (struct palette_rgb){ 0xe0, 0x90, 0x30 };
-	else
-		c = palette__color(p, n->name, n->name_len);
-	puts_(o, "<rect x=\"");
-	if (so->width)
-		put_fixed(o, frac_x * l->frames_px, 2);
-	else
-		put_fixed(o, 100 * frac_x, 4), put(o, "%", 1);
-	puts_(o, "\" y=\"");
-	put_fixed(o, level_y(so, l, n->depth), 1);
-	puts_(o, "\" width=\"");
-	if (so->width)
-		put_fixed(o, frac_w * l->frames_px, 2);
-	else
-		put_fixed(o, 100 * frac_w, 4), put(o, "%", 1);
-	printf_(o, "\" height=\"%u\" fill=\"#%02x%02x%02x\"/>\n",
-		so->frame_height - 1, c.r, c.g, c.b);
+		return so->is_negate ? palette__diff(n->value, n->before,
+						     l->max_delta)
+				     : palette__diff(n->before, n->value,
+						     l->max_delta);
+	if (n->depth == 0)
+		return (struct palette_rgb){ 0xe0, 0x90, 0x30 };
+	return palette__color(p, n->name, n->name_len);
 }
 
-/* The frame's entry in the script's table: name, count[, before]. */
+/* Colours are drawn 5 bits a channel: frames of one shade share a path. */
+#define SHADE_BITS 15
+#define NR_SHADES (1u << SHADE_BITS)
+
+static unsigned shade_of(struct palette_rgb c)
+{
+	return (unsigned)(c.r >> 3) << 10 | (unsigned)(c.g >> 3) << 5 |
+	       (unsigned)(c.b >> 3);
+}
+
+/* The frame as a subpath in fraction-of-width x and px y units. */
+static void put_frame_path(struct out *o, const struct svg_opts *so,
+			   const struct layout *l,
+			   const struct flametree_node *n)
+{
+	put(o, "M", 1);
+	put_fixed(o, n->x / l->total, 7);
+	put(o, " ", 1);
+	put_fixed(o, level_y(so, l, n->depth), 1);
+	put(o, "h", 1);
+	put_fixed(o, n->value / l->total, 7);
+	printf_(o, "v%uh-", so->frame_height - 1);
+	put_fixed(o, n->value / l->total, 7);
+	put(o, "z", 1);
+}
+
+/* One <path> per shade, shades in increasing order, frames in tree order
+ * within a shade: a few hundred elements for the browser to paint however
+ * many frames there are. (A path per shade and level rasterizes faster but
+ * makes tens of thousands of elements again.) */
+static int put_frame_paths(struct out *o, const struct flametree *t,
+			   struct palette *p, const struct svg_opts *so,
+			   const struct layout *l)
+{
+	size_t i, k, nr = flametree__nr_nodes(t), nr_drawn = 0;
+	uint32_t *start = calloc(NR_SHADES + 1, sizeof(*start));
+	uint32_t *order = malloc((nr + 1) * sizeof(*order));
+	uint16_t *shade = malloc((nr + 1) * sizeof(*shade));
+	struct flametree_node n;
+	struct palette_rgb c;
+	int err = 0;
+
+	if (!start || !order || !shade) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {	/* counting sort by shade */
+		flametree__node(t, i, &n);
+		if (!is_drawn(l, &n)) {
+			shade[i] = UINT16_MAX;
+			continue;
+		}
+		shade[i] = (uint16_t)shade_of(frame_color(p, so, l, &n));
+		start[shade[i] + 1]++;
+		nr_drawn++;
+	}
+	for (k = 0; k < NR_SHADES; k++)
+		start[k + 1] += start[k];
+	for (i = 0; i < nr; i++)
+		if (shade[i] != UINT16_MAX)
+			order[start[shade[i]]++] = (uint32_t)i;
+	for (i = 0; i < nr_drawn; i++) {
+		unsigned s = shade[order[i]];
+
+		if (i == 0 || s != shade[order[i - 1]]) {
+			c = (struct palette_rgb){	/* 0..31 -> 0..255 */
+				(uint8_t)((s >> 10) * 255 / 31),
+				(uint8_t)(((s >> 5) & 31) * 255 / 31),
+				(uint8_t)((s & 31) * 255 / 31),
+			};
+			printf_(o, "%s<path fill=\"#%02x%02x%02x\" d=\"",
+				i ? "\"/>\n" : "", c.r, c.g, c.b);
+		}
+		flametree__node(t, order[i], &n);
+		put_frame_path(o, so, l, &n);
+	}
+	if (nr_drawn)
+		puts_(o, "\"/>\n");
+out:
+	free(start);
+	free(order);
+	free(shade);
+	return err;
+}
+
+/* The frame's entry in the script's table: name, count, [before,] left
+ * edge and width as fractions of the full width, depth. */
 static void put_frame_data(struct out *o, const struct svg_opts *so,
+			   const struct layout *l,
 			   const struct flametree_node *n)
 {
 	size_t shown = svgwrite__strip_annotation(n->name, n->name_len);
@@ -504,7 +576,11 @@ static void put_frame_data(struct out *o, const struct svg_opts *so,
 		put(o, ",", 1);
 		put_fixed(o, n->before, 3);
 	}
-	put(o, ",\n", 2);
+	put(o, ",", 1);
+	put_fixed(o, n->x / l->total, 7);
+	put(o, ",", 1);
+	put_fixed(o, n->value / l->total, 7);
+	printf_(o, ",%u,\n", n->depth);
 }
 
 static void put_frame_label(struct out *o, const struct svg_opts *so,
@@ -547,13 +623,14 @@ int svgwrite__render(const struct flametree *t, struct palette *p,
 	o->len = 0;
 	plan(t, so, &l);
 	put_head(o, so, &l);
-	puts_(o, "<g id=\"rects\" transform=\"translate(0,0) scale(1,1)\">\n");
-	for (i = 0; i < nr; i++) {
-		flametree__node(t, i, &n);
-		if (is_drawn(&l, &n))
-			put_frame(o, p, so, &l, &n);
+	printf_(o, "<svg id=\"rects\" viewBox=\"0 0 1 %u\" "
+		   "preserveAspectRatio=\"none\">\n", l.height);
+	if (put_frame_paths(o, t, p, so, &l)) {
+		free(o);
+		return -ENOMEM;
 	}
-	puts_(o, "</g>\n<g id=\"labels\">\n");
+	puts_(o, "<path id=\"matches\" d=\"\"/>\n</svg>\n"
+		 "<g id=\"overlay\"></g>\n<g id=\"labels\">\n");
 	for (i = 0; i < nr; i++) {
 		flametree__node(t, i, &n);
 		if (is_drawn(&l, &n))
@@ -564,7 +641,7 @@ int svgwrite__render(const struct flametree *t, struct palette *p,
 	for (i = 0; i < nr; i++) {
 		flametree__node(t, i, &n);
 		if (is_drawn(&l, &n))
-			put_frame_data(o, so, &n);
+			put_frame_data(o, so, &l, &n);
 	}
 	puts_(o, "];\n]]></script>\n</svg>\n");
 	flush(o);

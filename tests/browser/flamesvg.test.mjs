@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inflateSync } from "node:zlib";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
@@ -42,7 +43,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
 	executablePath: chromiumPath,
 	headless: true,
-	viewport: { width: 1200, height: 600 },
+	viewport: { width: 1200, height: 1000 },
 	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 	       "--no-first-run", "--disable-background-networking",
 	       "--disable-component-update", "--disable-sync"],
@@ -60,30 +61,52 @@ async function open(path) {
 	});
 	await page.goto(base + path);
 	await page.waitForFunction(() => typeof flamesvg === "object" &&
-				   document.getElementById("rects").children.length > 0);
-	// frame name -> index of its first rect, from the SVG's own table
-	page.frameIndex = await page.evaluate(() => {
-		const out = {}, step = flamesvg_config.diff ? 3 : 2;
-		for (let i = flamesvg_frames.length - step; i >= 0; i -= step)
-			out[flamesvg_frames[i]] = i / step;
-		return out;
-	});
+				   typeof flamesvg_frames === "object");
+	page.config = await page.evaluate(() => flamesvg_config);
 	return page;
 }
 
-// The <rect> of the first frame whose name is `name`.
-function frame(page, name) {
-	return page.locator("#rects > rect").nth(page.frameIndex[name]);
+// Page coordinates of the point a fraction fx across the frame area, on the
+// top pixel row (dy 0, above any label) of level `depth`, or dy lower.
+async function point(page, depth, fx, dy = 0) {
+	const c = page.config;
+	const y = c.inverted ? c.ybase + depth * c.frameheight :
+			       c.ybase - depth * c.frameheight;
+	const w = Number(await page.locator("#frames").getAttribute("width"));
+	return { x: 10 + fx * w, y: y + dy };
 }
 
-// Where frame `name` is drawn: its rect's left edge and width in px, relative
-// to the frame area (x 0 .. FRAMES_PX), rounded to 0.1 px.
-const FRAMES_PX = 1180;	/* a 1200 px window less 10 px each side */
-async function box(page, name) {
-	await page.mouse.move(0, 0);	/* a hovered frame's stroke widens it */
-	const b = await frame(page, name).boundingBox();
-	return { x: Math.round((b.x - 10) * 10) / 10,
-		 w: Math.round(b.width * 10) / 10 };
+// The colour drawn at level `depth`, fx across: read back from a
+// screenshot, so the test sees what the browser painted. The first pixel of
+// a PNG's first row is stored as is under every filter type.
+async function pixel(page, depth, fx) {
+	const p = await point(page, depth, fx);
+	await page.mouse.move(0, 0);	/* no hover outline */
+	const png = await page.screenshot({
+		clip: { x: Math.floor(p.x), y: Math.floor(p.y) + 1,
+			width: 1, height: 1 } });
+	const idat = [];
+	for (let off = 8; off < png.length;) {
+		const len = png.readUInt32BE(off);
+		const type = png.toString("latin1", off + 4, off + 8);
+		if (type === "IDAT")
+			idat.push(png.subarray(off + 8, off + 8 + len));
+		off += 12 + len;
+	}
+	const raw = inflateSync(Buffer.concat(idat));
+	return "#" + [...raw.subarray(1, 4)]
+		.map((v) => v.toString(16).padStart(2, "0")).join("");
+}
+
+async function clickAt(page, depth, fx) {
+	const p = await point(page, depth, fx, 7);
+	await page.mouse.click(p.x, p.y);
+}
+
+async function hoverAt(page, depth, fx) {
+	const p = await point(page, depth, fx, 7);
+	await page.mouse.move(p.x, p.y);
+	return page.locator("#details").textContent();
 }
 
 async function labelTexts(page) {
@@ -113,53 +136,51 @@ await test(`zooming 50,000 drawn frames takes under ${MAX_ZOOM_MS} ms`, async ()
 		folded += `main;${i < 900 ? "A" : "B"};${fns.join(";")} 1\n`;
 	}
 	const page = await open(render("big", folded));
-	assert.equal(await page.locator("#rects > rect").count(), 50004);
-	const ms = await page.evaluate(async () => {
-		const frames = document.getElementById("rects").children;
-		const a = frames[flamesvg_frames.indexOf("A") / 2];
+	assert.equal(await page.evaluate(() => flamesvg_frames.length / 5), 50004);
+	const A = await point(page, 2, 0.45, 7);
+	const ms = await page.evaluate(async (A) => {
+		const frames = document.getElementById("frames");
 		const frame = () => new Promise((ok) =>
 			requestAnimationFrame(() => setTimeout(ok, 0)));
+		const two = () => new Promise((ok) =>
+			requestAnimationFrame(() => requestAnimationFrame(ok)));
 		// let loading and the first raster of 50,000 frames (on worker
 		// threads sharing the machine's cores) finish before timing
 		await new Promise((ok) => setTimeout(ok, 2000));
 		await frame();
 		await frame();
 		const unzoom = document.getElementById("unzoom");
-		const times = [], layout = [];
+		const times = [], shown = [];
 		for (let k = 0; k < 10; k++) {
-			const target = k % 2 ? unzoom : a;
 			const t0 = performance.now();
-			target.dispatchEvent(new MouseEvent("click", { bubbles: true }));
-			// script, style and layout of the zoomed view
-			document.documentElement.getBoundingClientRect();
-			layout.push(performance.now() - t0);
-			// until the next frame is produced: paint and commit too
+			if (k % 2)
+				unzoom.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+			else
+				frames.dispatchEvent(new MouseEvent("click", {
+					bubbles: true, clientX: A.x, clientY: A.y }));
+			// until the frame is produced: script, style, layout,
+			// paint and commit on the page's thread
 			await frame();
 			times.push(performance.now() - t0);
+			// the frame after, which waits for raster of this one
+			await two();
+			shown.push(performance.now() - t0);
+			// a user clicks an idle page
+			await new Promise((ok) => setTimeout(ok, 300));
 		}
-		{	// leave it zoomed to A for the checks below
-			a.dispatchEvent(new MouseEvent("click", { bubbles: true }));
-			await frame();
-		}
-		return { times, layout };
-	});
+		frames.dispatchEvent(new MouseEvent("click", {
+			bubbles: true, clientX: A.x, clientY: A.y }));
+		await frame();
+		return { times, shown };
+	}, A);
 	const med = (v) => [...v].sort((x, y) => x - y)[v.length >> 1];
 	const show = (v) => v.map((t) => t.toFixed(1)).join(", ");
 	const median = med(ms.times);
-	console.log(`# zoom of 50,004 frames, click to next frame (zoom, reset, ...): ${show(ms.times)} ms; median ${median.toFixed(1)} ms`);
-	console.log(`# of which script, style and layout: ${show(ms.layout)} ms; median ${med(ms.layout).toFixed(1)} ms`);
-	const where = await page.evaluate(() => {
-		const frames = document.getElementById("rects").children;
-		const out = {};
-		for (const name of ["A", "B"]) {
-			const b = frames[flamesvg_frames.indexOf(name) / 2]
-				.getBoundingClientRect();
-			out[name] = [Math.round(b.x - 10), Math.round(b.width)];
-		}
-		return out;
-	});
-	assert.deepEqual(where.A, [0, FRAMES_PX]);
-	assert.ok(where.B[0] >= FRAMES_PX, "B is out of view");
+	console.log(`# zoom of 50,004 frames, click to frame produced (zoom, reset, ...): ${show(ms.times)} ms; median ${median.toFixed(1)} ms`);
+	console.log(`# click to the frame after (includes raster): ${show(ms.shown)} ms; median ${med(ms.shown).toFixed(1)} ms`);
+	assert.equal(await page.evaluate(() => flamesvg.zoomed()),
+		     await page.evaluate(() => flamesvg_frames.indexOf("A") / 5));
+	assert.match(await hoverAt(page, 2, 0.99), /^Function: A \(900 samples/);
 	// the median, so that one stall of a machine shared with parallel
 	// builds does not decide; every figure is printed above
 	assert.ok(median < MAX_ZOOM_MS, `zoom took ${median.toFixed(1)} ms`);
@@ -170,24 +191,32 @@ const small = render("small",
 	"main;a;b 10\nmain;a;c 5\nmain;d 3\nmain;a;b 2\n");
 
 await test("clicking a frame zooms to it, Reset Zoom restores", async () => {
+	// levels: 0 all, 1 main, 2 a (0-85%) d (85-100%), 3 b (0-60%) c (60-85%)
 	const page = await open(small);
-	const r = (v) => Math.round(v * 10) / 10;
-	assert.deepEqual(await box(page, "a"), { x: 0, w: r(0.85 * FRAMES_PX) });
+	const colour = {
+		a: await pixel(page, 2, 0.4), d: await pixel(page, 2, 0.92),
+		b: await pixel(page, 3, 0.3), c: await pixel(page, 3, 0.7),
+		main: await pixel(page, 1, 0.5),
+	};
+	assert.notEqual(colour.a, colour.d);
+	assert.notEqual(colour.b, colour.c);
+	assert.ok(![colour.b, colour.c].includes(await pixel(page, 3, 0.9)));
 	assert.equal(await page.locator("#unzoom").getAttribute("class"), "hide");
-	await frame(page, "a").click();
-	assert.deepEqual(await box(page, "a"), { x: 0, w: FRAMES_PX });
-	assert.deepEqual(await box(page, "b"), { x: 0, w: r(12 / 17 * FRAMES_PX) });
-	assert.deepEqual(await box(page, "c"),
-			 { x: r(12 / 17 * FRAMES_PX), w: r(5 / 17 * FRAMES_PX) });
-	assert.ok((await box(page, "d")).x >= FRAMES_PX, "d is out of view");
-	assert.match(await frame(page, "main").getAttribute("class"), /\ba\b/);
-	assert.match(await frame(page, "all").getAttribute("class"), /\ba\b/);
+	await clickAt(page, 2, 0.4);
+	// a fills its level; b and c spread over 12/17 and 5/17 of the width
+	assert.equal(await pixel(page, 2, 0.92), colour.a);
+	assert.equal(await pixel(page, 3, 0.65), colour.b);
+	assert.equal(await pixel(page, 3, 0.75), colour.c);
+	assert.equal(await pixel(page, 3, 0.99), colour.c);
+	assert.notEqual(await pixel(page, 1, 0.5), colour.main, "main is dimmed");
 	assert.deepEqual((await labelTexts(page)).sort(), ["a", "all", "b", "c", "main"]);
-	assert.equal(await page.evaluate(() => flamesvg.zoomed()), 2);
+	assert.match(await hoverAt(page, 3, 0.65), /^Function: b \(12 samples/);
+	assert.match(await hoverAt(page, 2, 0.95), /^Function: a \(17 samples/);
+	assert.equal(await page.locator("#unzoom").getAttribute("class"), "");
 	await page.locator("#unzoom").click();
-	assert.deepEqual(await box(page, "a"), { x: 0, w: r(0.85 * FRAMES_PX) });
-	assert.deepEqual(await box(page, "d"), { x: r(0.85 * FRAMES_PX), w: r(0.15 * FRAMES_PX) });
-	assert.equal(await frame(page, "main").getAttribute("class"), "");
+	assert.equal(await pixel(page, 2, 0.92), colour.d);
+	assert.equal(await pixel(page, 3, 0.65), colour.c);
+	assert.equal(await pixel(page, 1, 0.5), colour.main);
 	assert.deepEqual((await labelTexts(page)).sort(), ["a", "all", "b", "c", "d", "main"]);
 	assert.equal(await page.locator("#unzoom").getAttribute("class"), "hide");
 	await page.close();
@@ -199,10 +228,13 @@ await test("search reports Matched, nested matches once, Esc clears", async () =
 	await page.locator("#search").click();
 	assert.deepEqual(page.dialogs, ["prompt:Search (regular expression)"]);
 	assert.equal(await page.locator("#matched").textContent(), "Matched: 75.0%");
-	assert.match(await frame(page, "b").getAttribute("class"), /\bm\b/);
-	assert.equal(await frame(page, "c").getAttribute("class"), null);
+	const magenta = "#e600e6";
+	assert.equal(await pixel(page, 3, 0.3), magenta);	/* b */
+	assert.equal(await pixel(page, 2, 0.9), magenta);	/* d */
+	assert.notEqual(await pixel(page, 3, 0.7), magenta);	/* c */
 	await page.keyboard.press("Escape");
 	assert.equal(await page.locator("#matched").textContent(), " ");
+	assert.notEqual(await pixel(page, 3, 0.3), magenta);
 	page.answer = "^(a|b)$";		/* b lies under a: 17 of 20, not 29 */
 	await page.keyboard.press("Control+f");
 	assert.equal(await page.locator("#matched").textContent(), "Matched: 85.0%");
@@ -216,18 +248,19 @@ await test("search reports Matched, nested matches once, Esc clears", async () =
 
 await test("zoom and search state in the URL reload the same view", async () => {
 	const page = await open(small);
-	await frame(page, "a").click();
+	const a = await pixel(page, 2, 0.4);
+	await clickAt(page, 2, 0.4);
 	page.answer = "c";
 	await page.locator("#search").click();
 	await page.waitForFunction(() => location.search.includes("s=c"));
 	const url = new URL(page.url());
 	assert.equal(url.searchParams.get("y"), "2");
-	assert.equal(url.searchParams.get("x"), "0");
+	assert.equal(url.searchParams.get("x"), "0");	/* a's left edge */
 	assert.equal(url.searchParams.get("s"), "c");
 	await page.close();
 	const again = await open(url.pathname + url.search);
-	assert.deepEqual(await box(again, "a"), { x: 0, w: FRAMES_PX });
-	assert.ok((await box(again, "d")).x >= FRAMES_PX, "d is out of view");
+	assert.equal(await pixel(again, 2, 0.92), a);
+	assert.equal(await pixel(again, 3, 0.8), "#e600e6");	/* c, found */
 	assert.equal(await again.locator("#unzoom").getAttribute("class"), "");
 	assert.equal(await again.locator("#matched").textContent(), "Matched: 25.0%");
 	await again.close();
@@ -249,11 +282,11 @@ await test("hostile names render as text and run no script", async () => {
 	assert.ok(labels.includes("<img src=x onerror=alert(2)>"), labels.join("|"));
 	assert.equal(await page.locator("#title").textContent(),
 		     "<script>alert(3)</script>");
-	assert.ok("a&b \"q\" 'x' ]]>" in page.frameIndex);
-	await frame(page, "<lambda>").click();
-	assert.equal(await page.evaluate(() => flamesvg.zoomed()), page.frameIndex["<lambda>"]);
-	await frame(page, "<lambda>").hover();
-	assert.equal(await page.locator("#details").textContent(),
+	assert.ok(await page.evaluate(() =>
+		flamesvg_frames.includes("a&b \"q\" 'x' ]]>")));
+	// main's children: the hostile name 0-50%, <img..> 50-70%, <lambda> 70-100%
+	await clickAt(page, 2, 0.85);
+	assert.equal(await hoverAt(page, 2, 0.5),
 		     "Function: <lambda> (3 samples, 30.00%, 100.00% of zoomed)");
 	assert.deepEqual(page.dialogs, []);
 	await page.close();
@@ -264,18 +297,19 @@ await test("fixed width, icicle and differential graphs zoom and hover", async (
 		"main;a;b 10 30\nmain;a;c 10 5\nmain;d 4 5\n",
 		["--width", "600", "--inverted"]);
 	const page = await open(path);
-	const r = (v) => Math.round(v * 10) / 10;
-	// 580 px of frames in a 600 px image; root on top in an icicle graph
-	assert.deepEqual(await box(page, "a"), { x: 0, w: r(35 / 40 * 580) });
-	const ya = (await frame(page, "a").boundingBox()).y;
-	const yb = (await frame(page, "b").boundingBox()).y;
-	assert.ok(yb > ya, "children below their parent");
-	await frame(page, "a").click();
-	assert.deepEqual(await box(page, "a"), { x: 0, w: 580 });
-	assert.deepEqual(await box(page, "b"), { x: 0, w: r(30 / 35 * 580) });
-	assert.ok((await box(page, "d")).x >= 580, "d is out of view");
-	await frame(page, "b").hover();
-	assert.equal(await page.locator("#details").textContent(),
+	// 580 px of frames in a 600 px image; root on top in an icicle graph;
+	// a 0-87.5%, d 87.5-100%, b 0-75%, c 75-87.5%
+	assert.equal(await page.locator("#frames").getAttribute("width"), "580");
+	const pa = await point(page, 2, 0), pb = await point(page, 3, 0);
+	assert.ok(pb.y > pa.y, "children below their parent");
+	const b = await pixel(page, 3, 0.3), c = await pixel(page, 3, 0.8);
+	const rgb = (s) => [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16));
+	assert.ok(rgb(b)[0] >= 240 && rgb(b)[2] < 200, `b grew: red, not ${b}`);
+	assert.ok(rgb(c)[2] >= 240 && rgb(c)[0] < 200, `c shrank: blue, not ${c}`);
+	await clickAt(page, 2, 0.3);
+	assert.equal(await pixel(page, 3, 0.8), b);	/* b: 0-85.7% now */
+	assert.equal(await pixel(page, 3, 0.9), c);
+	assert.equal(await hoverAt(page, 3, 0.5),
 		     "Function: b (30 samples, 75.00%, 85.71% of zoomed; " +
 		     "before 10, change +20 (+200.00%))");
 	await page.close();
@@ -284,11 +318,9 @@ await test("fixed width, icicle and differential graphs zoom and hover", async (
 await test("counts show thousands separators and fractions", async () => {
 	const page = await open(render("counts", "main;a 1234567\nmain;b 1234.25\n",
 				       ["--countname", "ms"]));
-	await frame(page, "a").hover();
-	assert.equal(await page.locator("#details").textContent(),
+	assert.equal(await hoverAt(page, 2, 0.5),
 		     "Function: a (1,234,567 ms, 99.90%)");
-	await frame(page, "b").hover({ force: true });
-	assert.equal(await page.locator("#details").textContent(),
+	assert.equal(await hoverAt(page, 2, 0.9995),
 		     "Function: b (1,234.25 ms, 0.10%)");
 	await page.close();
 });

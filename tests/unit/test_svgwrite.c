@@ -112,21 +112,21 @@ START_TEST(test_render_prunes_and_escapes)
 	for (i = 1; i < 10000; i++)
 		stacks[i] = "main;big";
 	svg = render(&so, stacks, 10000);
-	ck_assert_uint_eq(count(svg, "height=\"15\""), 4);	/* all, main, big, tiny */
-	ck_assert_ptr_nonnull(strstr(svg, "\"\\u003ctiny\\u003e\",1,\n"));
+	ck_assert_uint_eq(count(svg, "v15h-"), 4);	/* all, main, big, tiny */
+	ck_assert_ptr_nonnull(strstr(svg, "\"\\u003ctiny\\u003e\",1,0,0.0001,2,\n"));
 	ck_assert_ptr_nonnull(strstr(svg, ">T&lt;&amp;&gt;</text>"));
 	ck_assert_ptr_nonnull(strstr(svg, "<text x=\"0.01%\" y=\"48\">big</text>"));
 	ck_assert_ptr_nonnull(strstr(svg, "width=\"100%\""));
 	free(svg);
 	so.min_width = 0.2;
 	svg = render(&so, stacks, 10000);
-	ck_assert_uint_eq(count(svg, "height=\"15\""), 3);
+	ck_assert_uint_eq(count(svg, "v15h-"), 3);
 	ck_assert_ptr_null(strstr(svg, "tiny"));
 	free(svg);
 	so.min_width = 5;	/* percent */
 	so.is_min_width_pct = 1;
 	svg = render(&so, stacks, 10000);
-	ck_assert_uint_eq(count(svg, "height=\"15\""), 3);
+	ck_assert_uint_eq(count(svg, "v15h-"), 3);
 	free(svg);
 }
 END_TEST
@@ -143,8 +143,11 @@ START_TEST(test_render_fixed_inverted_labels)
 	so.is_inverted = 1;
 	svg = render(&so, stacks, 2);
 	ck_assert_ptr_nonnull(strstr(svg, "width=\"200\" height="));
-	/* inverted: the root sits on top, just under the title band */
-	ck_assert_ptr_nonnull(strstr(svg, "<rect x=\"0\" y=\"36\" width=\"180\""));
+	/* inverted: the root sits on top, just under the title band; frames
+	 * are subpaths in fractions of the width */
+	ck_assert_ptr_nonnull(strstr(svg, "M0 36h1v15h-1z"));
+	ck_assert_ptr_nonnull(strstr(svg, "M0.5 68h0.5v15h-0.5z"));
+	ck_assert_ptr_nonnull(strstr(svg, "<svg id=\"rects\" viewBox=\"0 0 1 "));
 	/* 90 px hold (90-6)/7.08 = 11 characters: 9 and ".." */
 	ck_assert_ptr_nonnull(strstr(svg, ">a_very_lo..</text>"));
 	free(svg);
