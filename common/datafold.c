@@ -19,6 +19,7 @@
 #include "perfdata.h"
 #include "session.h"
 #include "symcache.h"
+#include "unwind.h"
 
 #define MAP_KERNEL UINT32_MAX		/* cache "map" id of kernel addresses */
 #define MAP_NONE (UINT32_MAX - 1)	/* user address in no mapping */
@@ -43,6 +44,8 @@ struct datafold {
 	struct datafold_stats *st;
 	struct session *session;
 	struct symcache *syms;
+	struct unwind *unwind;
+	struct unwind_frame *uframes;	/* UNWIND_MAX_FRAMES, reused */
 	struct intern *strings;
 	struct ipcache_slot *slots;
 	size_t slots_cap, nr_slots;
@@ -279,6 +282,105 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	return n;
 }
 
+/* ---- DWARF samples ---- */
+
+/* unwind's view of JIT code: the perf map entry or jitdump code at addr */
+static int jit_range(void *ctx, int32_t pid, uint64_t addr, uint64_t *start,
+		     uint64_t *size, const char **name)
+{
+	struct datafold *df = ctx;
+	const struct perfmap *pm = symcache__perfmap(df->syms, pid);
+	const char *jd_path = jitdump_path(df, pid);
+	uint64_t end;
+
+	if (pm && (*name = perfmap__lookup_range(pm, addr, start, &end))) {
+		*size = end - *start;
+		return 0;
+	}
+	if (jd_path) {
+		const struct jitdump *jd;
+		const struct jitdump_code *c;
+		char path[4096];
+
+		if (df->opts->perf_map_dir) {
+			const char *base = strrchr(jd_path, '/');
+
+			snprintf(path, sizeof(path), "%s/%s",
+				 df->opts->perf_map_dir,
+				 base ? base + 1 : jd_path);
+			jd_path = path;
+		}
+		jd = symcache__jitdump(df->syms, jd_path);
+		c = jd ? jitdump__lookup(jd, addr, NULL) : NULL;
+		if (c) {
+			*start = c->start;
+			*size = c->size;
+			*name = c->name;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool is_dwarf_sample(const struct perfdata_sample *s)
+{
+	return (s->sample_type & PERF_SAMPLE_REGS_USER) &&
+	       (s->sample_type & PERF_SAMPLE_STACK_USER) &&
+	       s->regs_user_abi && s->nr_regs_user;
+}
+
+/* The user part of a DWARF sample, leaf first, then a frame saying why the
+ * walk stopped, unless it reached the outermost frame. */
+static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
+{
+	const struct perf_event_attr *attr =
+		perfdata__attr(df->pd, s->sid.attr_idx);
+	int32_t pid = (int32_t)s->sid.pid;
+	enum unwind_stop why;
+	size_t nr, i;
+	int n;
+
+	if (!df->unwind) {
+		df->unwind = unwind__new(df->session, df->syms, jit_range, df,
+					 df->diag);
+		df->uframes = malloc(UNWIND_MAX_FRAMES *
+				     sizeof(*df->uframes));
+		if (!df->unwind || !df->uframes)
+			return -ENOMEM;
+	}
+	nr = unwind__stack(df->unwind, pid, s->regs_user, s->nr_regs_user,
+			   attr->sample_regs_user, s->stack_user,
+			   s->stack_user_dyn_size, df->uframes,
+			   UNWIND_MAX_FRAMES, &why);
+	df->st->nr_unwound++;
+	df->st->nr_unwind_stops[why]++;
+	for (i = 0; i < nr; i++) {
+		const struct unwind_frame *f = &df->uframes[i];
+		const uint32_t *ids;
+
+		n = frame_ids(df, pid, false,
+			      f->is_activation ? f->pc : f->pc - 1, &ids);
+		if (n < 0)
+			return n;
+		folder__ids(df->folder, ids, (size_t)n);
+		df->st->nr_frames++;
+	}
+	if (why != UNWIND_END) {
+		struct script_frame f = {.pc = cstr("0")};
+		uint32_t id;
+
+		snprintf(df->scratch, sizeof(df->scratch),
+			 "[unwind stopped: %s]", unwind__stop_str(why));
+		f.sym = cstr(df->scratch);
+		f.dso = cstr("[unwind]");
+		n = folder__name(df->folder, &f, false, &id, 1);
+		if (n < 0)
+			return n;
+		folder__ids(df->folder, &id, (size_t)n);
+	}
+	return 0;
+}
+
 /* ---- records ---- */
 
 static int on_sample(void *ctx, const struct perfdata_sample *s)
@@ -289,6 +391,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	uint16_t cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool is_kernel = cpumode == PERF_RECORD_MISC_KERNEL ||
 			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
+	bool is_dwarf;
 	uint64_t i;
 	int n;
 
@@ -320,6 +423,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 		df->st->nr_frames++;
 		return folder__end(df->folder);
 	}
+	is_dwarf = is_dwarf_sample(s);
 	for (i = 0; i < s->nr_callchain; i++) {
 		uint64_t ip = s->callchain[i];
 		const uint32_t *ids;
@@ -329,11 +433,18 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 				    ip == PERF_CONTEXT_GUEST_KERNEL;
 			continue;
 		}
+		if (is_dwarf && !is_kernel)
+			continue;	/* the user part is unwound below */
 		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, ip, &ids);
 		if (n < 0)
 			return n;
 		folder__ids(df->folder, ids, (size_t)n);
 		df->st->nr_frames++;
+	}
+	if (is_dwarf) {
+		n = add_unwound(df, s);
+		if (n < 0)
+			return n;
 	}
 	return folder__end(df->folder);
 }
@@ -436,7 +547,16 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 	ps = perfdata__stats(pd);
 	st->nr_bad_records = ps->nr_bad;
 	st->nr_unknown_records = ps->nr_unknown;
+	if (df.unwind) {
+		struct unwind_stats us;
+
+		unwind__stats(df.unwind, &us);
+		st->nr_trampoline_steps = us.nr_trampoline_steps;
+		st->nr_fp_steps = us.nr_fp_steps;
+	}
 out:
+	unwind__free(df.unwind);
+	free(df.uframes);
 	free(df.slots);
 	free(df.ids);
 	free(df.jitdumps);

@@ -5,13 +5,22 @@
  * script names it (ELF symbols, kallsyms, /tmp/perf-PID.map, jitdumps), and
  * hands each sample to a folder, as the text path does. ip -> frame ids are
  * cached per mapping, so each address is named once per run.
+ *
+ * --call-graph dwarf samples (PERF_SAMPLE_REGS_USER and STACK_USER): the
+ * kernel part of the stack comes from the callchain, the user part from
+ * unwind, named as perf names DWARF-unwound frames (callers at pc - 1).
+ * A walk that stops short ends the stack with a frame
+ * "[unwind stopped: REASON]".
  */
 #ifndef PERFFOLD_DATAFOLD_H
 #define PERFFOLD_DATAFOLD_H
 
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "diag.h"
+#include "unwind.h"
 
 struct folder;
 struct perfdata;
@@ -19,6 +28,8 @@ struct perfdata;
 struct datafold_opts {
 	const char *perf_map_dir;	/* where perf-PID.map and jit-PID.dump
 					 * are; NULL: /tmp */
+	bool no_inline;			/* no "(inlined)" frames for DWARF-
+					 * unwound addresses */
 };
 
 struct datafold_stats {
@@ -30,6 +41,11 @@ struct datafold_stats {
 	uint64_t nr_unknown_frames;	/* addresses no symbol named */
 	uint64_t nr_frames;
 	int kallsyms_restricted;	/* kernel addresses hidden here */
+	/* --call-graph dwarf samples: user stacks unwound here */
+	uint64_t nr_unwound;		/* samples whose user stack was walked */
+	uint64_t nr_unwind_stops[UNWIND_NR_STOPS];	/* by reason */
+	uint64_t nr_trampoline_steps;	/* CPython trampolines stepped */
+	uint64_t nr_fp_steps;		/* frame-pointer fallbacks */
 };
 
 /* Read every record of pd into f. d gets the symbol loaders' messages.

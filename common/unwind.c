@@ -1,0 +1,774 @@
+/* unwind: DWARF CFI unwinding of copied user stacks (see unwind.h).
+ *
+ * The walk keeps the x86-64 DWARF registers 0..16 (rax, rdx, rcx, rbx, rsi,
+ * rdi, rbp, rsp, r8..r15, and 16 = the return address column) with a valid
+ * bit each. Per frame: find the mapping of pc; in a DSO, ask libdw for the
+ * CFI row at pc (pc - 1 for callers, as libdwfl does), evaluate the CFA and
+ * the register rules against the stack copy; in JIT memory, step a known
+ * CPython trampoline; else follow the frame pointer when it is plausible.
+ */
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dwarf.h>
+
+#include "session.h"
+#include "symcache.h"
+#include "unwind.h"
+
+#define NR_DWARF_REGS 17
+#define DW_RBP 6
+#define DW_RSP 7
+#define DW_RA 16
+#define EVAL_DEPTH 16
+
+/* perf's x86 register numbers (asm/perf_regs.h) of DWARF registers 0..16 */
+static const uint8_t perf_reg_of[NR_DWARF_REGS] = {
+	0 /* ax */, 3 /* dx */, 2 /* cx */, 1 /* bx */, 4 /* si */, 5 /* di */,
+	6 /* bp */, 7 /* sp */, 16, 17, 18, 19, 20, 21, 22, 23 /* r8-r15 */,
+	8 /* ip */,
+};
+
+/* CPython perf trampolines (Python/asm_trampoline.S), x86-64. Each gives
+ * the CFA rule per code offset: the CFA register and offset, and where the
+ * caller's rbp was saved (0: not saved, still in rbp). */
+enum tramp_kind { TRAMP_NONE, TRAMP_UNKNOWN, TRAMP_SUB, TRAMP_PUSH };
+
+struct tramp {
+	enum tramp_kind kind;
+	uint32_t len;		/* code bytes, the map entry's size */
+	uint32_t skip;		/* endbr64 bytes before the body */
+};
+
+/* 3.12-3.14: sub $8,%rsp; call *%rcx; add $8,%rsp; ret */
+static const uint8_t tramp_sub[] = {
+	0x48, 0x83, 0xec, 0x08, 0xff, 0xd1, 0x48, 0x83, 0xc4, 0x08, 0xc3,
+};
+/* 3.15: push %rbp; mov %rsp,%rbp; call *%rcx; pop %rbp; ret */
+static const uint8_t tramp_push[] = {
+	0x55, 0x48, 0x89, 0xe5, 0xff, 0xd1, 0x5d, 0xc3,
+};
+static const uint8_t endbr64[] = {0xf3, 0x0f, 0x1e, 0xfa};
+
+struct uw_dso {
+	const struct symtab *st;	/* the key */
+	int fd, dbg_fd;
+	Elf *elf, *dbg_elf;
+	Dwarf_CFI *eh;			/* .eh_frame of the binary, or NULL */
+	Dwarf *dbg;
+	Dwarf_CFI *dbg_cfi;		/* .debug_frame, or NULL */
+	const uint8_t *raw;		/* the file's bytes (elf_rawfile) */
+	size_t raw_len;
+	struct tramp tramp;		/* TRAMP_NONE until looked for */
+	bool is_tramp_known;
+};
+
+struct regs {
+	uint64_t r[NR_DWARF_REGS];
+	uint32_t valid;			/* bit per DWARF register */
+};
+
+struct stack {
+	uint64_t sp;			/* address of stack[0] */
+	const uint8_t *data;
+	uint64_t len;
+};
+
+struct unwind {
+	struct session *session;
+	struct symcache *syms;
+	unwind_jit_fn jit;
+	void *jit_ctx;
+	const struct diag *diag;
+	struct uw_dso *dsos;
+	size_t nr_dsos, dsos_cap;
+	uint64_t nr_bad_dso_msgs, nr_tramp_msgs;
+	size_t interp;			/* index of the last interpreter whose
+					 * trampoline was stepped, or SIZE_MAX */
+	struct unwind_stats st;
+	/* per walk */
+	int32_t pid;
+	struct stack stk;
+	enum unwind_stop read_fail;	/* why the last read failed */
+};
+
+static const char *const stop_str[UNWIND_NR_STOPS] = {
+	[UNWIND_END] = "outermost frame",
+	[UNWIND_NO_REGS] = "no user registers or stack",
+	[UNWIND_STACK_END] = "stack copy too small",
+	[UNWIND_BAD_SP] = "stack pointer outside the copy",
+	[UNWIND_NO_MAP] = "address in no mapping",
+	[UNWIND_NO_CFI] = "no unwind info",
+	[UNWIND_BAD_CFI] = "bad unwind info",
+	[UNWIND_LOOP] = "CFA loop",
+	[UNWIND_JIT] = "JIT code without unwind info",
+	[UNWIND_TRAMPOLINE] = "unknown CPython trampoline",
+	[UNWIND_DEPTH] = "too deep",
+};
+
+const char *unwind__stop_str(enum unwind_stop why)
+{
+	return why < UNWIND_NR_STOPS ? stop_str[why] : "?";
+}
+
+struct unwind *unwind__new(struct session *s, struct symcache *sc,
+			   unwind_jit_fn jit, void *jit_ctx,
+			   const struct diag *d)
+{
+	struct unwind *u = calloc(1, sizeof(*u));
+
+	if (!u) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	elf_version(EV_CURRENT);
+	u->session = s;
+	u->syms = sc;
+	u->jit = jit;
+	u->jit_ctx = jit_ctx;
+	u->diag = d;
+	u->interp = SIZE_MAX;
+	return u;
+}
+
+static void dso_release(struct uw_dso *d)
+{
+	if (d->dbg)
+		dwarf_end(d->dbg);
+	if (d->eh)
+		dwarf_cfi_end(d->eh);
+	if (d->elf)
+		elf_end(d->elf);
+	if (d->dbg_elf)
+		elf_end(d->dbg_elf);
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->dbg_fd >= 0)
+		close(d->dbg_fd);
+}
+
+void unwind__free(struct unwind *u)
+{
+	size_t i;
+
+	if (!u)
+		return;
+	for (i = 0; i < u->nr_dsos; i++)
+		dso_release(&u->dsos[i]);
+	free(u->dsos);
+	free(u);
+}
+
+void unwind__stats(const struct unwind *u, struct unwind_stats *st)
+{
+	*st = u->st;
+}
+
+/* ---- DSOs ---- */
+
+static Elf *open_elf(const char *path, int *fd)
+{
+	Elf *e;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return NULL;
+	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	return e;
+}
+
+static void dso_open(struct unwind *u, struct uw_dso *d)
+{
+	const char *file = symtab__file(d->st);
+	const char *sym_file = symtab__symbol_file(d->st);
+
+	d->fd = d->dbg_fd = -1;
+	d->elf = open_elf(file, &d->fd);
+	if (!d->elf) {
+		diag__limited(u->diag, &u->nr_bad_dso_msgs, 5,
+			      "unwind: cannot read '%s': no CFI from it",
+			      file);
+		return;
+	}
+	d->raw = (const uint8_t *)elf_rawfile(d->elf, &d->raw_len);
+	d->eh = dwarf_getcfi_elf(d->elf);
+	/* .debug_frame: in the binary, or in its separate debuginfo */
+	if (sym_file && strcmp(sym_file, file))
+		d->dbg_elf = open_elf(sym_file, &d->dbg_fd);
+	d->dbg = dwarf_begin_elf(d->dbg_elf ? d->dbg_elf : d->elf,
+				 DWARF_C_READ, NULL);
+	d->dbg_cfi = d->dbg ? dwarf_getcfi(d->dbg) : NULL;
+}
+
+static struct uw_dso *find_dso(struct unwind *u, const struct session_map *m)
+{
+	const struct symtab *st;
+	struct uw_dso *d;
+	size_t i;
+
+	if (m->filename[0] == '[')
+		return NULL;	/* [vdso] and such: no file to read */
+	st = symcache__dso(u->syms, m->filename,
+			   m->build_id_size ? m->build_id : NULL,
+			   m->build_id_size);
+	if (!st)
+		return NULL;
+	for (i = 0; i < u->nr_dsos; i++)
+		if (u->dsos[i].st == st)
+			return &u->dsos[i];
+	if (u->nr_dsos == u->dsos_cap) {
+		size_t ncap = u->dsos_cap ? u->dsos_cap * 2 : 16;
+		struct uw_dso *n = realloc(u->dsos, ncap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		u->dsos = n;
+		u->dsos_cap = ncap;
+	}
+	d = &u->dsos[u->nr_dsos++];
+	memset(d, 0, sizeof(*d));
+	d->st = st;
+	dso_open(u, d);
+	return d;
+}
+
+/* The ELF address of pc in mapping m of DSO d. */
+static uint64_t dso_addr(const struct uw_dso *d, const struct session_map *m,
+			 uint64_t pc)
+{
+	return symtab__addr(d->st, pc - m->start + m->pgoff);
+}
+
+/* The file bytes at ELF address addr (len of them), through the PT_LOAD
+ * segment holding them, or NULL. */
+static const uint8_t *dso_bytes(const struct uw_dso *d, uint64_t addr,
+				size_t len)
+{
+	size_t i, nr;
+
+	if (!d->elf || !d->raw || elf_getphdrnum(d->elf, &nr))
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(d->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr < ph.p_vaddr || addr + len > ph.p_vaddr + ph.p_filesz)
+			continue;
+		if (ph.p_offset + (addr - ph.p_vaddr) + len > d->raw_len)
+			return NULL;
+		return d->raw + ph.p_offset + (addr - ph.p_vaddr);
+	}
+	return NULL;
+}
+
+/* The value of symbol name in d's .symtab or .dynsym, or 0. */
+static uint64_t dso_symbol(const struct uw_dso *d, const char *name)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(d->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, nr;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		nr = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < nr; i++) {
+			GElf_Sym sym;
+			const char *s;
+
+			if (!gelf_getsym(data, (int)i, &sym))
+				break;
+			s = elf_strptr(d->elf, sh.sh_link, sym.st_name);
+			if (s && !strcmp(s, name))
+				return sym.st_value;
+		}
+	}
+	return 0;
+}
+
+static bool match(const uint8_t *p, size_t len, size_t skip,
+		  const uint8_t *body, size_t body_len)
+{
+	return len == skip + body_len && !memcmp(p + skip, body, body_len);
+}
+
+/* Which trampoline d (an interpreter) copies for every Python function. */
+static void dso_find_tramp(struct unwind *u, struct uw_dso *d)
+{
+	uint64_t start, end;
+	const uint8_t *p;
+	size_t len, skip;
+
+	d->is_tramp_known = true;
+	d->tramp.kind = TRAMP_NONE;
+	if (!d->elf)
+		return;
+	start = dso_symbol(d, "_Py_trampoline_func_start");
+	end = dso_symbol(d, "_Py_trampoline_func_end");
+	if (!start || end <= start || end - start > 64)
+		return;
+	len = (size_t)(end - start);
+	p = dso_bytes(d, start, len);
+	if (!p)
+		return;
+	skip = len >= 4 && !memcmp(p, endbr64, 4) ? 4 : 0;
+	d->tramp.len = (uint32_t)len;
+	d->tramp.skip = (uint32_t)skip;
+	if (match(p, len, skip, tramp_sub, sizeof(tramp_sub)))
+		d->tramp.kind = TRAMP_SUB;
+	else if (match(p, len, skip, tramp_push, sizeof(tramp_push)))
+		d->tramp.kind = TRAMP_PUSH;
+	else
+		d->tramp.kind = TRAMP_UNKNOWN;
+	if (d->tramp.kind == TRAMP_UNKNOWN)
+		diag__limited(u->diag, &u->nr_tramp_msgs, 1,
+			      "unwind: '%s' has a CPython perf trampoline of "
+			      "a layout not known here (%zu bytes); Python "
+			      "stacks stop at it", symtab__file(d->st), len);
+}
+
+/* ---- memory ---- */
+
+static bool read_word(struct unwind *u, uint64_t addr, uint64_t *val)
+{
+	const struct stack *s = &u->stk;
+	const struct session_map *m;
+	struct uw_dso *d;
+	const uint8_t *p;
+
+	if (addr >= s->sp && addr - s->sp <= s->len && s->len - (addr - s->sp) >= 8) {
+		memcpy(val, s->data + (addr - s->sp), 8);
+		return true;
+	}
+	/* read-only data of a mapped file, e.g. a CFI expression's deref */
+	m = session__find_map(u->session, u->pid, addr);
+	if (m && (d = find_dso(u, m)) && (p = dso_bytes(d, dso_addr(d, m, addr), 8))) {
+		memcpy(val, p, 8);
+		return true;
+	}
+	u->read_fail = addr < s->sp ? UNWIND_BAD_SP : UNWIND_STACK_END;
+	return false;
+}
+
+/* ---- DWARF expressions of CFI rules ---- */
+
+/* Evaluate ops; *val gets the result and *is_value whether it is the value
+ * itself (DW_OP_stack_value) rather than the address holding it. */
+static int eval(struct unwind *u, const Dwarf_Op *ops, size_t nops,
+		const struct regs *r, uint64_t cfa, uint64_t *val,
+		bool *is_value)
+{
+	uint64_t st[EVAL_DEPTH], a;
+	size_t n = 0, i;
+
+	*is_value = false;
+	for (i = 0; i < nops; i++) {
+		uint8_t op = ops[i].atom;
+		unsigned int reg;
+
+		if (op >= DW_OP_lit0 && op <= DW_OP_lit31) {
+			a = op - DW_OP_lit0;
+			goto push;
+		}
+		if (op >= DW_OP_breg0 && op <= DW_OP_breg31) {
+			reg = op - DW_OP_breg0;
+			goto breg;
+		}
+		switch (op) {
+		case DW_OP_bregx:
+			reg = (unsigned int)ops[i].number;
+breg:
+			if (reg >= NR_DWARF_REGS || !(r->valid & (1u << reg)))
+				return -EINVAL;
+			a = r->r[reg] + (op == DW_OP_bregx ? ops[i].number2 :
+					 ops[i].number);
+			goto push;
+		case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
+		case DW_OP_const8u: case DW_OP_const1s: case DW_OP_const2s:
+		case DW_OP_const4s: case DW_OP_const8s: case DW_OP_constu:
+		case DW_OP_consts:
+			a = ops[i].number;
+			goto push;
+		case DW_OP_call_frame_cfa:
+			a = cfa;
+push:
+			if (n == EVAL_DEPTH)
+				return -EINVAL;
+			st[n++] = a;
+			continue;
+		case DW_OP_nop:
+			continue;
+		case DW_OP_stack_value:
+			*is_value = true;
+			continue;
+		case DW_OP_dup:
+			if (!n)
+				return -EINVAL;
+			a = st[n - 1];
+			goto push;
+		case DW_OP_over:
+			if (n < 2)
+				return -EINVAL;
+			a = st[n - 2];
+			goto push;
+		case DW_OP_drop:
+			if (!n)
+				return -EINVAL;
+			n--;
+			continue;
+		}
+		/* unary */
+		if (!n)
+			return -EINVAL;
+		switch (op) {
+		case DW_OP_deref:
+			if (!read_word(u, st[n - 1], &st[n - 1]))
+				return -EFAULT;
+			continue;
+		case DW_OP_plus_uconst:
+			st[n - 1] += ops[i].number;
+			continue;
+		case DW_OP_neg:
+			st[n - 1] = -st[n - 1];
+			continue;
+		case DW_OP_not:
+			st[n - 1] = ~st[n - 1];
+			continue;
+		}
+		/* binary: a = second, st[n-1] = top */
+		if (n < 2)
+			return -EINVAL;
+		a = st[n - 2];
+		switch (op) {
+		case DW_OP_plus: a += st[n - 1]; break;
+		case DW_OP_minus: a -= st[n - 1]; break;
+		case DW_OP_mul: a *= st[n - 1]; break;
+		case DW_OP_and: a &= st[n - 1]; break;
+		case DW_OP_or: a |= st[n - 1]; break;
+		case DW_OP_xor: a ^= st[n - 1]; break;
+		case DW_OP_shl: a = st[n - 1] < 64 ? a << st[n - 1] : 0; break;
+		case DW_OP_shr: a = st[n - 1] < 64 ? a >> st[n - 1] : 0; break;
+		case DW_OP_shra:
+			a = st[n - 1] < 64 ? (uint64_t)((int64_t)a >> st[n - 1])
+					   : 0;
+			break;
+		case DW_OP_swap:
+			st[n - 2] = st[n - 1];
+			st[n - 1] = a;
+			continue;
+		case DW_OP_eq: a = (int64_t)a == (int64_t)st[n - 1]; break;
+		case DW_OP_ne: a = (int64_t)a != (int64_t)st[n - 1]; break;
+		case DW_OP_lt: a = (int64_t)a < (int64_t)st[n - 1]; break;
+		case DW_OP_le: a = (int64_t)a <= (int64_t)st[n - 1]; break;
+		case DW_OP_gt: a = (int64_t)a > (int64_t)st[n - 1]; break;
+		case DW_OP_ge: a = (int64_t)a >= (int64_t)st[n - 1]; break;
+		default:
+			return -ENOTSUP;
+		}
+		st[--n - 1] = a;
+	}
+	if (!n)
+		return -EINVAL;
+	*val = st[n - 1];
+	return 0;
+}
+
+/* ---- steps: regs is the frame's state, made its caller's ---- */
+
+/* One CFI row. Returns 0, -ENOENT (no row) or a stop via *why. */
+static int step_cfi(struct unwind *u, Dwarf_CFI *cfi, uint64_t addr,
+		    struct regs *r, enum unwind_stop *why)
+{
+	Dwarf_Frame *fr;
+	Dwarf_Op *ops, mem[3];
+	size_t nops;
+	struct regs out = {.valid = 0};
+	uint64_t cfa;
+	bool is_value;
+	int reg, ra;
+
+	if (!cfi || dwarf_cfi_addrframe(cfi, addr, &fr))
+		return -ENOENT;
+	*why = UNWIND_BAD_CFI;
+	ra = dwarf_frame_info(fr, NULL, NULL, NULL);
+	if (ra < 0 || ra >= NR_DWARF_REGS ||
+	    dwarf_frame_cfa(fr, &ops, &nops) || !nops ||
+	    eval(u, ops, nops, r, 0, &cfa, &is_value))
+		goto fail;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		uint64_t v;
+
+		if (dwarf_frame_register(fr, reg, mem, &ops, &nops))
+			continue;	/* unknown: the caller's is unknown */
+		if (!nops) {
+			/* ops NULL: same value; ops == mem: undefined */
+			if (!ops && (r->valid & (1u << reg))) {
+				out.r[reg] = r->r[reg];
+				out.valid |= 1u << reg;
+			}
+			continue;
+		}
+		if (eval(u, ops, nops, r, cfa, &v, &is_value)) {
+			if (reg == ra) {
+				*why = u->read_fail;
+				goto fail;
+			}
+			continue;
+		}
+		if (!is_value && !read_word(u, v, &v)) {
+			if (reg == ra) {
+				*why = u->read_fail;
+				goto fail;
+			}
+			continue;
+		}
+		out.r[reg] = v;
+		out.valid |= 1u << reg;
+	}
+	free(fr);
+	/* the caller's stack pointer is the CFA (x86-64 psABI) */
+	out.r[DW_RSP] = cfa;
+	out.valid |= 1u << DW_RSP;
+	if (ra != DW_RA) {
+		if (out.valid & (1u << ra)) {
+			out.r[DW_RA] = out.r[ra];
+			out.valid |= 1u << DW_RA;
+		} else {
+			out.valid &= ~(1u << DW_RA);
+		}
+	}
+	*r = out;
+	return 0;
+fail:
+	free(fr);
+	return -EINVAL;
+}
+
+/* rbp chain: [rbp] = caller's rbp, [rbp + 8] = return address. Plausible
+ * when rbp points into the copied stack, above sp, 8-aligned. */
+static int step_fp(struct unwind *u, struct regs *r)
+{
+	uint64_t bp = r->r[DW_RBP], sp = r->r[DW_RSP], ra, nbp;
+
+	if (!(r->valid & (1u << DW_RBP)) || bp < sp || (bp & 7) ||
+	    bp - u->stk.sp + 16 > u->stk.len)
+		return -ENOENT;
+	if (!read_word(u, bp, &nbp) || !read_word(u, bp + 8, &ra))
+		return -ENOENT;
+	r->r[DW_RBP] = nbp;
+	r->r[DW_RSP] = bp + 16;
+	r->r[DW_RA] = ra;
+	r->valid = (1u << DW_RBP) | (1u << DW_RSP) | (1u << DW_RA);
+	return 0;
+}
+
+/* A CPython trampoline at offset off of its code: the caller's frame from
+ * the layout. rbx, r12-r15 are untouched by both layouts. */
+static int step_tramp(struct unwind *u, const struct tramp *t, uint64_t off,
+		      struct regs *r, enum unwind_stop *why)
+{
+	uint64_t cfa, body = off - t->skip, ra;
+	uint64_t sp = r->r[DW_RSP];
+	int bp_saved = 0;	/* rbp saved at CFA - 16 */
+
+	if (off < t->skip) {
+		cfa = sp + 8;
+	} else if (t->kind == TRAMP_SUB) {
+		/* sub at 0-3, call at 4-5, add at 6-9, ret at 10 */
+		cfa = body >= 4 && body < 10 ? sp + 16 : sp + 8;
+	} else {
+		/* push at 0, mov at 1-3, call at 4-5, pop at 6, ret at 7 */
+		if (body < 1 || body >= 7) {
+			cfa = sp + 8;
+		} else if (body < 4) {
+			cfa = sp + 16;
+			bp_saved = 1;
+		} else {
+			if (!(r->valid & (1u << DW_RBP)))
+				goto bad;
+			cfa = r->r[DW_RBP] + 16;
+			bp_saved = 1;
+		}
+	}
+	if (!read_word(u, cfa - 8, &ra)) {
+		*why = u->read_fail;
+		return -EFAULT;
+	}
+	if (bp_saved) {
+		uint64_t bp;
+
+		if (!read_word(u, cfa - 16, &bp)) {
+			*why = u->read_fail;
+			return -EFAULT;
+		}
+		r->r[DW_RBP] = bp;
+	}
+	r->r[DW_RSP] = cfa;
+	r->r[DW_RA] = ra;
+	/* volatile registers are not known in the caller */
+	r->valid &= (1u << 3) | (1u << DW_RBP) | (1u << DW_RSP) |
+		    (0xfu << 12) | (1u << DW_RA);
+	return 0;
+bad:
+	*why = UNWIND_BAD_CFI;
+	return -EINVAL;
+}
+
+/* JIT memory: a CPython trampoline of the interpreter (inner, the DSO of
+ * the frame it called) or a stop. */
+static int step_jit(struct unwind *u, uint64_t pc, uint64_t addr,
+		    size_t inner_idx, struct regs *r, enum unwind_stop *why)
+{
+	uint64_t start, size;
+	const char *name;
+	struct uw_dso *inner;
+
+	*why = UNWIND_JIT;
+	if (!u->jit || u->jit(u->jit_ctx, u->pid, addr, &start, &size, &name))
+		return -ENOENT;
+	if (strncmp(name, "py::", 4))
+		return -ENOENT;
+	*why = UNWIND_TRAMPOLINE;
+	/* the interpreter it called; in a leaf trampoline, the last one */
+	if (inner_idx == SIZE_MAX)
+		inner_idx = u->interp;
+	if (inner_idx == SIZE_MAX)
+		return -ENOENT;
+	inner = &u->dsos[inner_idx];
+	if (!inner->is_tramp_known)
+		dso_find_tramp(u, inner);
+	if (inner->tramp.kind != TRAMP_SUB && inner->tramp.kind != TRAMP_PUSH)
+		return -ENOENT;
+	if (size != inner->tramp.len)
+		return -ENOENT;	/* not the code the interpreter copies */
+	u->st.nr_trampoline_steps++;
+	u->interp = inner_idx;
+	return step_tramp(u, &inner->tramp, pc - start, r, why);
+}
+
+static bool is_jit_map(const char *name)
+{
+	return !strncmp(name, "//anon", 6) || !strncmp(name, "[anon", 5) ||
+	       !strncmp(name, "/memfd:", 7);
+}
+
+/* ---- the walk ---- */
+
+static bool load_regs(const uint64_t *regs, uint32_t nr_regs,
+		      uint64_t mask, struct regs *r)
+{
+	int reg;
+
+	r->valid = 0;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		unsigned int bit = perf_reg_of[reg];
+		uint32_t idx;
+
+		if (!(mask & (1ULL << bit)))
+			continue;
+		idx = (uint32_t)__builtin_popcountll(mask & ((1ULL << bit) - 1));
+		if (idx >= nr_regs)
+			continue;
+		r->r[reg] = regs[idx];
+		r->valid |= 1u << reg;
+	}
+	return (r->valid & (1u << DW_RA)) && (r->valid & (1u << DW_RSP));
+}
+
+size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
+		     uint32_t nr_regs, uint64_t regs_mask, const void *stack,
+		     uint64_t dyn_size, struct unwind_frame *out, size_t cap,
+		     enum unwind_stop *why)
+{
+	size_t inner = SIZE_MAX;	/* index of the callee's DSO */
+	struct regs r;
+	size_t nr = 0;
+	bool is_activation = true;
+
+	u->st.nr_samples++;
+	*why = UNWIND_NO_REGS;
+	if (!load_regs(regs, nr_regs, regs_mask, &r))
+		goto out;
+	u->pid = pid;
+	u->stk.sp = r.r[DW_RSP];
+	u->stk.data = stack;
+	u->stk.len = stack ? dyn_size : 0;
+	for (;;) {
+		const struct session_map *m;
+		uint64_t pc = r.r[DW_RA], addr, sp = r.r[DW_RSP];
+		struct uw_dso *d = NULL;
+		size_t d_idx = SIZE_MAX;
+		int err = -ENOENT;
+
+		if (!pc || !(r.valid & (1u << DW_RA))) {
+			*why = UNWIND_END;
+			break;
+		}
+		if (nr == cap || nr == UNWIND_MAX_FRAMES) {
+			*why = UNWIND_DEPTH;
+			break;
+		}
+		out[nr].pc = pc;
+		out[nr++].is_activation = is_activation;
+		addr = is_activation ? pc : pc - 1;
+		m = session__find_map(u->session, pid, addr);
+		if (!m) {
+			*why = UNWIND_NO_MAP;
+			break;
+		}
+		*why = UNWIND_NO_CFI;
+		if (is_jit_map(m->filename)) {
+			err = step_jit(u, pc, addr, inner, &r, why);
+			if (err && *why == UNWIND_JIT && !step_fp(u, &r)) {
+				u->st.nr_fp_steps++;
+				err = 0;
+			}
+		} else if ((d = find_dso(u, m))) {
+			/* reads may open DSOs and move u->dsos: keep copies */
+			uint64_t a = dso_addr(d, m, addr);
+			Dwarf_CFI *dbg_cfi = d->dbg_cfi;
+
+			d_idx = (size_t)(d - u->dsos);
+			err = step_cfi(u, d->eh, a, &r, why);
+			if (err == -ENOENT)
+				err = step_cfi(u, dbg_cfi, a, &r, why);
+			if (!err)
+				u->st.nr_cfi_steps++;
+		}
+		if (err == -ENOENT && *why == UNWIND_NO_CFI && !step_fp(u, &r)) {
+			u->st.nr_fp_steps++;
+			err = 0;
+		}
+		if (err)
+			break;
+		if ((r.valid & (1u << DW_RA)) && r.r[DW_RA] &&
+		    r.r[DW_RSP] <= sp) {
+			*why = UNWIND_LOOP;
+			break;
+		}
+		inner = d_idx;
+		is_activation = false;
+	}
+out:
+	u->st.nr_stops[*why]++;
+	return nr;
+}
