@@ -219,9 +219,44 @@ static void name_user(struct datafold *df, int32_t pid,
 	f->sym = cstr(name ? name : "[unknown]");
 }
 
-/* The ids of the frame at ip, from the cache or named now. */
+/* After the ids of frame f (n of them in buf, root-most first), those of
+ * the functions inlined at ip, outermost first: perf prints them leaf
+ * first as "NAME (inlined)" lines above the frame. */
+static int add_inlines(struct datafold *df, const struct session_map *m,
+		       uint64_t ip, struct script_frame *f, uint32_t *buf,
+		       int n, int cap)
+{
+	const char *names[16];
+	size_t nr = unwind__inlines(df->unwind, m, ip, names, 16);
+	int k;
+
+	if (!nr)
+		return n;
+	/* the containing function by its DWARF name, as perf prints it */
+	nr--;
+	if (strcmp(names[nr], f->sym.s)) {
+		f->sym = cstr(names[nr]);
+		n = folder__name(df->folder, f, folder__is_java(df->folder),
+				 buf, (size_t)cap);
+		if (n < 0)
+			return n;
+	}
+	f->dso = cstr("inlined");
+	while (nr-- > 0) {
+		f->sym = cstr(names[nr]);
+		k = folder__name(df->folder, f, folder__is_java(df->folder),
+				 buf + n, (size_t)(cap - n));
+		if (k < 0)
+			return k;
+		n += k;
+	}
+	return n;
+}
+
+/* The ids of the frame at ip, from the cache or named now; with_inline
+ * adds the functions inlined there (DWARF-unwound frames). */
 static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
-		     uint64_t ip, const uint32_t **ids)
+		     bool with_inline, uint64_t ip, const uint32_t **ids)
 {
 	const struct session_map *m = NULL;
 	struct ipcache_slot *slot;
@@ -244,6 +279,8 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	}
 	if (folder__is_java(df->folder))
 		map ^= 0x80000000u;	/* Java tidying changes names */
+	if (with_inline)
+		map ^= 0x40000000u;	/* so do inline frames */
 	if ((df->nr_slots + 1) * 2 > df->slots_cap && cache_grow(df) < 0)
 		return -ENOMEM;
 	/* unmapped user addresses differ by pid: keep them out of the cache */
@@ -260,6 +297,10 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	snprintf(pc, sizeof(pc), "%" PRIx64, ip);
 	f.pc = cstr(pc);
 	n = folder__name(df->folder, &f, folder__is_java(df->folder), buf, 64);
+	if (n < 0)
+		return n;
+	if (with_inline && m && df->unwind)
+		n = add_inlines(df, m, ip, &f, buf, n, 64);
 	if (n < 0)
 		return n;
 	if (!strcmp(f.sym.s, "[unknown]"))
@@ -358,7 +399,7 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 		const struct unwind_frame *f = &df->uframes[i];
 		const uint32_t *ids;
 
-		n = frame_ids(df, pid, false,
+		n = frame_ids(df, pid, false, !df->opts->no_inline,
 			      f->is_activation ? f->pc : f->pc - 1, &ids);
 		if (n < 0)
 			return n;
@@ -416,7 +457,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	if (!(s->sample_type & PERF_SAMPLE_CALLCHAIN)) {
 		const uint32_t *ids;
 
-		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, s->ip, &ids);
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, false, s->ip,
+			      &ids);
 		if (n < 0)
 			return n;
 		folder__ids(df->folder, ids, (size_t)n);
@@ -435,7 +477,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 		}
 		if (is_dwarf && !is_kernel)
 			continue;	/* the user part is unwound below */
-		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, ip, &ids);
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, false, ip,
+			      &ids);
 		if (n < 0)
 			return n;
 		folder__ids(df->folder, ids, (size_t)n);

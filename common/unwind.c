@@ -671,6 +671,53 @@ static bool is_jit_map(const char *name)
 	       !strncmp(name, "/memfd:", 7);
 }
 
+/* ---- inline frames ---- */
+
+size_t unwind__inlines(struct unwind *u, const struct session_map *m,
+		       uint64_t ip, const char **names, size_t cap)
+{
+	struct uw_dso *d = find_dso(u, m);
+	Dwarf_Die cu, *scopes = NULL;
+	Dwarf_Addr a;
+	size_t nr = 0;
+	int i, n;
+
+	if (!d || !d->dbg)
+		return 0;
+	a = dso_addr(d, m, ip);
+	if (!dwarf_addrdie(d->dbg, a, &cu))
+		return 0;
+	/* the innermost scope at a, then every scope holding it, inlined
+	 * instances and their callers' concrete scopes included */
+	n = dwarf_getscopes(&cu, a, &scopes);
+	if (n > 0) {
+		Dwarf_Die inner = scopes[0];
+
+		free(scopes);
+		scopes = NULL;
+		n = dwarf_getscopes_die(&inner, &scopes);
+	}
+	for (i = 0; i < n && nr < cap; i++) {
+		Dwarf_Attribute at;
+		const char *name;
+
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag != DW_TAG_inlined_subroutine &&
+		    tag != DW_TAG_subprogram)
+			continue;
+		name = dwarf_formstring(dwarf_attr_integrate(&scopes[i],
+							     DW_AT_name, &at));
+		names[nr++] = name ? name : "??";
+		if (tag == DW_TAG_subprogram)
+			break;
+	}
+	if (nr && i == n)
+		nr = 0;		/* no containing function: not perf's list */
+	free(scopes);
+	return nr;
+}
+
 /* ---- the walk ---- */
 
 static bool load_regs(const uint64_t *regs, uint32_t nr_regs,

@@ -100,6 +100,15 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 		     uint64_t dyn_size, struct unwind_frame *out, size_t cap,
 		     enum unwind_stop *why);
 
+/* The functions at address ip of mapping m (a DSO with DWARF debug info),
+ * as perf 6.1 lists them with addr2line -i: those inlined there, innermost
+ * first, then the function containing them (its DWARF name, which perf
+ * prints instead of the ELF symbol's). Up to cap names to names[],
+ * borrowed until unwind__free(). Returns how many: 0 when the DSO has no
+ * debug info for ip; the last is the containing function. */
+size_t unwind__inlines(struct unwind *u, const struct session_map *m,
+		       uint64_t ip, const char **names, size_t cap);
+
 /* A short lowercase phrase for a stop reason ("stack copy too small"). */
 const char *unwind__stop_str(enum unwind_stop why);
 

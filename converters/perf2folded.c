@@ -30,6 +30,7 @@ struct opts {
 	struct folder_opts folder;
 	const char *output;
 	const char *perf_map_dir;
+	bool no_inline;
 	bool verbose;
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
@@ -115,6 +116,43 @@ out:
 	return err;
 }
 
+/* How the DWARF stacks ended: the ones cut short, by reason. */
+static void report_unwind(const struct datafold_stats *st, const char *name,
+			  const struct diag *d)
+{
+	const uint64_t *n = st->nr_unwind_stops;
+	uint64_t corrupt = n[UNWIND_BAD_SP] + n[UNWIND_LOOP] + n[UNWIND_BAD_CFI];
+	char buf[512];
+	size_t len = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 1; i < UNWIND_NR_STOPS; i++)
+		if (n[i] && len < sizeof(buf))
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+						"%s%llu %s", len ? ", " : "",
+						(unsigned long long)n[i],
+						unwind__stop_str(i));
+	diag__emit(d, DIAG_INFO,
+		   "'%s': %llu DWARF stacks unwound (%llu CPython trampolines "
+		   "stepped, %llu frame-pointer steps); ended short: %s",
+		   name, (unsigned long long)st->nr_unwound,
+		   (unsigned long long)st->nr_trampoline_steps,
+		   (unsigned long long)st->nr_fp_steps, len ? buf : "none");
+	if (n[UNWIND_STACK_END])
+		diag__emit(d, DIAG_WARN,
+			   "'%s': %llu of %llu DWARF stacks outgrew the copied "
+			   "stack and end in [unwind stopped: stack copy too "
+			   "small] (record with --call-graph dwarf,65528)",
+			   name, (unsigned long long)n[UNWIND_STACK_END],
+			   (unsigned long long)st->nr_unwound);
+	if (corrupt)
+		diag__emit(d, DIAG_WARN,
+			   "'%s': %llu DWARF stacks had corrupt registers or "
+			   "stack data; their unwinding stopped there", name,
+			   (unsigned long long)corrupt);
+}
+
 static void report_data(const struct datafold_stats *st, const char *name,
 			const struct diag *d)
 {
@@ -131,6 +169,8 @@ static void report_data(const struct datafold_stats *st, const char *name,
 		diag__emit(d, DIAG_WARN,
 			   "kernel addresses are hidden here "
 			   "(kernel.kptr_restrict): kernel frames are [unknown]");
+	if (st->nr_unwound)
+		report_unwind(st, name, d);
 	diag__emit(d, DIAG_INFO,
 		   "'%s': %llu samples, %llu frames (%llu without a symbol), "
 		   "%llu records of unknown types skipped",
@@ -144,7 +184,8 @@ static void report_data(const struct datafold_stats *st, const char *name,
 static int read_data(struct run *r, int fd, const char *name,
 		     const char *head, size_t head_len, const struct diag *d)
 {
-	struct datafold_opts dopts = {r->opts->perf_map_dir};
+	struct datafold_opts dopts = {r->opts->perf_map_dir,
+				      r->opts->no_inline};
 	struct datafold_stats st;
 	struct perfdata *pd;
 	int err;
@@ -274,7 +315,7 @@ cleanup:
 
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
-	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR,
+	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR, OPT_NO_INLINE,
 };
 
 static const struct argp_option options[] = {
@@ -290,6 +331,9 @@ static const struct argp_option options[] = {
 	{"all", OPT_ALL, NULL, 0, "Same as --kernel --jit", 1},
 	{"addrs", OPT_ADDRS, NULL, 0,
 	 "Show addresses of unknown frames: [dso <addr>]", 1},
+	{"no-inline", OPT_NO_INLINE, NULL, 0,
+	 "No (inlined) frames in DWARF-unwound stacks (as perf script "
+	 "--no-inline)", 1},
 	{"mark-inlined", OPT_INLINE, NULL, 0,
 	 "Annotate perf's (inlined) frames with _[i]", 1},
 	{"event-filter", OPT_EVENT, "EVENT", 0,
@@ -317,6 +361,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ADDRS: o->folder.names.include_addrs = true; break;
 	case OPT_INLINE: o->folder.names.annotate_inline = true; break;
+	case OPT_NO_INLINE: o->no_inline = true; break;
 	case OPT_EVENT:
 		if (!*arg)
 			argp_error(state, "--event-filter needs an event name");
