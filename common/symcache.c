@@ -151,9 +151,13 @@ static struct entry *get(struct symcache *sc, enum kind kind,
 			 const char *name, const uint8_t *id, size_t id_len,
 			 int *is_new)
 {
+	static const uint8_t no_id[1];
 	size_t name_len = strlen(name), key_len = name_len + 1 + id_len;
 	uint64_t h = hash__bytes(name, name_len, (uint64_t)kind);
 	struct entry *e;
+
+	if (!id)
+		id = no_id;	/* memcpy/memcmp of NULL, even 0 bytes, is UB */
 
 	h = hash__bytes(id, id_len, h);
 	*is_new = 0;

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmark: DWARF perf.data (--call-graph dwarf), perf2folded against
+# perf script on the same file (issue 6: goal at least 20 times faster).
+#
+# Records samples/fibfact.py under python3.12 -X perf with
+# `perf record --call-graph dwarf,SIZE -F 999`, once with the default 8 KB
+# stack copy and once with 65528 bytes, and bench/workload.c built without
+# frame pointers with --call-graph dwarf; then times, best of 3,
+#   perf script -i perf.data > /dev/null
+#   perf2folded perf.data > /dev/null      (unwinds every sample itself)
+# and prints seconds and the ratio. Work files are cached in bench/work/.
+#
+# usage: bench/unwind.sh [ROUNDS]   (fibfact rounds, default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+work=bench/work
+mkdir -p "$work"
+
+scripts/deps >/dev/null
+if [ ! -x "$work/build/converters/perf2folded" ]; then
+	meson setup "$work/build" --buildtype=release -Dtests=disabled >/dev/null
+fi
+meson compile -C "$work/build" >/dev/null
+tool=$work/build/converters/perf2folded
+py=$(scripts/find-python 12)
+
+rec() {	# NAME SIZE COMMAND...
+	local name=$1 size=$2; shift 2
+	[ -s "$work/$name.data" ] && return
+	perf record -q --call-graph "dwarf,$size" -F 999 -o "$work/$name.data" \
+		-- "$@" >/dev/null 2>&1
+}
+rec dwarf-py8k 8192 "$py" -X perf samples/fibfact.py "$rounds"
+rec dwarf-py64k 65528 "$py" -X perf samples/fibfact.py "$rounds"
+if [ ! -s "$work/dwarf-c.data" ]; then
+	gcc -O2 -g -fomit-frame-pointer -pthread bench/workload.c -o "$work/workload-nofp"
+	rec dwarf-c 8192 "$work/workload-nofp" 2
+fi
+
+best() {	# best of 3 wall-clock seconds
+	local best_s="" s i
+	for i in 1 2 3; do
+		/usr/bin/time -o "$work/time.out" -f '%e' "$@" > /dev/null 2>&1 || true
+		s=$(tail -1 "$work/time.out")
+		if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then
+			best_s=$s
+		fi
+	done
+	echo "$best_s"
+}
+
+printf '%-12s %8s %8s %10s %12s %8s\n' input MB samples "perf script" perf2folded ratio
+for name in dwarf-py8k dwarf-py64k dwarf-c; do
+	f=$work/$name.data
+	mb=$(du -m --apparent-size "$f" | cut -f1)
+	n=$("$tool" --weight=samples "$f" 2>/dev/null | awk '{ s += $NF } END { print s }')
+	t_script=$(best perf script -i "$f")
+	t_tool=$(best "$tool" "$f")
+	ratio=$(awk -v a="$t_script" -v b="$t_tool" 'BEGIN { printf "%.0fx", (b > 0 ? a / b : 0) }')
+	printf '%-12s %8s %8s %9ss %11ss %8s\n' "$name" "$mb" "$n" "$t_script" "$t_tool" "$ratio"
+done
