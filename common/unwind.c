@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <dwarf.h>
 
+#include "inlines.h"
 #include "session.h"
 #include "symcache.h"
 #include "unwind.h"
@@ -61,6 +62,7 @@ struct uw_dso {
 	Dwarf_CFI *eh;			/* .eh_frame of the binary, or NULL */
 	Dwarf *dbg;
 	Dwarf_CFI *dbg_cfi;		/* .debug_frame, or NULL */
+	struct inlines *inlines;	/* over dbg, made on first use */
 	const uint8_t *raw;		/* the file's bytes (elf_rawfile) */
 	size_t raw_len;
 	struct tramp tramp;		/* TRAMP_NONE until looked for */
@@ -137,6 +139,7 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 
 static void dso_release(struct uw_dso *d)
 {
+	inlines__free(d->inlines);
 	if (d->dbg)
 		dwarf_end(d->dbg);
 	if (d->eh)
@@ -677,45 +680,12 @@ size_t unwind__inlines(struct unwind *u, const struct session_map *m,
 		       uint64_t ip, const char **names, size_t cap)
 {
 	struct uw_dso *d = find_dso(u, m);
-	Dwarf_Die cu, *scopes = NULL;
-	Dwarf_Addr a;
-	size_t nr = 0;
-	int i, n;
 
 	if (!d || !d->dbg)
 		return 0;
-	a = dso_addr(d, m, ip);
-	if (!dwarf_addrdie(d->dbg, a, &cu))
+	if (!d->inlines && !(d->inlines = inlines__new(d->dbg)))
 		return 0;
-	/* the innermost scope at a, then every scope holding it, inlined
-	 * instances and their callers' concrete scopes included */
-	n = dwarf_getscopes(&cu, a, &scopes);
-	if (n > 0) {
-		Dwarf_Die inner = scopes[0];
-
-		free(scopes);
-		scopes = NULL;
-		n = dwarf_getscopes_die(&inner, &scopes);
-	}
-	for (i = 0; i < n && nr < cap; i++) {
-		Dwarf_Attribute at;
-		const char *name;
-
-		int tag = dwarf_tag(&scopes[i]);
-
-		if (tag != DW_TAG_inlined_subroutine &&
-		    tag != DW_TAG_subprogram)
-			continue;
-		name = dwarf_formstring(dwarf_attr_integrate(&scopes[i],
-							     DW_AT_name, &at));
-		names[nr++] = name ? name : "??";
-		if (tag == DW_TAG_subprogram)
-			break;
-	}
-	if (nr && i == n)
-		nr = 0;		/* no containing function: not perf's list */
-	free(scopes);
-	return nr;
+	return inlines__lookup(d->inlines, dso_addr(d, m, ip), names, cap);
 }
 
 /* ---- the walk ---- */
@@ -801,9 +771,16 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 			if (!err)
 				u->st.nr_cfi_steps++;
 		}
-		if (err == -ENOENT && *why == UNWIND_NO_CFI && !step_fp(u, &r)) {
-			u->st.nr_fp_steps++;
-			err = 0;
+		if (err == -ENOENT && *why == UNWIND_NO_CFI) {
+			/* the psABI marks the outermost frame with rbp = 0 */
+			if ((r.valid & (1u << DW_RBP)) && !r.r[DW_RBP]) {
+				*why = UNWIND_END;
+				break;
+			}
+			if (!step_fp(u, &r)) {
+				u->st.nr_fp_steps++;
+				err = 0;
+			}
 		}
 		if (err)
 			break;
