@@ -67,6 +67,22 @@ struct uw_dso {
 	size_t raw_len;
 	struct tramp tramp;		/* TRAMP_NONE until looked for */
 	bool is_tramp_known;
+	bool is_dbg_tried;		/* dso_dwarf() was called */
+};
+
+/* A CFI row in the shape almost every x86-64 row has: CFA = register +
+ * offset, each register undefined, unchanged, saved at CFA + offset or
+ * equal to CFA + offset. Cached per (DSO, table, address), so a return
+ * address seen again costs no libdw lookup. */
+enum rule_kind { RULE_UNDEF, RULE_SAME, RULE_AT_CFA, RULE_VAL_CFA };
+
+struct rule {
+	uint64_t addr;
+	uint32_t key;			/* 1 + dso index * 2 + table; 0 empty */
+	uint8_t cfa_reg, ra;
+	uint8_t kind[NR_DWARF_REGS];
+	int64_t cfa_off;
+	int32_t off[NR_DWARF_REGS];
 };
 
 struct regs {
@@ -92,6 +108,10 @@ struct unwind {
 	size_t interp;			/* index of the last interpreter whose
 					 * trampoline was stepped, or SIZE_MAX */
 	struct unwind_stats st;
+	struct rule *rules;		/* open addressing, power of 2 */
+	size_t nr_rules, rules_cap;
+	uint32_t *dso_of_map;		/* session_map id -> 1 + dso index */
+	size_t dso_of_map_cap;
 	/* per walk */
 	int32_t pid;
 	struct stack stk;
@@ -163,6 +183,8 @@ void unwind__free(struct unwind *u)
 	for (i = 0; i < u->nr_dsos; i++)
 		dso_release(&u->dsos[i]);
 	free(u->dsos);
+	free(u->rules);
+	free(u->dso_of_map);
 	free(u);
 }
 
@@ -194,7 +216,6 @@ static Elf *open_elf(const char *path, int *fd)
 static void dso_open(struct unwind *u, struct uw_dso *d)
 {
 	const char *file = symtab__file(d->st);
-	const char *sym_file = symtab__symbol_file(d->st);
 
 	d->fd = d->dbg_fd = -1;
 	d->elf = open_elf(file, &d->fd);
@@ -206,15 +227,60 @@ static void dso_open(struct unwind *u, struct uw_dso *d)
 	}
 	d->raw = (const uint8_t *)elf_rawfile(d->elf, &d->raw_len);
 	d->eh = dwarf_getcfi_elf(d->elf);
-	/* .debug_frame: in the binary, or in its separate debuginfo */
+}
+
+/* The DWARF of d (for .debug_frame and inline frames): in the binary or in
+ * its separate debuginfo, opened on first use, as it can be large. */
+static Dwarf *dso_dwarf(struct uw_dso *d)
+{
+	const char *file, *sym_file;
+
+	if (d->is_dbg_tried || !d->elf)
+		return d->dbg;
+	d->is_dbg_tried = true;
+	file = symtab__file(d->st);
+	sym_file = symtab__symbol_file(d->st);
 	if (sym_file && strcmp(sym_file, file))
 		d->dbg_elf = open_elf(sym_file, &d->dbg_fd);
 	d->dbg = dwarf_begin_elf(d->dbg_elf ? d->dbg_elf : d->elf,
 				 DWARF_C_READ, NULL);
 	d->dbg_cfi = d->dbg ? dwarf_getcfi(d->dbg) : NULL;
+	return d->dbg;
 }
 
+static struct uw_dso *find_dso_slow(struct unwind *u,
+				    const struct session_map *m);
+
+/* The DSO of mapping m, opened on first use, or NULL (no file, no ELF).
+ * Remembered per mapping. The pointer is valid until the next call. */
 static struct uw_dso *find_dso(struct unwind *u, const struct session_map *m)
+{
+	struct uw_dso *d;
+
+	if (m->id < u->dso_of_map_cap && u->dso_of_map[m->id])
+		return u->dso_of_map[m->id] == UINT32_MAX ?
+			       NULL : &u->dsos[u->dso_of_map[m->id] - 1];
+	d = find_dso_slow(u, m);
+	if (m->id >= u->dso_of_map_cap) {
+		size_t ncap = u->dso_of_map_cap ? u->dso_of_map_cap : 64;
+		uint32_t *n;
+
+		while (ncap <= m->id)
+			ncap *= 2;
+		n = realloc(u->dso_of_map, ncap * sizeof(*n));
+		if (!n)
+			return d;
+		memset(n + u->dso_of_map_cap, 0,
+		       (ncap - u->dso_of_map_cap) * sizeof(*n));
+		u->dso_of_map = n;
+		u->dso_of_map_cap = ncap;
+	}
+	u->dso_of_map[m->id] = d ? (uint32_t)(d - u->dsos) + 1 : UINT32_MAX;
+	return d;
+}
+
+static struct uw_dso *find_dso_slow(struct unwind *u,
+				    const struct session_map *m)
 {
 	const struct symtab *st;
 	struct uw_dso *d;
@@ -497,11 +563,27 @@ push:
 
 /* ---- steps: regs is the frame's state, made its caller's ---- */
 
-/* One CFI row. Returns 0, -ENOENT (no row) or a stop via *why. */
-static int step_cfi(struct unwind *u, Dwarf_CFI *cfi, uint64_t addr,
-		    struct regs *r, enum unwind_stop *why)
+/* The caller's registers are complete: its stack pointer is the CFA
+ * (x86-64 psABI), its pc the return address column. */
+static void finish_step(struct regs *out, uint64_t cfa, int ra)
 {
-	Dwarf_Frame *fr;
+	out->r[DW_RSP] = cfa;
+	out->valid |= 1u << DW_RSP;
+	if (ra != DW_RA) {
+		if (out->valid & (1u << ra)) {
+			out->r[DW_RA] = out->r[ra];
+			out->valid |= 1u << DW_RA;
+		} else {
+			out->valid &= ~(1u << DW_RA);
+		}
+	}
+}
+
+/* Any CFI row, through DWARF expressions. Frees fr. 0, or -EINVAL with
+ * *why set. */
+static int step_frame(struct unwind *u, Dwarf_Frame *fr, struct regs *r,
+		      enum unwind_stop *why)
+{
 	Dwarf_Op *ops, mem[3];
 	size_t nops;
 	struct regs out = {.valid = 0};
@@ -509,8 +591,6 @@ static int step_cfi(struct unwind *u, Dwarf_CFI *cfi, uint64_t addr,
 	bool is_value;
 	int reg, ra;
 
-	if (!cfi || dwarf_cfi_addrframe(cfi, addr, &fr))
-		return -ENOENT;
 	*why = UNWIND_BAD_CFI;
 	ra = dwarf_frame_info(fr, NULL, NULL, NULL);
 	if (ra < 0 || ra >= NR_DWARF_REGS ||
@@ -548,22 +628,169 @@ static int step_cfi(struct unwind *u, Dwarf_CFI *cfi, uint64_t addr,
 		out.valid |= 1u << reg;
 	}
 	free(fr);
-	/* the caller's stack pointer is the CFA (x86-64 psABI) */
-	out.r[DW_RSP] = cfa;
-	out.valid |= 1u << DW_RSP;
-	if (ra != DW_RA) {
-		if (out.valid & (1u << ra)) {
-			out.r[DW_RA] = out.r[ra];
-			out.valid |= 1u << DW_RA;
-		} else {
-			out.valid &= ~(1u << DW_RA);
-		}
-	}
+	finish_step(&out, cfa, ra);
 	*r = out;
 	return 0;
 fail:
 	free(fr);
 	return -EINVAL;
+}
+
+/* fr as a simple rule, or false when some rule needs an expression */
+static bool compile_rule(Dwarf_Frame *fr, struct rule *ru)
+{
+	Dwarf_Op *ops, mem[3];
+	size_t nops;
+	int reg, ra = dwarf_frame_info(fr, NULL, NULL, NULL);
+
+	if (ra < 0 || ra >= NR_DWARF_REGS || dwarf_frame_cfa(fr, &ops, &nops))
+		return false;
+	if (nops != 1)
+		return false;
+	if (ops[0].atom >= DW_OP_breg0 && ops[0].atom < DW_OP_breg0 + NR_DWARF_REGS) {
+		ru->cfa_reg = (uint8_t)(ops[0].atom - DW_OP_breg0);
+		ru->cfa_off = (int64_t)ops[0].number;
+	} else if (ops[0].atom == DW_OP_bregx && ops[0].number < NR_DWARF_REGS) {
+		ru->cfa_reg = (uint8_t)ops[0].number;
+		ru->cfa_off = (int64_t)ops[0].number2;
+	} else {
+		return false;
+	}
+	ru->ra = (uint8_t)ra;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		int64_t off = 0;
+		size_t i = 1;
+
+		if (dwarf_frame_register(fr, reg, mem, &ops, &nops)) {
+			ru->kind[reg] = RULE_UNDEF;
+			continue;
+		}
+		if (!nops) {
+			ru->kind[reg] = ops ? RULE_UNDEF : RULE_SAME;
+			continue;
+		}
+		/* libdw writes offset(N) as call_frame_cfa [plus_uconst N]
+		 * [stack_value] */
+		if (ops[0].atom != DW_OP_call_frame_cfa)
+			return false;
+		if (i < nops && ops[i].atom == DW_OP_plus_uconst)
+			off = (int64_t)ops[i++].number;
+		if (off < INT32_MIN || off > INT32_MAX)
+			return false;
+		ru->off[reg] = (int32_t)off;
+		ru->kind[reg] = RULE_AT_CFA;
+		if (i < nops && ops[i].atom == DW_OP_stack_value) {
+			ru->kind[reg] = RULE_VAL_CFA;
+			i++;
+		}
+		if (i != nops)
+			return false;
+	}
+	return true;
+}
+
+static int apply_rule(struct unwind *u, const struct rule *ru, struct regs *r,
+		      enum unwind_stop *why)
+{
+	struct regs out = {.valid = 0};
+	uint64_t cfa;
+	int reg;
+
+	if (!(r->valid & (1u << ru->cfa_reg))) {
+		*why = UNWIND_BAD_CFI;
+		return -EINVAL;
+	}
+	cfa = r->r[ru->cfa_reg] + (uint64_t)ru->cfa_off;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		uint64_t v;
+
+		switch (ru->kind[reg]) {
+		case RULE_UNDEF:
+			continue;
+		case RULE_SAME:
+			if (!(r->valid & (1u << reg)))
+				continue;
+			v = r->r[reg];
+			break;
+		case RULE_VAL_CFA:
+			v = cfa + (uint64_t)(int64_t)ru->off[reg];
+			break;
+		default:
+			if (!read_word(u, cfa + (uint64_t)(int64_t)ru->off[reg],
+				       &v)) {
+				if (reg == ru->ra) {
+					*why = u->read_fail;
+					return -EFAULT;
+				}
+				continue;
+			}
+		}
+		out.r[reg] = v;
+		out.valid |= 1u << reg;
+	}
+	finish_step(&out, cfa, ru->ra);
+	*r = out;
+	return 0;
+}
+
+static struct rule *rule_slot(struct unwind *u, uint32_t key, uint64_t addr)
+{
+	uint64_t h = (addr ^ ((uint64_t)key << 44)) * 0x9e3779b97f4a7c15ULL;
+	size_t i = (size_t)(h >> 20) & (u->rules_cap - 1);
+
+	while (u->rules[i].key &&
+	       (u->rules[i].key != key || u->rules[i].addr != addr))
+		i = (i + 1) & (u->rules_cap - 1);
+	return &u->rules[i];
+}
+
+static int rules_grow(struct unwind *u)
+{
+	struct rule *old = u->rules;
+	size_t old_cap = u->rules_cap, i;
+
+	u->rules_cap = old_cap ? old_cap * 2 : 1024;
+	u->rules = calloc(u->rules_cap, sizeof(*u->rules));
+	if (!u->rules) {
+		u->rules = old;
+		u->rules_cap = old_cap;
+		return -ENOMEM;
+	}
+	for (i = 0; i < old_cap; i++)
+		if (old[i].key)
+			*rule_slot(u, old[i].key, old[i].addr) = old[i];
+	free(old);
+	return 0;
+}
+
+/* The CFI row of table cfi (key: which DSO and table) at addr, applied.
+ * Returns 0, -ENOENT (no row) or another error with *why set. */
+static int step_cfi(struct unwind *u, uint32_t key, Dwarf_CFI *cfi,
+		    uint64_t addr, struct regs *r, enum unwind_stop *why)
+{
+	Dwarf_Frame *fr;
+	struct rule *ru = NULL, tmp;
+
+	if (!cfi)
+		return -ENOENT;
+	if ((u->nr_rules + 1) * 2 <= u->rules_cap || !rules_grow(u)) {
+		ru = rule_slot(u, key, addr);
+		if (ru->key)
+			return apply_rule(u, ru, r, why);
+	}
+	if (dwarf_cfi_addrframe(cfi, addr, &fr))
+		return -ENOENT;
+	memset(&tmp, 0, sizeof(tmp));
+	if (!compile_rule(fr, &tmp))
+		return step_frame(u, fr, r, why);
+	free(fr);
+	if (ru) {
+		tmp.key = key;
+		tmp.addr = addr;
+		*ru = tmp;
+		u->nr_rules++;
+	}
+	return apply_rule(u, &tmp, r, why);
 }
 
 /* rbp chain: [rbp] = caller's rbp, [rbp + 8] = return address. Plausible
@@ -681,7 +908,7 @@ size_t unwind__inlines(struct unwind *u, const struct session_map *m,
 {
 	struct uw_dso *d = find_dso(u, m);
 
-	if (!d || !d->dbg)
+	if (!d || !dso_dwarf(d))
 		return 0;
 	if (!d->inlines && !(d->inlines = inlines__new(d->dbg)))
 		return 0;
@@ -762,12 +989,16 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 		} else if ((d = find_dso(u, m))) {
 			/* reads may open DSOs and move u->dsos: keep copies */
 			uint64_t a = dso_addr(d, m, addr);
-			Dwarf_CFI *dbg_cfi = d->dbg_cfi;
 
 			d_idx = (size_t)(d - u->dsos);
-			err = step_cfi(u, d->eh, a, &r, why);
-			if (err == -ENOENT)
-				err = step_cfi(u, dbg_cfi, a, &r, why);
+			err = step_cfi(u, 1 + (uint32_t)d_idx * 2, d->eh, a,
+				       &r, why);
+			if (err == -ENOENT) {
+				d = &u->dsos[d_idx];
+				dso_dwarf(d);
+				err = step_cfi(u, 2 + (uint32_t)d_idx * 2,
+					       d->dbg_cfi, a, &r, why);
+			}
 			if (!err)
 				u->st.nr_cfi_steps++;
 		}
