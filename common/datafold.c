@@ -326,16 +326,17 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 /* ---- DWARF samples ---- */
 
 /* unwind's view of JIT code: the perf map entry or jitdump code at addr */
-static int jit_range(void *ctx, int32_t pid, uint64_t addr, uint64_t *start,
-		     uint64_t *size, const char **name)
+static int jit_range(void *ctx, int32_t pid, uint64_t addr,
+		     struct unwind_jit *j)
 {
 	struct datafold *df = ctx;
 	const struct perfmap *pm = symcache__perfmap(df->syms, pid);
 	const char *jd_path = jitdump_path(df, pid);
 	uint64_t end;
 
-	if (pm && (*name = perfmap__lookup_range(pm, addr, start, &end))) {
-		*size = end - *start;
+	if (pm && (j->name = perfmap__lookup_range(pm, addr, &j->start,
+						     &end))) {
+		j->size = end - j->start;
 		return 0;
 	}
 	if (jd_path) {
@@ -354,9 +355,13 @@ static int jit_range(void *ctx, int32_t pid, uint64_t addr, uint64_t *start,
 		jd = symcache__jitdump(df->syms, jd_path);
 		c = jd ? jitdump__lookup(jd, addr, NULL) : NULL;
 		if (c) {
-			*start = c->start;
-			*size = c->size;
-			*name = c->name;
+			j->start = c->start;
+			j->size = c->size;
+			j->name = c->name;
+			j->eh_frame = c->eh_frame;
+			j->eh_frame_len = c->eh_frame_len;
+			j->eh_frame_hdr = c->eh_frame_hdr;
+			j->eh_frame_hdr_len = c->eh_frame_hdr_len;
 			return 0;
 		}
 	}
@@ -595,6 +600,7 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 
 		unwind__stats(df.unwind, &us);
 		st->nr_trampoline_steps = us.nr_trampoline_steps;
+		st->nr_jit_cfi_steps = us.nr_jit_cfi_steps;
 		st->nr_fp_steps = us.nr_fp_steps;
 	}
 out:

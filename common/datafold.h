@@ -45,6 +45,7 @@ struct datafold_stats {
 	uint64_t nr_unwound;		/* samples whose user stack was walked */
 	uint64_t nr_unwind_stops[UNWIND_NR_STOPS];	/* by reason */
 	uint64_t nr_trampoline_steps;	/* CPython trampolines stepped */
+	uint64_t nr_jit_cfi_steps;	/* JIT frames by a jitdump's CFI */
 	uint64_t nr_fp_steps;		/* frame-pointer fallbacks */
 };
 

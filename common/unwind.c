@@ -17,6 +17,7 @@
 #include <dwarf.h>
 
 #include "inlines.h"
+#include "jitcfi.h"
 #include "session.h"
 #include "symcache.h"
 #include "unwind.h"
@@ -108,6 +109,7 @@ struct unwind {
 	size_t interp;			/* index of the last interpreter whose
 					 * trampoline was stepped, or SIZE_MAX */
 	struct unwind_stats st;
+	struct jitcfi *jitcfi;		/* jitdump unwind info as CFI */
 	struct rule *rules;		/* open addressing, power of 2 */
 	size_t nr_rules, rules_cap;
 	uint32_t *dso_of_map;		/* session_map id -> 1 + dso index */
@@ -154,6 +156,12 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 	u->jit_ctx = jit_ctx;
 	u->diag = d;
 	u->interp = SIZE_MAX;
+	u->jitcfi = jitcfi__new();
+	if (!u->jitcfi) {
+		free(u);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return u;
 }
 
@@ -185,6 +193,7 @@ void unwind__free(struct unwind *u)
 	free(u->dsos);
 	free(u->rules);
 	free(u->dso_of_map);
+	jitcfi__free(u->jitcfi);
 	free(u);
 }
 
@@ -868,14 +877,29 @@ bad:
 static int step_jit(struct unwind *u, uint64_t pc, uint64_t addr,
 		    size_t inner_idx, struct regs *r, enum unwind_stop *why)
 {
-	uint64_t start, size;
-	const char *name;
+	struct unwind_jit j = {0};
 	struct uw_dso *inner;
 
 	*why = UNWIND_JIT;
-	if (!u->jit || u->jit(u->jit_ctx, u->pid, addr, &start, &size, &name))
+	if (!u->jit || u->jit(u->jit_ctx, u->pid, addr, &j))
 		return -ENOENT;
-	if (strncmp(name, "py::", 4))
+	if (j.eh_frame) {
+		uint64_t a;
+		uint32_t id;
+		Dwarf_CFI *cfi = u->jitcfi ?
+			jitcfi__table(u->jitcfi, j.eh_frame, j.eh_frame_len,
+				      j.eh_frame_hdr, j.eh_frame_hdr_len,
+				      j.start, addr, &a, &id) : NULL;
+		int err = cfi ? step_cfi(u, 0x80000000u | id, cfi, a, r, why)
+			      : -ENOENT;
+
+		if (!err)
+			u->st.nr_jit_cfi_steps++;
+		if (err != -ENOENT)
+			return err;
+		*why = UNWIND_JIT;
+	}
+	if (strncmp(j.name, "py::", 4))
 		return -ENOENT;
 	*why = UNWIND_TRAMPOLINE;
 	/* the interpreter it called; in a leaf trampoline, the last one */
@@ -888,11 +912,11 @@ static int step_jit(struct unwind *u, uint64_t pc, uint64_t addr,
 		dso_find_tramp(u, inner);
 	if (inner->tramp.kind != TRAMP_SUB && inner->tramp.kind != TRAMP_PUSH)
 		return -ENOENT;
-	if (size != inner->tramp.len)
+	if (j.size != inner->tramp.len)
 		return -ENOENT;	/* not the code the interpreter copies */
 	u->st.nr_trampoline_steps++;
 	u->interp = inner_idx;
-	return step_tramp(u, &inner->tramp, pc - start, r, why);
+	return step_tramp(u, &inner->tramp, pc - j.start, r, why);
 }
 
 static bool is_jit_map(const char *name)

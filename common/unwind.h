@@ -7,8 +7,10 @@
  * by frame as perf's libdw unwinder does (tools/perf/util/unwind-libdw.c),
  * with three differences:
  *
- *  - CPython perf trampolines (a "py::" entry of /tmp/perf-PID.map, or a
- *    jitdump code load) have no CFI. Their layout is read once from the
+ *  - JIT code with a jitdump's unwind info (3.13's -X perf_jit) is
+ *    unwound through that info (jitcfi), with no `perf inject`.
+ *  - CPython perf trampolines of -X perf (a "py::" entry of
+ *    /tmp/perf-PID.map) have no CFI. Their layout is read once from the
  *    interpreter that called through them (the bytes between its
  *    _Py_trampoline_func_start and _Py_trampoline_func_end symbols) and
  *    checked against the entry's size; a known layout gives the caller's
@@ -63,18 +65,27 @@ struct unwind_frame {
 	bool is_activation;
 };
 
-/* A JIT code range of process pid holding addr: start and size from the
- * perf map or the jitdump, name as written there. 0, or -ENOENT. */
+/* A JIT code range: start and size from the perf map or the jitdump, the
+ * name as written there, and the jitdump's unwind info for it (.eh_frame
+ * and .eh_frame_hdr bytes) or NULLs. Borrowed for one call. */
+struct unwind_jit {
+	uint64_t start, size;
+	const char *name;
+	const uint8_t *eh_frame, *eh_frame_hdr;
+	size_t eh_frame_len, eh_frame_hdr_len;
+};
+
+/* The JIT range of process pid holding addr into *j: 0, or -ENOENT. */
 typedef int (*unwind_jit_fn)(void *ctx, int32_t pid, uint64_t addr,
-			     uint64_t *start, uint64_t *size,
-			     const char **name);
+			     struct unwind_jit *j);
 
 struct unwind_stats {
 	uint64_t nr_samples;		/* walks done */
 	uint64_t nr_stops[UNWIND_NR_STOPS];
 	uint64_t nr_cfi_steps;
 	uint64_t nr_fp_steps;		/* frame-pointer fallbacks */
-	uint64_t nr_trampoline_steps;
+	uint64_t nr_trampoline_steps;	/* by the interpreter's layout */
+	uint64_t nr_jit_cfi_steps;	/* by a jitdump's unwind info */
 };
 
 struct unwind;

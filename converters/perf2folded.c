@@ -135,9 +135,11 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 						unwind__stop_str(i));
 	diag__emit(d, DIAG_INFO,
 		   "'%s': %llu DWARF stacks unwound (%llu CPython trampolines "
-		   "stepped, %llu frame-pointer steps); ended short: %s",
+		   "stepped by their layout, %llu JIT frames by jitdump unwind "
+		   "info, %llu frame-pointer steps); ended short: %s",
 		   name, (unsigned long long)st->nr_unwound,
 		   (unsigned long long)st->nr_trampoline_steps,
+		   (unsigned long long)st->nr_jit_cfi_steps,
 		   (unsigned long long)st->nr_fp_steps, len ? buf : "none");
 	if (n[UNWIND_STACK_END])
 		diag__emit(d, DIAG_WARN,
