@@ -42,7 +42,9 @@ python_case() {	# NAME PYTHON XOPT STACKSIZE CHECK(yes/no)
 	    -- "$py" -X "$xopt" "$src/samples/fibfact.py" 20 >/dev/null 2>"$name.rec"; then
 		bad "$name: perf record failed: $(head -1 "$name.rec")"; return
 	fi
-	"$tool" --weight=samples "$name.data" > "$name.folded" 2>"$name.err"
+	if ! "$tool" --weight=samples "$name.data" > "$name.folded" 2>"$name.err"; then
+		bad "$name: perf2folded failed: $(grep -v '^perf2folded: .*outgrew' "$name.err" | head -3)"
+	fi
 	perf script -F $fields -i "$name.data" 2>/dev/null |
 		"$tool" --weight=samples > "$name.script.folded" 2>/dev/null
 	set -- $(reach < "$name.folded")
@@ -92,8 +94,12 @@ compare() {	# NAME OURS PERFS: every complete stack of ours, same weight
 }
 perf script --no-inline -F $fields -i c.data 2>/dev/null | "$tool" --weight=samples > c.perf.ni
 perf script -F $fields -i c.data 2>/dev/null | "$tool" --weight=samples > c.perf
-"$tool" --no-inline --weight=samples c.data > c.ours.ni
-"$tool" --weight=samples c.data > c.ours
+for opt in --no-inline ""; do
+	if ! "$tool" $opt --weight=samples c.data > "c.ours$opt" 2>c.err; then
+		bad "native $opt: perf2folded failed: $(head -3 c.err)"
+	fi
+done
+mv c.ours--no-inline c.ours.ni
 total=$(awk '{ s += $NF } END { print s }' c.ours)
 set -- $(compare ni c.ours.ni c.perf.ni)
 echo "native --no-inline: $1 of $3 complete samples equal perf script's ($total samples)"
