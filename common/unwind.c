@@ -18,6 +18,7 @@
 
 #include "inlines.h"
 #include "jitcfi.h"
+#include "pytramp.h"
 #include "session.h"
 #include "symcache.h"
 #include "unwind.h"
@@ -35,27 +36,6 @@ static const uint8_t perf_reg_of[NR_DWARF_REGS] = {
 	8 /* ip */,
 };
 
-/* CPython perf trampolines (Python/asm_trampoline.S), x86-64. Each gives
- * the CFA rule per code offset: the CFA register and offset, and where the
- * caller's rbp was saved (0: not saved, still in rbp). */
-enum tramp_kind { TRAMP_NONE, TRAMP_UNKNOWN, TRAMP_SUB, TRAMP_PUSH };
-
-struct tramp {
-	enum tramp_kind kind;
-	uint32_t len;		/* code bytes, the map entry's size */
-	uint32_t skip;		/* endbr64 bytes before the body */
-};
-
-/* 3.12-3.14: sub $8,%rsp; call *%rcx; add $8,%rsp; ret */
-static const uint8_t tramp_sub[] = {
-	0x48, 0x83, 0xec, 0x08, 0xff, 0xd1, 0x48, 0x83, 0xc4, 0x08, 0xc3,
-};
-/* 3.15: push %rbp; mov %rsp,%rbp; call *%rcx; pop %rbp; ret */
-static const uint8_t tramp_push[] = {
-	0x55, 0x48, 0x89, 0xe5, 0xff, 0xd1, 0x5d, 0xc3,
-};
-static const uint8_t endbr64[] = {0xf3, 0x0f, 0x1e, 0xfa};
-
 struct uw_dso {
 	const struct symtab *st;	/* the key */
 	int fd, dbg_fd;
@@ -66,7 +46,7 @@ struct uw_dso {
 	struct inlines *inlines;	/* over dbg, made on first use */
 	const uint8_t *raw;		/* the file's bytes (elf_rawfile) */
 	size_t raw_len;
-	struct tramp tramp;		/* TRAMP_NONE until looked for */
+	struct pytramp tramp;		/* PYTRAMP_NONE until looked for */
 	bool is_tramp_known;
 	bool is_dbg_tried;		/* dso_dwarf() was called */
 };
@@ -383,21 +363,15 @@ static uint64_t dso_symbol(const struct uw_dso *d, const char *name)
 	return 0;
 }
 
-static bool match(const uint8_t *p, size_t len, size_t skip,
-		  const uint8_t *body, size_t body_len)
-{
-	return len == skip + body_len && !memcmp(p + skip, body, body_len);
-}
-
 /* Which trampoline d (an interpreter) copies for every Python function. */
 static void dso_find_tramp(struct unwind *u, struct uw_dso *d)
 {
 	uint64_t start, end;
 	const uint8_t *p;
-	size_t len, skip;
+	size_t len;
 
 	d->is_tramp_known = true;
-	d->tramp.kind = TRAMP_NONE;
+	d->tramp.kind = PYTRAMP_NONE;
 	if (!d->elf)
 		return;
 	start = dso_symbol(d, "_Py_trampoline_func_start");
@@ -408,16 +382,8 @@ static void dso_find_tramp(struct unwind *u, struct uw_dso *d)
 	p = dso_bytes(d, start, len);
 	if (!p)
 		return;
-	skip = len >= 4 && !memcmp(p, endbr64, 4) ? 4 : 0;
-	d->tramp.len = (uint32_t)len;
-	d->tramp.skip = (uint32_t)skip;
-	if (match(p, len, skip, tramp_sub, sizeof(tramp_sub)))
-		d->tramp.kind = TRAMP_SUB;
-	else if (match(p, len, skip, tramp_push, sizeof(tramp_push)))
-		d->tramp.kind = TRAMP_PUSH;
-	else
-		d->tramp.kind = TRAMP_UNKNOWN;
-	if (d->tramp.kind == TRAMP_UNKNOWN)
+	pytramp__classify(p, len, &d->tramp);
+	if (d->tramp.kind == PYTRAMP_UNKNOWN)
 		diag__limited(u->diag, &u->nr_tramp_msgs, 1,
 			      "unwind: '%s' has a CPython perf trampoline of "
 			      "a layout not known here (%zu bytes); Python "
@@ -820,56 +786,29 @@ static int step_fp(struct unwind *u, struct regs *r)
 	return 0;
 }
 
-/* A CPython trampoline at offset off of its code: the caller's frame from
- * the layout. rbx, r12-r15 are untouched by both layouts. */
-static int step_tramp(struct unwind *u, const struct tramp *t, uint64_t off,
+/* A CPython trampoline at offset off of its code: the caller's frame by
+ * the layout, as a CFI row would give it. */
+static int step_tramp(struct unwind *u, const struct pytramp *t, uint64_t off,
 		      struct regs *r, enum unwind_stop *why)
 {
-	uint64_t cfa, body = off - t->skip, ra;
-	uint64_t sp = r->r[DW_RSP];
-	int bp_saved = 0;	/* rbp saved at CFA - 16 */
+	struct pytramp_rule pr;
+	struct rule ru;
 
-	if (off < t->skip) {
-		cfa = sp + 8;
-	} else if (t->kind == TRAMP_SUB) {
-		/* sub at 0-3, call at 4-5, add at 6-9, ret at 10 */
-		cfa = body >= 4 && body < 10 ? sp + 16 : sp + 8;
-	} else {
-		/* push at 0, mov at 1-3, call at 4-5, pop at 6, ret at 7 */
-		if (body < 1 || body >= 7) {
-			cfa = sp + 8;
-		} else if (body < 4) {
-			cfa = sp + 16;
-			bp_saved = 1;
-		} else {
-			if (!(r->valid & (1u << DW_RBP)))
-				goto bad;
-			cfa = r->r[DW_RBP] + 16;
-			bp_saved = 1;
-		}
+	if (pytramp__rule(t, off, &pr)) {
+		*why = UNWIND_TRAMPOLINE;
+		return -EINVAL;
 	}
-	if (!read_word(u, cfa - 8, &ra)) {
-		*why = u->read_fail;
-		return -EFAULT;
-	}
-	if (bp_saved) {
-		uint64_t bp;
-
-		if (!read_word(u, cfa - 16, &bp)) {
-			*why = u->read_fail;
-			return -EFAULT;
-		}
-		r->r[DW_RBP] = bp;
-	}
-	r->r[DW_RSP] = cfa;
-	r->r[DW_RA] = ra;
-	/* volatile registers are not known in the caller */
-	r->valid &= (1u << 3) | (1u << DW_RBP) | (1u << DW_RSP) |
-		    (0xfu << 12) | (1u << DW_RA);
-	return 0;
-bad:
-	*why = UNWIND_BAD_CFI;
-	return -EINVAL;
+	memset(&ru, 0, sizeof(ru));	/* RULE_UNDEF: volatile registers */
+	ru.cfa_reg = (uint8_t)pr.cfa_reg;
+	ru.cfa_off = pr.cfa_off;
+	ru.ra = DW_RA;
+	ru.kind[DW_RA] = RULE_AT_CFA;
+	ru.off[DW_RA] = -8;
+	ru.kind[DW_RBP] = pr.bp_off ? RULE_AT_CFA : RULE_SAME;
+	ru.off[DW_RBP] = (int32_t)pr.bp_off;
+	ru.kind[3] = RULE_SAME;		/* rbx */
+	ru.kind[12] = ru.kind[13] = ru.kind[14] = ru.kind[15] = RULE_SAME;
+	return apply_rule(u, &ru, r, why);
 }
 
 /* JIT memory: a CPython trampoline of the interpreter (inner, the DSO of
@@ -910,7 +849,8 @@ static int step_jit(struct unwind *u, uint64_t pc, uint64_t addr,
 	inner = &u->dsos[inner_idx];
 	if (!inner->is_tramp_known)
 		dso_find_tramp(u, inner);
-	if (inner->tramp.kind != TRAMP_SUB && inner->tramp.kind != TRAMP_PUSH)
+	if (inner->tramp.kind != PYTRAMP_SUB &&
+	    inner->tramp.kind != PYTRAMP_PUSH)
 		return -ENOENT;
 	if (j.size != inner->tramp.len)
 		return -ENOENT;	/* not the code the interpreter copies */
