@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <dwarf.h>
 
+#include "dwexpr.h"
 #include "inlines.h"
 #include "jitcfi.h"
 #include "pytramp.h"
@@ -27,7 +28,6 @@
 #define DW_RBP 6
 #define DW_RSP 7
 #define DW_RA 16
-#define EVAL_DEPTH 16
 
 /* perf's x86 register numbers (asm/perf_regs.h) of DWARF registers 0..16 */
 static const uint8_t perf_reg_of[NR_DWARF_REGS] = {
@@ -413,127 +413,21 @@ static bool read_word(struct unwind *u, uint64_t addr, uint64_t *val)
 	return false;
 }
 
-/* ---- DWARF expressions of CFI rules ---- */
+static bool read_cb(void *ctx, uint64_t addr, uint64_t *val)
+{
+	return read_word(ctx, addr, val);
+}
 
-/* Evaluate ops; *val gets the result and *is_value whether it is the value
- * itself (DW_OP_stack_value) rather than the address holding it. */
 static int eval(struct unwind *u, const Dwarf_Op *ops, size_t nops,
 		const struct regs *r, uint64_t cfa, uint64_t *val,
 		bool *is_value)
 {
-	uint64_t st[EVAL_DEPTH], a;
-	size_t n = 0, i;
+	const struct dwexpr_ctx c = {
+		.regs = r->r, .valid = r->valid, .nr_regs = NR_DWARF_REGS,
+		.cfa = cfa, .read = read_cb, .read_ctx = u,
+	};
 
-	*is_value = false;
-	for (i = 0; i < nops; i++) {
-		uint8_t op = ops[i].atom;
-		unsigned int reg;
-
-		if (op >= DW_OP_lit0 && op <= DW_OP_lit31) {
-			a = op - DW_OP_lit0;
-			goto push;
-		}
-		if (op >= DW_OP_breg0 && op <= DW_OP_breg31) {
-			reg = op - DW_OP_breg0;
-			goto breg;
-		}
-		switch (op) {
-		case DW_OP_bregx:
-			reg = (unsigned int)ops[i].number;
-breg:
-			if (reg >= NR_DWARF_REGS || !(r->valid & (1u << reg)))
-				return -EINVAL;
-			a = r->r[reg] + (op == DW_OP_bregx ? ops[i].number2 :
-					 ops[i].number);
-			goto push;
-		case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
-		case DW_OP_const8u: case DW_OP_const1s: case DW_OP_const2s:
-		case DW_OP_const4s: case DW_OP_const8s: case DW_OP_constu:
-		case DW_OP_consts:
-			a = ops[i].number;
-			goto push;
-		case DW_OP_call_frame_cfa:
-			a = cfa;
-push:
-			if (n == EVAL_DEPTH)
-				return -EINVAL;
-			st[n++] = a;
-			continue;
-		case DW_OP_nop:
-			continue;
-		case DW_OP_stack_value:
-			*is_value = true;
-			continue;
-		case DW_OP_dup:
-			if (!n)
-				return -EINVAL;
-			a = st[n - 1];
-			goto push;
-		case DW_OP_over:
-			if (n < 2)
-				return -EINVAL;
-			a = st[n - 2];
-			goto push;
-		case DW_OP_drop:
-			if (!n)
-				return -EINVAL;
-			n--;
-			continue;
-		}
-		/* unary */
-		if (!n)
-			return -EINVAL;
-		switch (op) {
-		case DW_OP_deref:
-			if (!read_word(u, st[n - 1], &st[n - 1]))
-				return -EFAULT;
-			continue;
-		case DW_OP_plus_uconst:
-			st[n - 1] += ops[i].number;
-			continue;
-		case DW_OP_neg:
-			st[n - 1] = -st[n - 1];
-			continue;
-		case DW_OP_not:
-			st[n - 1] = ~st[n - 1];
-			continue;
-		}
-		/* binary: a = second, st[n-1] = top */
-		if (n < 2)
-			return -EINVAL;
-		a = st[n - 2];
-		switch (op) {
-		case DW_OP_plus: a += st[n - 1]; break;
-		case DW_OP_minus: a -= st[n - 1]; break;
-		case DW_OP_mul: a *= st[n - 1]; break;
-		case DW_OP_and: a &= st[n - 1]; break;
-		case DW_OP_or: a |= st[n - 1]; break;
-		case DW_OP_xor: a ^= st[n - 1]; break;
-		case DW_OP_shl: a = st[n - 1] < 64 ? a << st[n - 1] : 0; break;
-		case DW_OP_shr: a = st[n - 1] < 64 ? a >> st[n - 1] : 0; break;
-		case DW_OP_shra:
-			a = st[n - 1] < 64 ? (uint64_t)((int64_t)a >> st[n - 1])
-					   : 0;
-			break;
-		case DW_OP_swap:
-			st[n - 2] = st[n - 1];
-			st[n - 1] = a;
-			continue;
-		case DW_OP_eq: a = (int64_t)a == (int64_t)st[n - 1]; break;
-		case DW_OP_ne: a = (int64_t)a != (int64_t)st[n - 1]; break;
-		case DW_OP_lt: a = (int64_t)a < (int64_t)st[n - 1]; break;
-		case DW_OP_le: a = (int64_t)a <= (int64_t)st[n - 1]; break;
-		case DW_OP_gt: a = (int64_t)a > (int64_t)st[n - 1]; break;
-		case DW_OP_ge: a = (int64_t)a >= (int64_t)st[n - 1]; break;
-		default:
-			return -ENOTSUP;
-		}
-		st[--n - 1] = a;
-	}
-	if (!n)
-		return -EINVAL;
-	*val = st[n - 1];
-	return 0;
+	return dwexpr__eval(&c, ops, nops, val, is_value);
 }
 
 /* ---- steps: regs is the frame's state, made its caller's ---- */
