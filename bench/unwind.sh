@@ -8,7 +8,8 @@
 # frame pointers with --call-graph dwarf; then times, best of 3,
 #   perf script -i perf.data > /dev/null
 #   perf2folded perf.data > /dev/null      (unwinds every sample itself)
-# and prints seconds and the ratio. Work files are cached in bench/work/.
+# and the same with --no-inline on both sides; prints seconds and ratios.
+# Work files are cached in bench/work/.
 #
 # usage: bench/unwind.sh [ROUNDS]   (fibfact rounds, default 5)
 set -euo pipefail
@@ -50,13 +51,21 @@ best() {	# best of 3 wall-clock seconds
 	echo "$best_s"
 }
 
-printf '%-12s %8s %8s %10s %12s %8s\n' input MB samples "perf script" perf2folded ratio
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
+
+printf '%-12s %5s %8s %12s %12s %6s %14s %14s %6s\n' input MB samples \
+	"perf script" perf2folded ratio "--no-inline:" "perf2folded" ratio
 for name in dwarf-py8k dwarf-py64k dwarf-c; do
 	f=$work/$name.data
 	mb=$(du -m --apparent-size "$f" | cut -f1)
 	n=$("$tool" --weight=samples "$f" 2>/dev/null | awk '{ s += $NF } END { print s }')
 	t_script=$(best perf script -i "$f")
 	t_tool=$(best "$tool" "$f")
-	ratio=$(awk -v a="$t_script" -v b="$t_tool" 'BEGIN { printf "%.0fx", (b > 0 ? a / b : 0) }')
-	printf '%-12s %8s %8s %9ss %11ss %8s\n' "$name" "$mb" "$n" "$t_script" "$t_tool" "$ratio"
+	t_script_ni=$(best perf script --no-inline -i "$f")
+	t_tool_ni=$(best "$tool" --no-inline "$f")
+	printf '%-12s %5s %8s %11ss %11ss %6s %13ss %13ss %6s\n' "$name" "$mb" "$n" \
+		"$t_script" "$t_tool" "$(ratio "$t_script" "$t_tool")" \
+		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")"
 done
+echo "(perf script prints inline frames through addr2line, hence the gap; both"
+echo " read /proc/kallsyms, about 0.03 s of kernel time here)"
