@@ -218,6 +218,39 @@ START_TEST(test_pc_in_no_mapping)
 }
 END_TEST
 
+/* code with no CFI (here: in a file that is no ELF at all) */
+#define NO_CFI_BASE 0x500000ULL
+
+START_TEST(test_frame_pointer_fallback)
+{
+	struct fixture f;
+	struct unwind_stats st;
+	enum unwind_stop why;
+	uint64_t regs[NR_REGS] = {0}, stack[8] = {0};
+
+	setup(&f);
+	ck_assert_int_eq(session__mmap(f.s, PID, NO_CFI_BASE, 0x1000, 0,
+				       "/proc/self/cmdline", NULL, 0), 0);
+	regs[IP] = NO_CFI_BASE + 0x10;
+	regs[SP] = STACK_AT;
+	regs[BP] = STACK_AT + 16;	/* plausible: in the copy, above sp */
+	stack[2] = STACK_AT + 48;	/* [rbp]: the caller's rbp */
+	stack[3] = NO_CFI_BASE + 0x20;	/* [rbp + 8]: return address */
+	stack[6] = 0;			/* its caller: rbp 0, the psABI's */
+	stack[7] = NO_CFI_BASE + 0x30;	/* ends the walk there */
+	ck_assert_uint_eq(walk(&f, regs, stack, sizeof(stack), &why), 3);
+	ck_assert_int_eq(why, UNWIND_END);
+	ck_assert_uint_eq(f.frames[1].pc, NO_CFI_BASE + 0x20);
+	unwind__stats(f.u, &st);
+	ck_assert_uint_eq(st.nr_fp_steps, 2);
+
+	regs[BP] = STACK_AT - 64;	/* below sp: not followed */
+	ck_assert_uint_eq(walk(&f, regs, stack, sizeof(stack), &why), 1);
+	ck_assert_int_eq(why, UNWIND_NO_CFI);
+	teardown(&f);
+}
+END_TEST
+
 /* random registers and stacks: every walk ends, within cap */
 START_TEST(test_garbage)
 {
@@ -261,6 +294,7 @@ int main(void)
 	tcase_add_test(tc, test_cfa_loop);
 	tcase_add_test(tc, test_frame_chain_through_stack);
 	tcase_add_test(tc, test_pc_in_no_mapping);
+	tcase_add_test(tc, test_frame_pointer_fallback);
 	tcase_add_test(tc, test_garbage);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
