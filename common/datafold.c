@@ -46,6 +46,7 @@ struct datafold {
 	struct symcache *syms;
 	struct unwind *unwind;
 	struct unwind_frame *uframes;	/* UNWIND_MAX_FRAMES, reused */
+	bool arch_checked, is_other_arch;
 	struct intern *strings;
 	struct ipcache_slot *slots;
 	size_t slots_cap, nr_slots;
@@ -368,6 +369,20 @@ static int jit_range(void *ctx, int32_t pid, uint64_t addr,
 	return -ENOENT;
 }
 
+/* The recording's machine (perf's ARCH feature, uname -m) is x86-64, or
+ * did not say. */
+static bool is_x86_64(struct datafold *df)
+{
+	if (!df->arch_checked) {
+		const char *arch = perfdata__feature_string(df->pd,
+							    PERFDATA_FEAT_ARCH);
+
+		df->is_other_arch = arch && strcmp(arch, "x86_64");
+		df->arch_checked = true;
+	}
+	return !df->is_other_arch;
+}
+
 static bool is_dwarf_sample(const struct perfdata_sample *s)
 {
 	return (s->sample_type & PERF_SAMPLE_REGS_USER) &&
@@ -394,10 +409,15 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 		if (!df->unwind || !df->uframes)
 			return -ENOMEM;
 	}
-	nr = unwind__stack(df->unwind, pid, s->regs_user, s->nr_regs_user,
-			   attr->sample_regs_user, s->stack_user,
-			   s->stack_user_dyn_size, df->uframes,
-			   UNWIND_MAX_FRAMES, &why);
+	if (!is_x86_64(df) || s->regs_user_abi != PERF_SAMPLE_REGS_ABI_64) {
+		nr = 0;		/* unwind knows x86-64's registers only */
+		why = UNWIND_ARCH;
+	} else {
+		nr = unwind__stack(df->unwind, pid, s->regs_user,
+				   s->nr_regs_user, attr->sample_regs_user,
+				   s->stack_user, s->stack_user_dyn_size,
+				   df->uframes, UNWIND_MAX_FRAMES, &why);
+	}
 	df->st->nr_unwound++;
 	df->st->nr_unwind_stops[why]++;
 	for (i = 0; i < nr; i++) {

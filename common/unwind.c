@@ -112,6 +112,7 @@ static const char *const stop_str[UNWIND_NR_STOPS] = {
 	[UNWIND_JIT] = "JIT code without unwind info",
 	[UNWIND_TRAMPOLINE] = "unknown CPython trampoline",
 	[UNWIND_DEPTH] = "too deep",
+	[UNWIND_ARCH] = "registers of an unsupported architecture",
 };
 
 const char *unwind__stop_str(enum unwind_stop why)

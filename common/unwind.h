@@ -53,6 +53,8 @@ enum unwind_stop {
 	UNWIND_JIT,		/* JIT code with no known frame layout */
 	UNWIND_TRAMPOLINE,	/* CPython trampoline of an unknown layout */
 	UNWIND_DEPTH,		/* UNWIND_MAX_FRAMES reached */
+	UNWIND_ARCH,		/* registers of another architecture or ABI
+				 * (not walked: the caller's verdict) */
 	UNWIND_NR_STOPS
 };
 
