@@ -148,6 +148,12 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 			   "small] (record with --call-graph dwarf,65528)",
 			   name, (unsigned long long)n[UNWIND_STACK_END],
 			   (unsigned long long)st->nr_unwound);
+	if (n[UNWIND_ARCH])
+		diag__emit(d, DIAG_WARN,
+			   "'%s': %llu DWARF stacks hold registers of an "
+			   "architecture or ABI other than x86-64's; their user "
+			   "part was not unwound", name,
+			   (unsigned long long)n[UNWIND_ARCH]);
 	if (corrupt)
 		diag__emit(d, DIAG_WARN,
 			   "'%s': %llu DWARF stacks had corrupt registers or "
