@@ -4,8 +4,10 @@
  * rdi, rbp, rsp, r8..r15, and 16 = the return address column) with a valid
  * bit each. Per frame: find the mapping of pc; in a DSO, ask libdw for the
  * CFI row at pc (pc - 1 for callers, as libdwfl does), evaluate the CFA and
- * the register rules against the stack copy; in JIT memory, step a known
- * CPython trampoline; else follow the frame pointer when it is plausible.
+ * the register rules against the stack copy (dwexpr); in JIT memory, use
+ * the jitdump's unwind info (jitcfi) or the layout of a CPython trampoline
+ * (pytramp); where there is no CFI, follow the frame pointer when it is
+ * plausible. CFI rows of the common shape are cached as struct rule.
  */
 #include <elfutils/libdw.h>
 #include <errno.h>
@@ -59,7 +61,9 @@ enum rule_kind { RULE_UNDEF, RULE_SAME, RULE_AT_CFA, RULE_VAL_CFA };
 
 struct rule {
 	uint64_t addr;
-	uint32_t key;			/* 1 + dso index * 2 + table; 0 empty */
+	uint32_t key;			/* 0: empty slot; 1 + dso index * 2 +
+					 * (0 .eh_frame, 1 .debug_frame); or
+					 * 0x80000000 | jitcfi table id */
 	uint8_t cfa_reg, ra;
 	uint8_t kind[NR_DWARF_REGS];
 	int64_t cfa_off;
