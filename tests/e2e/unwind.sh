@@ -128,5 +128,14 @@ if awk -v s="$1" -v n="$3" 'BEGIN { exit !(n > 0 && s >= 0.99 * n) }'; then ok; 
 	bad "native inline: $2 samples differ"; head -3 inl.cmp; fi
 if grep -q ';step ' c.ours; then ok; else bad "native inline: no inlined 'step' frame"; fi
 
+# the workflow's mode switch: this machine's pyenv builds have no frame
+# pointers (issue 6), so the helper must say "no" (exit 1) for both
+for py in "$py12" "$py13"; do
+	out=$("$src/scripts/has-frame-pointers" "$py"); rc=$?
+	echo "$out"
+	if [ "$rc" = 1 ] && [[ $out == *"frame pointers: no"* ]]; then ok; else
+		bad "has-frame-pointers $py: exit $rc, '$out'"; fi
+done
+
 echo "e2e unwind: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
