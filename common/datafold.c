@@ -19,6 +19,7 @@
 #include "perfdata.h"
 #include "session.h"
 #include "symcache.h"
+#include "unwind.h"
 
 #define MAP_KERNEL UINT32_MAX		/* cache "map" id of kernel addresses */
 #define MAP_NONE (UINT32_MAX - 1)	/* user address in no mapping */
@@ -43,6 +44,9 @@ struct datafold {
 	struct datafold_stats *st;
 	struct session *session;
 	struct symcache *syms;
+	struct unwind *unwind;
+	struct unwind_frame *uframes;	/* UNWIND_MAX_FRAMES, reused */
+	bool arch_checked, is_other_arch;
 	struct intern *strings;
 	struct ipcache_slot *slots;
 	size_t slots_cap, nr_slots;
@@ -216,9 +220,44 @@ static void name_user(struct datafold *df, int32_t pid,
 	f->sym = cstr(name ? name : "[unknown]");
 }
 
-/* The ids of the frame at ip, from the cache or named now. */
+/* After the ids of frame f (n of them in buf, root-most first), those of
+ * the functions inlined at ip, outermost first: perf prints them leaf
+ * first as "NAME (inlined)" lines above the frame. */
+static int add_inlines(struct datafold *df, const struct session_map *m,
+		       uint64_t ip, struct script_frame *f, uint32_t *buf,
+		       int n, int cap)
+{
+	const char *names[16];
+	size_t nr = unwind__inlines(df->unwind, m, ip, names, 16);
+	int k;
+
+	if (!nr)
+		return n;
+	/* the containing function by its DWARF name, as perf prints it */
+	nr--;
+	if (strcmp(names[nr], f->sym.s)) {
+		f->sym = cstr(names[nr]);
+		n = folder__name(df->folder, f, folder__is_java(df->folder),
+				 buf, (size_t)cap);
+		if (n < 0)
+			return n;
+	}
+	f->dso = cstr("inlined");
+	while (nr-- > 0) {
+		f->sym = cstr(names[nr]);
+		k = folder__name(df->folder, f, folder__is_java(df->folder),
+				 buf + n, (size_t)(cap - n));
+		if (k < 0)
+			return k;
+		n += k;
+	}
+	return n;
+}
+
+/* The ids of the frame at ip, from the cache or named now; with_inline
+ * adds the functions inlined there (DWARF-unwound frames). */
 static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
-		     uint64_t ip, const uint32_t **ids)
+		     bool with_inline, uint64_t ip, const uint32_t **ids)
 {
 	const struct session_map *m = NULL;
 	struct ipcache_slot *slot;
@@ -241,6 +280,8 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	}
 	if (folder__is_java(df->folder))
 		map ^= 0x80000000u;	/* Java tidying changes names */
+	if (with_inline)
+		map ^= 0x40000000u;	/* so do inline frames */
 	if ((df->nr_slots + 1) * 2 > df->slots_cap && cache_grow(df) < 0)
 		return -ENOMEM;
 	/* unmapped user addresses differ by pid: keep them out of the cache */
@@ -257,6 +298,10 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	snprintf(pc, sizeof(pc), "%" PRIx64, ip);
 	f.pc = cstr(pc);
 	n = folder__name(df->folder, &f, folder__is_java(df->folder), buf, 64);
+	if (n < 0)
+		return n;
+	if (with_inline && m && df->unwind)
+		n = add_inlines(df, m, ip, &f, buf, n, 64);
 	if (n < 0)
 		return n;
 	if (!strcmp(f.sym.s, "[unknown]"))
@@ -279,6 +324,129 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	return n;
 }
 
+/* ---- DWARF samples ---- */
+
+/* unwind's view of JIT code: the perf map entry or jitdump code at addr */
+static int jit_range(void *ctx, int32_t pid, uint64_t addr,
+		     struct unwind_jit *j)
+{
+	struct datafold *df = ctx;
+	const struct perfmap *pm = symcache__perfmap(df->syms, pid);
+	const char *jd_path = jitdump_path(df, pid);
+	uint64_t end;
+
+	if (pm && (j->name = perfmap__lookup_range(pm, addr, &j->start,
+						     &end))) {
+		j->size = end - j->start;
+		return 0;
+	}
+	if (jd_path) {
+		const struct jitdump *jd;
+		const struct jitdump_code *c;
+		char path[4096];
+
+		if (df->opts->perf_map_dir) {
+			const char *base = strrchr(jd_path, '/');
+
+			snprintf(path, sizeof(path), "%s/%s",
+				 df->opts->perf_map_dir,
+				 base ? base + 1 : jd_path);
+			jd_path = path;
+		}
+		jd = symcache__jitdump(df->syms, jd_path);
+		c = jd ? jitdump__lookup(jd, addr, NULL) : NULL;
+		if (c) {
+			j->start = c->start;
+			j->size = c->size;
+			j->name = c->name;
+			j->eh_frame = c->eh_frame;
+			j->eh_frame_len = c->eh_frame_len;
+			j->eh_frame_hdr = c->eh_frame_hdr;
+			j->eh_frame_hdr_len = c->eh_frame_hdr_len;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* The recording's machine (perf's ARCH feature, uname -m) is x86-64, or
+ * did not say. */
+static bool is_x86_64(struct datafold *df)
+{
+	if (!df->arch_checked) {
+		const char *arch = perfdata__feature_string(df->pd,
+							    PERFDATA_FEAT_ARCH);
+
+		df->is_other_arch = arch && strcmp(arch, "x86_64");
+		df->arch_checked = true;
+	}
+	return !df->is_other_arch;
+}
+
+static bool is_dwarf_sample(const struct perfdata_sample *s)
+{
+	return (s->sample_type & PERF_SAMPLE_REGS_USER) &&
+	       (s->sample_type & PERF_SAMPLE_STACK_USER) &&
+	       s->regs_user_abi && s->nr_regs_user;
+}
+
+/* The user part of a DWARF sample, leaf first, then a frame saying why the
+ * walk stopped, unless it reached the outermost frame. */
+static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
+{
+	const struct perf_event_attr *attr =
+		perfdata__attr(df->pd, s->sid.attr_idx);
+	int32_t pid = (int32_t)s->sid.pid;
+	enum unwind_stop why;
+	size_t nr, i;
+	int n;
+
+	if (!df->unwind) {
+		df->unwind = unwind__new(df->session, df->syms, jit_range, df,
+					 df->diag);
+		df->uframes = malloc(UNWIND_MAX_FRAMES *
+				     sizeof(*df->uframes));
+		if (!df->unwind || !df->uframes)
+			return -ENOMEM;
+	}
+	if (!is_x86_64(df) || s->regs_user_abi != PERF_SAMPLE_REGS_ABI_64) {
+		nr = 0;		/* unwind knows x86-64's registers only */
+		why = UNWIND_ARCH;
+	} else {
+		nr = unwind__stack(df->unwind, pid, s->regs_user,
+				   s->nr_regs_user, attr->sample_regs_user,
+				   s->stack_user, s->stack_user_dyn_size,
+				   df->uframes, UNWIND_MAX_FRAMES, &why);
+	}
+	df->st->nr_unwound++;
+	df->st->nr_unwind_stops[why]++;
+	for (i = 0; i < nr; i++) {
+		const struct unwind_frame *f = &df->uframes[i];
+		const uint32_t *ids;
+
+		n = frame_ids(df, pid, false, !df->opts->no_inline,
+			      f->is_activation ? f->pc : f->pc - 1, &ids);
+		if (n < 0)
+			return n;
+		folder__ids(df->folder, ids, (size_t)n);
+		df->st->nr_frames++;
+	}
+	if (why != UNWIND_END) {
+		struct script_frame f = {.pc = cstr("0")};
+		uint32_t id;
+
+		snprintf(df->scratch, sizeof(df->scratch),
+			 "[unwind stopped: %s]", unwind__stop_str(why));
+		f.sym = cstr(df->scratch);
+		f.dso = cstr("[unwind]");
+		n = folder__name(df->folder, &f, false, &id, 1);
+		if (n < 0)
+			return n;
+		folder__ids(df->folder, &id, (size_t)n);
+	}
+	return 0;
+}
+
 /* ---- records ---- */
 
 static int on_sample(void *ctx, const struct perfdata_sample *s)
@@ -289,6 +457,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	uint16_t cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool is_kernel = cpumode == PERF_RECORD_MISC_KERNEL ||
 			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
+	bool is_dwarf;
 	uint64_t i;
 	int n;
 
@@ -315,13 +484,15 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	if (!(s->sample_type & PERF_SAMPLE_CALLCHAIN)) {
 		const uint32_t *ids;
 
-		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, s->ip, &ids);
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, false, s->ip,
+			      &ids);
 		if (n < 0)
 			return n;
 		folder__ids(df->folder, ids, (size_t)n);
 		df->st->nr_frames++;
 		return folder__end(df->folder);
 	}
+	is_dwarf = is_dwarf_sample(s);
 	for (i = 0; i < s->nr_callchain; i++) {
 		uint64_t ip = s->callchain[i];
 		const uint32_t *ids;
@@ -331,11 +502,19 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 				    ip == PERF_CONTEXT_GUEST_KERNEL;
 			continue;
 		}
-		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, ip, &ids);
+		if (is_dwarf && !is_kernel)
+			continue;	/* the user part is unwound below */
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, false, ip,
+			      &ids);
 		if (n < 0)
 			return n;
 		folder__ids(df->folder, ids, (size_t)n);
 		df->st->nr_frames++;
+	}
+	if (is_dwarf) {
+		n = add_unwound(df, s);
+		if (n < 0)
+			return n;
 	}
 	return folder__end(df->folder);
 }
@@ -438,7 +617,17 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 	ps = perfdata__stats(pd);
 	st->nr_bad_records = ps->nr_bad;
 	st->nr_unknown_records = ps->nr_unknown;
+	if (df.unwind) {
+		struct unwind_stats us;
+
+		unwind__stats(df.unwind, &us);
+		st->nr_trampoline_steps = us.nr_trampoline_steps;
+		st->nr_jit_cfi_steps = us.nr_jit_cfi_steps;
+		st->nr_fp_steps = us.nr_fp_steps;
+	}
 out:
+	unwind__free(df.unwind);
+	free(df.uframes);
 	free(df.slots);
 	free(df.ids);
 	free(df.jitdumps);

@@ -5,13 +5,22 @@
  * script names it (ELF symbols, kallsyms, /tmp/perf-PID.map, jitdumps), and
  * hands each sample to a folder, as the text path does. ip -> frame ids are
  * cached per mapping, so each address is named once per run.
+ *
+ * --call-graph dwarf samples (PERF_SAMPLE_REGS_USER and STACK_USER): the
+ * kernel part of the stack comes from the callchain, the user part from
+ * unwind, named as perf names DWARF-unwound frames (callers at pc - 1).
+ * A walk that stops short ends the stack with a frame
+ * "[unwind stopped: REASON]".
  */
 #ifndef PERFFOLD_DATAFOLD_H
 #define PERFFOLD_DATAFOLD_H
 
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "diag.h"
+#include "unwind.h"
 
 struct folder;
 struct perfdata;
@@ -22,6 +31,8 @@ struct datafold_opts {
 	/* Called now and then with the bytes of perf.data read so far. */
 	void (*progress)(void *ctx, uint64_t bytes_read);
 	void *progress_ctx;
+	bool no_inline;			/* no "(inlined)" frames for DWARF-
+					 * unwound addresses */
 };
 
 struct datafold_stats {
@@ -33,6 +44,12 @@ struct datafold_stats {
 	uint64_t nr_unknown_frames;	/* addresses no symbol named */
 	uint64_t nr_frames;
 	int kallsyms_restricted;	/* kernel addresses hidden here */
+	/* --call-graph dwarf samples: user stacks unwound here */
+	uint64_t nr_unwound;		/* samples whose user stack was walked */
+	uint64_t nr_unwind_stops[UNWIND_NR_STOPS];	/* by reason */
+	uint64_t nr_trampoline_steps;	/* CPython trampolines stepped */
+	uint64_t nr_jit_cfi_steps;	/* JIT frames by a jitdump's CFI */
+	uint64_t nr_fp_steps;		/* frame-pointer fallbacks */
 };
 
 /* Read every record of pd into f. d gets the symbol loaders' messages.

@@ -119,6 +119,18 @@ const char *perfmap__lookup(const struct perfmap *pm, uint64_t addr,
 	return s->name;
 }
 
+const char *perfmap__lookup_range(const struct perfmap *pm, uint64_t addr,
+				  uint64_t *start, uint64_t *end)
+{
+	const struct symarr_sym *s = symarr__find(pm->syms, addr);
+
+	if (!s)
+		return NULL;
+	*start = s->start;
+	*end = s->end;
+	return s->name;
+}
+
 size_t perfmap__count(const struct perfmap *pm)
 {
 	return symarr__count(pm->syms);

@@ -40,6 +40,9 @@ void perfmap__free(struct perfmap *pm);
 const char *perfmap__lookup(const struct perfmap *pm, uint64_t addr,
 			    uint64_t *off);
 
+/* As perfmap__lookup(), with the entry's range [*start, *end). */
+const char *perfmap__lookup_range(const struct perfmap *pm, uint64_t addr,
+				  uint64_t *start, uint64_t *end);
 size_t perfmap__count(const struct perfmap *pm);
 /* Lines that were not "HEX HEX NAME" (empty, missing fields, no digits). */
 uint64_t perfmap__nr_bad_lines(const struct perfmap *pm);

@@ -157,7 +157,8 @@ static struct entry *get(struct symcache *sc, enum kind kind,
 	struct entry *e;
 
 	if (!id)
-		id = no_id;
+		id = no_id;	/* memcpy/memcmp of NULL, even 0 bytes, is UB */
+
 	h = hash__bytes(id, id_len, h);
 	*is_new = 0;
 	for (e = sc->buckets[h & (sc->nr_buckets - 1)]; e; e = e->next)

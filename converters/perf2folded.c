@@ -31,6 +31,7 @@ struct opts {
 	const char *output;
 	const char *perf_map_dir;
 	bool progress;
+	bool no_inline;
 	bool verbose;
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
@@ -116,6 +117,51 @@ out:
 	return err;
 }
 
+/* How the DWARF stacks ended: the ones cut short, by reason. */
+static void report_unwind(const struct datafold_stats *st, const char *name,
+			  const struct diag *d)
+{
+	const uint64_t *n = st->nr_unwind_stops;
+	uint64_t corrupt = n[UNWIND_BAD_SP] + n[UNWIND_LOOP] + n[UNWIND_BAD_CFI];
+	char buf[512];
+	size_t len = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 1; i < UNWIND_NR_STOPS; i++)
+		if (n[i] && len < sizeof(buf))
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+						"%s%llu %s", len ? ", " : "",
+						(unsigned long long)n[i],
+						unwind__stop_str(i));
+	diag__emit(d, DIAG_INFO,
+		   "'%s': %llu DWARF stacks unwound (%llu CPython trampolines "
+		   "stepped by their layout, %llu JIT frames by jitdump unwind "
+		   "info, %llu frame-pointer steps); ended short: %s",
+		   name, (unsigned long long)st->nr_unwound,
+		   (unsigned long long)st->nr_trampoline_steps,
+		   (unsigned long long)st->nr_jit_cfi_steps,
+		   (unsigned long long)st->nr_fp_steps, len ? buf : "none");
+	if (n[UNWIND_STACK_END])
+		diag__emit(d, DIAG_WARN,
+			   "'%s': %llu of %llu DWARF stacks outgrew the copied "
+			   "stack and end in [unwind stopped: stack copy too "
+			   "small] (record with --call-graph dwarf,65528)",
+			   name, (unsigned long long)n[UNWIND_STACK_END],
+			   (unsigned long long)st->nr_unwound);
+	if (n[UNWIND_ARCH])
+		diag__emit(d, DIAG_WARN,
+			   "'%s': %llu DWARF stacks hold registers of an "
+			   "architecture or ABI other than x86-64's; their user "
+			   "part was not unwound", name,
+			   (unsigned long long)n[UNWIND_ARCH]);
+	if (corrupt)
+		diag__emit(d, DIAG_WARN,
+			   "'%s': %llu DWARF stacks had corrupt registers or "
+			   "stack data; their unwinding stopped there", name,
+			   (unsigned long long)corrupt);
+}
+
 static void report_data(const struct datafold_stats *st, const char *name,
 			const struct diag *d)
 {
@@ -132,6 +178,8 @@ static void report_data(const struct datafold_stats *st, const char *name,
 		diag__emit(d, DIAG_WARN,
 			   "kernel addresses are hidden here "
 			   "(kernel.kptr_restrict): kernel frames are [unknown]");
+	if (st->nr_unwound)
+		report_unwind(st, name, d);
 	diag__emit(d, DIAG_INFO,
 		   "'%s': %llu samples, %llu frames (%llu without a symbol), "
 		   "%llu records of unknown types skipped",
@@ -165,7 +213,10 @@ static void show_progress(void *ctx, uint64_t bytes)
 static int read_data(struct run *r, int fd, const char *name,
 		     const char *head, size_t head_len, const struct diag *d)
 {
-	struct datafold_opts dopts = {r->opts->perf_map_dir, NULL, NULL};
+	struct datafold_opts dopts = {
+		.perf_map_dir = r->opts->perf_map_dir,
+		.no_inline = r->opts->no_inline,
+	};
 	struct progress progress = {name, 0};
 	struct datafold_stats st;
 	struct perfdata *pd;
@@ -306,7 +357,7 @@ cleanup:
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR, OPT_PYTHON, OPT_THREADS,
-	OPT_PROGRESS,
+	OPT_PROGRESS, OPT_NO_INLINE,
 };
 
 static const struct argp_option options[] = {
@@ -322,6 +373,9 @@ static const struct argp_option options[] = {
 	{"all", OPT_ALL, NULL, 0, "Same as --kernel --jit", 1},
 	{"addrs", OPT_ADDRS, NULL, 0,
 	 "Show addresses of unknown frames: [dso <addr>]", 1},
+	{"no-inline", OPT_NO_INLINE, NULL, 0,
+	 "No (inlined) frames in DWARF-unwound stacks (as perf script "
+	 "--no-inline)", 1},
 	{"mark-inlined", OPT_INLINE, NULL, 0,
 	 "Annotate perf's (inlined) frames with _[i]", 1},
 	{"python", OPT_PYTHON, "all", OPTION_ARG_OPTIONAL,
@@ -366,6 +420,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "not '%s'", arg);
 		break;
 	case OPT_THREADS: o->folder.threads = true; break;
+	case OPT_NO_INLINE: o->no_inline = true; break;
 	case OPT_EVENT:
 		if (!*arg)
 			argp_error(state, "--event-filter needs an event name");
@@ -400,8 +455,13 @@ static const char doc[] =
 	"Reads perf.data (file or pipe format, as perf record -o - writes it) or "
 	"perf script output, told apart by their first bytes, from FILEs, or "
 	"stdin when none or '-' (./perf.data when stdin is a terminal).\n"
+	"perf.data recorded with --call-graph dwarf is unwound here, through "
+	"CPython's perf trampolines, so Python stacks reach their root even "
+	"without frame pointers.\n"
 	"\vEXAMPLES:\n"
 	"  perf2folded perf.data > out.folded\n"
+	"  perf record --call-graph dwarf,65528 -- python3.12 -X perf app.py\n"
+	"  perf2folded --no-inline perf.data | flamesvg > out.svg\n"
 	"  perf record -g -o - -- ./prog | perf2folded | flamesvg > out.svg\n"
 	"  perf script | perf2folded > out.folded\n"
 	"  perf script | perf2folded --kernel --pid | flamesvg > out.svg\n"

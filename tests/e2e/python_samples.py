@@ -5,8 +5,8 @@ that must appear (root first, as ordered subsequences of one stack), plus
 the accuracy of samples/shares.py (60/30/10 within 5 points) and that
 >= 95% of samples with a Python frame reach <module>.
 
-Recorded with --call-graph dwarf (this machine's CPython has no frame
-pointers), so the full stacks come from perf2folded's own unwinder.
+Recorded with --call-graph dwarf,65528 (this machine's CPython has no
+frame pointers), so the full stacks come from perf2folded's own unwinder.
 Needs perf and python3.12; fails naming what is missing.
 usage: python_samples.py PERF2FOLDED SOURCE_ROOT [PYTHON_MINOR]
 """
@@ -28,7 +28,7 @@ def check(ok, what):
         print(f"FAIL {what}")
 
 
-def record(py, src, work, sample, args=(), size=32768):
+def record(py, src, work, sample, args=(), size=65528):
     data = os.path.join(work, sample + ".data")
     cmd = ["perf", "record", "-q", "--call-graph", f"dwarf,{size}", "-F",
            "999", "-o", data, "--", py, "-X", "perf",
@@ -40,7 +40,8 @@ def record(py, src, work, sample, args=(), size=32768):
 
 
 def fold(tool, src, data, *opts):
-    p = subprocess.run([tool, "--python", *opts, data], cwd=src,
+    p = subprocess.run([tool, "--python", "--weight=samples", *opts, data],
+                       cwd=src,
                        capture_output=True)
     if p.returncode not in (0, 1):
         raise RuntimeError(f"perf2folded failed: {p.stderr.decode()[:300]}")

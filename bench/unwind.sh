@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Benchmark: DWARF perf.data (--call-graph dwarf), perf2folded against
+# perf script on the same file (issue 6: goal at least 20 times faster).
+#
+# Records samples/fibfact.py under python3.12 -X perf with
+# `perf record --call-graph dwarf,SIZE -F 999`, once with the default 8 KB
+# stack copy and once with 65528 bytes, and bench/workload.c built without
+# frame pointers with --call-graph dwarf; then times, best of 3,
+#   perf script -i perf.data > /dev/null
+#   perf2folded perf.data > /dev/null      (unwinds every sample itself)
+# and the same with --no-inline on both sides; prints seconds and ratios.
+# Work files are cached in bench/work/.
+#
+# usage: bench/unwind.sh [ROUNDS]   (fibfact rounds, default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+work=bench/work
+mkdir -p "$work"
+
+scripts/deps >/dev/null
+if [ ! -x "$work/build/converters/perf2folded" ]; then
+	meson setup "$work/build" --buildtype=release -Dtests=disabled >/dev/null
+fi
+meson compile -C "$work/build" >/dev/null
+tool=$work/build/converters/perf2folded
+py=$(scripts/find-python 12)
+
+rec() {	# NAME SIZE COMMAND...
+	local name=$1 size=$2; shift 2
+	[ -s "$work/$name.data" ] && return
+	perf record -q --call-graph "dwarf,$size" -F 999 -o "$work/$name.data" \
+		-- "$@" >/dev/null 2>&1
+}
+rec dwarf-py8k 8192 "$py" -X perf samples/fibfact.py "$rounds"
+rec dwarf-py64k 65528 "$py" -X perf samples/fibfact.py "$rounds"
+rec dwarf-py64k-big 65528 "$py" -X perf samples/fibfact.py $((rounds * 10))
+if [ ! -s "$work/dwarf-c.data" ]; then
+	gcc -O2 -g -fomit-frame-pointer -pthread bench/workload.c -o "$work/workload-nofp"
+	rec dwarf-c 8192 "$work/workload-nofp" 2
+fi
+
+best() {	# best of 3 wall-clock seconds
+	local best_s="" s i
+	for i in 1 2 3; do
+		/usr/bin/time -o "$work/time.out" -f '%e' "$@" > /dev/null 2>&1 || true
+		s=$(tail -1 "$work/time.out")
+		if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then
+			best_s=$s
+		fi
+	done
+	echo "$best_s"
+}
+
+# milliseconds perf2folded spends loading /proc/kallsyms (kallsyms__open),
+# a fixed cost of every input with kernel frames, timed through the library
+kallsyms_ms() {
+	local t="$work/kallsyms-time"
+	if [ ! -x "$t" ]; then
+		cc -O2 -Icommon -x c - -x none -o "$t" \
+			"$work/build/common/libperffold.a" \
+			-lelf -ldw -lzstd 2>/dev/null <<'C' || { echo "?"; return; }
+#include <stdio.h>
+#include <time.h>
+#include "kallsyms.h"
+int main(void)
+{
+	struct timespec a, b;
+	struct kallsyms *k;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	k = kallsyms__open("/proc/kallsyms", NULL);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("%.0f\n", (double)(b.tv_sec - a.tv_sec) * 1e3 +
+	       (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+	kallsyms__free(k);
+	return 0;
+}
+C
+	fi
+	"$t"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
+
+printf '%-16s %5s %8s %12s %12s %6s %14s %14s %6s\n' input MB samples \
+	"perf script" perf2folded ratio "--no-inline:" "perf2folded" ratio
+for name in dwarf-py8k dwarf-py64k dwarf-py64k-big dwarf-c; do
+	f=$work/$name.data
+	mb=$(du -m --apparent-size "$f" | cut -f1)
+	n=$("$tool" --weight=samples "$f" 2>/dev/null | awk '{ s += $NF } END { print s }')
+	t_script=$(best perf script -i "$f")
+	t_tool=$(best "$tool" "$f")
+	t_script_ni=$(best perf script --no-inline -i "$f")
+	t_tool_ni=$(best "$tool" --no-inline "$f")
+	printf '%-16s %5s %8s %11ss %11ss %6s %13ss %13ss %6s\n' "$name" "$mb" "$n" \
+		"$t_script" "$t_tool" "$(ratio "$t_script" "$t_tool")" \
+		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")"
+done
+echo "(perf script prints inline frames through addr2line, hence the gap."
+echo " Both read /proc/kallsyms: perf2folded's kallsyms__open alone takes"
+echo " $(kallsyms_ms) ms of its time here.)"

@@ -1,0 +1,33 @@
+/* inlines: which functions an address is in, inlined ones included, from
+ * the DWARF debug info of one DSO, as perf 6.1 lists them through
+ * `addr2line -i` ("NAME (inlined)" lines in perf script).
+ *
+ * libdw's dwarf_getscopes() walks the compilation unit's DIE tree for every
+ * address, which costs about a millisecond per address in a unit as large
+ * as CPython's ceval.c. This module walks each unit once, on its first
+ * lookup, into a table of the pc ranges of every DW_TAG_subprogram and
+ * DW_TAG_inlined_subroutine with its enclosing one, sorted by start; a
+ * lookup is then a binary search and a walk up the enclosing chain.
+ */
+#ifndef PERFFOLD_INLINES_H
+#define PERFFOLD_INLINES_H
+
+#include <elfutils/libdw.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct inlines;
+
+/* An index over dw (borrowed, must outlive it). NULL with errno = ENOMEM. */
+struct inlines *inlines__new(Dwarf *dw);
+/* Free il; NULL is a no-op. */
+void inlines__free(struct inlines *il);
+
+/* The functions at ELF address addr: those inlined there, innermost first,
+ * then the function containing them (its DWARF name). Up to cap names to
+ * names[], borrowed from dw. Returns how many; 0 when no DWARF function
+ * covers addr (or out of memory: the answer is then only missing). */
+size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
+		       size_t cap);
+
+#endif

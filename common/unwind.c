@@ -1,0 +1,892 @@
+/* unwind: DWARF CFI unwinding of copied user stacks (see unwind.h).
+ *
+ * The walk keeps the x86-64 DWARF registers 0..16 (rax, rdx, rcx, rbx, rsi,
+ * rdi, rbp, rsp, r8..r15, and 16 = the return address column) with a valid
+ * bit each. Per frame: find the mapping of pc; in a DSO, ask libdw for the
+ * CFI row at pc (pc - 1 for callers, as libdwfl does), evaluate the CFA and
+ * the register rules against the stack copy (dwexpr); in JIT memory, use
+ * the jitdump's unwind info (jitcfi) or the layout of a CPython trampoline
+ * (pytramp); where there is no CFI, follow the frame pointer when it is
+ * plausible. CFI rows of the common shape are cached as struct rule.
+ */
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dwarf.h>
+
+#include "dwexpr.h"
+#include "inlines.h"
+#include "jitcfi.h"
+#include "pytramp.h"
+#include "session.h"
+#include "symcache.h"
+#include "unwind.h"
+
+#define NR_DWARF_REGS 17
+#define DW_RBP 6
+#define DW_RSP 7
+#define DW_RA 16
+
+/* perf's x86 register numbers (asm/perf_regs.h) of DWARF registers 0..16 */
+static const uint8_t perf_reg_of[NR_DWARF_REGS] = {
+	0 /* ax */, 3 /* dx */, 2 /* cx */, 1 /* bx */, 4 /* si */, 5 /* di */,
+	6 /* bp */, 7 /* sp */, 16, 17, 18, 19, 20, 21, 22, 23 /* r8-r15 */,
+	8 /* ip */,
+};
+
+struct uw_dso {
+	const struct symtab *st;	/* the key */
+	int fd, dbg_fd;
+	Elf *elf, *dbg_elf;
+	Dwarf_CFI *eh;			/* .eh_frame of the binary, or NULL */
+	Dwarf *dbg;
+	Dwarf_CFI *dbg_cfi;		/* .debug_frame, or NULL */
+	struct inlines *inlines;	/* over dbg, made on first use */
+	const uint8_t *raw;		/* the file's bytes (elf_rawfile) */
+	size_t raw_len;
+	struct pytramp tramp;		/* PYTRAMP_NONE until looked for */
+	bool is_tramp_known;
+	bool is_dbg_tried;		/* dso_dwarf() was called */
+};
+
+/* A CFI row in the shape almost every x86-64 row has: CFA = register +
+ * offset, each register undefined, unchanged, saved at CFA + offset or
+ * equal to CFA + offset. Cached per (DSO, table, address), so a return
+ * address seen again costs no libdw lookup. */
+enum rule_kind { RULE_UNDEF, RULE_SAME, RULE_AT_CFA, RULE_VAL_CFA };
+
+struct rule {
+	uint64_t addr;
+	uint32_t key;			/* 0: empty slot; 1 + dso index * 2 +
+					 * (0 .eh_frame, 1 .debug_frame); or
+					 * 0x80000000 | jitcfi table id */
+	uint8_t cfa_reg, ra;
+	uint8_t kind[NR_DWARF_REGS];
+	int64_t cfa_off;
+	int32_t off[NR_DWARF_REGS];
+};
+
+struct regs {
+	uint64_t r[NR_DWARF_REGS];
+	uint32_t valid;			/* bit per DWARF register */
+};
+
+struct stack {
+	uint64_t sp;			/* address of stack[0] */
+	const uint8_t *data;
+	uint64_t len;
+};
+
+struct unwind {
+	struct session *session;
+	struct symcache *syms;
+	unwind_jit_fn jit;
+	void *jit_ctx;
+	const struct diag *diag;
+	struct uw_dso *dsos;
+	size_t nr_dsos, dsos_cap;
+	uint64_t nr_bad_dso_msgs, nr_tramp_msgs;
+	size_t interp;			/* index of the last interpreter whose
+					 * trampoline was stepped, or SIZE_MAX */
+	struct unwind_stats st;
+	struct jitcfi *jitcfi;		/* jitdump unwind info as CFI */
+	struct rule *rules;		/* open addressing, power of 2 */
+	size_t nr_rules, rules_cap;
+	uint32_t *dso_of_map;		/* session_map id -> 1 + dso index */
+	size_t dso_of_map_cap;
+	/* per walk */
+	int32_t pid;
+	struct stack stk;
+	enum unwind_stop read_fail;	/* why the last read failed */
+};
+
+static const char *const stop_str[UNWIND_NR_STOPS] = {
+	[UNWIND_END] = "outermost frame",
+	[UNWIND_NO_REGS] = "no user registers or stack",
+	[UNWIND_STACK_END] = "stack copy too small",
+	[UNWIND_BAD_SP] = "stack pointer outside the copy",
+	[UNWIND_NO_MAP] = "address in no mapping",
+	[UNWIND_NO_CFI] = "no unwind info",
+	[UNWIND_BAD_CFI] = "bad unwind info",
+	[UNWIND_LOOP] = "CFA loop",
+	[UNWIND_JIT] = "JIT code without unwind info",
+	[UNWIND_TRAMPOLINE] = "unknown CPython trampoline",
+	[UNWIND_DEPTH] = "too deep",
+	[UNWIND_ARCH] = "registers of an unsupported architecture",
+};
+
+const char *unwind__stop_str(enum unwind_stop why)
+{
+	return why < UNWIND_NR_STOPS ? stop_str[why] : "?";
+}
+
+struct unwind *unwind__new(struct session *s, struct symcache *sc,
+			   unwind_jit_fn jit, void *jit_ctx,
+			   const struct diag *d)
+{
+	struct unwind *u = calloc(1, sizeof(*u));
+
+	if (!u) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	elf_version(EV_CURRENT);
+	u->session = s;
+	u->syms = sc;
+	u->jit = jit;
+	u->jit_ctx = jit_ctx;
+	u->diag = d;
+	u->interp = SIZE_MAX;
+	u->jitcfi = jitcfi__new();
+	if (!u->jitcfi) {
+		free(u);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return u;
+}
+
+static void dso_release(struct uw_dso *d)
+{
+	inlines__free(d->inlines);
+	if (d->dbg)
+		dwarf_end(d->dbg);
+	if (d->eh)
+		dwarf_cfi_end(d->eh);
+	if (d->elf)
+		elf_end(d->elf);
+	if (d->dbg_elf)
+		elf_end(d->dbg_elf);
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->dbg_fd >= 0)
+		close(d->dbg_fd);
+}
+
+void unwind__free(struct unwind *u)
+{
+	size_t i;
+
+	if (!u)
+		return;
+	for (i = 0; i < u->nr_dsos; i++)
+		dso_release(&u->dsos[i]);
+	free(u->dsos);
+	free(u->rules);
+	free(u->dso_of_map);
+	jitcfi__free(u->jitcfi);
+	free(u);
+}
+
+void unwind__stats(const struct unwind *u, struct unwind_stats *st)
+{
+	*st = u->st;
+}
+
+/* ---- DSOs ---- */
+
+static Elf *open_elf(const char *path, int *fd)
+{
+	Elf *e;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return NULL;
+	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	return e;
+}
+
+static void dso_open(struct unwind *u, struct uw_dso *d)
+{
+	const char *file = symtab__file(d->st);
+
+	d->fd = d->dbg_fd = -1;
+	d->elf = open_elf(file, &d->fd);
+	if (!d->elf) {
+		diag__limited(u->diag, &u->nr_bad_dso_msgs, 5,
+			      "unwind: cannot read '%s': no CFI from it",
+			      file);
+		return;
+	}
+	d->raw = (const uint8_t *)elf_rawfile(d->elf, &d->raw_len);
+	d->eh = dwarf_getcfi_elf(d->elf);
+}
+
+/* The DWARF of d (for .debug_frame and inline frames): in the binary or in
+ * its separate debuginfo, opened on first use, as it can be large. */
+static Dwarf *dso_dwarf(struct uw_dso *d)
+{
+	const char *file, *sym_file;
+
+	if (d->is_dbg_tried || !d->elf)
+		return d->dbg;
+	d->is_dbg_tried = true;
+	file = symtab__file(d->st);
+	sym_file = symtab__symbol_file(d->st);
+	if (sym_file && strcmp(sym_file, file))
+		d->dbg_elf = open_elf(sym_file, &d->dbg_fd);
+	d->dbg = dwarf_begin_elf(d->dbg_elf ? d->dbg_elf : d->elf,
+				 DWARF_C_READ, NULL);
+	d->dbg_cfi = d->dbg ? dwarf_getcfi(d->dbg) : NULL;
+	return d->dbg;
+}
+
+static struct uw_dso *find_dso_slow(struct unwind *u,
+				    const struct session_map *m);
+
+/* The DSO of mapping m, opened on first use, or NULL (no file, no ELF).
+ * Remembered per mapping. The pointer is valid until the next call. */
+static struct uw_dso *find_dso(struct unwind *u, const struct session_map *m)
+{
+	struct uw_dso *d;
+
+	if (m->id < u->dso_of_map_cap && u->dso_of_map[m->id])
+		return u->dso_of_map[m->id] == UINT32_MAX ?
+			       NULL : &u->dsos[u->dso_of_map[m->id] - 1];
+	d = find_dso_slow(u, m);
+	if (m->id >= u->dso_of_map_cap) {
+		size_t ncap = u->dso_of_map_cap ? u->dso_of_map_cap : 64;
+		uint32_t *n;
+
+		while (ncap <= m->id)
+			ncap *= 2;
+		n = realloc(u->dso_of_map, ncap * sizeof(*n));
+		if (!n)
+			return d;
+		memset(n + u->dso_of_map_cap, 0,
+		       (ncap - u->dso_of_map_cap) * sizeof(*n));
+		u->dso_of_map = n;
+		u->dso_of_map_cap = ncap;
+	}
+	u->dso_of_map[m->id] = d ? (uint32_t)(d - u->dsos) + 1 : UINT32_MAX;
+	return d;
+}
+
+static struct uw_dso *find_dso_slow(struct unwind *u,
+				    const struct session_map *m)
+{
+	const struct symtab *st;
+	struct uw_dso *d;
+	size_t i;
+
+	if (m->filename[0] == '[')
+		return NULL;	/* [vdso] and such: no file to read */
+	st = symcache__dso(u->syms, m->filename,
+			   m->build_id_size ? m->build_id : NULL,
+			   m->build_id_size);
+	if (!st)
+		return NULL;
+	for (i = 0; i < u->nr_dsos; i++)
+		if (u->dsos[i].st == st)
+			return &u->dsos[i];
+	if (u->nr_dsos == u->dsos_cap) {
+		size_t ncap = u->dsos_cap ? u->dsos_cap * 2 : 16;
+		struct uw_dso *n = realloc(u->dsos, ncap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		u->dsos = n;
+		u->dsos_cap = ncap;
+	}
+	d = &u->dsos[u->nr_dsos++];
+	memset(d, 0, sizeof(*d));
+	d->st = st;
+	dso_open(u, d);
+	return d;
+}
+
+/* The ELF address of pc in mapping m of DSO d. */
+static uint64_t dso_addr(const struct uw_dso *d, const struct session_map *m,
+			 uint64_t pc)
+{
+	return symtab__addr(d->st, pc - m->start + m->pgoff);
+}
+
+/* The file bytes at ELF address addr (len of them), through the PT_LOAD
+ * segment holding them, or NULL. */
+static const uint8_t *dso_bytes(const struct uw_dso *d, uint64_t addr,
+				size_t len)
+{
+	size_t i, nr;
+
+	if (!d->elf || !d->raw || elf_getphdrnum(d->elf, &nr))
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(d->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr < ph.p_vaddr || addr + len > ph.p_vaddr + ph.p_filesz)
+			continue;
+		if (ph.p_offset + (addr - ph.p_vaddr) + len > d->raw_len)
+			return NULL;
+		return d->raw + ph.p_offset + (addr - ph.p_vaddr);
+	}
+	return NULL;
+}
+
+/* The value of symbol name in d's .symtab or .dynsym, or 0. */
+static uint64_t dso_symbol(const struct uw_dso *d, const char *name)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(d->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, nr;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		nr = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < nr; i++) {
+			GElf_Sym sym;
+			const char *s;
+
+			if (!gelf_getsym(data, (int)i, &sym))
+				break;
+			s = elf_strptr(d->elf, sh.sh_link, sym.st_name);
+			if (s && !strcmp(s, name))
+				return sym.st_value;
+		}
+	}
+	return 0;
+}
+
+/* Which trampoline d (an interpreter) copies for every Python function. */
+static void dso_find_tramp(struct unwind *u, struct uw_dso *d)
+{
+	uint64_t start, end;
+	const uint8_t *p;
+	size_t len;
+
+	d->is_tramp_known = true;
+	d->tramp.kind = PYTRAMP_NONE;
+	if (!d->elf)
+		return;
+	start = dso_symbol(d, "_Py_trampoline_func_start");
+	end = dso_symbol(d, "_Py_trampoline_func_end");
+	if (!start || end <= start || end - start > 64)
+		return;
+	len = (size_t)(end - start);
+	p = dso_bytes(d, start, len);
+	if (!p)
+		return;
+	pytramp__classify(p, len, &d->tramp);
+	if (d->tramp.kind == PYTRAMP_UNKNOWN)
+		diag__limited(u->diag, &u->nr_tramp_msgs, 1,
+			      "unwind: '%s' has a CPython perf trampoline of "
+			      "a layout not known here (%zu bytes); Python "
+			      "stacks stop at it", symtab__file(d->st), len);
+}
+
+/* ---- memory ---- */
+
+static bool read_word(struct unwind *u, uint64_t addr, uint64_t *val)
+{
+	const struct stack *s = &u->stk;
+	const struct session_map *m;
+	struct uw_dso *d;
+	const uint8_t *p;
+
+	if (addr >= s->sp && addr - s->sp <= s->len && s->len - (addr - s->sp) >= 8) {
+		memcpy(val, s->data + (addr - s->sp), 8);
+		return true;
+	}
+	/* read-only data of a mapped file, e.g. a CFI expression's deref */
+	m = session__find_map(u->session, u->pid, addr);
+	if (m && (d = find_dso(u, m)) && (p = dso_bytes(d, dso_addr(d, m, addr), 8))) {
+		memcpy(val, p, 8);
+		return true;
+	}
+	u->read_fail = addr < s->sp ? UNWIND_BAD_SP : UNWIND_STACK_END;
+	return false;
+}
+
+static bool read_cb(void *ctx, uint64_t addr, uint64_t *val)
+{
+	return read_word(ctx, addr, val);
+}
+
+static int eval(struct unwind *u, const Dwarf_Op *ops, size_t nops,
+		const struct regs *r, uint64_t cfa, uint64_t *val,
+		bool *is_value)
+{
+	const struct dwexpr_ctx c = {
+		.regs = r->r, .valid = r->valid, .nr_regs = NR_DWARF_REGS,
+		.cfa = cfa, .read = read_cb, .read_ctx = u,
+	};
+
+	return dwexpr__eval(&c, ops, nops, val, is_value);
+}
+
+/* ---- steps: regs is the frame's state, made its caller's ---- */
+
+/* The caller's registers are complete: its stack pointer is the CFA
+ * (x86-64 psABI), its pc the return address column. */
+static void finish_step(struct regs *out, uint64_t cfa, int ra)
+{
+	out->r[DW_RSP] = cfa;
+	out->valid |= 1u << DW_RSP;
+	if (ra != DW_RA) {
+		if (out->valid & (1u << ra)) {
+			out->r[DW_RA] = out->r[ra];
+			out->valid |= 1u << DW_RA;
+		} else {
+			out->valid &= ~(1u << DW_RA);
+		}
+	}
+}
+
+/* Any CFI row, through DWARF expressions. Frees fr. 0, or -EINVAL with
+ * *why set. */
+static int step_frame(struct unwind *u, Dwarf_Frame *fr, struct regs *r,
+		      enum unwind_stop *why)
+{
+	Dwarf_Op *ops, mem[3];
+	size_t nops;
+	struct regs out = {.valid = 0};
+	uint64_t cfa;
+	bool is_value;
+	int reg, ra;
+
+	*why = UNWIND_BAD_CFI;
+	ra = dwarf_frame_info(fr, NULL, NULL, NULL);
+	if (ra < 0 || ra >= NR_DWARF_REGS ||
+	    dwarf_frame_cfa(fr, &ops, &nops) || !nops ||
+	    eval(u, ops, nops, r, 0, &cfa, &is_value))
+		goto fail;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		uint64_t v;
+
+		if (dwarf_frame_register(fr, reg, mem, &ops, &nops))
+			continue;	/* unknown: the caller's is unknown */
+		if (!nops) {
+			/* ops NULL: same value; ops == mem: undefined */
+			if (!ops && (r->valid & (1u << reg))) {
+				out.r[reg] = r->r[reg];
+				out.valid |= 1u << reg;
+			}
+			continue;
+		}
+		if (eval(u, ops, nops, r, cfa, &v, &is_value)) {
+			if (reg == ra) {
+				*why = u->read_fail;
+				goto fail;
+			}
+			continue;
+		}
+		if (!is_value && !read_word(u, v, &v)) {
+			if (reg == ra) {
+				*why = u->read_fail;
+				goto fail;
+			}
+			continue;
+		}
+		out.r[reg] = v;
+		out.valid |= 1u << reg;
+	}
+	free(fr);
+	finish_step(&out, cfa, ra);
+	*r = out;
+	return 0;
+fail:
+	free(fr);
+	return -EINVAL;
+}
+
+/* fr as a simple rule, or false when some rule needs an expression */
+static bool compile_rule(Dwarf_Frame *fr, struct rule *ru)
+{
+	Dwarf_Op *ops, mem[3];
+	size_t nops;
+	int reg, ra = dwarf_frame_info(fr, NULL, NULL, NULL);
+
+	if (ra < 0 || ra >= NR_DWARF_REGS || dwarf_frame_cfa(fr, &ops, &nops))
+		return false;
+	if (nops != 1)
+		return false;
+	if (ops[0].atom >= DW_OP_breg0 && ops[0].atom < DW_OP_breg0 + NR_DWARF_REGS) {
+		ru->cfa_reg = (uint8_t)(ops[0].atom - DW_OP_breg0);
+		ru->cfa_off = (int64_t)ops[0].number;
+	} else if (ops[0].atom == DW_OP_bregx && ops[0].number < NR_DWARF_REGS) {
+		ru->cfa_reg = (uint8_t)ops[0].number;
+		ru->cfa_off = (int64_t)ops[0].number2;
+	} else {
+		return false;
+	}
+	ru->ra = (uint8_t)ra;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		int64_t off = 0;
+		size_t i = 1;
+
+		if (dwarf_frame_register(fr, reg, mem, &ops, &nops)) {
+			ru->kind[reg] = RULE_UNDEF;
+			continue;
+		}
+		if (!nops) {
+			ru->kind[reg] = ops ? RULE_UNDEF : RULE_SAME;
+			continue;
+		}
+		/* libdw writes offset(N) as call_frame_cfa [plus_uconst N]
+		 * [stack_value] */
+		if (ops[0].atom != DW_OP_call_frame_cfa)
+			return false;
+		if (i < nops && ops[i].atom == DW_OP_plus_uconst)
+			off = (int64_t)ops[i++].number;
+		if (off < INT32_MIN || off > INT32_MAX)
+			return false;
+		ru->off[reg] = (int32_t)off;
+		ru->kind[reg] = RULE_AT_CFA;
+		if (i < nops && ops[i].atom == DW_OP_stack_value) {
+			ru->kind[reg] = RULE_VAL_CFA;
+			i++;
+		}
+		if (i != nops)
+			return false;
+	}
+	return true;
+}
+
+static int apply_rule(struct unwind *u, const struct rule *ru, struct regs *r,
+		      enum unwind_stop *why)
+{
+	struct regs out = {.valid = 0};
+	uint64_t cfa;
+	int reg;
+
+	if (!(r->valid & (1u << ru->cfa_reg))) {
+		*why = UNWIND_BAD_CFI;
+		return -EINVAL;
+	}
+	cfa = r->r[ru->cfa_reg] + (uint64_t)ru->cfa_off;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		uint64_t v;
+
+		switch (ru->kind[reg]) {
+		case RULE_UNDEF:
+			continue;
+		case RULE_SAME:
+			if (!(r->valid & (1u << reg)))
+				continue;
+			v = r->r[reg];
+			break;
+		case RULE_VAL_CFA:
+			v = cfa + (uint64_t)(int64_t)ru->off[reg];
+			break;
+		default:
+			if (!read_word(u, cfa + (uint64_t)(int64_t)ru->off[reg],
+				       &v)) {
+				if (reg == ru->ra) {
+					*why = u->read_fail;
+					return -EFAULT;
+				}
+				continue;
+			}
+		}
+		out.r[reg] = v;
+		out.valid |= 1u << reg;
+	}
+	finish_step(&out, cfa, ru->ra);
+	*r = out;
+	return 0;
+}
+
+static struct rule *rule_slot(struct unwind *u, uint32_t key, uint64_t addr)
+{
+	uint64_t h = (addr ^ ((uint64_t)key << 44)) * 0x9e3779b97f4a7c15ULL;
+	size_t i = (size_t)(h >> 20) & (u->rules_cap - 1);
+
+	while (u->rules[i].key &&
+	       (u->rules[i].key != key || u->rules[i].addr != addr))
+		i = (i + 1) & (u->rules_cap - 1);
+	return &u->rules[i];
+}
+
+static int rules_grow(struct unwind *u)
+{
+	struct rule *old = u->rules;
+	size_t old_cap = u->rules_cap, i;
+
+	u->rules_cap = old_cap ? old_cap * 2 : 1024;
+	u->rules = calloc(u->rules_cap, sizeof(*u->rules));
+	if (!u->rules) {
+		u->rules = old;
+		u->rules_cap = old_cap;
+		return -ENOMEM;
+	}
+	for (i = 0; i < old_cap; i++)
+		if (old[i].key)
+			*rule_slot(u, old[i].key, old[i].addr) = old[i];
+	free(old);
+	return 0;
+}
+
+/* The CFI row of table cfi (key: which DSO and table) at addr, applied.
+ * Returns 0, -ENOENT (no row) or another error with *why set. */
+static int step_cfi(struct unwind *u, uint32_t key, Dwarf_CFI *cfi,
+		    uint64_t addr, struct regs *r, enum unwind_stop *why)
+{
+	Dwarf_Frame *fr;
+	struct rule *ru = NULL, tmp;
+
+	if (!cfi)
+		return -ENOENT;
+	if ((u->nr_rules + 1) * 2 <= u->rules_cap || !rules_grow(u)) {
+		ru = rule_slot(u, key, addr);
+		if (ru->key)
+			return apply_rule(u, ru, r, why);
+	}
+	if (dwarf_cfi_addrframe(cfi, addr, &fr))
+		return -ENOENT;
+	memset(&tmp, 0, sizeof(tmp));
+	if (!compile_rule(fr, &tmp))
+		return step_frame(u, fr, r, why);
+	free(fr);
+	if (ru) {
+		tmp.key = key;
+		tmp.addr = addr;
+		*ru = tmp;
+		u->nr_rules++;
+	}
+	return apply_rule(u, &tmp, r, why);
+}
+
+/* rbp chain: [rbp] = caller's rbp, [rbp + 8] = return address. Plausible
+ * when rbp points into the copied stack, above sp, 8-aligned. */
+static int step_fp(struct unwind *u, struct regs *r)
+{
+	uint64_t bp = r->r[DW_RBP], sp = r->r[DW_RSP], ra, nbp;
+
+	if (!(r->valid & (1u << DW_RBP)) || bp < sp || (bp & 7) ||
+	    bp - u->stk.sp + 16 > u->stk.len)
+		return -ENOENT;
+	if (!read_word(u, bp, &nbp) || !read_word(u, bp + 8, &ra))
+		return -ENOENT;
+	r->r[DW_RBP] = nbp;
+	r->r[DW_RSP] = bp + 16;
+	r->r[DW_RA] = ra;
+	r->valid = (1u << DW_RBP) | (1u << DW_RSP) | (1u << DW_RA);
+	return 0;
+}
+
+/* A CPython trampoline at offset off of its code: the caller's frame by
+ * the layout, as a CFI row would give it. */
+static int step_tramp(struct unwind *u, const struct pytramp *t, uint64_t off,
+		      struct regs *r, enum unwind_stop *why)
+{
+	struct pytramp_rule pr;
+	struct rule ru;
+
+	if (pytramp__rule(t, off, &pr)) {
+		*why = UNWIND_TRAMPOLINE;
+		return -EINVAL;
+	}
+	memset(&ru, 0, sizeof(ru));	/* RULE_UNDEF: volatile registers */
+	ru.cfa_reg = (uint8_t)pr.cfa_reg;
+	ru.cfa_off = pr.cfa_off;
+	ru.ra = DW_RA;
+	ru.kind[DW_RA] = RULE_AT_CFA;
+	ru.off[DW_RA] = -8;
+	ru.kind[DW_RBP] = pr.bp_off ? RULE_AT_CFA : RULE_SAME;
+	ru.off[DW_RBP] = (int32_t)pr.bp_off;
+	ru.kind[3] = RULE_SAME;		/* rbx */
+	ru.kind[12] = ru.kind[13] = ru.kind[14] = ru.kind[15] = RULE_SAME;
+	return apply_rule(u, &ru, r, why);
+}
+
+/* JIT memory: a CPython trampoline of the interpreter (inner, the DSO of
+ * the frame it called) or a stop. */
+static int step_jit(struct unwind *u, uint64_t pc, uint64_t addr,
+		    size_t inner_idx, struct regs *r, enum unwind_stop *why)
+{
+	struct unwind_jit j = {0};
+	struct uw_dso *inner;
+
+	*why = UNWIND_JIT;
+	if (!u->jit || u->jit(u->jit_ctx, u->pid, addr, &j))
+		return -ENOENT;
+	if (j.eh_frame) {
+		uint64_t a;
+		uint32_t id;
+		Dwarf_CFI *cfi = u->jitcfi ?
+			jitcfi__table(u->jitcfi, j.eh_frame, j.eh_frame_len,
+				      j.eh_frame_hdr, j.eh_frame_hdr_len,
+				      j.start, addr, &a, &id) : NULL;
+		int err = cfi ? step_cfi(u, 0x80000000u | id, cfi, a, r, why)
+			      : -ENOENT;
+
+		if (!err)
+			u->st.nr_jit_cfi_steps++;
+		if (err != -ENOENT)
+			return err;
+		*why = UNWIND_JIT;
+	}
+	if (strncmp(j.name, "py::", 4))
+		return -ENOENT;
+	*why = UNWIND_TRAMPOLINE;
+	/* the interpreter it called; in a leaf trampoline, the last one */
+	if (inner_idx == SIZE_MAX)
+		inner_idx = u->interp;
+	if (inner_idx == SIZE_MAX)
+		return -ENOENT;
+	inner = &u->dsos[inner_idx];
+	if (!inner->is_tramp_known)
+		dso_find_tramp(u, inner);
+	if (inner->tramp.kind != PYTRAMP_SUB &&
+	    inner->tramp.kind != PYTRAMP_PUSH)
+		return -ENOENT;
+	if (j.size != inner->tramp.len)
+		return -ENOENT;	/* not the code the interpreter copies */
+	u->st.nr_trampoline_steps++;
+	u->interp = inner_idx;
+	return step_tramp(u, &inner->tramp, pc - j.start, r, why);
+}
+
+static bool is_jit_map(const char *name)
+{
+	return !strncmp(name, "//anon", 6) || !strncmp(name, "[anon", 5) ||
+	       !strncmp(name, "/memfd:", 7);
+}
+
+/* ---- inline frames ---- */
+
+size_t unwind__inlines(struct unwind *u, const struct session_map *m,
+		       uint64_t ip, const char **names, size_t cap)
+{
+	struct uw_dso *d = find_dso(u, m);
+
+	if (!d || !dso_dwarf(d))
+		return 0;
+	if (!d->inlines && !(d->inlines = inlines__new(d->dbg)))
+		return 0;
+	return inlines__lookup(d->inlines, dso_addr(d, m, ip), names, cap);
+}
+
+/* ---- the walk ---- */
+
+static bool load_regs(const uint64_t *regs, uint32_t nr_regs,
+		      uint64_t mask, struct regs *r)
+{
+	int reg;
+
+	r->valid = 0;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
+		unsigned int bit = perf_reg_of[reg];
+		uint32_t idx;
+
+		if (!(mask & (1ULL << bit)))
+			continue;
+		idx = (uint32_t)__builtin_popcountll(mask & ((1ULL << bit) - 1));
+		if (idx >= nr_regs)
+			continue;
+		r->r[reg] = regs[idx];
+		r->valid |= 1u << reg;
+	}
+	return (r->valid & (1u << DW_RA)) && (r->valid & (1u << DW_RSP));
+}
+
+size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
+		     uint32_t nr_regs, uint64_t regs_mask, const void *stack,
+		     uint64_t dyn_size, struct unwind_frame *out, size_t cap,
+		     enum unwind_stop *why)
+{
+	size_t inner = SIZE_MAX;	/* index of the callee's DSO */
+	struct regs r;
+	size_t nr = 0;
+	bool is_activation = true;
+
+	u->st.nr_samples++;
+	*why = UNWIND_NO_REGS;
+	if (!load_regs(regs, nr_regs, regs_mask, &r))
+		goto out;
+	u->pid = pid;
+	u->stk.sp = r.r[DW_RSP];
+	u->stk.data = stack;
+	u->stk.len = stack ? dyn_size : 0;
+	for (;;) {
+		const struct session_map *m;
+		uint64_t pc = r.r[DW_RA], addr, sp = r.r[DW_RSP];
+		struct uw_dso *d = NULL;
+		size_t d_idx = SIZE_MAX;
+		int err = -ENOENT;
+
+		if (!pc || !(r.valid & (1u << DW_RA))) {
+			*why = UNWIND_END;
+			break;
+		}
+		if (nr == cap || nr == UNWIND_MAX_FRAMES) {
+			*why = UNWIND_DEPTH;
+			break;
+		}
+		out[nr].pc = pc;
+		out[nr++].is_activation = is_activation;
+		addr = is_activation ? pc : pc - 1;
+		m = session__find_map(u->session, pid, addr);
+		if (!m) {
+			*why = UNWIND_NO_MAP;
+			break;
+		}
+		*why = UNWIND_NO_CFI;
+		if (is_jit_map(m->filename)) {
+			err = step_jit(u, pc, addr, inner, &r, why);
+			if (err && *why == UNWIND_JIT && !step_fp(u, &r)) {
+				u->st.nr_fp_steps++;
+				err = 0;
+			}
+		} else if ((d = find_dso(u, m))) {
+			/* reads may open DSOs and move u->dsos: keep copies */
+			uint64_t a = dso_addr(d, m, addr);
+
+			d_idx = (size_t)(d - u->dsos);
+			err = step_cfi(u, 1 + (uint32_t)d_idx * 2, d->eh, a,
+				       &r, why);
+			if (err == -ENOENT) {
+				d = &u->dsos[d_idx];
+				dso_dwarf(d);
+				err = step_cfi(u, 2 + (uint32_t)d_idx * 2,
+					       d->dbg_cfi, a, &r, why);
+			}
+			if (!err)
+				u->st.nr_cfi_steps++;
+		}
+		if (err == -ENOENT && *why == UNWIND_NO_CFI) {
+			/* the psABI marks the outermost frame with rbp = 0 */
+			if ((r.valid & (1u << DW_RBP)) && !r.r[DW_RBP]) {
+				*why = UNWIND_END;
+				break;
+			}
+			if (!step_fp(u, &r)) {
+				u->st.nr_fp_steps++;
+				err = 0;
+			}
+		}
+		if (err)
+			break;
+		if ((r.valid & (1u << DW_RA)) && r.r[DW_RA] &&
+		    r.r[DW_RSP] <= sp) {
+			*why = UNWIND_LOOP;
+			break;
+		}
+		inner = d_idx;
+		is_activation = false;
+	}
+out:
+	u->st.nr_stops[*why]++;
+	return nr;
+}

@@ -1,0 +1,131 @@
+/* unwind: the user stack of a --call-graph dwarf sample, from its copied
+ * registers and stack, with libdw's call-frame information.
+ *
+ * A sample with PERF_SAMPLE_REGS_USER and PERF_SAMPLE_STACK_USER carries the
+ * user registers at the interrupt and a copy of the user stack from the
+ * stack pointer up (stack_user, dyn_size bytes valid). unwind walks it frame
+ * by frame as perf's libdw unwinder does (tools/perf/util/unwind-libdw.c),
+ * with three differences:
+ *
+ *  - JIT code with a jitdump's unwind info (3.13's -X perf_jit) is
+ *    unwound through that info (jitcfi), with no `perf inject`.
+ *  - CPython perf trampolines of -X perf (a "py::" entry of
+ *    /tmp/perf-PID.map) have no CFI. Their layout is read once from the
+ *    interpreter that called through them (the bytes between its
+ *    _Py_trampoline_func_start and _Py_trampoline_func_end symbols) and
+ *    checked against the entry's size; a known layout gives the caller's
+ *    frame exactly, an unknown one stops the walk with UNWIND_TRAMPOLINE.
+ *  - Where a DSO has no CFI for the pc, the frame pointer is followed when
+ *    it points into the copied stack.
+ *  - Every stop other than the outermost frame is reported with its reason,
+ *    so the caller can show where and why the stack was cut.
+ *
+ * Per DSO the ELF file, its .eh_frame/.debug_frame CFI and the trampoline
+ * layout are kept for the whole run; per sample nothing is allocated but
+ * what libdw allocates for one CFI lookup. Only x86-64 registers are
+ * understood (perf's PERF_SAMPLE_REGS_ABI_64 with the x86 register
+ * numbering of arch/x86/include/uapi/asm/perf_regs.h).
+ */
+#ifndef PERFFOLD_UNWIND_H
+#define PERFFOLD_UNWIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+struct session;
+struct session_map;
+struct symcache;
+
+/* Why a walk ended. UNWIND_END is the outermost frame (the return address
+ * is undefined or zero); every other value cut the stack short. */
+enum unwind_stop {
+	UNWIND_END,
+	UNWIND_NO_REGS,		/* no usable registers or stack copy */
+	UNWIND_STACK_END,	/* read past the copied stack: copy too small */
+	UNWIND_BAD_SP,		/* read below the stack pointer */
+	UNWIND_NO_MAP,		/* pc in no executable mapping */
+	UNWIND_NO_CFI,		/* no CFI for pc and no usable frame pointer */
+	UNWIND_BAD_CFI,		/* CFI could not be evaluated */
+	UNWIND_LOOP,		/* the CFA did not grow: corrupt stack */
+	UNWIND_JIT,		/* JIT code with no known frame layout */
+	UNWIND_TRAMPOLINE,	/* CPython trampoline of an unknown layout */
+	UNWIND_DEPTH,		/* UNWIND_MAX_FRAMES reached */
+	UNWIND_ARCH,		/* registers of another architecture or ABI
+				 * (not walked: the caller's verdict) */
+	UNWIND_NR_STOPS
+};
+
+#define UNWIND_MAX_FRAMES 1024
+
+/* One frame, leaf first. pc is the frame's program counter; perf names
+ * callers (is_activation false) at pc - 1, inside the call instruction. */
+struct unwind_frame {
+	uint64_t pc;
+	bool is_activation;
+};
+
+/* A JIT code range: start and size from the perf map or the jitdump, the
+ * name as written there, and the jitdump's unwind info for it (.eh_frame
+ * and .eh_frame_hdr bytes) or NULLs. Borrowed for one call. */
+struct unwind_jit {
+	uint64_t start, size;
+	const char *name;
+	const uint8_t *eh_frame, *eh_frame_hdr;
+	size_t eh_frame_len, eh_frame_hdr_len;
+};
+
+/* The JIT range of process pid holding addr into *j: 0, or -ENOENT. */
+typedef int (*unwind_jit_fn)(void *ctx, int32_t pid, uint64_t addr,
+			     struct unwind_jit *j);
+
+struct unwind_stats {
+	uint64_t nr_samples;		/* walks done */
+	uint64_t nr_stops[UNWIND_NR_STOPS];
+	uint64_t nr_cfi_steps;
+	uint64_t nr_fp_steps;		/* frame-pointer fallbacks */
+	uint64_t nr_trampoline_steps;	/* by the interpreter's layout */
+	uint64_t nr_jit_cfi_steps;	/* by a jitdump's unwind info */
+};
+
+struct unwind;
+
+/* An unwinder over the mappings of s, finding DSOs through sc (both
+ * borrowed, must outlive it). jit names JIT ranges (may be NULL: JIT code
+ * then stops the walk). d gets one message per problem kind (unknown
+ * trampoline layout, unreadable DSO). NULL with errno = ENOMEM. */
+struct unwind *unwind__new(struct session *s, struct symcache *sc,
+			   unwind_jit_fn jit, void *jit_ctx,
+			   const struct diag *d);
+/* Free u and every DSO it opened; NULL is a no-op. */
+void unwind__free(struct unwind *u);
+
+/* Walk the user stack of process pid: regs are the sample's regs_user
+ * (nr_regs of them, laid out as the attr's sample_regs_user mask says),
+ * stack the copy of dyn_size valid bytes starting at the sampled stack
+ * pointer. Writes at most cap frames to out, leaf first, and returns how
+ * many; *why gets the reason the walk ended. Never fails: bad data ends
+ * the walk with a reason. */
+size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
+		     uint32_t nr_regs, uint64_t regs_mask, const void *stack,
+		     uint64_t dyn_size, struct unwind_frame *out, size_t cap,
+		     enum unwind_stop *why);
+
+/* The functions at address ip of mapping m (a DSO with DWARF debug info),
+ * as perf 6.1 lists them with addr2line -i: those inlined there, innermost
+ * first, then the function containing them (its DWARF name, which perf
+ * prints instead of the ELF symbol's). Up to cap names to names[],
+ * borrowed until unwind__free(). Returns how many: 0 when the DSO has no
+ * debug info for ip; the last is the containing function. */
+size_t unwind__inlines(struct unwind *u, const struct session_map *m,
+		       uint64_t ip, const char **names, size_t cap);
+
+/* A short lowercase phrase for a stop reason ("stack copy too small"). */
+const char *unwind__stop_str(enum unwind_stop why);
+
+/* Counters since unwind__new(). */
+void unwind__stats(const struct unwind *u, struct unwind_stats *st);
+
+#endif
