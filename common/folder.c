@@ -134,6 +134,7 @@ int folder__frame(struct folder *f, const struct script_frame *frame,
 static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
 			       size_t n)
 {
+	enum frame_kind kind = FRAME_NATIVE;
 	size_t first, i, k = 0;
 
 	for (first = 0; first < n; first++)
@@ -141,9 +142,16 @@ static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
 			break;
 	if (first == n)
 		return n;	/* no Python frame: nothing to fold into */
-	for (i = first; i < n; i++)
-		if (foldname__kind(f->fold, frames[i]) != FRAME_INTERP)
+	for (i = first; i < n; i++) {
+		enum frame_kind next = foldname__kind(f->fold, frames[i]);
+
+		/* an inlined function belongs where the frame it was
+		 * inlined into (the one below it) belongs */
+		if (next != FRAME_INLINED)
+			kind = next;
+		if (kind != FRAME_INTERP)
 			frames[k++] = frames[i];
+	}
 	return k;
 }
 

@@ -384,6 +384,8 @@ static enum frame_kind dso_kind(const struct script_frame *f, const char *s,
 {
 	if (len > 4 && !memcmp(s, "py::", 4))
 		return FRAME_PYTHON;
+	if (f->dso.len == 7 && !memcmp(f->dso.s, "inlined", 7))
+		return FRAME_INLINED;
 	if (is_kernel_dso(&f->dso) && !(f->dso.len == 6 &&
 					 !memcmp(f->dso.s, "[vdso]", 6)))
 		return FRAME_KERNEL;

@@ -34,6 +34,7 @@ enum frame_kind {
 	FRAME_PYTHON,		/* a Python function (py:: from a perf map) */
 	FRAME_INTERP,		/* the interpreter: python executable, libpython */
 	FRAME_KERNEL,
+	FRAME_INLINED,		/* perf's "(inlined)": of the frame it is in */
 };
 
 struct foldname;
