@@ -295,7 +295,11 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 		name_kernel(df, ip, &f);
 	else
 		name_user(df, pid, m, ip, &f);
-	snprintf(pc, sizeof(pc), "%" PRIx64, ip);
+	/* perf script prints user addresses in files as file offsets
+	 * (map_ip), kernel and JIT addresses as they are */
+	snprintf(pc, sizeof(pc), "%" PRIx64,
+		 m && !is_jit_memory(m->filename) ? ip - m->start + m->pgoff
+						  : ip);
 	f.pc = cstr(pc);
 	n = folder__name(df->folder, &f, folder__is_java(df->folder), buf, 64);
 	if (n < 0)

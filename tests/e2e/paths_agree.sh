@@ -55,11 +55,13 @@ perf record -q -g -F 2000 -o fp.data -- ./workload 1 2>/dev/null
 check c-fp fp.data
 perf record -q -g -F 999 -o py.data -- "$py" -X perf "$src/samples/fibfact.py" 10 >/dev/null 2>&1
 check python-fp py.data
-# the Python frames must be there, named from the perf map
-if "$tool" py.data | grep -q 'py::fibonacci:.*fibfact.py'; then
+# the interpreter's frames are named (frame-pointer chains through a CPython
+# without frame pointers rarely hold a py:: frame: tests/e2e/unwind.sh and
+# python_samples.py check those, from DWARF recordings)
+if "$tool" py.data | grep -q '_PyEval_EvalFrameDefault'; then
 	passed=$((passed + 1))
 else
-	failed=$((failed + 1)); echo "FAIL python-fp: no py::fibonacci frame"
+	failed=$((failed + 1)); echo "FAIL python-fp: no _PyEval_EvalFrameDefault frame"
 fi
 perf record -q -z -g -F 2000 -o z.data -- ./workload 1 2>/dev/null
 check zstd z.data
