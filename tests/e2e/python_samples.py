@@ -122,7 +122,7 @@ def main():
                       f"frame reach <module>")
                 check(share >= 0.95, f"{sample}: only {share:.1%} reach <module>")
         # accuracy: shares of heavy/medium/light by total time
-        stacks = fold(tool, src, record(py, src, work, "shares", (30,)))
+        stacks = fold(tool, src, record(py, src, work, "shares", (100,)))
         tot = {k: 0 for k in ("heavy", "medium", "light")}
         for frames, w in stacks:
             for k in tot:
