@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "datafold.h"
 #include "folder.h"
 #include "intern.h"
@@ -60,23 +61,6 @@ struct datafold {
 	char pid_text[16], tid_text[16];
 	int32_t text_pid, text_tid;
 };
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 256;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
 
 static struct slice cstr(const char *s)
 {
@@ -310,7 +294,7 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 		return n;
 	if (!strcmp(f.sym.s, "[unknown]"))
 		df->st->nr_unknown_frames++;
-	if (grow((void **)&df->ids, &df->ids_cap, df->ids_len + (size_t)n + 1,
+	if (array__reserve((void **)&df->ids, &df->ids_cap, df->ids_len + (size_t)n + 1,
 		 sizeof(*df->ids)) < 0)
 		return -ENOMEM;
 	if (!df->ids_len)
@@ -549,7 +533,7 @@ static int on_mmap(void *ctx, const struct perfdata_mmap *m)
 					  strlen(m->filename));
 
 		if (id == INTERN_NONE ||
-		    grow((void **)&df->jitdumps, &df->jitdumps_cap,
+		    array__reserve((void **)&df->jitdumps, &df->jitdumps_cap,
 			 df->nr_jitdumps + 1, sizeof(*df->jitdumps)) < 0)
 			return -ENOMEM;
 		df->jitdumps[df->nr_jitdumps].pid = (int32_t)m->pid;

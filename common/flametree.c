@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "flametree.h"
 #include "hash.h"
 #include "intern.h"
@@ -68,23 +69,6 @@ struct flametree {
 	size_t nr_stacks;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 struct flametree *flametree__new(unsigned flags)
 {
 	struct flametree *t = calloc(1, sizeof(*t));
@@ -95,7 +79,7 @@ struct flametree *flametree__new(unsigned flags)
 	t->names = intern__new();
 	if (!t->names)
 		goto fail;
-	if (grow((void **)&t->nodes, &t->nodes_cap, 1, sizeof(*t->nodes)) ||
+	if (array__reserve((void **)&t->nodes, &t->nodes_cap, 1, sizeof(*t->nodes)) ||
 	    intern__add(t->names, "all", 3) == INTERN_NONE)
 		goto fail;
 	t->nodes[0] = (struct node){ .name = 0 };
@@ -145,7 +129,7 @@ static int reverse_key(struct flametree *t, const char *stack, size_t len)
 {
 	size_t i, end = len, out = 0;
 
-	if (grow((void **)&t->scratch, &t->scratch_cap, len + 1, 1))
+	if (array__reserve((void **)&t->scratch, &t->scratch_cap, len + 1, 1))
 		return -ENOMEM;
 	for (i = len; i-- > 0;) {
 		if (stack[i] != ';')
@@ -165,9 +149,9 @@ static int new_node(struct flametree *t, const char *name, size_t len,
 	uint32_t id = intern__add(t->names, name, len);
 
 	if (id == INTERN_NONE ||
-	    grow((void **)&t->nodes, &t->nodes_cap, t->nr_nodes + 1,
+	    array__reserve((void **)&t->nodes, &t->nodes_cap, t->nr_nodes + 1,
 		 sizeof(*t->nodes)) ||
-	    grow((void **)&t->path, &t->path_cap, depth + 1, sizeof(*t->path)))
+	    array__reserve((void **)&t->path, &t->path_cap, depth + 1, sizeof(*t->path)))
 		return -ENOMEM;
 	t->nodes[t->nr_nodes] = (struct node){
 		.name = id, .depth = depth, .x = t->cursor,
@@ -360,7 +344,7 @@ static int aggregate(struct flametree *t, const char *key, size_t len,
 		}
 	}
 	if (t->nr_entries >= UINT32_MAX - 1 ||
-	    grow((void **)&t->entries, &t->entries_cap, t->nr_entries + 1,
+	    array__reserve((void **)&t->entries, &t->entries_cap, t->nr_entries + 1,
 		 sizeof(*t->entries)) ||
 	    !(copy = store_key(t, key, len)))
 		return -ENOMEM;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "foldname.h"
 #include "intern.h"
 
@@ -497,23 +498,6 @@ static size_t next_arrow(const char *s, size_t len, size_t from)
 	return len;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 256;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 /* Tidy a frame not seen before and record its ids under key. */
 static int name_frame(struct foldname *fn, const struct script_frame *f,
 		      bool is_java, uint32_t key)
@@ -522,7 +506,7 @@ static int name_frame(struct foldname *fn, const struct script_frame *f,
 	size_t from = 0, index = 0;
 	uint32_t first = (uint32_t)fn->ids_len;
 
-	if (grow((void **)&fn->spans, &fn->spans_cap, (size_t)key + 1,
+	if (array__reserve((void **)&fn->spans, &fn->spans_cap, (size_t)key + 1,
 		 sizeof(*fn->spans)) < 0)
 		return -ENOMEM;
 	while (from <= f->sym.len) {
@@ -533,7 +517,7 @@ static int name_frame(struct foldname *fn, const struct script_frame *f,
 			id = name_part(fn, f, f->sym.s + from, to - from,
 				       index++, is_java);
 			if (id == INTERN_NONE ||
-			    grow((void **)&fn->ids, &fn->ids_cap,
+			    array__reserve((void **)&fn->ids, &fn->ids_cap,
 				 fn->ids_len + 1, sizeof(*fn->ids)) < 0)
 				return -ENOMEM;
 			fn->ids[fn->ids_len++] = id;

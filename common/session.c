@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "intern.h"
 #include "session.h"
 
@@ -38,23 +39,6 @@ struct session {
 	size_t nr_all, all_cap;
 	uint32_t next_id;
 };
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
 
 static size_t slot_of(const struct idtab *t, int32_t key)
 {
@@ -151,7 +135,7 @@ static struct space *get_space(struct session *s, int32_t pid)
 
 	if (v)
 		return &s->spaces[v - 1];
-	if (grow((void **)&s->spaces, &s->spaces_cap, s->nr_spaces + 1,
+	if (array__reserve((void **)&s->spaces, &s->spaces_cap, s->nr_spaces + 1,
 		 sizeof(*s->spaces)) < 0 ||
 	    idtab_put(&s->space_by_pid, pid, (uint32_t)s->nr_spaces + 1) < 0)
 		return NULL;
@@ -166,7 +150,7 @@ static struct session_map *new_map(struct session *s,
 {
 	struct session_map *m = malloc(sizeof(*m));
 
-	if (!m || grow((void **)&s->all, &s->all_cap, s->nr_all + 1,
+	if (!m || array__reserve((void **)&s->all, &s->all_cap, s->nr_all + 1,
 		       sizeof(*s->all)) < 0) {
 		free(m);
 		return NULL;
@@ -179,7 +163,7 @@ static struct session_map *new_map(struct session *s,
 /* Insert m at position i of sp's sorted array. */
 static int insert_at(struct space *sp, size_t i, struct session_map *m)
 {
-	if (grow((void **)&sp->maps, &sp->maps_cap, sp->nr_maps + 1,
+	if (array__reserve((void **)&sp->maps, &sp->maps_cap, sp->nr_maps + 1,
 		 sizeof(*sp->maps)) < 0)
 		return -ENOMEM;
 	memmove(sp->maps + i + 1, sp->maps + i,
@@ -310,7 +294,7 @@ static struct session_thread *add_thread(struct session *s, int32_t pid,
 	if (name == INTERN_NONE)
 		return NULL;
 	if (!t) {
-		if (grow((void **)&s->threads, &s->threads_cap,
+		if (array__reserve((void **)&s->threads, &s->threads_cap,
 			 s->nr_threads + 1, sizeof(*s->threads)) < 0 ||
 		    idtab_put(&s->thread_by_tid, tid,
 			      (uint32_t)s->nr_threads + 1) < 0)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "hash.h"
 #include "intern.h"
 #include "stacks.h"
@@ -87,23 +88,6 @@ static int grow_slots(struct stacks *st)
 	return 0;
 }
 
-static int reserve(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 1024;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
 		uint64_t weight)
 {
@@ -124,9 +108,9 @@ int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
 	}
 	if (nr > UINT32_MAX || st->nr_entries >= UINT32_MAX - 1)
 		return -ENOMEM;
-	if (reserve((void **)&st->entries, &st->entries_cap,
+	if (array__reserve((void **)&st->entries, &st->entries_cap,
 		    st->nr_entries + 1, sizeof(*st->entries)) < 0 ||
-	    reserve((void **)&st->frames, &st->frames_cap,
+	    array__reserve((void **)&st->frames, &st->frames_cap,
 		    st->frames_len + nr, sizeof(*st->frames)) < 0)
 		return -ENOMEM;
 	if ((st->nr_entries + 1) * 4 >= st->slots_cap * 3) {
