@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# End to end: the one-command workflow. Runs scripts/flamerun as a user
+# would and checks what it promises: the SVG (well-formed, with the Python
+# functions), the table of hottest functions, the program's exit status
+# passed through, --keep, -p PID with --duration, and clear failures.
+# Needs perf, python3.12 and xmllint; fails naming what is missing.
+# usage: flamerun.sh SOURCE_ROOT
+set -u
+src=$(realpath "$1")
+command -v perf >/dev/null || { echo "FAIL: perf is missing"; exit 1; }
+command -v xmllint >/dev/null || { echo "FAIL: xmllint is missing (libxml2-utils)"; exit 1; }
+py=$("$src/scripts/find-python" 12) || { echo "FAIL: python3.12 is missing"; exit 1; }
+run=$src/scripts/flamerun
+work=$(mktemp -d /tmp/perffold-flamerun.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0 failed=0
+ok() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $1"; fi; }
+
+cp "$src/samples/fibfact.py" .
+"$run" -o fib.svg --title "fib test" -- python3.12 fibfact.py 8 > out.txt 2> err.txt
+status=$?
+ok "exit 0" '[ $status -eq 0 ]'
+ok "svg written and well-formed" 'xmllint --noout fib.svg'
+ok "svg has the Python stack" 'grep -q "fibonacci_plus_factorial (fibfact.py)" fib.svg'
+ok "svg title" 'grep -q "fib test" fib.svg'
+ok "path printed" 'grep -q "flame graph: $work/fib.svg" out.txt'
+ok "self table names fibonacci" 'grep -A3 "^self" out.txt | grep -q "fibonacci (fibfact.py)"'
+ok "total table has <module> first" 'grep -A1 "^total" out.txt | tail -1 | grep -q "<module> (fibfact.py)"'
+
+# the program's exit status is flamerun's
+printf 'import sys\nx = sum(range(10**6))\nsys.exit(3)\n' > three.py
+"$run" -o three.svg -- python3.12 three.py > /dev/null 2>&1
+status=$?
+ok "exit status passed through (3)" '[ $status -eq 3 ]'
+ok "svg even when the program fails" '[ -s three.svg ]'
+
+# --keep keeps perf.data and the perf map
+"$run" --keep -o kept.svg -- python3.12 fibfact.py 2 > /dev/null 2>&1
+ok "--keep perf.data" '[ -s kept.perf.data ]'
+ok "--keep perf map" 'ls perf-*.map > /dev/null 2>&1'
+ok "kept data converts again" '"$src/build/converters/perf2folded" --python --perf-map-dir . kept.perf.data 2>/dev/null | grep -q "fibonacci (fibfact.py)"'
+
+# attach to a running Python started with -X perf
+"$py" -X perf -c 'import time
+def busy_loop():
+    t = time.time()
+    while time.time() - t < 6: pass
+busy_loop()' &
+pid=$!
+sleep 1
+"$run" -p "$pid" --duration 2 -o attached.svg > attached.txt 2>&1
+ok "-p PID --duration" 'grep -q "busy_loop" attached.svg'
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+
+# clear failures
+"$run" -- python3.12 > /dev/null 2> none.txt
+status=$?
+ok "no program: usage error" '[ $status -ne 0 ] && grep -q "flamerun: no program to run" none.txt'
+"$run" --mode bogus -- python3.12 fibfact.py > /dev/null 2> mode.txt
+status=$?
+ok "bad --mode" '[ $status -eq 2 ] && grep -q "mode is fp or dwarf" mode.txt'
+ok "--which-python" '"$run" --which-python | grep -q "python3\.1[2-9]$"'
+
+echo "flamerun: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
