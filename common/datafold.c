@@ -575,11 +575,27 @@ static int on_lost(void *ctx, const struct perfdata_lost *l)
 	return 0;
 }
 
+/* Before the first record: when any event samples the kernel, start
+ * loading kallsyms on the other core (it takes 100 ms or more). */
+static int on_ready(void *ctx, struct perfdata *pd)
+{
+	struct datafold *df = ctx;
+	uint32_t i;
+
+	for (i = 0; i < perfdata__nr_attrs(pd); i++)
+		if (!perfdata__attr(pd, i)->exclude_kernel) {
+			symcache__prefetch_kallsyms(df->syms);
+			break;
+		}
+	return 0;
+}
+
 int datafold__read(struct perfdata *pd, struct folder *f,
 		   const struct datafold_opts *o, const struct diag *d,
 		   struct datafold_stats *st)
 {
 	static const struct perfdata_ops ops = {
+		.on_ready = on_ready,
 		.on_sample = on_sample,
 		.on_mmap = on_mmap,
 		.on_comm = on_comm,

@@ -4,6 +4,8 @@
  * NULL object records a failed load.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,8 @@ struct symcache {
 	char *perf_map_dir, *kallsyms_path;
 	struct kallsyms *kallsyms;
 	int kallsyms_tried;
+	pthread_t kallsyms_loader;	/* running while is_loading */
+	bool is_loading;
 	const struct diag *diag;
 };
 
@@ -70,6 +74,8 @@ void symcache__free(struct symcache *sc)
 	free(sc->debug_root);
 	free(sc->buildid_dir);
 	free(sc->perf_map_dir);
+	if (sc->is_loading)
+		symcache__kallsyms(sc);	/* join the loader */
 	free(sc->kallsyms_path);
 	kallsyms__free(sc->kallsyms);
 	free(sc);
@@ -231,8 +237,30 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
 	return e->obj;
 }
 
+static void *load_kallsyms(void *arg)
+{
+	struct symcache *sc = arg;
+
+	/* only this thread touches sc->kallsyms until it is joined */
+	sc->kallsyms = kallsyms__open(sc->kallsyms_path, sc->diag);
+	return NULL;
+}
+
+void symcache__prefetch_kallsyms(struct symcache *sc)
+{
+	if (sc->kallsyms_tried || sc->is_loading)
+		return;
+	sc->is_loading = !pthread_create(&sc->kallsyms_loader, NULL,
+					 load_kallsyms, sc);
+}
+
 const struct kallsyms *symcache__kallsyms(struct symcache *sc)
 {
+	if (sc->is_loading) {
+		pthread_join(sc->kallsyms_loader, NULL);
+		sc->is_loading = false;
+		sc->kallsyms_tried = 1;
+	}
 	if (!sc->kallsyms_tried) {
 		sc->kallsyms_tried = 1;
 		sc->kallsyms = kallsyms__open(sc->kallsyms_path, sc->diag);

@@ -44,6 +44,12 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
 				   const uint8_t *build_id,
 				   size_t build_id_len);
 
+/* Start reading /proc/kallsyms (or the set path) on a thread of its own,
+ * so that the kernel's slow formatting of it and our parse overlap the
+ * caller's work; symcache__kallsyms() then waits for it. Call it before any
+ * other symcache__kallsyms*() call; the set path must not change after. */
+void symcache__prefetch_kallsyms(struct symcache *sc);
+
 /* /proc/kallsyms (or the set path), or NULL when unreadable. */
 const struct kallsyms *symcache__kallsyms(struct symcache *sc);
 
