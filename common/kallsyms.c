@@ -4,13 +4,19 @@
  * symbols "%px %c %s\t[%s]\n". perf's kallsyms__parse() keeps types T/W/D/B
  * (symbol_type__filter()); its binding is weak for 'W', global for other
  * upper case letters and local otherwise.
+ *
+ * The text is read whole and parsed by hand (strtoull() only for odd
+ * addresses); symarr__load() then skips perf's tree when it can prove the
+ * answers the same (see symarr.c).
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "array.h"
 #include "kallsyms.h"
 #include "symarr.h"
 
@@ -66,23 +72,56 @@ static int module_tag(struct kallsyms *ks, const char *name, size_t len,
 	return 0;
 }
 
-/* Parse one line (without its newline). Returns 0, 1 for a line perf
- * ignores, -EINVAL for a malformed one, -ENOMEM. */
-static int parse_line(struct kallsyms *ks, char *line, bool *nonzero)
+/* The address at the start of line when it is 1 to 16 hex digits and a
+ * space, as /proc/kallsyms always has it; else -1 and strtoull() decides.
+ * Both agree on every line the first accepts. */
+static int parse_hex(const char *line, unsigned long long *addr,
+		     const char **end)
 {
-	char *end, *name, *tab;
+	unsigned long long v = 0;
+	const char *p = line;
+	unsigned int d;
+
+	for (;; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			d = (*p | 0x20) - 'a' + 10;
+		else
+			break;
+		v = v << 4 | d;
+	}
+	if (p == line || p - line > 16 || *p != ' ')
+		return -1;
+	*addr = v;
+	*end = p;
+	return 0;
+}
+
+/* Parse one line (NUL-terminated, without its newline) into *e. Returns 0,
+ * 1 for a line perf ignores, -EINVAL for a malformed one, -ENOMEM. */
+static int parse_line(struct kallsyms *ks, char *line, bool is_reference,
+		      struct symarr_entry *e, bool *nonzero)
+{
+	const char *end;
+	char *name, *tab;
 	unsigned long long addr;
-	enum symarr_binding bind;
 	uint32_t tag = 0;
 	int type, err;
 
-	errno = 0;
-	addr = strtoull(line, &end, 16);
-	if (end == line || errno || end[0] != ' ' || !end[1] ||
-	    end[2] != ' ' || !end[3])
+	if (is_reference || parse_hex(line, &addr, &end)) {
+		char *e_end;
+
+		errno = 0;
+		addr = strtoull(line, &e_end, 16);
+		if (e_end == line || errno)
+			return -EINVAL;
+		end = e_end;
+	}
+	if (end[0] != ' ' || !end[1] || end[2] != ' ' || !end[3])
 		return -EINVAL;
 	type = (unsigned char)end[1];
-	name = end + 3;
+	name = line + (end - line) + 3;
 	switch (toupper(type)) {
 	case 'T':
 	case 'W':
@@ -107,69 +146,134 @@ static int parse_line(struct kallsyms *ks, char *line, bool *nonzero)
 		if (err)
 			return err;
 	}
+	e->start = addr;
+	e->size = 0;
+	e->name = name;
+	e->len = tab ? (size_t)(tab - name) : strlen(name);
+	e->tag = tag;
 	if (type == 'W')
-		bind = SYMARR_WEAK;
+		e->binding = SYMARR_WEAK;
 	else if (isupper(type))
-		bind = SYMARR_GLOBAL;
+		e->binding = SYMARR_GLOBAL;
 	else
-		bind = SYMARR_LOCAL;
-	return symarr__add(ks->syms, addr, 0, bind, name, strlen(name), tag);
+		e->binding = SYMARR_LOCAL;
+	return 0;
 }
 
-struct kallsyms *kallsyms__open(const char *path, const struct diag *d)
+/* All of fd into *buf (NUL-terminated), in large reads: /proc/kallsyms
+ * hands out what fits, a page or more per read(). A read error ends the
+ * text there, as it ended getline() before. Returns the length, or -ENOMEM. */
+static ssize_t read_all(int fd, char **buf)
+{
+	size_t len = 0, cap = 0;
+	char *p = NULL;
+	ssize_t n;
+
+	for (;;) {
+		if (cap - len < (1 << 20) + 1) {
+			char *np = realloc(p, cap = cap ? 2 * cap : 8 << 20);
+
+			if (!np) {
+				free(p);
+				return -ENOMEM;
+			}
+			p = np;
+		}
+		n = read(fd, p + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	p[len] = '\0';
+	*buf = p;
+	return (ssize_t)len;
+}
+
+static struct kallsyms *open_common(const char *path, const struct diag *d,
+				    bool is_reference)
 {
 	struct kallsyms *ks;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct symarr_entry *e = NULL;
+	size_t nr_e = 0, e_cap = 0;
+	char *buf = NULL, *line, *eol, *text_end;
+	ssize_t len;
 	bool nonzero = false;
-	uint64_t nr_syms = 0;
-	FILE *f;
-	int err = 0;
+	int fd, err = 0;
 
 	if (!path)
 		path = "/proc/kallsyms";
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
-	/* /proc/kallsyms hands out a page per read() with the default
-	 * buffer; larger reads save system calls. */
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	ks = calloc(1, sizeof(*ks));
 	if (!ks || !(ks->syms = symarr__new())) {
 		err = -ENOMEM;
 		goto out;
 	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		err = parse_line(ks, line, &nonzero);
+	len = read_all(fd, &buf);
+	if (len < 0) {
+		err = (int)len;
+		goto out;
+	}
+	text_end = buf + len;
+	/* Lines are about 44 bytes; one allocation for most tables. */
+	err = array__reserve((void **)&e, &e_cap, (size_t)len / 40 + 1,
+			     sizeof(*e));
+	if (err)
+		goto out;
+	for (line = buf; line < text_end; line = eol + 1) {
+		eol = memchr(line, '\n', (size_t)(text_end - line));
+		if (!eol)
+			eol = text_end;
+		*eol = '\0';
+		err = array__reserve((void **)&e, &e_cap, nr_e + 1, sizeof(*e));
+		if (err)
+			goto out;
+		err = parse_line(ks, line, is_reference, &e[nr_e], &nonzero);
 		if (err == -EINVAL) {
 			diag__limited(d, &ks->nr_bad_lines, 3,
 				      "'%s': malformed line '%.60s'", path,
 				      line);
-			err = 0;
 		} else if (err < 0) {
 			goto out;
 		} else if (err == 0) {
-			nr_syms++;
+			nr_e++;
 		}
 		err = 0;
 	}
-	ks->is_restricted = nr_syms && !nonzero;
+	ks->is_restricted = nr_e && !nonzero;
 	/* __dso__load_kallsyms(): ends first, then duplicates. */
-	symarr__fixup(ks->syms, SYMARR_FIXUP_END | SYMARR_KALLSYMS |
-					SYMARR_DEDUP);
-	symarr__seal(ks->syms);	/* on failure lookups just walk the tree */
+	err = symarr__load(ks->syms, e, nr_e,
+			   SYMARR_FIXUP_END | SYMARR_KALLSYMS | SYMARR_DEDUP |
+				   (is_reference ? SYMARR_REFERENCE : 0));
 out:
-	free(line);
-	fclose(f);
+	free(e);
+	free(buf);
+	close(fd);
 	if (err) {
 		kallsyms__free(ks);
 		errno = -err;
 		return NULL;
 	}
 	return ks;
+}
+
+struct kallsyms *kallsyms__open(const char *path, const struct diag *d)
+{
+	return open_common(path, d, false);
+}
+
+struct kallsyms *kallsyms__open_reference(const char *path,
+					  const struct diag *d)
+{
+	return open_common(path, d, true);
+}
+
+const struct symarr *kallsyms__symarr(const struct kallsyms *ks)
+{
+	return ks->syms;
 }
 
 bool kallsyms__is_restricted(const struct kallsyms *ks)

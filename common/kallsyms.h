@@ -17,11 +17,19 @@
 #include "diag.h"
 
 struct kallsyms;
+struct symarr;
 
 /* Read path ("/proc/kallsyms" when NULL). Malformed lines are skipped and
  * counted (see kallsyms__nr_bad_lines()). Returns an owned table, or NULL
  * with errno (from fopen, or ENOMEM). */
 struct kallsyms *kallsyms__open(const char *path, const struct diag *d);
+/* As kallsyms__open(), but parsing every line with strtoull() and building
+ * perf's tree: the slow reference kallsyms__open() is tested against. */
+struct kallsyms *kallsyms__open_reference(const char *path,
+					  const struct diag *d);
+/* The symbols, for comparing two tables (symarr__interval()); borrowed
+ * until kallsyms__free(). */
+const struct symarr *kallsyms__symarr(const struct kallsyms *ks);
 /* Free ks; NULL is a no-op. */
 void kallsyms__free(struct kallsyms *ks);
 

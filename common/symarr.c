@@ -3,12 +3,23 @@
  * Nodes live in one array and link by index; names live in a chunked pool
  * so that their addresses never move. Erased nodes stay in the array,
  * unlinked.
+ *
+ * symarr__load() takes a shortcut. The tree's in-order walk is the entries
+ * sorted by start, equal starts in insertion order (they go right, and
+ * rotations keep the order), and both fixups are walks in that order, so a
+ * stable sort and two linear passes give the same surviving entries with the
+ * same ends. When those ranges are disjoint and none is empty, the descent
+ * finds the one range holding an address whatever the tree's shape, so the
+ * sealed intervals follow from the sorted ranges and no tree is built (the
+ * set is "flat"). Otherwise, or when something needs the tree later, it is
+ * built exactly as symarr__add() and symarr__fixup() would have.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "symarr.h"
 
 #define NIL UINT32_MAX
@@ -21,6 +32,7 @@ struct node {
 	uint32_t left, right, parent;
 	uint8_t color;
 	uint8_t binding;
+	uint8_t is_end_fixed;	/* flat: end set by the fixup, was start */
 };
 
 struct chunk {
@@ -46,6 +58,11 @@ struct symarr {
 	size_t nr_live;
 	uint32_t root;
 	struct chunk *pool;
+	/* Loaded flat (no tree links); flat_flags are the fixups done and
+	 * flat_order[0 .. nr_live) the live entries by start. */
+	bool is_flat;
+	uint32_t *flat_order;
+	unsigned int flat_flags;
 };
 
 struct symarr *symarr__new(void)
@@ -74,6 +91,7 @@ void symarr__free(struct symarr *a)
 	free(a->bounds);
 	free(a->ans);
 	free(a->first);
+	free(a->flat_order);
 	free(a);
 }
 
@@ -112,6 +130,8 @@ static const char *pool_copy(struct symarr *a, const char *s, size_t len)
 }
 
 #define N(i) (a->nodes[i])
+
+static void materialize(struct symarr *a);
 
 static bool is_red(const struct symarr *a, uint32_t i)
 {
@@ -377,29 +397,22 @@ static void erase(struct symarr *a, uint32_t node)
 	a->nr_live--;
 }
 
-int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
-		enum symarr_binding binding, const char *name, size_t len,
-		uint32_t tag)
+/* Room for need nodes in all; at most NIL - 1, as they link by index. */
+static int reserve_nodes(struct symarr *a, size_t need)
 {
-	uint32_t i, parent = NIL, cur = a->root;
-	bool left = false;
-	struct node *n;
+	if (need >= NIL)
+		return -ENOMEM;
+	return array__reserve((void **)&a->nodes, &a->nodes_cap, need,
+			      sizeof(*a->nodes));
+}
 
-	if (a->nr_nodes == a->nodes_cap) {
-		size_t cap = a->nodes_cap ? 2 * a->nodes_cap : 256;
-		struct node *p;
+/* Fill node i (not yet linked). */
+static int set_node(struct symarr *a, uint32_t i, uint64_t start,
+		    uint64_t size, enum symarr_binding binding,
+		    const char *name, size_t len, uint32_t tag)
+{
+	struct node *n = &N(i);
 
-		if (cap >= NIL)
-			return -ENOMEM;
-		p = realloc(a->nodes, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		a->nodes = p;
-		a->nodes_cap = cap;
-	}
-	unseal(a);
-	i = (uint32_t)a->nr_nodes;
-	n = &N(i);
 	n->sym.name = pool_copy(a, name, len);
 	if (!n->sym.name)
 		return -ENOMEM;
@@ -407,24 +420,56 @@ int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
 	n->sym.end = start + size < start ? UINT64_MAX : start + size;
 	n->sym.tag = tag;
 	n->binding = (uint8_t)binding;
-	n->left = n->right = NIL;
-	/* perf's __symbols__insert(): equal starts go right. */
+	n->is_end_fixed = 0;
+	n->left = n->right = n->parent = NIL;
+	return 0;
+}
+
+/* Link node i into the tree as perf's __symbols__insert() does: equal
+ * starts go right. */
+static void link_node(struct symarr *a, uint32_t i)
+{
+	uint32_t parent = NIL, cur = a->root;
+	uint64_t start = N(i).sym.start;
+	bool left = false;
+
 	while (cur != NIL) {
 		parent = cur;
 		left = start < N(cur).sym.start;
 		cur = left ? N(cur).left : N(cur).right;
 	}
-	n->parent = parent;
-	n->color = RED;
+	N(i).left = N(i).right = NIL;
+	N(i).parent = parent;
+	N(i).color = RED;
 	if (parent == NIL)
 		a->root = i;
 	else if (left)
 		N(parent).left = i;
 	else
 		N(parent).right = i;
+	insert_fixup(a, i);
+}
+
+int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
+		enum symarr_binding binding, const char *name, size_t len,
+		uint32_t tag)
+{
+	uint32_t i;
+	int err;
+
+	err = reserve_nodes(a, a->nr_nodes + 1);
+	if (err)
+		return err;
+	if (a->is_flat)
+		materialize(a);
+	unseal(a);
+	i = (uint32_t)a->nr_nodes;
+	err = set_node(a, i, start, size, binding, name, len, tag);
+	if (err)
+		return err;
 	a->nr_nodes++;
 	a->nr_live++;
-	insert_fixup(a, i);
+	link_node(a, i);
 	return 0;
 }
 
@@ -535,6 +580,8 @@ again:
 
 void symarr__fixup(struct symarr *a, unsigned int flags)
 {
+	if (a->is_flat)
+		materialize(a);
 	unseal(a);
 	if (flags & SYMARR_FIXUP_END)
 		fixup_end(a, flags & SYMARR_KALLSYMS);
@@ -597,6 +644,179 @@ static int build_index(struct symarr *a)
 	return 0;
 }
 
+/* Build the tree a flat set stands for: every entry linked in the order
+ * added, with its own end, then the fixups done on it. Needs no memory. */
+static void materialize(struct symarr *a)
+{
+	size_t i;
+
+	unseal(a);
+	a->root = NIL;
+	for (i = 0; i < a->nr_nodes; i++) {
+		if (N(i).is_end_fixed)
+			N(i).sym.end = N(i).sym.start;
+		N(i).is_end_fixed = 0;
+		link_node(a, (uint32_t)i);
+	}
+	a->nr_live = a->nr_nodes;
+	a->is_flat = false;
+	free(a->flat_order);
+	a->flat_order = NULL;
+	if (a->flat_flags & SYMARR_FIXUP_END)
+		fixup_end(a, a->flat_flags & SYMARR_KALLSYMS);
+	if (a->flat_flags & SYMARR_DEDUP)
+		fixup_duplicate(a);
+}
+
+/* Append the interval [b, ...) answered by v, keeping the array minimal:
+ * one bound per place the answer changes, the first at 0. */
+static void push_bound(struct symarr *a, uint64_t b, uint32_t v)
+{
+	size_t m = a->nr_bounds;
+
+	if (a->bounds[m - 1] == b) {
+		if (m > 1 && a->ans[m - 2] == v)
+			a->nr_bounds--;
+		else
+			a->ans[m - 1] = v;
+	} else if (a->ans[m - 1] != v) {
+		a->bounds[m] = b;
+		a->ans[m] = v;
+		a->nr_bounds++;
+	}
+}
+
+/* Seal a flat set: its live entries, by start, are disjoint and not
+ * empty. */
+static int seal_flat(struct symarr *a)
+{
+	size_t i;
+
+	a->bounds = malloc((2 * a->nr_live + 1) * sizeof(*a->bounds));
+	a->ans = malloc((2 * a->nr_live + 1) * sizeof(*a->ans));
+	if (!a->bounds || !a->ans) {
+		unseal(a);
+		return -ENOMEM;
+	}
+	a->bounds[0] = 0;
+	a->ans[0] = NIL;
+	a->nr_bounds = 1;
+	for (i = 0; i < a->nr_live; i++) {
+		const struct symarr_sym *s = &N(a->flat_order[i]).sym;
+
+		push_bound(a, s->start, a->flat_order[i]);
+		push_bound(a, s->end, NIL);
+	}
+	return build_index(a);
+}
+
+static int cmp_order(const void *pa, const void *pb, void *arg)
+{
+	const struct symarr *a = arg;
+	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+
+	if (N(x).sym.start != N(y).sym.start)
+		return N(x).sym.start < N(y).sym.start ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* fixup_end() and fixup_duplicate() over the entries in tree order; leaves
+ * the survivors in flat_order[0 .. nr_live). */
+static void fixup_flat(struct symarr *a, bool is_kallsyms)
+{
+	uint32_t *o = a->flat_order;
+	size_t k, n = a->nr_nodes, m;
+
+	for (k = 0; k < n; k++) {
+		struct node *p = &N(o[k]);
+
+		if (p->sym.end != p->sym.start)
+			continue;
+		p->is_end_fixed = 1;
+		if (k + 1 == n)
+			p->sym.end = ((p->sym.start + 4095) & ~(uint64_t)4095) +
+				     4096;
+		else if (is_kallsyms && !p->sym.tag != !N(o[k + 1]).sym.tag)
+			p->sym.end = (p->sym.end + 4096 + 4095) &
+				     ~(uint64_t)4095;
+		else
+			p->sym.end = N(o[k + 1]).sym.start;
+	}
+	/* The survivor of a run of equal starts is compared with each next
+	 * one in turn, as fixup_duplicate() does. */
+	for (k = 1, m = 1; k < n; k++) {
+		if (N(o[m - 1]).sym.start != N(o[k]).sym.start)
+			o[m++] = o[k];
+		else if (prefer_second(&N(o[m - 1]), &N(o[k])))
+			o[m - 1] = o[k];
+	}
+	a->nr_live = n ? m : 0;
+}
+
+/* True when the live ranges are disjoint and none is empty. */
+static bool is_flat_disjoint(const struct symarr *a)
+{
+	size_t k;
+
+	for (k = 0; k < a->nr_live; k++) {
+		const struct symarr_sym *s = &N(a->flat_order[k]).sym;
+
+		if (s->end <= s->start)
+			return false;
+		if (k + 1 < a->nr_live &&
+		    s->end > N(a->flat_order[k + 1]).sym.start)
+			return false;
+	}
+	return true;
+}
+
+int symarr__load(struct symarr *a, const struct symarr_entry *e, size_t n,
+		 unsigned int flags)
+{
+	bool is_sorted = true;
+	size_t i;
+	int err;
+
+	if (a->nr_nodes)
+		return -EINVAL;
+	err = reserve_nodes(a, n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		err = set_node(a, (uint32_t)i, e[i].start, e[i].size,
+			       e[i].binding, e[i].name, e[i].len, e[i].tag);
+		if (err)
+			return err;
+		a->nr_nodes = a->nr_live = i + 1;
+		if (i && e[i].start < e[i - 1].start)
+			is_sorted = false;
+	}
+	a->flat_flags = flags & ~SYMARR_REFERENCE;
+	if (flags & SYMARR_REFERENCE ||
+	    (flags & (SYMARR_FIXUP_END | SYMARR_DEDUP)) !=
+		    (SYMARR_FIXUP_END | SYMARR_DEDUP))
+		goto tree;
+	a->flat_order = malloc((n ? n : 1) * sizeof(*a->flat_order));
+	if (!a->flat_order)
+		goto tree;
+	for (i = 0; i < n; i++)
+		a->flat_order[i] = (uint32_t)i;
+	if (!is_sorted)
+		qsort_r(a->flat_order, n, sizeof(*a->flat_order), cmp_order,
+			a);
+	fixup_flat(a, flags & SYMARR_KALLSYMS);
+	a->is_flat = true;
+	if (!is_flat_disjoint(a))
+		goto tree;
+	if (seal_flat(a))
+		goto tree;	/* stays unsealed, walking the tree */
+	return 0;
+tree:
+	materialize(a);
+	symarr__seal(a);	/* on failure lookups just walk the tree */
+	return 0;
+}
+
 int symarr__seal(struct symarr *a)
 {
 	size_t i, n = 0, m = 0;
@@ -604,6 +824,12 @@ int symarr__seal(struct symarr *a)
 	uint32_t *ans;
 
 	unseal(a);
+	if (a->is_flat) {
+		if (!seal_flat(a))
+			return 0;
+		materialize(a);
+		return -ENOMEM;
+	}
 	b = malloc((2 * a->nr_nodes + 1) * sizeof(*b));
 	ans = malloc((2 * a->nr_nodes + 1) * sizeof(*ans));
 	if (!b || !ans) {
@@ -673,6 +899,18 @@ const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr)
 	}
 	i = a->ans[lo];
 	return i == NIL ? NULL : &N(i).sym;
+}
+
+size_t symarr__nr_intervals(const struct symarr *a)
+{
+	return a->bounds ? a->nr_bounds : 0;
+}
+
+const struct symarr_sym *symarr__interval(const struct symarr *a, size_t i,
+					  uint64_t *start)
+{
+	*start = a->bounds[i];
+	return a->ans[i] == NIL ? NULL : &N(a->ans[i]).sym;
 }
 
 size_t symarr__count(const struct symarr *a)

@@ -39,6 +39,9 @@ enum {
 	/* symbols__fixup_duplicate() (after the end fixup): of entries with
 	 * one start keep one, by choose_best_symbol(). */
 	SYMARR_DEDUP = 1 << 2,
+	/* symarr__load() only: build perf's tree even when the shortcut
+	 * applies (the reference the shortcut is tested against). */
+	SYMARR_REFERENCE = 1 << 3,
 };
 
 struct symarr;
@@ -62,6 +65,26 @@ int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
 		enum symarr_binding binding, const char *name, size_t len,
 		uint32_t tag);
 
+/* One entry for symarr__load(); name need not be NUL-terminated. */
+struct symarr_entry {
+	uint64_t start;
+	uint64_t size;
+	const char *name;
+	size_t len;
+	uint32_t tag;
+	enum symarr_binding binding;
+};
+
+/* Into a new, empty set: the same as symarr__add() of e[0 .. n) in order,
+ * then symarr__fixup(flags) and symarr__seal(), with the same answer for
+ * every address. With both SYMARR_FIXUP_END and SYMARR_DEDUP, and ranges
+ * that come out disjoint (kallsyms, most ELF tables), that is done with a
+ * sort and linear passes and no tree; anything needing the tree later (an
+ * add, another fixup) builds it then. Returns 0 (a failed seal leaves the
+ * set unsealed, and correct), -EINVAL when a is not empty, or -ENOMEM. */
+int symarr__load(struct symarr *a, const struct symarr_entry *e, size_t n,
+		 unsigned int flags);
+
 /* Apply the fixups in flags to the entries added so far. */
 void symarr__fixup(struct symarr *a, unsigned int flags);
 
@@ -75,6 +98,15 @@ int symarr__seal(struct symarr *a);
 
 /* The entry perf's symbols__find() returns for addr, or NULL. */
 const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr);
+
+/* The sealed intervals (0 when not sealed), in address order: interval i
+ * starts at *start (the first at 0) and runs to the next one's start; its
+ * answer is the entry returned, or NULL for none. Consecutive intervals
+ * have different answers, so two sets answer every address alike exactly
+ * when their intervals are equal. */
+size_t symarr__nr_intervals(const struct symarr *a);
+const struct symarr_sym *symarr__interval(const struct symarr *a, size_t i,
+					  uint64_t *start);
 
 /* Entries in the set (after de-duplication). */
 size_t symarr__count(const struct symarr *a);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "kallsyms.h"
+#include "symarr.h"
 
 static char *write_tmp(const char *text)
 {
@@ -131,6 +132,101 @@ START_TEST(test_proc)
 }
 END_TEST
 
+/* kallsyms__open() and kallsyms__open_reference() (strtoull() on every line,
+ * perf's tree) give the same table: the same sealed intervals, each
+ * answered by the same range, name and module. */
+static void assert_same_as_reference(const char *path)
+{
+	struct kallsyms *fast = kallsyms__open(path, NULL);
+	struct kallsyms *ref = kallsyms__open_reference(path, NULL);
+	const struct symarr *x, *y;
+	size_t i, n;
+
+	ck_assert_ptr_nonnull(fast);
+	ck_assert_ptr_nonnull(ref);
+	ck_assert_int_eq(kallsyms__is_restricted(fast),
+			 kallsyms__is_restricted(ref));
+	ck_assert_uint_eq(kallsyms__nr_bad_lines(fast),
+			  kallsyms__nr_bad_lines(ref));
+	ck_assert_uint_eq(kallsyms__count(fast), kallsyms__count(ref));
+	x = kallsyms__symarr(fast);
+	y = kallsyms__symarr(ref);
+	n = symarr__nr_intervals(x);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_eq(symarr__nr_intervals(y), n);
+	for (i = 0; i < n; i++) {
+		const char *mx = NULL, *my = NULL, *nx, *ny;
+		uint64_t bx, by, ox = 0, oy = 0;
+		const struct symarr_sym *sx = symarr__interval(x, i, &bx);
+		const struct symarr_sym *sy = symarr__interval(y, i, &by);
+
+		ck_assert_uint_eq(bx, by);
+		ck_assert_int_eq(!sx, !sy);
+		if (!sx)
+			continue;
+		ck_assert_uint_eq(sx->start, sy->start);
+		ck_assert_uint_eq(sx->end, sy->end);
+		ck_assert_str_eq(sx->name, sy->name);
+		ck_assert_uint_eq(sx->tag, sy->tag);
+		if (kallsyms__is_restricted(fast))
+			continue;
+		nx = kallsyms__lookup(fast, bx, &ox, &mx);
+		ny = kallsyms__lookup(ref, by, &oy, &my);
+		ck_assert_str_eq(nx, ny);
+		ck_assert_uint_eq(ox, oy);
+		ck_assert_int_eq(!mx, !my);
+		if (mx)
+			ck_assert_str_eq(mx, my);
+	}
+	kallsyms__free(fast);
+	kallsyms__free(ref);
+}
+
+/* Lines the hand parser leaves to strtoull(), duplicates across the
+ * kernel/module boundary, modules out of order, a symbol near the top of
+ * the address space, no final newline. */
+static const char odd[] =
+	"ffffffff81000000 T _text\n"
+	"FFFFFFFF81000010 T upper_hex\n"
+	"0xffffffff81000020 T with_prefix\n"
+	"  ffffffff81000030 T leading_space\n"
+	"0000ffffffff81000040 T twenty_digits\n"
+	"1ffffffff81000050 T too_big\n"
+	"ffffffff81000060 t\n"
+	"ffffffff81000070  T two_spaces\n"
+	"\n"
+	"ffffffff81000080 W SyS_read\n"
+	"ffffffff81000080 T sys_read\n"
+	"ffffffff81000080 t __sys_read\n"
+	"ffffffff81001000 T kernel_last\n"
+	"ffffffff81001000 t shared_start\t[modb]\n"
+	"ffffffffc0003000 t b_fn\t[modb]\n"
+	"ffffffffc0001000 T a_fn\t[moda]\n"
+	"ffffffffc0001000 T a_alias\t[moda]\n"
+	"ffffffffc0002000 t a_fn2\t[moda";
+
+START_TEST(test_same_as_reference)
+{
+	const char *texts[] = { sample, odd,
+				/* Ends past UINT64_MAX: the tree decides. */
+				"ffffffff81000000 T _text\n"
+				"fffffffffffff800 T top\t[modc]\n",
+				"0000000000000000 T _text\n"
+				"0000000000000000 t foo\t[mod]\n",
+				"ffffffff81000000 T only\n",
+				"garbage\n" };
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char *path = write_tmp(texts[i]);
+
+		assert_same_as_reference(path);
+		unlink(path);
+	}
+	assert_same_as_reference("/proc/kallsyms");
+}
+END_TEST
+
 static Suite *kallsyms_suite(void)
 {
 	Suite *s = suite_create("kallsyms");
@@ -140,6 +236,7 @@ static Suite *kallsyms_suite(void)
 	tcase_add_test(tc, test_restricted);
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_proc);
+	tcase_add_test(tc, test_same_as_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
 /* Unit tests for common/symarr: perf's symbol tree, its fixups and its
  * lookup. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,102 @@ START_TEST(test_seal_matches_tree)
 }
 END_TEST
 
+/* Two sets answer every address alike: equal sealed intervals, each
+ * answered by an entry with the same range, name and tag. */
+static void assert_same_intervals(const struct symarr *x,
+				  const struct symarr *y)
+{
+	size_t i, n = symarr__nr_intervals(x);
+
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_eq(symarr__nr_intervals(y), n);
+	ck_assert_uint_eq(symarr__nr_shared_starts(x),
+			  symarr__nr_shared_starts(y));
+	ck_assert_uint_eq(symarr__count(x), symarr__count(y));
+	for (i = 0; i < n; i++) {
+		uint64_t bx, by;
+		const struct symarr_sym *sx = symarr__interval(x, i, &bx);
+		const struct symarr_sym *sy = symarr__interval(y, i, &by);
+
+		ck_assert_uint_eq(bx, by);
+		ck_assert_int_eq(!sx, !sy);
+		if (!sx)
+			continue;
+		ck_assert_uint_eq(sx->tag, sy->tag);
+		ck_assert_uint_eq(sx->start, sy->start);
+		ck_assert_uint_eq(sx->end, sy->end);
+		ck_assert_str_eq(sx->name, sy->name);
+		ck_assert_ptr_eq(symarr__find(x, bx), sx);
+		ck_assert_ptr_eq(symarr__find(y, by), sy);
+	}
+}
+
+/* symarr__load() against symarr__add() + symarr__fixup() + symarr__seal():
+ * sorted and shuffled input, duplicates (names and bindings that exercise
+ * choose_best_symbol()), kernel/module boundaries, sized entries that
+ * overlap, addresses near 0 and UINT64_MAX; then an add after loading. */
+START_TEST(test_load_matches_tree)
+{
+	static const char *const names[] = {
+		"f", "_f", "__f", "fn", "SyS_f", "compat_SyS_f", "g",
+	};
+	static const uint64_t bases[] = {
+		0, 0xffffffff81000000ULL, UINT64_MAX - 6000,
+	};
+	static struct symarr_entry e[600];
+	unsigned int seed = 977;
+	int round;
+
+	for (round = 0; round < 600; round++) {
+		struct symarr *ref = symarr__new(), *fast = symarr__new();
+		unsigned int flags = SYMARR_FIXUP_END | SYMARR_DEDUP |
+				     (round % 2 ? SYMARR_KALLSYMS : 0);
+		uint64_t base = bases[round % 3], start = base;
+		int i, n = rand_r(&seed) % 600, spread = 1 + round % 7 * 40;
+		bool is_sorted = round % 5 != 0, has_sizes = round % 4 == 3;
+
+		for (i = 0; i < n; i++) {
+			const char *name = names[rand_r(&seed) % 7];
+
+			if (is_sorted)
+				start += rand_r(&seed) % 3 ? rand_r(&seed) %
+							      spread : 0;
+			else
+				start = base + rand_r(&seed) % (spread * 8);
+			e[i].start = start;
+			e[i].size = has_sizes && rand_r(&seed) % 3 ?
+					    rand_r(&seed) % 64 : 0;
+			e[i].name = name;
+			e[i].len = strlen(name);
+			/* Kernel (0) or module: a module run after the
+			 * kernel, or mixed. */
+			e[i].tag = (round % 3 == 1 ? i > n / 2 :
+						     rand_r(&seed) % 2) ?
+					   (uint32_t)i + 1 : 0;
+			e[i].binding = rand_r(&seed) % 3;
+			ck_assert_int_eq(symarr__add(ref, e[i].start, e[i].size,
+						     e[i].binding, e[i].name,
+						     e[i].len, e[i].tag), 0);
+		}
+		symarr__fixup(ref, flags);
+		ck_assert_int_eq(symarr__seal(ref), 0);
+		ck_assert_int_eq(symarr__load(fast, e, (size_t)n, flags), 0);
+		assert_same_intervals(ref, fast);
+		if (round % 6 == 0) {	/* an add after loading */
+			ck_assert_int_eq(symarr__add(ref, start + 8, 16,
+						     SYMARR_GLOBAL, "p", 1, 3), 0);
+			ck_assert_int_eq(symarr__add(fast, start + 8, 16,
+						     SYMARR_GLOBAL, "p", 1, 3), 0);
+			ck_assert_int_eq(symarr__seal(ref), 0);
+			ck_assert_int_eq(symarr__seal(fast), 0);
+			assert_same_intervals(ref, fast);
+		}
+		symarr__free(ref);
+		symarr__free(fast);
+	}
+}
+END_TEST
+
 static Suite *symarr_suite(void)
 {
 	Suite *s = suite_create("symarr");
@@ -275,6 +372,7 @@ static Suite *symarr_suite(void)
 	tcase_add_test(tc, test_zero_size_matches_start);
 	tcase_add_test(tc, test_many_duplicates);
 	tcase_add_test(tc, test_seal_matches_tree);
+	tcase_add_test(tc, test_load_matches_tree);
 	suite_add_tcase(s, tc);
 	return s;
 }
