@@ -56,6 +56,7 @@ best() {	# best of 3 wall-clock seconds
 # a fixed cost of every input with kernel frames, timed through the library
 kallsyms_ms() {
 	local t="$work/kallsyms-time"
+	rm -f "$t"	# built against this build's library, every time
 	if [ ! -x "$t" ]; then
 		cc -O2 -Icommon -x c - -x none -o "$t" \
 			"$work/build/common/libperffold.a" \
@@ -98,5 +99,5 @@ for name in dwarf-py8k dwarf-py64k dwarf-py64k-big dwarf-c; do
 		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")"
 done
 echo "(perf script prints inline frames through addr2line, hence the gap."
-echo " Both read /proc/kallsyms: perf2folded's kallsyms__open alone takes"
-echo " $(kallsyms_ms) ms of its time here.)"
+echo " Both read /proc/kallsyms: kallsyms__open takes $(kallsyms_ms) ms here, on a"
+echo " thread of its own in perf2folded, beside the unwinding.)"
