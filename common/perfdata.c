@@ -255,10 +255,7 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 
 /* ---- the file header ----------------------------------------------------- */
 
-static int fail(struct perfdata *pd, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct perfdata *pd, int err, const char *fmt, ...)
+int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -325,16 +322,16 @@ static int parse_file_header(struct perfdata *pd)
 	int err;
 
 	if (pd->map_len < 16)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "truncated header at offset 0x0 "
 			    "(expected 16 bytes, %zu left)",
 			    pd->map_len);
 	if (pd_u64(pd->map) == PD_MAGIC_SWAPPED)
-		return fail(pd, -EPROTO,
+		return pd_fail(pd, -EPROTO,
 			    "recorded on a machine of the other "
 			    "endianness, which is not supported");
 	if (pd_u64(pd->map) != PERFDATA_MAGIC)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "not a perf.data file (bad magic "
 			    "at offset 0x0)");
 	hsize = pd_u64(pd->map + 8);
@@ -345,10 +342,10 @@ static int parse_file_header(struct perfdata *pd)
 		return 0;
 	}
 	if (hsize < PD_FILE_HEADER_SIZE)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "bad header size %" PRIu64 " at offset 0x8", hsize);
 	if (pd->map_len < PD_FILE_HEADER_SIZE)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "truncated header at offset 0x0 "
 			    "(expected %d bytes, %zu left)",
 			    PD_FILE_HEADER_SIZE, pd->map_len);
@@ -361,24 +358,24 @@ static int parse_file_header(struct perfdata *pd)
 
 	if (attr_size < PERF_ATTR_SIZE_VER0 + 16 ||
 	    attr_size > PD_MAX_ATTR_SIZE)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "bad attr size %" PRIu64 " at offset 0x10",
 			    attr_size);
 	if (!in_image(pd, attrs_off, attrs_size))
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "attrs section (offset 0x%" PRIx64 ", %" PRIu64
 			    " bytes) runs past the end of the "
 			    "file (%zu bytes)",
 			    attrs_off, attrs_size, pd->map_len);
 	if (!in_image(pd, data_off, data_size))
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "data section (offset 0x%" PRIx64 ", %" PRIu64
 			    " bytes) runs past the end of the "
 			    "file (%zu bytes)",
 			    data_off, data_size, pd->map_len);
 	nr = attrs_size / attr_size;
 	if (!nr)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "no attrs in the attrs section at "
 			    "offset 0x%" PRIx64,
 			    attrs_off);
@@ -388,7 +385,7 @@ static int parse_file_header(struct perfdata *pd)
 		uint64_t ids_size = pd_u64(pd->map + at + attr_size - 8);
 
 		if (!in_image(pd, ids_off, ids_size))
-			return fail(pd, -EINVAL,
+			return pd_fail(pd, -EINVAL,
 				    "ids of attr %" PRIu64 " (offset 0x%" PRIx64
 				    ", %" PRIu64
 				    " bytes) run past the end of the file",
@@ -396,7 +393,7 @@ static int parse_file_header(struct perfdata *pd)
 		err = pd_add_attr(pd, pd->map + at, attr_size - 16,
 				  pd->map + ids_off, ids_size / 8);
 		if (err)
-			return fail(pd, err, "cannot add attr %" PRIu64 ": %s",
+			return pd_fail(pd, err, "cannot add attr %" PRIu64 ": %s",
 				    i, strerror(-err));
 	}
 	pd->data_off = data_off;

@@ -136,6 +136,10 @@ int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id);
 uint32_t pd_find_id(const struct perfdata *pd, uint64_t id);
 void pd_set_name(struct pd_attr *a, const char *name, size_t len);
 void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
+/* Report "cannot read 'NAME': MESSAGE" once through the diag hook; returns
+ * err, so that callers can `return pd_fail(pd, -EINVAL, ...)`. */
+int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* perfdata_feat.c */
 int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,

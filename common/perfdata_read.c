@@ -14,21 +14,6 @@
 
 #include "perfdata_int.h"
 
-static int fail(struct perfdata *pd, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct perfdata *pd, int err, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag__emit(&pd->diag, DIAG_ERROR, "cannot read '%s': %s", pd->name,
-		   msg);
-	return err;
-}
 
 /* ---- stream input ------------------------------------------------------- */
 
@@ -50,7 +35,7 @@ static ssize_t stream_fill(struct perfdata *pd, size_t n)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return fail(pd, -errno,
+			return pd_fail(pd, -errno,
 				    "read error at offset 0x%" PRIx64 ": %s",
 				    pd->spos, strerror(errno));
 		if (r == 0)
@@ -108,7 +93,7 @@ static int next_record(struct perfdata *pd, const uint8_t **rec, uint32_t *len,
 		if (got == 0)
 			return 0;
 		if (got < 8)
-			return fail(pd, -EINVAL,
+			return pd_fail(pd, -EINVAL,
 				    "truncated record at offset "
 				    "0x%" PRIx64
 				    " (expected 8 bytes, %zd left)",
@@ -117,7 +102,7 @@ static int next_record(struct perfdata *pd, const uint8_t **rec, uint32_t *len,
 			return trailing_message(pd, pd->spos);
 		size = pd_u16(pd->sbuf + pd->sbuf_pos + 6);
 		if (size < 8)
-			return fail(pd, -EINVAL,
+			return pd_fail(pd, -EINVAL,
 				    "bad record size %u at offset "
 				    "0x%" PRIx64 " (smaller than its header)",
 				    size, pd->spos);
@@ -125,7 +110,7 @@ static int next_record(struct perfdata *pd, const uint8_t **rec, uint32_t *len,
 		if (got < 0)
 			return (int)got;
 		if (got < size)
-			return fail(pd, -EINVAL,
+			return pd_fail(pd, -EINVAL,
 				    "truncated record at offset "
 				    "0x%" PRIx64 " (expected %u bytes, %zd "
 				    "left)",
@@ -140,7 +125,7 @@ static int next_record(struct perfdata *pd, const uint8_t **rec, uint32_t *len,
 		return 0;
 	left = pd->data_end - pd->pos;
 	if (left < 8)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "truncated record at offset 0x%" PRIx64
 			    " (expected 8 bytes, %" PRIu64 " left)",
 			    pd->pos, left);
@@ -148,12 +133,12 @@ static int next_record(struct perfdata *pd, const uint8_t **rec, uint32_t *len,
 		return trailing_message(pd, pd->pos);
 	size = pd_u16(pd->map + pd->pos + 6);
 	if (size < 8)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "bad record size %u at offset 0x%" PRIx64
 			    " (smaller than its header)",
 			    size, pd->pos);
 	if (size > left)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "truncated record at offset 0x%" PRIx64
 			    " (expected %u bytes, %" PRIu64 " left)",
 			    pd->pos, size, left);
@@ -169,7 +154,7 @@ static int skip_payload(struct perfdata *pd, uint64_t n, uint64_t off)
 {
 	if (!pd->is_stream) {
 		if (n > pd->data_end - pd->pos)
-			return fail(pd, -EINVAL,
+			return pd_fail(pd, -EINVAL,
 				    "truncated payload of record "
 				    "at offset 0x%" PRIx64 " (expected %" PRIu64
 				    " bytes, %" PRIu64 " left)",
@@ -184,7 +169,7 @@ static int skip_payload(struct perfdata *pd, uint64_t n, uint64_t off)
 		if (got < 0)
 			return (int)got;
 		if ((size_t)got < chunk)
-			return fail(pd, -EINVAL,
+			return pd_fail(pd, -EINVAL,
 				    "truncated payload of record "
 				    "at offset 0x%" PRIx64 " (%" PRIu64
 				    " bytes missing)",
@@ -206,11 +191,11 @@ int pd_stream_open(struct perfdata *pd)
 	if (got < 0)
 		return (int)got;
 	if (got < 8 || pd_u64(pd->sbuf) != PERFDATA_MAGIC)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "not perf data (bad magic at offset "
 			    "0x0)");
 	if (got < 16)
-		return fail(pd, -EINVAL,
+		return pd_fail(pd, -EINVAL,
 			    "truncated header at offset 0x0 "
 			    "(expected 16 bytes, %zd left)",
 			    got);
@@ -224,7 +209,7 @@ int pd_stream_open(struct perfdata *pd)
 			uint8_t *n = realloc(pd->sbuf, pd->sbuf_cap * 2);
 
 			if (!n)
-				return fail(pd, -ENOMEM,
+				return pd_fail(pd, -ENOMEM,
 					    "out of memory reading "
 					    "a perf.data file from a stream");
 			pd->sbuf = n;
@@ -469,7 +454,7 @@ static int header_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	err = pd_add_attr(pd, rec + 8, asize, rec + 8 + asize,
 			  (len - 8 - asize) / 8);
 	if (err)
-		return fail(pd, err,
+		return pd_fail(pd, err,
 			    "cannot add attr at offset 0x%" PRIx64 ": %s", off,
 			    strerror(-err));
 	return 0;
@@ -546,7 +531,7 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		pd->zctx = (struct ZSTD_DCtx_s *)ZSTD_createDCtx();
 		pd->zbuf = malloc(PD_ZBUF_CAP);
 		if (!pd->zctx || !pd->zbuf)
-			return fail(pd, -ENOMEM, "out of memory for zstd");
+			return pd_fail(pd, -ENOMEM, "out of memory for zstd");
 	}
 	while (in.pos < in.size) {
 		ZSTD_outBuffer out = {pd->zbuf, PD_ZBUF_CAP, pd->zbuf_len};
@@ -555,7 +540,7 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		size_t p = 0;
 
 		if (ZSTD_isError(zr))
-			return fail(pd, -EINVAL,
+			return pd_fail(pd, -EINVAL,
 				    "zstd error in compressed "
 				    "record at offset 0x%" PRIx64 ": %s",
 				    off, ZSTD_getErrorName(zr));
@@ -577,7 +562,7 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 				break;
 			size = pd_u16(pd->zbuf + p + 6);
 			if (size < 8)
-				return fail(pd, -EINVAL,
+				return pd_fail(pd, -EINVAL,
 					    "bad record size %u in "
 					    "the data of the compressed record "
 					    "at offset 0x%" PRIx64,
