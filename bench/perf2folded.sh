@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: perf2folded against its peers on the same input, in one run.
 #
-# Records bench/workload.c (deep native stacks, frame pointers) with
+# Records samples/workload.c (deep native stacks, frame pointers) with
 # `perf record -g` until perf.data is about 100 MB, converts it once with
 # `perf script` (the text every peer starts from), then times:
 #   perf script -i perf.data > /dev/null        (what every peer pays first)
@@ -26,8 +26,8 @@ meson compile -C "$work/build" >/dev/null
 tool=$work/build/converters/perf2folded
 
 if [ ! -s "$work/perf.data" ]; then
-	gcc -O2 -fno-omit-frame-pointer -pthread bench/workload.c -o "$work/workload"
-	echo "recording $secs s of bench/workload.c at 20 kHz..." >&2
+	gcc -O2 -fno-omit-frame-pointer -pthread samples/workload.c -o "$work/workload"
+	echo "recording $secs s of samples/workload.c at 20 kHz..." >&2
 	perf record -q -g -F 20000 -o "$work/perf.data" -- "$work/workload" "$secs" 2>/dev/null
 fi
 if [ ! -s "$work/perf.txt" ]; then

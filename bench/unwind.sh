@@ -4,7 +4,7 @@
 #
 # Records samples/fibfact.py under python3.12 -X perf with
 # `perf record --call-graph dwarf,SIZE -F 999`, once with the default 8 KB
-# stack copy and once with 65528 bytes, and bench/workload.c built without
+# stack copy and once with 65528 bytes, and samples/workload.c built without
 # frame pointers with --call-graph dwarf; then times, best of 3,
 #   perf script -i perf.data > /dev/null
 #   perf2folded perf.data > /dev/null      (unwinds every sample itself)
@@ -36,7 +36,7 @@ rec dwarf-py8k 8192 "$py" -X perf samples/fibfact.py "$rounds"
 rec dwarf-py64k 65528 "$py" -X perf samples/fibfact.py "$rounds"
 rec dwarf-py64k-big 65528 "$py" -X perf samples/fibfact.py $((rounds * 10))
 if [ ! -s "$work/dwarf-c.data" ]; then
-	gcc -O2 -g -fomit-frame-pointer -pthread bench/workload.c -o "$work/workload-nofp"
+	gcc -O2 -g -fomit-frame-pointer -pthread samples/workload.c -o "$work/workload-nofp"
 	rec dwarf-c 8192 "$work/workload-nofp" 2
 fi
 

@@ -14,7 +14,7 @@ command -v perf >/dev/null || { echo "FAIL: perf is missing (apt-get install lin
 py=$("$src/scripts/find-python" 12) || { echo "FAIL: python3.12 is missing"; exit 1; }
 work=$(mktemp -d /tmp/perffold-e2e.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cc -O2 -fno-omit-frame-pointer -pthread "$src/bench/workload.c" -o "$work/workload" || exit 1
+cc -O2 -fno-omit-frame-pointer -pthread "$src/samples/workload.c" -o "$work/workload" || exit 1
 
 fields=comm,pid,tid,time,period,event,ip,sym,dso
 passed=0 failed=0

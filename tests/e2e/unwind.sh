@@ -10,7 +10,7 @@
 #    recursion is deeper than perf's largest stack copy, so that path
 #    reaches <module> only in its shallow samples; the count is printed). Prints the same figure for perf script's own stacks of the
 #    same file, and for the default 8 KB stack copy.
-#  - bench/workload.c built without frame pointers: every stack perf2folded
+#  - samples/workload.c built without frame pointers: every stack perf2folded
 #    unwound to the outermost frame equals perf script's, weight for weight,
 #    with --no-inline (against perf script --no-inline) and with inline
 #    frames (see the note on aliases below).
@@ -95,7 +95,7 @@ python_case py313-8k "$py13" perf 8192 no
 
 # Native code without frame pointers. perf2folded's stacks that reached the
 # outermost frame (no "[unwind stopped" marker) must equal perf script's.
-cc -O2 -g -fomit-frame-pointer -pthread "$src/bench/workload.c" -o workload || exit 1
+cc -O2 -g -fomit-frame-pointer -pthread "$src/samples/workload.c" -o workload || exit 1
 perf record -q --call-graph dwarf -F 2000 -o c.data -- ./workload 1 2>/dev/null
 compare() {	# NAME OURS PERFS: every complete stack of ours, same weight
 	awk 'NR == FNR { w[substr($0, 1, length($0) - length($NF) - 1)] = $NF; next }
