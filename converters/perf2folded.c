@@ -1,8 +1,11 @@
 /* perf2folded: perf profiles -> folded stacks.
  *
- * Reads `perf script` text (and, detected by its magic, perf.data) and
- * writes one `frame;frame;... WEIGHT` line per distinct stack, the format
- * of FlameGraph's stackcollapse-perf.pl, with the same options.
+ * Reads perf.data (file or pipe format; datafold) or `perf script` text
+ * (scriptparse), told apart by their first bytes, and writes one
+ * `frame;frame;... WEIGHT` line per distinct stack through the shared
+ * folder: the format of FlameGraph's stackcollapse-perf.pl, with its
+ * options, plus the Python view. This file only parses options, wires the
+ * modules and words the messages.
  */
 #include <argp.h>
 #include <errno.h>
