@@ -13,17 +13,8 @@
 #
 # usage: bench/perf2folded.sh [SECONDS_TO_RECORD]   (default 14)
 set -euo pipefail
-cd "$(dirname "$0")/.."
 secs=${1:-14}
-work=bench/work
-mkdir -p "$work"
-
-scripts/deps >/dev/null
-if [ ! -x "$work/build/converters/perf2folded" ]; then
-	meson setup "$work/build" --buildtype=release -Dtests=disabled >/dev/null
-fi
-meson compile -C "$work/build" >/dev/null
-tool=$work/build/converters/perf2folded
+. "$(dirname "$0")/common.sh"
 
 if [ ! -s "$work/perf.data" ]; then
 	gcc -O2 -fno-omit-frame-pointer -pthread samples/workload.c -o "$work/workload"
@@ -33,19 +24,6 @@ fi
 if [ ! -s "$work/perf.txt" ]; then
 	perf script -i "$work/perf.data" > "$work/perf.txt" 2>/dev/null
 fi
-
-# best of 3: prints "SECONDS PEAK_KB"
-best() {
-	local best_s="" best_kb="" s kb i
-	for i in 1 2 3; do
-		/usr/bin/time -o "$work/time.out" -f '%e %M' "$@" > /dev/null 2>&1 || true
-		read -r s kb < "$work/time.out"
-		if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then
-			best_s=$s; best_kb=$kb
-		fi
-	done
-	echo "$best_s $best_kb"
-}
 
 data_mb=$(du -m --apparent-size "$work/perf.data" | cut -f1)
 text_mb=$(du -m --apparent-size "$work/perf.txt" | cut -f1)
@@ -65,7 +43,6 @@ if [ -f "$collapse" ]; then
 fi
 
 rate() { awk "BEGIN{printf \"%.0f\", $1 / ($2 > 0 ? $2 : 0.001)}"; }
-ratio() { awk "BEGIN{printf \"%.1f\", $1 / ($2 > 0 ? $2 : 0.001)}"; }
 printf '%-44s %8s %10s %10s\n' tool seconds MB/s peak-MB
 printf '%-44s %8s %10s %10s\n' "perf script -i perf.data > /dev/null" "$t_script" \
 	"$(rate "$data_mb" "$t_script")" "$((m_script / 1024))"

@@ -13,17 +13,8 @@
 #
 # usage: bench/unwind.sh [ROUNDS]   (fibfact rounds, default 5)
 set -euo pipefail
-cd "$(dirname "$0")/.."
 rounds=${1:-5}
-work=bench/work
-mkdir -p "$work"
-
-scripts/deps >/dev/null
-if [ ! -x "$work/build/converters/perf2folded" ]; then
-	meson setup "$work/build" --buildtype=release -Dtests=disabled >/dev/null
-fi
-meson compile -C "$work/build" >/dev/null
-tool=$work/build/converters/perf2folded
+. "$(dirname "$0")/common.sh"
 py=$(scripts/find-python 12)
 
 rec() {	# NAME SIZE COMMAND...
@@ -40,17 +31,6 @@ if [ ! -s "$work/dwarf-c.data" ]; then
 	rec dwarf-c 8192 "$work/workload-nofp" 2
 fi
 
-best() {	# best of 3 wall-clock seconds
-	local best_s="" s i
-	for i in 1 2 3; do
-		/usr/bin/time -o "$work/time.out" -f '%e' "$@" > /dev/null 2>&1 || true
-		s=$(tail -1 "$work/time.out")
-		if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then
-			best_s=$s
-		fi
-	done
-	echo "$best_s"
-}
 
 # milliseconds perf2folded spends loading /proc/kallsyms (kallsyms__open),
 # a fixed cost of every input with kernel frames, timed through the library
@@ -82,7 +62,6 @@ C
 	"$t"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
 
 printf '%-16s %5s %8s %12s %12s %6s %14s %14s %6s\n' input MB samples \
 	"perf script" perf2folded ratio "--no-inline:" "perf2folded" ratio
@@ -90,13 +69,13 @@ for name in dwarf-py8k dwarf-py64k dwarf-py64k-big dwarf-c; do
 	f=$work/$name.data
 	mb=$(du -m --apparent-size "$f" | cut -f1)
 	n=$("$tool" --weight=samples "$f" 2>/dev/null | awk '{ s += $NF } END { print s }')
-	t_script=$(best perf script -i "$f")
-	t_tool=$(best "$tool" "$f")
-	t_script_ni=$(best perf script --no-inline -i "$f")
-	t_tool_ni=$(best "$tool" --no-inline "$f")
+	t_script=$(best perf script -i "$f" | cut -d" " -f1)
+	t_tool=$(best "$tool" "$f" | cut -d" " -f1)
+	t_script_ni=$(best perf script --no-inline -i "$f" | cut -d" " -f1)
+	t_tool_ni=$(best "$tool" --no-inline "$f" | cut -d" " -f1)
 	printf '%-16s %5s %8s %11ss %11ss %6s %13ss %13ss %6s\n' "$name" "$mb" "$n" \
-		"$t_script" "$t_tool" "$(ratio "$t_script" "$t_tool")" \
-		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")"
+		"$t_script" "$t_tool" "$(ratio "$t_script" "$t_tool")x" \
+		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")x"
 done
 echo "(perf script prints inline frames through addr2line, hence the gap."
 echo " Both read /proc/kallsyms: kallsyms__open takes $(kallsyms_ms) ms here, on a"

@@ -1,0 +1,28 @@
+# Sourced by the bench scripts: a release build of perffold in bench/work,
+# and best-of-3 timing. Sets $work and $tool (perf2folded).
+cd "$(dirname "$0")/.."
+work=bench/work
+mkdir -p "$work"
+
+scripts/deps >/dev/null
+if [ ! -x "$work/build/converters/perf2folded" ]; then
+	meson setup "$work/build" --buildtype=release -Dtests=disabled >/dev/null
+fi
+meson compile -C "$work/build" >/dev/null
+tool=$work/build/converters/perf2folded
+
+# best COMMAND...: the best of 3 runs, printed as "SECONDS PEAK_KB"
+best() {
+	local best_s="" best_kb="" s kb i
+	for i in 1 2 3; do
+		/usr/bin/time -o "$work/time.out" -f '%e %M' "$@" > /dev/null 2>&1 || true
+		read -r s kb < "$work/time.out"
+		if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then
+			best_s=$s; best_kb=$kb
+		fi
+	done
+	echo "$best_s $best_kb"
+}
+
+# ratio A B: A / B with one decimal
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
