@@ -349,12 +349,3 @@ int session__fork(struct session *s, int32_t pid, int32_t ppid, int32_t tid,
 	return 0;
 }
 
-void session__for_each_map(struct session *s,
-			   void (*fn)(struct session_map *m, void *ctx),
-			   void *ctx)
-{
-	size_t i;
-
-	for (i = 0; i < s->nr_all; i++)
-		fn(s->all[i], ctx);
-}

@@ -25,8 +25,6 @@ struct session_map {
 	uint8_t build_id[20];
 	uint8_t build_id_size;		/* 0 when none was recorded */
 	uint32_t id;			/* unique per mapping record */
-	void *priv;			/* for the caller (symbol source) */
-	bool is_priv_set;
 };
 
 struct session_thread {
@@ -59,11 +57,5 @@ const struct session_thread *session__thread(struct session *s, int32_t pid,
 /* The mapping of process pid holding addr, or NULL. */
 struct session_map *session__find_map(struct session *s, int32_t pid,
 				      uint64_t addr);
-
-/* Every mapping ever recorded, for freeing what callers hung on priv:
- * calls fn once per mapping. */
-void session__for_each_map(struct session *s,
-			   void (*fn)(struct session_map *m, void *ctx),
-			   void *ctx);
 
 #endif
