@@ -1,0 +1,123 @@
+/* Unit tests for common/folder: event choice, weights, the Python view. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folder.h"
+
+static struct slice sl(const char *s)
+{
+	return (struct slice){s, strlen(s)};
+}
+
+static struct script_frame fr(const char *sym, const char *dso)
+{
+	return (struct script_frame){sl("1000"), sl(sym), sl(dso), {NULL, 0}};
+}
+
+static char *output(struct folder *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_int_eq(folder__write(f, out), 0);
+	fclose(out);
+	return buf;
+}
+
+/* One sample: frames leaf first. */
+static void sample(struct folder *f, const char *event, uint64_t period,
+		   const struct script_frame *frames, size_t n)
+{
+	size_t i;
+
+	if (!folder__begin(f, sl("py"), sl("1"), sl("2"), sl(event), period, true))
+		return;
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(folder__frame(f, &frames[i], false), 0);
+	ck_assert_int_eq(folder__end(f), 0);
+}
+
+START_TEST(test_first_event_and_weights)
+{
+	struct folder_opts o = {0};
+	struct folder *f = folder__new(&o);
+	struct script_frame a = fr("a", "/bin/x");
+	struct folder_stats st;
+	char *out;
+
+	sample(f, "cycles", 0, &a, 1);		/* period 0 weighs 1 */
+	sample(f, "instructions", 7, &a, 1);	/* other event: skipped */
+	sample(f, "cycles", 5, &a, 1);
+	folder__stats(f, &st);
+	ck_assert_str_eq(st.event, "cycles");
+	ck_assert_uint_eq(st.nr_read, 3);
+	ck_assert_uint_eq(st.nr_other_event, 1);
+	ck_assert_uint_eq(st.total_weight, 6);
+	out = output(f);
+	ck_assert_str_eq(out, "py;a 6\n");
+	free(out);
+	folder__free(f);
+}
+END_TEST
+
+static const struct script_frame pystack[] = {
+	{{"1", 1}, {"_PyFrame_Init", 13}, {"inlined", 7}, {NULL, 0}},
+	{{"1", 1}, {"_PyEval_EvalFrameDefault", 24}, {"/lib/libpython3.12.so", 21}, {NULL, 0}},
+	{{"1", 1}, {"py::f:/x/f.py", 13}, {"/tmp/perf-1.map", 15}, {NULL, 0}},
+	{{"1", 1}, {"zlib_compress", 13}, {"/lib/zlib.so", 12}, {NULL, 0}},
+	{{"1", 1}, {"py::<module>:/x/f.py", 20}, {"/tmp/perf-1.map", 15}, {NULL, 0}},
+	{{"1", 1}, {"Py_RunMain", 10}, {"/lib/libpython3.12.so", 21}, {NULL, 0}},
+	{{"1", 1}, {"__libc_start_main", 17}, {"/lib/libc.so.6", 14}, {NULL, 0}},
+};
+
+START_TEST(test_python_view_folds_the_interpreter)
+{
+	struct folder_opts o = {.python = FOLDER_PYTHON_FOLD};
+	struct folder *f = folder__new(&o);
+	char *out;
+
+	sample(f, "", 1, pystack, 7);
+	out = output(f);
+	/* root-side native frames and libpython (with what was inlined into
+	 * it) go; the C extension between Python frames stays */
+	ck_assert_str_eq(out, "py;<module> (/x/f.py);zlib_compress;f (/x/f.py) 1\n");
+	free(out);
+	folder__free(f);
+}
+END_TEST
+
+START_TEST(test_python_all_and_threads)
+{
+	struct folder_opts o = {.python = FOLDER_PYTHON_ALL, .threads = true};
+	struct folder *f = folder__new(&o);
+	char *out;
+
+	sample(f, "", 1, pystack + 4, 3);
+	out = output(f);
+	ck_assert_str_eq(out, "py;thread 2 (py);__libc_start_main;Py_RunMain;"
+			      "<module> (/x/f.py) 1\n");
+	free(out);
+	folder__free(f);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("folder");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_first_event_and_weights);
+	tcase_add_test(tc, test_python_view_folds_the_interpreter);
+	tcase_add_test(tc, test_python_all_and_threads);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
