@@ -58,13 +58,27 @@ struct datafold {
 	char scratch[512];
 	const struct session_map *last_map;	/* of last_pid, or NULL */
 	int32_t last_pid;
-	char pid_text[16], tid_text[16];
-	int32_t text_pid, text_tid;
+	char pid_text[12], tid_text[12];
 };
 
 static struct slice cstr(const char *s)
 {
 	return (struct slice){s, strlen(s)};
+}
+
+/* v in decimal, in buf (12 bytes): what "%d" prints, without printf. */
+static struct slice int_text(char *buf, int32_t v)
+{
+	uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+	char *p = buf + 12;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return (struct slice){p, (size_t)(buf + 12 - p)};
 }
 
 /* ---- ip cache: (map, ip, java) -> frame ids ---- */
@@ -456,16 +470,9 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 			    (int32_t)s->sid.tid);
 	if (!t)
 		return -ENOMEM;
-	if (df->text_pid != (int32_t)s->sid.pid || !df->pid_text[0]) {
-		df->text_pid = (int32_t)s->sid.pid;
-		snprintf(df->pid_text, sizeof(df->pid_text), "%d", df->text_pid);
-	}
-	if (df->text_tid != (int32_t)s->sid.tid || !df->tid_text[0]) {
-		df->text_tid = (int32_t)s->sid.tid;
-		snprintf(df->tid_text, sizeof(df->tid_text), "%d", df->text_tid);
-	}
-	if (!folder__begin(df->folder, cstr(t->comm), cstr(df->pid_text),
-			   cstr(df->tid_text),
+	if (!folder__begin(df->folder, cstr(t->comm),
+			   int_text(df->pid_text, (int32_t)s->sid.pid),
+			   int_text(df->tid_text, (int32_t)s->sid.tid),
 			   cstr(event), s->period,
 			   s->sample_type & PERF_SAMPLE_PERIOD))
 		return 0;

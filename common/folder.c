@@ -7,6 +7,16 @@
 #include "intern.h"
 #include "stacks.h"
 
+/* A thread's root and thread frames, by the text they were named from. */
+struct folder_thread {
+	bool is_valid;
+	uint32_t root, thread;
+	size_t comm_len, pid_len, tid_len;
+	char text[64];		/* comm, pid, tid */
+};
+
+#define FOLDER_RECENT_THREADS 4
+
 struct folder {
 	struct folder_opts opts;
 	struct intern *names;
@@ -18,6 +28,8 @@ struct folder {
 	bool is_java;
 	uint64_t weight;
 	uint32_t root, thread;
+	struct folder_thread recent[FOLDER_RECENT_THREADS];
+	size_t next_recent;	/* the one to replace */
 	uint32_t frames[FOLDER_MAX_FRAMES];	/* leaf first, reversed */
 	size_t nr_frames;
 	bool too_deep;
@@ -58,6 +70,64 @@ void folder__free(struct folder *f)
 	free(f);
 }
 
+static bool is_thread(const struct folder_thread *l, struct slice comm,
+		      struct slice pid, struct slice tid)
+{
+	return l->is_valid && comm.len == l->comm_len &&
+	       pid.len == l->pid_len && tid.len == l->tid_len &&
+	       !memcmp(l->text, comm.s, comm.len) &&
+	       !memcmp(l->text + comm.len, pid.s, pid.len) &&
+	       !memcmp(l->text + comm.len + pid.len, tid.s, tid.len);
+}
+
+/* Samples come from a few threads at a time, interleaved: the root and
+ * thread frames of the last few are remembered by their text. */
+static bool is_recent_thread(struct folder *f, struct slice comm,
+			     struct slice pid, struct slice tid)
+{
+	size_t i;
+
+	for (i = 0; i < FOLDER_RECENT_THREADS; i++)
+		if (is_thread(&f->recent[i], comm, pid, tid)) {
+			f->root = f->recent[i].root;
+			f->thread = f->recent[i].thread;
+			return true;
+		}
+	return false;
+}
+
+static void name_thread(struct folder *f, struct slice comm,
+			struct slice pid, struct slice tid)
+{
+	struct folder_thread *l = &f->recent[f->next_recent];
+
+	f->root = foldname__root(f->fold, comm, pid, tid);
+	f->thread = INTERN_NONE;
+	if (f->opts.threads) {
+		char buf[128];
+		int n = snprintf(buf, sizeof(buf), "thread %.*s (%.*s)",
+				 (int)tid.len, tid.s, (int)comm.len, comm.s);
+
+		f->thread = foldname__text(f->fold, buf,
+					   n < (int)sizeof(buf) ? (size_t)n
+								: sizeof(buf) - 1);
+	}
+	l->is_valid = comm.len + pid.len + tid.len <= sizeof(l->text) &&
+		      f->root != INTERN_NONE &&
+		      (!f->opts.threads || f->thread != INTERN_NONE);
+	if (!l->is_valid)
+		return;
+	f->next_recent = (f->next_recent + 1) % FOLDER_RECENT_THREADS;
+	l->root = f->root;
+	l->thread = f->thread;
+	l->comm_len = comm.len;
+	l->pid_len = pid.len;
+	l->tid_len = tid.len;
+	memcpy(l->text, comm.s, comm.len);
+	memcpy(l->text + comm.len, pid.s, pid.len);
+	memcpy(l->text + comm.len + pid.len, tid.s, tid.len);
+}
+
 bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
 		   struct slice tid, struct slice event, uint64_t period,
 		   bool has_period)
@@ -78,17 +148,8 @@ bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
 	/* as stackcollapse-perf.pl: a period of 0 or none weighs 1 */
 	f->weight = f->opts.weight_samples || !has_period || !period ? 1
 								    : period;
-	f->root = foldname__root(f->fold, comm, pid, tid);
-	f->thread = INTERN_NONE;
-	if (f->opts.threads) {
-		char buf[128];
-		int n = snprintf(buf, sizeof(buf), "thread %.*s (%.*s)",
-				 (int)tid.len, tid.s, (int)comm.len, comm.s);
-
-		f->thread = foldname__text(f->fold, buf,
-					   n < (int)sizeof(buf) ? (size_t)n
-								: sizeof(buf) - 1);
-	}
+	if (!is_recent_thread(f, comm, pid, tid))
+		name_thread(f, comm, pid, tid);
 	f->nr_frames = 0;
 	f->too_deep = false;
 	return true;

@@ -287,11 +287,42 @@ static void out_u64(struct outbuf *o, uint64_t v)
 	out_put(o, q, (size_t)(tmp + sizeof(tmp) - q));
 }
 
+struct name_ref {
+	const char *s;
+	size_t len;
+};
+
+/* One line: the frames' names joined by ';', a space, the weight. */
+static void write_stack(struct outbuf *o, const struct name_ref *names,
+			const uint32_t *frames, const struct entry *e)
+{
+	uint32_t k;
+
+	for (k = 0; k < e->nr; k++) {
+		const struct name_ref *n = &names[frames[e->off + k]];
+
+		if (o->cap - o->len <= n->len) {
+			out_put(o, n->s, n->len);	/* flushes first */
+			out_put(o, ";", 1);
+			continue;
+		}
+		memcpy(o->p + o->len, n->s, n->len);
+		o->p[o->len + n->len] = ';';
+		o->len += n->len + 1;
+	}
+	if (e->nr)
+		o->len--;	/* the last ';' (still in the buffer) */
+	out_put(o, " ", 1);
+	out_u64(o, e->weight);
+	out_put(o, "\n", 1);
+}
+
 int stacks__write(const struct stacks *st, FILE *out)
 {
 	uint32_t nr_names = intern__count(st->names), i, k, nr_empty;
 	uint32_t *order = malloc(((size_t)st->nr_entries + 1) * sizeof(*order));
 	struct name_key *keys = malloc(((size_t)nr_names * 2 + 1) * sizeof(*keys));
+	struct name_ref *names = malloc(((size_t)nr_names + 1) * sizeof(*names));
 	struct sort_ctx ctx = {
 		st, malloc(((size_t)nr_names + 1) * sizeof(uint32_t)),
 		malloc(((size_t)nr_names + 1) * sizeof(uint32_t)),
@@ -299,7 +330,7 @@ int stacks__write(const struct stacks *st, FILE *out)
 	struct outbuf o = {out, malloc(1 << 20), 0, 1 << 20, false};
 	int err = 0;
 
-	if (!order || !keys || !ctx.key_cont || !ctx.key_last || !o.p) {
+	if (!order || !keys || !names || !ctx.key_cont || !ctx.key_last || !o.p) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -324,21 +355,11 @@ int stacks__write(const struct stacks *st, FILE *out)
 		if (st->entries[i].nr)
 			order[k++] = i;
 	mkqsort(&ctx, order + nr_empty, st->nr_entries - nr_empty, 0);
-	for (i = 0; i < st->nr_entries; i++) {
-		const struct entry *e = &st->entries[order[i]];
-
-		for (k = 0; k < e->nr; k++) {
-			uint32_t id = st->frames[e->off + k];
-
-			if (k)
-				out_put(&o, ";", 1);
-			out_put(&o, intern__str(st->names, id),
-				intern__len(st->names, id));
-		}
-		out_put(&o, " ", 1);
-		out_u64(&o, e->weight);
-		out_put(&o, "\n", 1);
-	}
+	for (i = 0; i < nr_names; i++)
+		names[i] = (struct name_ref){intern__str(st->names, i),
+					     intern__len(st->names, i)};
+	for (i = 0; i < st->nr_entries; i++)
+		write_stack(&o, names, st->frames, &st->entries[order[i]]);
 	out_flush(&o);
 	if (o.failed || fflush(out) == EOF || ferror(out))
 		err = -EIO;
@@ -347,6 +368,7 @@ out:
 	free(ctx.key_cont);
 	free(ctx.key_last);
 	free(keys);
+	free(names);
 	free(order);
 	return err;
 }
