@@ -6,6 +6,7 @@
  * building that text.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,28 @@ struct entry {
 	uint32_t nr;
 };
 
+/* Past a few thousand samples, adding moves to a worker thread: the caller
+ * copies each stack into a batch and goes on naming the next sample's
+ * frames on its core while the worker hashes and merges whole batches on
+ * the other. */
+#define STACKS_WORKER_AFTER 8192	/* adds before the worker starts */
+#define STACKS_BATCH_WORDS (1u << 16)
+#define STACKS_NR_BATCHES 4
+
+/* Batches are filled at head and merged from tail, each slot an item
+ * [nr, weight low, weight high, frames...]. Full ones are [tail, head). */
+struct worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint32_t *batches[STACKS_NR_BATCHES];
+	size_t lens[STACKS_NR_BATCHES];
+	size_t fill;		/* words in batches[head % N], not yet full */
+	unsigned head, tail;
+	bool is_stopping;
+	int err;		/* the first failure merging, for the caller */
+};
+
 struct stacks {
 	const struct intern *names;
 	struct entry *entries;
@@ -34,7 +57,12 @@ struct stacks {
 				 * look at the entry */
 	size_t slots_cap;	/* power of two */
 	uint64_t total;
+	uint64_t nr_adds;
+	struct worker *worker;	/* NULL until started */
 };
+
+static int merge(struct stacks *st, const uint32_t *frames, size_t nr,
+		 uint64_t weight);
 
 struct stacks *stacks__new(const struct intern *names)
 {
@@ -53,10 +81,145 @@ struct stacks *stacks__new(const struct intern *names)
 	return st;
 }
 
+/* ---- the worker ---- */
+
+static void merge_batch(struct stacks *st, const uint32_t *w, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t nr = w[i];
+		uint64_t weight = w[i + 1] | (uint64_t)w[i + 2] << 32;
+		int err = merge(st, w + i + 3, nr, weight);
+
+		if (err && !st->worker->err) {
+			pthread_mutex_lock(&st->worker->lock);
+			st->worker->err = err;
+			pthread_mutex_unlock(&st->worker->lock);
+		}
+		i += 3 + nr;
+	}
+}
+
+static void *work(void *arg)
+{
+	struct stacks *st = arg;
+	struct worker *w = st->worker;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		unsigned b;
+
+		while (w->tail == w->head && !w->is_stopping)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (w->tail == w->head)
+			break;
+		b = w->tail % STACKS_NR_BATCHES;
+		pthread_mutex_unlock(&w->lock);
+		merge_batch(st, w->batches[b], w->lens[b]);
+		pthread_mutex_lock(&w->lock);
+		w->tail++;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void free_worker(struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < STACKS_NR_BATCHES; i++)
+		free(w->batches[i]);
+	free(w);
+}
+
+/* Start the worker; on any failure, go on without one. */
+static void start_worker(struct stacks *st)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+	size_t i;
+
+	if (!w)
+		return;
+	for (i = 0; i < STACKS_NR_BATCHES; i++) {
+		w->batches[i] = malloc(STACKS_BATCH_WORDS * sizeof(uint32_t));
+		if (!w->batches[i]) {
+			free_worker(w);
+			return;
+		}
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	st->worker = w;
+	if (pthread_create(&w->thread, NULL, work, st)) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		free_worker(w);
+		st->worker = NULL;
+	}
+}
+
+/* Hand the batch being filled to the worker and wait for a free one.
+ * Returns the worker's first error, if any. */
+static int submit(struct worker *w)
+{
+	int err;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->fill) {
+		w->lens[w->head % STACKS_NR_BATCHES] = w->fill;
+		w->head++;
+		w->fill = 0;
+		pthread_cond_broadcast(&w->cond);
+	}
+	while (w->head - w->tail == STACKS_NR_BATCHES)
+		pthread_cond_wait(&w->cond, &w->lock);
+	err = w->err;
+	pthread_mutex_unlock(&w->lock);
+	return err;
+}
+
+/* Wait until the worker has merged everything added: then the table is
+ * the caller's to read until the next add. */
+static int sync_worker(struct stacks *st)
+{
+	struct worker *w = st->worker;
+	int err;
+
+	if (!w)
+		return 0;
+	err = submit(w);
+	pthread_mutex_lock(&w->lock);
+	while (w->tail != w->head)
+		pthread_cond_wait(&w->cond, &w->lock);
+	err = err ? err : w->err;
+	pthread_mutex_unlock(&w->lock);
+	return err;
+}
+
+static void stop_worker(struct stacks *st)
+{
+	struct worker *w = st->worker;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->is_stopping = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free_worker(w);
+	st->worker = NULL;
+}
+
 void stacks__free(struct stacks *st)
 {
 	if (!st)
 		return;
+	stop_worker(st);
 	free(st->entries);
 	free(st->frames);
 	free(st->slots);
@@ -88,8 +251,9 @@ static int grow_slots(struct stacks *st)
 	return 0;
 }
 
-int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
-		uint64_t weight)
+/* Merge a stack into the table (on the worker, once there is one). */
+static int merge(struct stacks *st, const uint32_t *frames, size_t nr,
+		 uint64_t weight)
 {
 	uint64_t h = hash__bytes(frames, nr * sizeof(*frames), 0x5eed);
 	size_t mask = st->slots_cap - 1, i;
@@ -102,7 +266,6 @@ int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
 		if (e->hash == h && e->nr == nr &&
 		    !memcmp(st->frames + e->off, frames, nr * sizeof(*frames))) {
 			e->weight += weight;
-			st->total += weight;
 			return 0;
 		}
 	}
@@ -129,12 +292,42 @@ int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
 		memcpy(st->frames + st->frames_len, frames, nr * sizeof(*frames));
 	st->frames_len += nr;
 	st->slots[i] = slot_value(h, st->nr_entries++);
-	st->total += weight;
 	return 0;
 }
 
-size_t stacks__count(const struct stacks *st)
+int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
+		uint64_t weight)
 {
+	struct worker *w = st->worker;
+	uint32_t *item;
+	int err;
+
+	if (!w && ++st->nr_adds == STACKS_WORKER_AFTER)
+		start_worker(st);
+	w = st->worker;
+	if (w && nr + 3 > STACKS_BATCH_WORDS - w->fill && (err = submit(w)))
+		return err;
+	if (!w || nr + 3 > STACKS_BATCH_WORDS) {
+		/* no worker, or a stack longer than a batch */
+		err = sync_worker(st);
+		err = err ? err : merge(st, frames, nr, weight);
+	} else {
+		item = w->batches[w->head % STACKS_NR_BATCHES] + w->fill;
+		item[0] = (uint32_t)nr;
+		item[1] = (uint32_t)weight;
+		item[2] = (uint32_t)(weight >> 32);
+		memcpy(item + 3, frames, nr * sizeof(*frames));
+		w->fill += 3 + nr;
+		err = 0;
+	}
+	if (!err)
+		st->total += weight;
+	return err;
+}
+
+size_t stacks__count(struct stacks *st)
+{
+	sync_worker(st);	/* an error shows at stacks__write() */
 	return st->nr_entries;
 }
 
@@ -317,7 +510,7 @@ static void write_stack(struct outbuf *o, const struct name_ref *names,
 	out_put(o, "\n", 1);
 }
 
-int stacks__write(const struct stacks *st, FILE *out)
+static int write_sorted(const struct stacks *st, FILE *out)
 {
 	uint32_t nr_names = intern__count(st->names), i, k, nr_empty;
 	uint32_t *order = malloc(((size_t)st->nr_entries + 1) * sizeof(*order));
@@ -371,4 +564,11 @@ out:
 	free(names);
 	free(order);
 	return err;
+}
+
+int stacks__write(struct stacks *st, FILE *out)
+{
+	int err = sync_worker(st);
+
+	return err ? err : write_sorted(st, out);
 }

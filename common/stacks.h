@@ -21,16 +21,18 @@ struct stacks *stacks__new(const struct intern *names);
 void stacks__free(struct stacks *st);
 
 /* Add weight to the stack frames[0..nr), root first. nr may be 0 (an empty
- * stack prints as an empty line prefix). 0, or -ENOMEM. */
+ * stack prints as an empty line prefix). 0, or -ENOMEM. Past a few
+ * thousand adds, stacks are merged on a thread of their own, so running
+ * out of memory there is reported by a later add or by stacks__write(). */
 int stacks__add(struct stacks *st, const uint32_t *frames, size_t nr,
 		uint64_t weight);
 
 /* Distinct stacks so far, and the sum of all weights added. */
-size_t stacks__count(const struct stacks *st);
+size_t stacks__count(struct stacks *st);
 uint64_t stacks__total(const struct stacks *st);
 
 /* Write every stack, sorted, to out. 0, -ENOMEM, or -EIO when a write
  * failed (errno then says why). */
-int stacks__write(const struct stacks *st, FILE *out);
+int stacks__write(struct stacks *st, FILE *out);
 
 #endif

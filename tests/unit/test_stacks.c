@@ -1,5 +1,6 @@
 /* Unit tests for common/stacks. */
 #include <check.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,50 @@ START_TEST(test_many_distinct)
 }
 END_TEST
 
+/* Past a few thousand adds the merging moves to a worker thread: repeats
+ * must still merge, 64-bit weights survive the batches, and a stack longer
+ * than a batch goes through as well. */
+START_TEST(test_worker_merges)
+{
+	struct intern *in = intern__new();
+	struct stacks *st = stacks__new(in);
+	uint32_t frames[3], *longest = malloc(70000 * sizeof(*longest));
+	uint64_t big = (uint64_t)1 << 40, expect = 0;
+	char buf[16], *out, *p;
+	int i;
+
+	frames[0] = id(in, "p");
+	for (i = 0; i < 60000; i++) {
+		snprintf(buf, sizeof(buf), "f%02d", i % 100);
+		frames[1] = id(in, buf);
+		frames[2] = id(in, "leaf");
+		ck_assert_int_eq(stacks__add(st, frames, 3, big + 1), 0);
+		if (i == 30000) {
+			for (int k = 0; k < 70000; k++)
+				longest[k] = frames[0];
+			ck_assert_int_eq(stacks__add(st, longest, 70000, 5), 0);
+		}
+	}
+	ck_assert_uint_eq(stacks__count(st), 101);
+	ck_assert_uint_eq(stacks__total(st), 60000 * (big + 1) + 5);
+	out = write_all(st);
+	/* "p;f00;leaf 600 * (2^40 + 1)" and so on, the long one last */
+	snprintf(buf, sizeof(buf), "%" PRIu64, 600 * (big + 1));
+	ck_assert_ptr_nonnull(strstr(out, "p;f00;leaf "));
+	ck_assert_int_eq(strncmp(strstr(out, "p;f00;leaf ") + 11, buf,
+				 strlen(buf)), 0);
+	for (p = out, i = 0; (p = strstr(p, ";leaf ")); p++, i++)
+		expect += strtoull(p + 6, NULL, 10);
+	ck_assert_int_eq(i, 100);
+	ck_assert_uint_eq(expect, 60000 * (big + 1));
+	ck_assert_ptr_nonnull(strstr(out, "p;p;p;p;p;p;p;p;p;p;p;p;p;p;p;p;p;p"));
+	free(out);
+	free(longest);
+	stacks__free(st);
+	intern__free(in);
+}
+END_TEST
+
 /* Random stacks over names that are prefixes of each other and hold bytes
  * on both sides of ';': the output must be sorted bytewise on the text. */
 START_TEST(test_sort_matches_text_order)
@@ -143,6 +188,7 @@ int main(void)
 	tcase_add_test(tc, test_merge_and_sum);
 	tcase_add_test(tc, test_sorted_bytewise_on_text);
 	tcase_add_test(tc, test_many_distinct);
+	tcase_add_test(tc, test_worker_merges);
 	tcase_add_test(tc, test_sort_matches_text_order);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
