@@ -252,42 +252,23 @@ static int add_inlines(struct datafold *df, const struct session_map *m,
 	return n;
 }
 
-/* The ids of the frame at ip, from the cache or named now; with_inline
- * adds the functions inlined there (DWARF-unwound frames). */
-static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
-		     bool with_inline, uint64_t ip, const uint32_t **ids)
+/* Name the frame at ip (map m, cache "map" id map) and remember its ids
+ * in the cache: frame_ids() when the cache has not seen it. */
+static int name_frame(struct datafold *df, int32_t pid, bool is_kernel,
+		      bool with_inline, const struct session_map *m,
+		      uint32_t map, uint64_t ip, const uint32_t **ids)
 {
-	const struct session_map *m = NULL;
-	struct ipcache_slot *slot;
+	struct ipcache_slot *slot = NULL;
 	struct script_frame f;
 	char pc[20];
-	uint32_t map, buf[64];
+	uint32_t buf[64];
 	int n;
 
-	if (is_kernel) {
-		map = MAP_KERNEL;
-	} else {
-		/* most addresses of a stack fall in the mapping of the last */
-		m = df->last_map;
-		if (!m || df->last_pid != pid || ip < m->start || ip >= m->end) {
-			m = session__find_map(df->session, pid, ip);
-			df->last_map = m;
-			df->last_pid = pid;
-		}
-		map = m ? m->id : MAP_NONE;
-	}
-	if (folder__is_java(df->folder))
-		map ^= 0x80000000u;	/* Java tidying changes names */
-	if (with_inline)
-		map ^= 0x40000000u;	/* so do inline frames */
 	if ((df->nr_slots + 1) * 2 > df->slots_cap && cache_grow(df) < 0)
 		return -ENOMEM;
 	/* unmapped user addresses differ by pid: keep them out of the cache */
-	slot = m || is_kernel ? cache_find(df, map, ip) : NULL;
-	if (slot && slot->first) {
-		*ids = df->ids + slot->first;
-		return (int)slot->nr;
-	}
+	if (m || is_kernel)
+		slot = cache_find(df, map, ip);
 	memset(&f, 0, sizeof(f));
 	if (is_kernel)
 		name_kernel(df, ip, &f);
@@ -324,6 +305,43 @@ static int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	*ids = df->ids + df->ids_len;
 	df->ids_len += (size_t)n;
 	return n;
+}
+
+/* The ids of the frame at ip, from the cache or named now; with_inline
+ * adds the functions inlined there (DWARF-unwound frames). is_java: the
+ * sample's comm is java (folder__is_java()). */
+static inline int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
+			    bool is_java, bool with_inline, uint64_t ip,
+			    const uint32_t **ids)
+{
+	const struct session_map *m = NULL;
+	uint32_t map;
+
+	if (is_kernel) {
+		map = MAP_KERNEL;
+	} else {
+		/* most addresses of a stack fall in the mapping of the last */
+		m = df->last_map;
+		if (!m || df->last_pid != pid || ip < m->start || ip >= m->end) {
+			m = session__find_map(df->session, pid, ip);
+			df->last_map = m;
+			df->last_pid = pid;
+		}
+		map = m ? m->id : MAP_NONE;
+	}
+	if (is_java)
+		map ^= 0x80000000u;	/* Java tidying changes names */
+	if (with_inline)
+		map ^= 0x40000000u;	/* so do inline frames */
+	if (m || is_kernel) {
+		const struct ipcache_slot *slot = cache_find(df, map, ip);
+
+		if (slot->first) {
+			*ids = df->ids + slot->first;
+			return (int)slot->nr;
+		}
+	}
+	return name_frame(df, pid, is_kernel, with_inline, m, map, ip, ids);
 }
 
 /* ---- DWARF samples ---- */
@@ -426,7 +444,8 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 		const struct unwind_frame *f = &df->uframes[i];
 		const uint32_t *ids;
 
-		n = frame_ids(df, pid, false, !df->opts->no_inline,
+		n = frame_ids(df, pid, false, folder__is_java(df->folder),
+			      !df->opts->no_inline,
 			      f->is_activation ? f->pc : f->pc - 1, &ids);
 		if (n < 0)
 			return n;
@@ -459,7 +478,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	uint16_t cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool is_kernel = cpumode == PERF_RECORD_MISC_KERNEL ||
 			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
-	bool is_dwarf;
+	bool is_dwarf, is_java;
 	uint64_t i;
 	int n;
 
@@ -479,8 +498,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	if (!(s->sample_type & PERF_SAMPLE_CALLCHAIN)) {
 		const uint32_t *ids;
 
-		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, false, s->ip,
-			      &ids);
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel,
+			      folder__is_java(df->folder), false, s->ip, &ids);
 		if (n < 0)
 			return n;
 		folder__ids(df->folder, ids, (size_t)n);
@@ -488,6 +507,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 		return folder__end(df->folder);
 	}
 	is_dwarf = is_dwarf_sample(s);
+	is_java = folder__is_java(df->folder);
 	for (i = 0; i < s->nr_callchain; i++) {
 		uint64_t ip = s->callchain[i];
 		const uint32_t *ids;
@@ -499,8 +519,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 		}
 		if (is_dwarf && !is_kernel)
 			continue;	/* the user part is unwound below */
-		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, false, ip,
-			      &ids);
+		n = frame_ids(df, (int32_t)s->sid.pid, is_kernel, is_java,
+			      false, ip, &ids);
 		if (n < 0)
 			return n;
 		folder__ids(df->folder, ids, (size_t)n);
