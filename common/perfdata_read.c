@@ -300,6 +300,51 @@ static int enqueue(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 
 static int flush(struct perfdata *pd, uint64_t limit);
 
+static inline bool qent_less(const struct pd_qent *x, const struct pd_qent *y)
+{
+	return x->time != y->time ? x->time < y->time : x->seq < y->seq;
+}
+
+/* The end of the ascending run that starts at i, before n. */
+static size_t run_end(const struct pd_qent *q, size_t i, size_t n)
+{
+	while (++i < n && !qent_less(&q[i], &q[i - 1]))
+		;
+	return i;
+}
+
+/* Sort q[lo, n) by merging its ascending runs, pair by pair, through q2
+ * (as large as q). A round holds one run per CPU's ring buffer, so this
+ * is a pass or two where a comparison sort would take log n. */
+static void sort_runs(struct pd_qent *q, struct pd_qent *q2, size_t lo,
+		      size_t n)
+{
+	struct pd_qent *from = q, *to = q2, *t;
+	size_t a, b, c, i, j, k;
+	bool is_sorted = run_end(q, lo, n) == n;
+
+	while (!is_sorted) {
+		is_sorted = true;
+		for (a = lo; a < n; a = c) {
+			b = run_end(from, a, n);
+			c = b < n ? run_end(from, b, n) : n;
+			if (b < n)
+				is_sorted = false;
+			for (i = a, j = b, k = a; i < b && j < c;)
+				to[k++] = qent_less(&from[j], &from[i]) ? from[j++]
+									: from[i++];
+			memcpy(to + k, from + i, (b - i) * sizeof(*to));
+			k += b - i;
+			memcpy(to + k, from + j, (c - j) * sizeof(*to));
+		}
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != q)
+		memcpy(q + lo, from + lo, (n - lo) * sizeof(*q));
+}
+
 /* Sort the queue. What a flush left is in order already, so sort only
  * what came since and merge: a round costs O(n + k log k), not a full
  * sort of everything still waiting. */
@@ -310,15 +355,15 @@ static int sort_queue(struct perfdata *pd)
 
 	if (old >= pd->q_nr)
 		return 0;
-	qsort(pd->q + old, pd->q_nr - old, sizeof(*pd->q), qent_cmp);
+	if (pd->q2_cap < pd->q_nr) {
+		t = realloc(pd->q2, pd->q_cap * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		pd->q2 = t;
+		pd->q2_cap = pd->q_cap;
+	}
+	sort_runs(pd->q, pd->q2, old, pd->q_nr);
 	if (old && qent_cmp(&pd->q[old - 1], &pd->q[old]) > 0) {
-		if (pd->q2_cap < pd->q_nr) {
-			t = realloc(pd->q2, pd->q_cap * sizeof(*t));
-			if (!t)
-				return -ENOMEM;
-			pd->q2 = t;
-			pd->q2_cap = pd->q_cap;
-		}
 		while (i < old && j < pd->q_nr)
 			pd->q2[k++] = qent_cmp(&pd->q[i], &pd->q[j]) <= 0
 					  ? pd->q[i++]

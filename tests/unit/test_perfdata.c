@@ -1,5 +1,6 @@
 /* Unit tests for common/perfdata: perf.data images built in code. */
 #include <check.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,7 +151,7 @@ static struct perf_event_attr mk_attr(uint32_t type, uint64_t config,
 
 /* ---- capturing callbacks and messages ------------------------------------ */
 
-#define MAX_EV 64
+#define MAX_EV 512
 
 struct seen {
 	int nr_samples, nr_mmaps, nr_comms, nr_forks, nr_exits, nr_lost;
@@ -690,6 +691,48 @@ START_TEST(test_ordering)
 				  pass ? 0 : 1);
 		perfdata__free(pd);
 	}
+	free(d.p);
+	free(img.p);
+}
+END_TEST
+
+/* A round holds one ascending run per CPU buffer, and runs of any length
+ * (here three interleaved ones and a shuffled tail) still come out in
+ * time order, across two rounds. */
+START_TEST(test_ordering_runs)
+{
+	struct attr_spec a = {mk_attr(PERF_TYPE_SOFTWARE, 0, ST_BASIC)};
+	struct buf d = {0}, img;
+	struct seen w = {0};
+	unsigned seed = 7;
+	size_t at;
+	int i, round;
+
+	for (round = 0; round < 2; round++) {
+		uint64_t base = 1000 + (uint64_t)round * 1000;
+
+		for (i = 0; i < 60; i++)	/* CPU 0: 0, 3, 6, ... */
+			basic_sample(&d, 1, 1, base + 3 * (uint64_t)i, 0x1, 0);
+		for (i = 0; i < 60; i++)	/* CPU 1: 1, 4, 7, ... */
+			basic_sample(&d, 1, 1, base + 3 * (uint64_t)i + 1, 0x1, 0);
+		for (i = 0; i < 60; i++)	/* CPU 2: 2, 5, ... reversed */
+			basic_sample(&d, 1, 1, base + 3 * (uint64_t)(59 - i) + 2,
+				     0x1, 0);
+		for (i = 0; i < 20; i++) {	/* shuffled, with ties */
+			seed = seed * 1103515245 + 12345;
+			basic_sample(&d, 1, 1, base + (seed >> 16) % 180, 0x1, 0);
+		}
+		at = rec(&d, PERFDATA_RECORD_FINISHED_ROUND, 0);
+		end_rec(&d, at);
+	}
+	img = file_image(&a, 1, sizeof(a.attr), &d, NULL, 0);
+	ck_assert_int_eq(read_img(&img, &w, NULL, false), 0);
+	ck_assert_int_eq(w.nr_ev, 400);
+	for (i = 1; i < 400; i++)
+		ck_assert_msg(w.times[i - 1] <= w.times[i], "%d: %" PRIu64
+			      " after %" PRIu64, i, w.times[i], w.times[i - 1]);
+	ck_assert_uint_eq(w.times[0], 1000);
+	ck_assert_uint_eq(w.times[399], 2179);
 	free(d.p);
 	free(img.p);
 }
@@ -1398,6 +1441,7 @@ static Suite *perfdata_suite(void)
 	tcase_add_test(tc, test_two_events);
 	tcase_add_test(tc, test_ordering);
 	tcase_add_test(tc, test_ordering_ties);
+	tcase_add_test(tc, test_ordering_runs);
 	tcase_add_test(tc, test_compressed);
 	tcase_add_test(tc, test_pipe_mem);
 	tcase_add_test(tc, test_pipe_fd_prefix);
