@@ -56,7 +56,8 @@ struct datafold {
 	struct jitdump_ref *jitdumps;
 	size_t nr_jitdumps, jitdumps_cap;
 	char scratch[512];
-	const struct session_map *last_map;	/* of last_pid, or NULL */
+	/* the mappings of last_pid used last, most recent first, or NULL */
+	const struct session_map *recent_maps[2];
 	int32_t last_pid;
 	char pid_text[12], tid_text[12];
 };
@@ -307,6 +308,45 @@ static int name_frame(struct datafold *df, int32_t pid, bool is_kernel,
 	return n;
 }
 
+static void forget_maps(struct datafold *df)
+{
+	df->recent_maps[0] = df->recent_maps[1] = NULL;
+}
+
+static inline bool map_has(const struct session_map *m, uint64_t ip)
+{
+	return m && ip >= m->start && ip < m->end;
+}
+
+/* The mapping of pid holding ip. Most addresses of a stack fall in the
+ * mapping of the one before, or of the one before that (a program and its
+ * libc, say), so the last two are tried first. */
+static inline const struct session_map *recent_map(struct datafold *df,
+						   int32_t pid, uint64_t ip)
+{
+	const struct session_map **r = df->recent_maps, *m;
+
+	if (df->last_pid == pid) {
+		if (map_has(r[0], ip))
+			return r[0];
+		if (map_has(r[1], ip)) {
+			m = r[1];
+			r[1] = r[0];
+			r[0] = m;
+			return m;
+		}
+	} else {
+		r[0] = r[1] = NULL;
+		df->last_pid = pid;
+	}
+	m = session__find_map(df->session, pid, ip);
+	if (m) {
+		r[1] = r[0];
+		r[0] = m;
+	}
+	return m;
+}
+
 /* The ids of the frame at ip, from the cache or named now; with_inline
  * adds the functions inlined there (DWARF-unwound frames). is_java: the
  * sample's comm is java (folder__is_java()). */
@@ -320,13 +360,7 @@ static inline int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 	if (is_kernel) {
 		map = MAP_KERNEL;
 	} else {
-		/* most addresses of a stack fall in the mapping of the last */
-		m = df->last_map;
-		if (!m || df->last_pid != pid || ip < m->start || ip >= m->end) {
-			m = session__find_map(df->session, pid, ip);
-			df->last_map = m;
-			df->last_pid = pid;
-		}
+		m = recent_map(df, pid, ip);
 		map = m ? m->id : MAP_NONE;
 	}
 	if (is_java)
@@ -550,7 +584,7 @@ static int on_mmap(void *ctx, const struct perfdata_mmap *m)
 {
 	struct datafold *df = ctx;
 
-	df->last_map = NULL;	/* the address space changes */
+	forget_maps(df);	/* the address space changes */
 	if (m->misc & PERF_RECORD_MISC_MMAP_DATA)
 		return 0;	/* data, not code */
 	if ((int32_t)m->pid == -1)
@@ -586,7 +620,7 @@ static int on_fork(void *ctx, const struct perfdata_task *t)
 {
 	struct datafold *df = ctx;
 
-	df->last_map = NULL;
+	forget_maps(df);
 	return session__fork(df->session, (int32_t)t->pid, (int32_t)t->ppid,
 			     (int32_t)t->tid, (int32_t)t->ptid);
 }

@@ -30,6 +30,8 @@ struct entry {
 #define STACKS_WORKER_AFTER 8192	/* adds before the worker starts */
 #define STACKS_BATCH_WORDS (1u << 16)
 #define STACKS_NR_BATCHES 4
+/* Stacks before sorting and writing take a second thread too. */
+#define STACKS_PARALLEL_MIN 16384
 
 /* Batches are filled at head and merged from tail, each slot an item
  * [nr, weight low, weight high, frames...]. Full ones are [tail, head). */
@@ -393,13 +395,36 @@ static void swap_u32(uint32_t *a, uint32_t *b)
 	*b = t;
 }
 
+/* Three-way partition of order[0..n) on the keys at depth d, around the
+ * middle element's: [0,*lt) below, [*lt,*gt) equal, [*gt,n) above. */
+static void partition(const struct sort_ctx *c, uint32_t *order, size_t n,
+		      uint32_t d, size_t *lt_out, size_t *gt_out)
+{
+	size_t lt = 0, i = 0, gt = n;
+	uint32_t pivot;
+
+	swap_u32(&order[0], &order[n / 2]);
+	pivot = key_at(c, order[0], d);
+	while (i < gt) {
+		uint32_t k = key_at(c, order[i], d);
+
+		if (k < pivot)
+			swap_u32(&order[lt++], &order[i++]);
+		else if (k > pivot)
+			swap_u32(&order[i], &order[--gt]);
+		else
+			i++;
+	}
+	*lt_out = lt;
+	*gt_out = gt;
+}
+
 /* Sort order[0..n), all equal below depth d. */
 static void mkqsort(const struct sort_ctx *c, uint32_t *order, size_t n,
 		    uint32_t d)
 {
 	while (n > 1) {
-		size_t lt = 0, i = 0, gt = n;
-		uint32_t pivot;
+		size_t lt, gt;
 
 		if (n < 8) {	/* insertion sort on the key strings */
 			size_t j, k;
@@ -417,19 +442,7 @@ static void mkqsort(const struct sort_ctx *c, uint32_t *order, size_t n,
 				}
 			return;
 		}
-		swap_u32(&order[0], &order[n / 2]);
-		pivot = key_at(c, order[0], d);
-		/* three-way partition: [0,lt) <, [lt,gt) ==, [gt,n) > */
-		while (i < gt) {
-			uint32_t k = key_at(c, order[i], d);
-
-			if (k < pivot)
-				swap_u32(&order[lt++], &order[i++]);
-			else if (k > pivot)
-				swap_u32(&order[i], &order[--gt]);
-			else
-				i++;
-		}
+		partition(c, order, n, d, &lt, &gt);
 		mkqsort(c, order, lt, d);
 		mkqsort(c, order + gt, n - gt, d);
 		/* the equal middle goes on at the next depth; a stack whose
@@ -440,7 +453,91 @@ static void mkqsort(const struct sort_ctx *c, uint32_t *order, size_t n,
 	}
 }
 
-/* Output goes through one large buffer, not stdio per frame. */
+/* Sorting on two cores: the first partitions cut the array into
+ * independent parts, which two threads then sort, largest first. */
+#define STACKS_SORT_TASKS 64
+
+struct sort_task {
+	uint32_t *order;
+	size_t n;
+	uint32_t d;
+};
+
+struct sort_job {
+	const struct sort_ctx *c;
+	struct sort_task tasks[STACKS_SORT_TASKS];
+	size_t nr_tasks;
+	size_t next;		/* atomic: the next task to take */
+};
+
+/* Cut order[0..n) into tasks until each is at most a sixteenth of it. */
+static void split_sort(struct sort_job *job, uint32_t *order, size_t n)
+{
+	size_t limit = n / 16, i, big, lt, gt;
+
+	job->tasks[0] = (struct sort_task){order, n, 0};
+	job->nr_tasks = 1;
+	while (job->nr_tasks + 2 <= STACKS_SORT_TASKS) {
+		struct sort_task t;
+
+		for (i = 0, big = 0; i < job->nr_tasks; i++)
+			if (job->tasks[i].n > job->tasks[big].n)
+				big = i;
+		t = job->tasks[big];
+		if (t.n <= limit || t.n < 8)
+			break;
+		partition(job->c, t.order, t.n, t.d, &lt, &gt);
+		job->tasks[big] = (struct sort_task){t.order + lt, gt - lt,
+						     t.d + 1};
+		if (lt)
+			job->tasks[job->nr_tasks++] =
+				(struct sort_task){t.order, lt, t.d};
+		if (t.n > gt)
+			job->tasks[job->nr_tasks++] =
+				(struct sort_task){t.order + gt, t.n - gt, t.d};
+	}
+}
+
+static int by_size_desc(const void *a, const void *b)
+{
+	const struct sort_task *x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+static void *run_sort_tasks(void *arg)
+{
+	struct sort_job *job = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED)) <
+	       job->nr_tasks)
+		mkqsort(job->c, job->tasks[i].order, job->tasks[i].n,
+			job->tasks[i].d);
+	return NULL;
+}
+
+/* Sort order[0..n) on this thread and, for large n, a second one. */
+static void sort_stacks(const struct sort_ctx *c, uint32_t *order, size_t n)
+{
+	struct sort_job job = {.c = c};
+	pthread_t helper;
+	bool has_helper;
+
+	if (n < STACKS_PARALLEL_MIN) {
+		mkqsort(c, order, n, 0);
+		return;
+	}
+	split_sort(&job, order, n);
+	qsort(job.tasks, job.nr_tasks, sizeof(*job.tasks), by_size_desc);
+	has_helper = !pthread_create(&helper, NULL, run_sort_tasks, &job);
+	run_sort_tasks(&job);
+	if (has_helper)
+		pthread_join(helper, NULL);
+}
+
+/* Output goes through one large buffer, not stdio per frame. With no
+ * file (f NULL), the buffer grows and keeps everything instead. */
 struct outbuf {
 	FILE *f;
 	char *p;
@@ -450,19 +547,44 @@ struct outbuf {
 
 static void out_flush(struct outbuf *o)
 {
+	if (!o->f)
+		return;
 	if (o->len && fwrite(o->p, 1, o->len, o->f) != o->len)
 		o->failed = true;
 	o->len = 0;
 }
 
+/* Room for len more bytes in a buffer that keeps everything. */
+static bool out_grow(struct outbuf *o, size_t len)
+{
+	size_t cap = o->cap ? o->cap : 1 << 20;
+	char *p;
+
+	while (cap - o->len < len)
+		cap *= 2;
+	p = realloc(o->p, cap);
+	if (!p) {
+		o->failed = true;
+		return false;
+	}
+	o->p = p;
+	o->cap = cap;
+	return true;
+}
+
 static void out_put(struct outbuf *o, const char *s, size_t len)
 {
 	if (o->cap - o->len < len) {
-		out_flush(o);
-		if (len > o->cap) {
-			if (fwrite(s, 1, len, o->f) != len)
-				o->failed = true;
-			return;
+		if (!o->f) {
+			if (!out_grow(o, len))
+				return;
+		} else {
+			out_flush(o);
+			if (len > o->cap) {
+				if (fwrite(s, 1, len, o->f) != len)
+					o->failed = true;
+				return;
+			}
 		}
 	}
 	memcpy(o->p + o->len, s, len);
@@ -510,6 +632,54 @@ static void write_stack(struct outbuf *o, const struct name_ref *names,
 	out_put(o, "\n", 1);
 }
 
+/* Lines [first, last) of the sorted stacks, into o. */
+struct line_job {
+	const struct stacks *st;
+	const struct name_ref *names;
+	const uint32_t *order;
+	size_t first, last;
+	struct outbuf o;
+};
+
+static void *write_range(void *arg)
+{
+	struct line_job *j = arg;
+	size_t i;
+
+	for (i = j->first; i < j->last; i++)
+		write_stack(&j->o, j->names, j->st->frames,
+			    &j->st->entries[j->order[i]]);
+	return NULL;
+}
+
+/* Write every line to o's file; for many stacks, the second half is made
+ * on another thread into memory meanwhile, then written after the first. */
+static int write_lines(const struct stacks *st, const struct name_ref *names,
+		       const uint32_t *order, struct outbuf *o)
+{
+	size_t n = st->nr_entries, half = n < STACKS_PARALLEL_MIN ? n : n / 2;
+	struct line_job first = {st, names, order, 0, half, *o};
+	struct line_job second = {st, names, order, half, n, {NULL}};
+	pthread_t helper;
+	bool has_helper = half < n &&
+			  !pthread_create(&helper, NULL, write_range, &second);
+
+	if (!has_helper)
+		first.last = n;
+	write_range(&first);
+	if (has_helper) {
+		pthread_join(helper, NULL);
+		out_put(&first.o, second.o.p, second.o.len);
+		first.o.failed |= second.o.failed;
+		free(second.o.p);
+	}
+	out_flush(&first.o);
+	*o = first.o;
+	if (o->failed || fflush(o->f) == EOF || ferror(o->f))
+		return -EIO;
+	return 0;
+}
+
 static int write_sorted(const struct stacks *st, FILE *out)
 {
 	uint32_t nr_names = intern__count(st->names), i, k, nr_empty;
@@ -547,15 +717,11 @@ static int write_sorted(const struct stacks *st, FILE *out)
 	for (i = 0; i < st->nr_entries; i++)
 		if (st->entries[i].nr)
 			order[k++] = i;
-	mkqsort(&ctx, order + nr_empty, st->nr_entries - nr_empty, 0);
+	sort_stacks(&ctx, order + nr_empty, st->nr_entries - nr_empty);
 	for (i = 0; i < nr_names; i++)
 		names[i] = (struct name_ref){intern__str(st->names, i),
 					     intern__len(st->names, i)};
-	for (i = 0; i < st->nr_entries; i++)
-		write_stack(&o, names, st->frames, &st->entries[order[i]]);
-	out_flush(&o);
-	if (o.failed || fflush(out) == EOF || ferror(out))
-		err = -EIO;
+	err = write_lines(st, names, order, &o);
 out:
 	free(o.p);
 	free(ctx.key_cont);

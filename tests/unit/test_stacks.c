@@ -140,9 +140,12 @@ START_TEST(test_worker_merges)
 END_TEST
 
 /* Random stacks over names that are prefixes of each other and hold bytes
- * on both sides of ';': the output must be sorted bytewise on the text. */
+ * on both sides of ';': the output must be sorted bytewise on the text,
+ * for a few stacks (sorted and written on one thread) and for many (on
+ * two, each sorting parts and writing half the lines). */
 START_TEST(test_sort_matches_text_order)
 {
+	static const int sizes[] = {5000, 60000};
 	static const char *const pool[] = {"a", "a0", "a:", "a<", "ab",
 					   "b", "a.b", "a ", "a\xff", "", "aa", "a-1"};
 	struct intern *in = intern__new();
@@ -151,7 +154,7 @@ START_TEST(test_sort_matches_text_order)
 	char *out, *line, *prev = NULL, *save;
 	int i, k, lines = 0;
 
-	for (i = 0; i < 5000; i++) {
+	for (i = 0; i < sizes[_i]; i++) {
 		uint32_t fr[6];
 		int n = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 6;
 
@@ -189,7 +192,7 @@ int main(void)
 	tcase_add_test(tc, test_sorted_bytewise_on_text);
 	tcase_add_test(tc, test_many_distinct);
 	tcase_add_test(tc, test_worker_merges);
-	tcase_add_test(tc, test_sort_matches_text_order);
+	tcase_add_loop_test(tc, test_sort_matches_text_order, 0, 2);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
