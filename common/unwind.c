@@ -19,6 +19,7 @@
 #include <dwarf.h>
 
 #include "dwexpr.h"
+#include "dwinfo.h"
 #include "inlines.h"
 #include "jitcfi.h"
 #include "pytramp.h"
@@ -40,10 +41,11 @@ static const uint8_t perf_reg_of[NR_DWARF_REGS] = {
 
 struct uw_dso {
 	const struct symtab *st;	/* the key */
-	int fd, dbg_fd;
-	Elf *elf, *dbg_elf;
+	int fd;
+	Elf *elf;
 	Dwarf_CFI *eh;			/* .eh_frame of the binary, or NULL */
-	Dwarf *dbg;
+	struct dwinfo *dbg_info;	/* the DWARF's file, or NULL */
+	Dwarf *dbg;			/* its DWARF, or NULL */
 	Dwarf_CFI *dbg_cfi;		/* .debug_frame, or NULL */
 	struct inlines *inlines;	/* over dbg, made on first use */
 	const uint8_t *raw;		/* the file's bytes (elf_rawfile) */
@@ -153,18 +155,13 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 static void dso_release(struct uw_dso *d)
 {
 	inlines__free(d->inlines);
-	if (d->dbg)
-		dwarf_end(d->dbg);
+	dwinfo__free(d->dbg_info);
 	if (d->eh)
 		dwarf_cfi_end(d->eh);
 	if (d->elf)
 		elf_end(d->elf);
-	if (d->dbg_elf)
-		elf_end(d->dbg_elf);
 	if (d->fd >= 0)
 		close(d->fd);
-	if (d->dbg_fd >= 0)
-		close(d->dbg_fd);
 }
 
 void unwind__free(struct unwind *u)
@@ -211,7 +208,7 @@ static void dso_open(struct unwind *u, struct uw_dso *d)
 {
 	const char *file = symtab__file(d->st);
 
-	d->fd = d->dbg_fd = -1;
+	d->fd = -1;
 	d->elf = open_elf(file, &d->fd);
 	if (!d->elf) {
 		diag__limited(u->diag, &u->nr_bad_dso_msgs, 5,
@@ -223,8 +220,8 @@ static void dso_open(struct unwind *u, struct uw_dso *d)
 	d->eh = dwarf_getcfi_elf(d->elf);
 }
 
-/* The DWARF of d (for .debug_frame and inline frames): in the binary or in
- * its separate debuginfo, opened on first use, as it can be large. */
+/* The DWARF of d (for .debug_frame and inline frames): in its separate
+ * debuginfo, else in the binary, opened on first use, as it can be large. */
 static Dwarf *dso_dwarf(struct uw_dso *d)
 {
 	const char *file, *sym_file;
@@ -235,9 +232,10 @@ static Dwarf *dso_dwarf(struct uw_dso *d)
 	file = symtab__file(d->st);
 	sym_file = symtab__symbol_file(d->st);
 	if (sym_file && strcmp(sym_file, file))
-		d->dbg_elf = open_elf(sym_file, &d->dbg_fd);
-	d->dbg = dwarf_begin_elf(d->dbg_elf ? d->dbg_elf : d->elf,
-				 DWARF_C_READ, NULL);
+		d->dbg_info = dwinfo__open(sym_file);
+	if (!d->dbg_info)
+		d->dbg_info = dwinfo__open(file);
+	d->dbg = d->dbg_info ? dwinfo__dwarf(d->dbg_info) : NULL;
 	d->dbg_cfi = d->dbg ? dwarf_getcfi(d->dbg) : NULL;
 	return d->dbg;
 }
