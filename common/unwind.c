@@ -92,6 +92,7 @@ struct unwind {
 	struct uw_dso *dsos;
 	size_t nr_dsos, dsos_cap;
 	uint64_t nr_bad_dso_msgs, nr_tramp_msgs;
+	bool is_prefetching;		/* inline frames were asked for */
 	size_t interp;			/* index of the last interpreter whose
 					 * trampoline was stepped, or SIZE_MAX */
 	struct unwind_stats st;
@@ -220,19 +221,38 @@ static void dso_open(struct unwind *u, struct uw_dso *d)
 	d->eh = dwarf_getcfi_elf(d->elf);
 }
 
-/* The DWARF of d (for .debug_frame and inline frames): in its separate
- * debuginfo, else in the binary, opened on first use, as it can be large. */
+/* The file holding d's DWARF: its separate debuginfo, else the binary */
+static const char *dso_dwarf_file(const struct uw_dso *d)
+{
+	const char *sym_file = symtab__symbol_file(d->st);
+
+	return sym_file ? sym_file : symtab__file(d->st);
+}
+
+/* Start opening d's DWARF on a thread of its own (see dwinfo.h). */
+static void dso_prefetch_dwarf(struct uw_dso *d)
+{
+	if (!d->is_dbg_tried && !d->dbg_info && d->elf)
+		d->dbg_info = dwinfo__start(dso_dwarf_file(d));
+}
+
+/* The DWARF of d (for .debug_frame and inline frames), opened on first
+ * use, as it can be large, unless dso_prefetch_dwarf() began it. */
 static Dwarf *dso_dwarf(struct uw_dso *d)
 {
-	const char *file, *sym_file;
+	const char *file;
 
 	if (d->is_dbg_tried || !d->elf)
 		return d->dbg;
 	d->is_dbg_tried = true;
 	file = symtab__file(d->st);
-	sym_file = symtab__symbol_file(d->st);
-	if (sym_file && strcmp(sym_file, file))
-		d->dbg_info = dwinfo__open(sym_file);
+	if (!d->dbg_info)
+		d->dbg_info = dwinfo__open(dso_dwarf_file(d));
+	if (d->dbg_info && !dwinfo__dwarf(d->dbg_info) &&
+	    strcmp(dso_dwarf_file(d), file)) {
+		dwinfo__free(d->dbg_info);
+		d->dbg_info = NULL;
+	}
 	if (!d->dbg_info)
 		d->dbg_info = dwinfo__open(file);
 	d->dbg = d->dbg_info ? dwinfo__dwarf(d->dbg_info) : NULL;
@@ -301,6 +321,8 @@ static struct uw_dso *find_dso_slow(struct unwind *u,
 	memset(d, 0, sizeof(*d));
 	d->st = st;
 	dso_open(u, d);
+	if (u->is_prefetching)
+		dso_prefetch_dwarf(d);
 	return d;
 }
 
@@ -768,7 +790,16 @@ size_t unwind__inlines(struct unwind *u, const struct session_map *m,
 		       uint64_t ip, const char **names, size_t cap)
 {
 	struct uw_dso *d = find_dso(u, m);
+	size_t i;
 
+	if (!u->is_prefetching) {
+		/* inline frames are wanted: every DSO will need its DWARF,
+		 * open the others' beside this one's */
+		u->is_prefetching = true;
+		for (i = 0; i < u->nr_dsos; i++)
+			if (&u->dsos[i] != d)
+				dso_prefetch_dwarf(&u->dsos[i]);
+	}
 	if (!d || !dso_dwarf(d))
 		return 0;
 	if (!d->inlines && !(d->inlines = inlines__new(d->dbg)))
