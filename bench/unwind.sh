@@ -40,7 +40,7 @@ kallsyms_ms() {
 	if [ ! -x "$t" ]; then
 		cc -O2 -Icommon -x c - -x none -o "$t" \
 			"$work/build/common/libperffold.a" \
-			-lelf -ldw -lzstd 2>/dev/null <<'C' || { echo "?"; return; }
+			-lelf -ldw -lzstd -ldeflate 2>/dev/null <<'C' || { echo "?"; return; }
 #include <stdio.h>
 #include <time.h>
 #include "kallsyms.h"

@@ -1,4 +1,16 @@
-/* inlines: per-unit tables of function pc ranges (see inlines.h). */
+/* inlines: per-function tables of pc ranges (see inlines.h).
+ *
+ * Per unit: the top-level functions ("roots": DW_TAG_subprogram DIEs with
+ * pc ranges, found at the top of the unit or in namespaces, classes and
+ * blocks there, never inside a function) with their ranges, sorted by
+ * start. Per root, once walked: the entries of it and every function
+ * nested or inlined in it (fns[], preorder, each with its enclosing one)
+ * and their ranges, a segment of ranges[] sorted by start. A lookup finds
+ * the root whose range holds the address and searches its segment; an
+ * address in no root's range (a nested function placed outside its
+ * parent's code) walks every root, as a whole-unit walk would, and
+ * searches every segment.
+ */
 #include <dwarf.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -17,11 +29,21 @@ struct fn {
 
 struct range {
 	uint64_t lo, hi;	/* [lo, hi) */
-	uint32_t fn;		/* preorder: an inner function's is larger */
+	uint32_t fn;		/* a fn, or a root in roots_ranges */
+};
+
+struct root {
+	Dwarf_Off off;		/* of its DIE */
+	size_t first, end;	/* its segment of ranges[], once walked */
+	bool is_walked;
 };
 
 struct unit {
 	Dwarf_Off off;		/* of the CU DIE */
+	struct root *roots;
+	size_t nr_roots, roots_cap;
+	struct range *root_ranges;	/* .fn: index in roots[] */
+	size_t nr_root_ranges, root_ranges_cap;
 	struct fn *fns;
 	size_t nr_fns, fns_cap;
 	struct range *ranges;
@@ -55,6 +77,8 @@ void inlines__free(struct inlines *il)
 	if (!il)
 		return;
 	for (i = 0; i < il->nr_units; i++) {
+		free(il->units[i].roots);
+		free(il->units[i].root_ranges);
 		free(il->units[i].fns);
 		free(il->units[i].ranges);
 	}
@@ -79,30 +103,40 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 	return true;
 }
 
+/* Append die's pc ranges to *r (nr, cap), tagged idx; how many, or -1
+ * out of memory. */
+static int add_ranges(Dwarf_Die *die, struct range **r, size_t *nr,
+		      size_t *cap, uint32_t idx)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	int n = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		if (hi <= lo)
+			continue;
+		if (!grow((void **)r, cap, *nr + 1, sizeof(**r)))
+			return -1;
+		(*r)[(*nr)++] = (struct range){lo, hi, idx};
+		n++;
+	}
+	return n;
+}
+
 /* One function DIE with pc ranges: its entry and ranges; its index, or
  * FN_NONE when it covers no code (an abstract instance, a declaration). */
 static uint32_t add_fn(struct unit *u, Dwarf_Die *die, uint32_t parent,
 		       bool is_inline)
 {
-	Dwarf_Addr base, lo, hi;
 	Dwarf_Attribute at;
-	ptrdiff_t off = 0;
 	uint32_t idx = (uint32_t)u->nr_fns;
-	bool any = false;
+	int n = add_ranges(die, &u->ranges, &u->nr_ranges, &u->ranges_cap,
+			   idx);
 
-	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
-		if (hi <= lo)
-			continue;
-		if (!grow((void **)&u->ranges, &u->ranges_cap,
-			  u->nr_ranges + 1, sizeof(*u->ranges))) {
-			u->is_oom = true;
-			return FN_NONE;
-		}
-		u->ranges[u->nr_ranges++] = (struct range){lo, hi, idx};
-		any = true;
-	}
-	if (!any)
+	if (n <= 0) {
+		u->is_oom |= n < 0;
 		return FN_NONE;
+	}
 	if (!grow((void **)&u->fns, &u->fns_cap, u->nr_fns + 1,
 		  sizeof(*u->fns))) {
 		u->is_oom = true;
@@ -117,6 +151,22 @@ static uint32_t add_fn(struct unit *u, Dwarf_Die *die, uint32_t parent,
 	return idx;
 }
 
+/* DIEs that can hold code without being a function */
+static bool is_scope(int tag)
+{
+	switch (tag) {
+	case DW_TAG_lexical_block:
+	case DW_TAG_namespace:
+	case DW_TAG_class_type:
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_try_block:
+	case DW_TAG_catch_block:
+		return true;
+	}
+	return false;
+}
+
 /* The children of die, inside function parent. Only DIEs that can hold
  * code are entered: functions, blocks, and C++ scopes. */
 static void walk(struct unit *u, Dwarf_Die *die, uint32_t parent)
@@ -129,24 +179,56 @@ static void walk(struct unit *u, Dwarf_Die *die, uint32_t parent)
 		int tag = dwarf_tag(&child);
 		uint32_t fn;
 
-		switch (tag) {
-		case DW_TAG_subprogram:
-		case DW_TAG_inlined_subroutine:
+		if (tag == DW_TAG_subprogram ||
+		    tag == DW_TAG_inlined_subroutine) {
 			fn = add_fn(u, &child, parent,
 				    tag == DW_TAG_inlined_subroutine);
 			if (fn != FN_NONE && dwarf_haschildren(&child))
 				walk(u, &child, fn);
-			break;
-		case DW_TAG_lexical_block:
-		case DW_TAG_namespace:
-		case DW_TAG_class_type:
-		case DW_TAG_structure_type:
-		case DW_TAG_union_type:
-		case DW_TAG_try_block:
-		case DW_TAG_catch_block:
-			if (dwarf_haschildren(&child))
-				walk(u, &child, parent);
-			break;
+		} else if (is_scope(tag) && dwarf_haschildren(&child)) {
+			walk(u, &child, parent);
+		}
+	} while (!u->is_oom && !dwarf_siblingof(&child, &child));
+}
+
+/* Whether DIEs of tag can hold functions in a unit of language lang: C's
+ * structures and unions cannot, and a C unit has thousands of them. */
+static bool may_hold_fns(int tag, int lang)
+{
+	bool is_c = lang == DW_LANG_C89 || lang == DW_LANG_C ||
+		    lang == DW_LANG_C99 || lang == DW_LANG_C11;
+
+	if (is_c && (tag == DW_TAG_structure_type || tag == DW_TAG_union_type))
+		return false;
+	return is_scope(tag);
+}
+
+/* The functions among the children of die (not inside them) as roots. */
+static void find_roots(struct unit *u, Dwarf_Die *die, int lang)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(die, &child))
+		return;
+	do {
+		int tag = dwarf_tag(&child), n;
+		uint32_t idx = (uint32_t)u->nr_roots;
+
+		if (tag == DW_TAG_subprogram) {
+			n = add_ranges(&child, &u->root_ranges,
+				       &u->nr_root_ranges,
+				       &u->root_ranges_cap, idx);
+			if (n > 0 && !grow((void **)&u->roots, &u->roots_cap,
+					   u->nr_roots + 1, sizeof(*u->roots)))
+				n = -1;
+			if (n > 0)
+				u->roots[u->nr_roots++] = (struct root){
+					.off = dwarf_dieoffset(&child),
+				};
+			u->is_oom |= n < 0;
+		} else if (may_hold_fns(tag, lang) &&
+			   dwarf_haschildren(&child)) {
+			find_roots(u, &child, lang);
 		}
 	} while (!u->is_oom && !dwarf_siblingof(&child, &child));
 }
@@ -158,6 +240,24 @@ static int by_start(const void *a, const void *b)
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
 	return x->fn < y->fn ? -1 : x->fn > y->fn;
+}
+
+/* Walk root r of u into its segment of u->ranges. */
+static void walk_root(struct inlines *il, struct unit *u, struct root *r)
+{
+	Dwarf_Die die;
+	uint32_t fn;
+
+	r->is_walked = true;
+	r->first = r->end = u->nr_ranges;
+	if (!dwarf_offdie(il->dw, r->off, &die))
+		return;
+	fn = add_fn(u, &die, FN_NONE, false);
+	if (fn != FN_NONE && dwarf_haschildren(&die))
+		walk(u, &die, fn);
+	r->end = u->nr_ranges;
+	qsort(u->ranges + r->first, r->end - r->first, sizeof(*u->ranges),
+	      by_start);
 }
 
 static struct unit *get_unit(struct inlines *il, Dwarf_Die *cu)
@@ -179,10 +279,62 @@ static struct unit *get_unit(struct inlines *il, Dwarf_Die *cu)
 	u = &il->units[il->nr_units];
 	memset(u, 0, sizeof(*u));
 	u->off = off;
-	walk(u, cu, FN_NONE);
-	qsort(u->ranges, u->nr_ranges, sizeof(*u->ranges), by_start);
+	find_roots(u, cu, dwarf_srclang(cu));
+	qsort(u->root_ranges, u->nr_root_ranges, sizeof(*u->root_ranges),
+	      by_start);
 	il->last = il->nr_units++;
 	return u;
+}
+
+/* The innermost of the ranges r[0..nr) (sorted by start, nested or
+ * disjoint) holding addr, or NULL. */
+static const struct range *innermost(const struct range *r, size_t nr,
+				     uint64_t addr)
+{
+	size_t lo = 0, hi = nr;
+
+	/* the innermost range holding addr starts last among those that do:
+	 * search the first start after addr, then look back */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo-- > 0)
+		if (r[lo].hi > addr)
+			return &r[lo];
+	return NULL;
+}
+
+/* The innermost function at addr: in the root whose range holds it, else
+ * (nested code outside its parent's ranges) in any, every root walked. */
+static uint32_t find_fn(struct inlines *il, struct unit *u, uint64_t addr)
+{
+	const struct range *rr, *best = NULL;
+	struct root *r;
+	size_t i;
+
+	rr = innermost(u->root_ranges, u->nr_root_ranges, addr);
+	if (rr) {
+		r = &u->roots[rr->fn];
+		if (!r->is_walked)
+			walk_root(il, u, r);
+		rr = innermost(u->ranges + r->first, r->end - r->first, addr);
+		return rr ? rr->fn : FN_NONE;
+	}
+	for (i = 0; i < u->nr_roots && !u->is_oom; i++) {
+		r = &u->roots[i];
+		if (!r->is_walked)
+			walk_root(il, u, r);
+		rr = innermost(u->ranges + r->first, r->end - r->first, addr);
+		if (rr && (!best || rr->lo > best->lo ||
+			   (rr->lo == best->lo && rr->fn > best->fn)))
+			best = rr;
+	}
+	return best ? best->fn : FN_NONE;
 }
 
 size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
@@ -190,28 +342,15 @@ size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
 {
 	Dwarf_Die cu;
 	struct unit *u;
-	size_t lo = 0, hi, nr = 0;
-	uint32_t fn = FN_NONE;
+	size_t nr = 0;
+	uint32_t fn;
 
 	if (!dwarf_addrdie(il->dw, addr, &cu) || !(u = get_unit(il, &cu)) ||
 	    u->is_oom)
 		return 0;
-	/* the innermost range holding addr starts last among those that do:
-	 * search the first start after addr, then look back */
-	hi = u->nr_ranges;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (u->ranges[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	while (lo-- > 0)
-		if (u->ranges[lo].hi > addr) {
-			fn = u->ranges[lo].fn;
-			break;
-		}
+	fn = find_fn(il, u, addr);
+	if (u->is_oom)
+		return 0;
 	for (; fn != FN_NONE && nr < cap; fn = u->fns[fn].parent) {
 		names[nr++] = u->fns[fn].name ? u->fns[fn].name : "??";
 		if (!u->fns[fn].is_inline)

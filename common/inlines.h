@@ -4,10 +4,13 @@
  *
  * libdw's dwarf_getscopes() walks the compilation unit's DIE tree for every
  * address, which costs about a millisecond per address in a unit as large
- * as CPython's ceval.c. This module walks each unit once, on its first
- * lookup, into a table of the pc ranges of every DW_TAG_subprogram and
- * DW_TAG_inlined_subroutine with its enclosing one, sorted by start; a
- * lookup is then a binary search and a walk up the enclosing chain.
+ * as CPython's ceval.c. This module reads each unit's top-level functions
+ * (their DIE offsets and pc ranges) on its first lookup, and walks one
+ * function's DIE tree, on the first lookup inside it, into a table of the
+ * pc ranges of every DW_TAG_subprogram and DW_TAG_inlined_subroutine in it
+ * with its enclosing one, sorted by start; a lookup is then two binary
+ * searches and a walk up the enclosing chain. Walking by function, not by
+ * unit, skips the thousands of functions of a large unit no sample is in.
  */
 #ifndef PERFFOLD_INLINES_H
 #define PERFFOLD_INLINES_H

@@ -19,6 +19,7 @@
 #include <dwarf.h>
 
 #include "dwexpr.h"
+#include "dwinfo.h"
 #include "inlines.h"
 #include "jitcfi.h"
 #include "pytramp.h"
@@ -40,10 +41,11 @@ static const uint8_t perf_reg_of[NR_DWARF_REGS] = {
 
 struct uw_dso {
 	const struct symtab *st;	/* the key */
-	int fd, dbg_fd;
-	Elf *elf, *dbg_elf;
+	int fd;
+	Elf *elf;
 	Dwarf_CFI *eh;			/* .eh_frame of the binary, or NULL */
-	Dwarf *dbg;
+	struct dwinfo *dbg_info;	/* the DWARF's file, or NULL */
+	Dwarf *dbg;			/* its DWARF, or NULL */
 	Dwarf_CFI *dbg_cfi;		/* .debug_frame, or NULL */
 	struct inlines *inlines;	/* over dbg, made on first use */
 	const uint8_t *raw;		/* the file's bytes (elf_rawfile) */
@@ -90,6 +92,7 @@ struct unwind {
 	struct uw_dso *dsos;
 	size_t nr_dsos, dsos_cap;
 	uint64_t nr_bad_dso_msgs, nr_tramp_msgs;
+	bool is_prefetching;		/* inline frames were asked for */
 	size_t interp;			/* index of the last interpreter whose
 					 * trampoline was stepped, or SIZE_MAX */
 	struct unwind_stats st;
@@ -153,18 +156,13 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 static void dso_release(struct uw_dso *d)
 {
 	inlines__free(d->inlines);
-	if (d->dbg)
-		dwarf_end(d->dbg);
+	dwinfo__free(d->dbg_info);
 	if (d->eh)
 		dwarf_cfi_end(d->eh);
 	if (d->elf)
 		elf_end(d->elf);
-	if (d->dbg_elf)
-		elf_end(d->dbg_elf);
 	if (d->fd >= 0)
 		close(d->fd);
-	if (d->dbg_fd >= 0)
-		close(d->dbg_fd);
 }
 
 void unwind__free(struct unwind *u)
@@ -211,7 +209,7 @@ static void dso_open(struct unwind *u, struct uw_dso *d)
 {
 	const char *file = symtab__file(d->st);
 
-	d->fd = d->dbg_fd = -1;
+	d->fd = -1;
 	d->elf = open_elf(file, &d->fd);
 	if (!d->elf) {
 		diag__limited(u->diag, &u->nr_bad_dso_msgs, 5,
@@ -223,21 +221,41 @@ static void dso_open(struct unwind *u, struct uw_dso *d)
 	d->eh = dwarf_getcfi_elf(d->elf);
 }
 
-/* The DWARF of d (for .debug_frame and inline frames): in the binary or in
- * its separate debuginfo, opened on first use, as it can be large. */
+/* The file holding d's DWARF: its separate debuginfo, else the binary */
+static const char *dso_dwarf_file(const struct uw_dso *d)
+{
+	const char *sym_file = symtab__symbol_file(d->st);
+
+	return sym_file ? sym_file : symtab__file(d->st);
+}
+
+/* Start opening d's DWARF on a thread of its own (see dwinfo.h). */
+static void dso_prefetch_dwarf(struct uw_dso *d)
+{
+	if (!d->is_dbg_tried && !d->dbg_info && d->elf)
+		d->dbg_info = dwinfo__start(dso_dwarf_file(d));
+}
+
+/* The DWARF of d (for .debug_frame and inline frames), opened on first
+ * use, as it can be large, unless dso_prefetch_dwarf() began it. */
 static Dwarf *dso_dwarf(struct uw_dso *d)
 {
-	const char *file, *sym_file;
+	const char *file;
 
 	if (d->is_dbg_tried || !d->elf)
 		return d->dbg;
 	d->is_dbg_tried = true;
 	file = symtab__file(d->st);
-	sym_file = symtab__symbol_file(d->st);
-	if (sym_file && strcmp(sym_file, file))
-		d->dbg_elf = open_elf(sym_file, &d->dbg_fd);
-	d->dbg = dwarf_begin_elf(d->dbg_elf ? d->dbg_elf : d->elf,
-				 DWARF_C_READ, NULL);
+	if (!d->dbg_info)
+		d->dbg_info = dwinfo__open(dso_dwarf_file(d));
+	if (d->dbg_info && !dwinfo__dwarf(d->dbg_info) &&
+	    strcmp(dso_dwarf_file(d), file)) {
+		dwinfo__free(d->dbg_info);
+		d->dbg_info = NULL;
+	}
+	if (!d->dbg_info)
+		d->dbg_info = dwinfo__open(file);
+	d->dbg = d->dbg_info ? dwinfo__dwarf(d->dbg_info) : NULL;
 	d->dbg_cfi = d->dbg ? dwarf_getcfi(d->dbg) : NULL;
 	return d->dbg;
 }
@@ -303,6 +321,8 @@ static struct uw_dso *find_dso_slow(struct unwind *u,
 	memset(d, 0, sizeof(*d));
 	d->st = st;
 	dso_open(u, d);
+	if (u->is_prefetching)
+		dso_prefetch_dwarf(d);
 	return d;
 }
 
@@ -770,7 +790,16 @@ size_t unwind__inlines(struct unwind *u, const struct session_map *m,
 		       uint64_t ip, const char **names, size_t cap)
 {
 	struct uw_dso *d = find_dso(u, m);
+	size_t i;
 
+	if (!u->is_prefetching) {
+		/* inline frames are wanted: every DSO will need its DWARF,
+		 * open the others' beside this one's */
+		u->is_prefetching = true;
+		for (i = 0; i < u->nr_dsos; i++)
+			if (&u->dsos[i] != d)
+				dso_prefetch_dwarf(&u->dsos[i]);
+	}
 	if (!d || !dso_dwarf(d))
 		return 0;
 	if (!d->inlines && !(d->inlines = inlines__new(d->dbg)))

@@ -1,5 +1,6 @@
 #!/bin/sh
-# make_elf_fixtures: build the ELF files tests/unit/test_symtab.c reads.
+# make_elf_fixtures: build the ELF files tests/unit/test_symtab.c,
+# test_inlines.c and test_dwinfo.c read.
 # usage: make_elf_fixtures.sh CC SRCDIR OUTDIR STAMP
 # Writes into OUTDIR:
 #   fx_pie fx_nopie libfx.so   built from fx_elf.c with -g
@@ -9,6 +10,8 @@
 #                              by build id under a test debug root
 #   fx_fed + root/usr/lib/debug/OUTDIR/fx_fed.debug   stripped, found by
 #                              path under a test debug root (Fedora layout)
+#   fx_inl                     built from fx_inline.c with -O2 -g
+#   fx_inl_gz                  fx_inl with zlib-compressed debug sections
 #   *.nm                       `nm` of each unstripped file
 #   *.plt                      "ADDR NAME" for each PLT entry objdump labels
 #   STAMP                      touched last
@@ -37,7 +40,9 @@ objcopy --only-keep-debug fx_pie "$d/$(echo "$id" | cut -c3-).debug"
 objcopy --strip-all fx_pie fx_fed
 mkdir -p "root/usr/lib/debug$PWD"
 objcopy --only-keep-debug fx_pie "root/usr/lib/debug$PWD/fx_fed.debug"
-for f in fx_pie fx_nopie libfx.so; do
+$cc -O2 -g "$src/fx_inline.c" -o fx_inl
+objcopy --compress-debug-sections=zlib fx_inl fx_inl_gz
+for f in fx_pie fx_nopie libfx.so fx_inl; do
 	nm "$f" > "$f.nm"
 	objdump -d --section=.plt "$f" |
 		sed -n 's/^\([0-9a-f]*\) <\(.*@plt\)>:$/\1 \2/p' > "$f.plt"

@@ -1,0 +1,267 @@
+/* Unit tests for common/inlines, over fx_inl (tests/data/fx_inline.c built
+ * -O2 -g by tests/make_elf_fixtures.sh, directory in $PERFFOLD_FX_DIR).
+ * A brute-force walk of the whole unit per address is the reference every
+ * address of the unit is checked against. */
+#include <check.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inlines.h"
+
+static int fd = -1;
+static Dwarf *dw;
+
+static void setup(void)
+{
+	const char *d = getenv("PERFFOLD_FX_DIR");
+	char path[PATH_MAX];
+
+	ck_assert_msg(d != NULL, "PERFFOLD_FX_DIR is not set");
+	snprintf(path, sizeof(path), "%s/fx_inl", d);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	dw = dwarf_begin(fd, DWARF_C_READ);
+	ck_assert_ptr_nonnull(dw);
+}
+
+static void teardown(void)
+{
+	dwarf_end(dw);
+	close(fd);
+}
+
+static bool has_code(Dwarf_Die *die)
+{
+	Dwarf_Addr base, lo, hi;
+
+	return dwarf_ranges(die, 0, &base, &lo, &hi) > 0;
+}
+
+/* Brute force, one address at a time: the deepest function DIE holding
+ * addr among die's descendants (every function with code entered,
+ * whatever its ranges, and every block or scope), as the chain of
+ * functions down to it in chain[0..depth] (inl: is it inlined). */
+struct hit {
+	const char *names[16];
+	bool is_inline[16];
+	size_t depth;
+};
+
+static void brute(Dwarf_Die *die, uint64_t addr, struct hit *cur,
+		  size_t depth, struct hit *best)
+{
+	Dwarf_Attribute at;
+	Dwarf_Die c;
+
+	if (dwarf_child(die, &c))
+		return;
+	do {
+		int tag = dwarf_tag(&c);
+		const char *name;
+
+		if ((tag == DW_TAG_subprogram ||
+		     tag == DW_TAG_inlined_subroutine) && has_code(&c)) {
+			ck_assert_uint_lt(depth, 16);
+			name = dwarf_formstring(dwarf_attr_integrate(&c,
+							DW_AT_name, &at));
+			cur->names[depth] = name ? name : "??";
+			cur->is_inline[depth] = tag == DW_TAG_inlined_subroutine;
+			if (dwarf_haspc(&c, addr) == 1 && depth + 1 > best->depth) {
+				*best = *cur;
+				best->depth = depth + 1;
+			}
+			brute(&c, addr, cur, depth + 1, best);
+		} else if (tag != DW_TAG_subprogram &&
+			   tag != DW_TAG_inlined_subroutine) {
+			brute(&c, addr, cur, depth, best);
+		}
+	} while (!dwarf_siblingof(&c, &c));
+}
+
+/* What brute() finds at addr, as inlines__lookup() answers */
+static size_t reference(uint64_t addr, const char **names, size_t cap)
+{
+	struct hit cur = {.depth = 0}, best = {.depth = 0};
+	Dwarf_Die cu;
+	size_t nr = 0, i;
+
+	if (!dwarf_addrdie(dw, addr, &cu))
+		return 0;
+	brute(&cu, addr, &cur, 0, &best);
+	for (i = best.depth; i-- > 0 && nr < cap;) {
+		names[nr++] = best.names[i];
+		if (!best.is_inline[i])
+			return nr;
+	}
+	return 0;
+}
+
+/* The low and high pc of the subprogram named name among the children of
+ * die, or inside the one named parent (NULL: at the top). */
+static bool find_in(Dwarf_Die *die, const char *parent, const char *name,
+		    uint64_t *lo, uint64_t *hi)
+{
+	Dwarf_Die c;
+
+	if (dwarf_child(die, &c))
+		return false;
+	do {
+		const char *n = dwarf_diename(&c);
+		Dwarf_Addr l, h;
+
+		if (dwarf_tag(&c) != DW_TAG_subprogram || !n)
+			continue;
+		if (parent && !strcmp(n, parent) &&
+		    find_in(&c, NULL, name, lo, hi))
+			return true;
+		if (!parent && !strcmp(n, name) && !dwarf_lowpc(&c, &l) &&
+		    !dwarf_highpc(&c, &h)) {
+			*lo = l;
+			*hi = h;
+			return true;
+		}
+	} while (!dwarf_siblingof(&c, &c));
+	return false;
+}
+
+static void fn_bounds(const char *parent, const char *name, uint64_t *lo,
+		      uint64_t *hi)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	while (!dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    find_in(&cu, parent, name, lo, hi))
+			return;
+		off = next;
+	}
+	ck_abort_msg("no subprogram %s", name);
+}
+
+START_TEST(test_against_brute_force)
+{
+	struct inlines *il = inlines__new(dw);
+	Dwarf_Off off = 0, next;
+	size_t hsize, nr_addrs = 0, nr_deep = 0;
+
+	ck_assert_ptr_nonnull(il);
+	while (!dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
+		Dwarf_Addr base, lo, hi;
+		Dwarf_Die cu;
+		ptrdiff_t r = 0;
+
+		ck_assert_ptr_nonnull(dwarf_offdie(dw, off + hsize, &cu));
+		while ((r = dwarf_ranges(&cu, r, &base, &lo, &hi)) > 0)
+			for (; lo < hi; lo++) {
+				const char *a[16], *b[16];
+				size_t na, nb, i;
+
+				na = inlines__lookup(il, lo, a, 16);
+				nb = reference(lo, b, 16);
+
+				ck_assert_msg(na == nb, "at %#lx: %zu names, reference %zu",
+					      (unsigned long)lo, na, nb);
+				for (i = 0; i < na; i++)
+					ck_assert_str_eq(a[i], b[i]);
+				nr_addrs++;
+				nr_deep += na >= 3;
+			}
+		off = next;
+	}
+	ck_assert_uint_gt(nr_addrs, 64);
+	ck_assert_uint_gt(nr_deep, 0);	/* the fixture has inline chains */
+	inlines__free(il);
+}
+END_TEST
+
+START_TEST(test_chain)
+{
+	struct inlines *il = inlines__new(dw);
+	uint64_t lo, hi, a;
+	const char *names[16];
+	size_t n, nr_chain = 0;
+
+	fn_bounds(NULL, "fx_outer", &lo, &hi);
+	for (a = lo; a < hi; a++) {
+		n = inlines__lookup(il, a, names, 16);
+		ck_assert_uint_ge(n, 1);
+		ck_assert_str_eq(names[n - 1], "fx_outer");
+		if (n == 3 && !strcmp(names[0], "fx_leaf") &&
+		    !strcmp(names[1], "fx_mid")) {
+			nr_chain++;
+			/* too small a cap: no partial answer */
+			ck_assert_uint_eq(inlines__lookup(il, a, names, 2), 0);
+		}
+	}
+	ck_assert_uint_gt(nr_chain, 0);
+	inlines__free(il);
+}
+END_TEST
+
+/* fx_nest's DIE is inside fx_outer's, its code outside fx_outer's ranges */
+START_TEST(test_nested_outside_parent)
+{
+	struct inlines *il = inlines__new(dw);
+	const char *names[16];
+	uint64_t lo, hi, olo, ohi;
+
+	fn_bounds(NULL, "fx_outer", &olo, &ohi);
+	fn_bounds("fx_outer", "fx_nest", &lo, &hi);
+	ck_assert_uint_gt(hi, lo);
+	ck_assert(hi <= olo || lo >= ohi);
+	ck_assert_uint_eq(inlines__lookup(il, lo, names, 16), 1);
+	ck_assert_str_eq(names[0], "fx_nest");
+	/* and after fx_outer's table was made */
+	ck_assert_uint_ge(inlines__lookup(il, olo, names, 16), 1);
+	ck_assert_uint_eq(inlines__lookup(il, hi - 1, names, 16), 1);
+	ck_assert_str_eq(names[0], "fx_nest");
+	inlines__free(il);
+}
+END_TEST
+
+START_TEST(test_no_function)
+{
+	struct inlines *il = inlines__new(dw);
+	const char *names[4];
+
+	ck_assert_uint_eq(inlines__lookup(il, 0, names, 4), 0);
+	ck_assert_uint_eq(inlines__lookup(il, UINT64_MAX - 1, names, 4), 0);
+	inlines__free(il);
+	inlines__free(NULL);
+}
+END_TEST
+
+static Suite *inlines_suite(void)
+{
+	Suite *s = suite_create("inlines");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_against_brute_force);
+	tcase_add_test(tc, test_chain);
+	tcase_add_test(tc, test_nested_outside_parent);
+	tcase_add_test(tc, test_no_function);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(inlines_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
