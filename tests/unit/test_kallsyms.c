@@ -205,9 +205,31 @@ static const char odd[] =
 	"ffffffffc0001000 T a_alias\t[moda]\n"
 	"ffffffffc0002000 t a_fn2\t[moda";
 
+/* Lines on the edge of the word-at-a-time scan (scan_fast()): a type
+ * that is a newline, an empty name, a tab in a long name, names ending
+ * exactly at 8 and 16 bytes, digits that are not hex at each place, and a
+ * last line of 20 bytes without a newline. */
+static const char fast_edges[] =
+	"ffffffff81000000 T _text\n"
+	"ffffffff81000010 \n ffffffff81000011 T after_newline_type\n"
+	"ffffffff81000020 T \n"
+	"ffffffff81000030 T a_rather_long_name_past_sixteen\tno_bracket\n"
+	"ffffffff81000040 t exactly8\n"
+	"ffffffff81000050 t exactly_sixteen1\n"
+	"ffffffff8100006g T not_hex_last\n"
+	"gfffffff81000070 T not_hex_first\n"
+	"ffffffff:1000080 T colon\n"
+	"FfFfFfFf810000A0 W MiXeD\n"
+	"ffffffff810000b0 T name\twith\ttabs\t[modt]\n"
+	"ffffffffc0000000 t mod_fn\t[mod_a]\n"
+	"ffffffffc0000010 t mod_fn2\t[mod_a]\n"
+	"ffffffffc0001000 T x\t[\n"
+	"ffffffffc0002000 T y\t\n"
+	"ffffffffc0003000 t z";
+
 START_TEST(test_same_as_reference)
 {
-	const char *texts[] = { sample, odd,
+	const char *texts[] = { sample, odd, fast_edges,
 				/* Ends past UINT64_MAX: the tree decides. */
 				"ffffffff81000000 T _text\n"
 				"fffffffffffff800 T top\t[modc]\n",
