@@ -500,6 +500,16 @@ bool kallsyms__is_restricted(const struct kallsyms *ks)
 	return ks->is_restricted;
 }
 
+/* The symbol at addr in the table's own addresses, when it is a core
+ * kernel one (is_core) or a module one (!is_core). */
+static const struct symarr_sym *find(const struct kallsyms *ks, uint64_t addr,
+				     bool is_core)
+{
+	const struct symarr_sym *s = symarr__find(ks->syms, addr);
+
+	return s && !s->tag == is_core ? s : NULL;
+}
+
 const char *kallsyms__lookup(const struct kallsyms *ks, uint64_t addr,
 			     uint64_t *off, const char **module)
 {
@@ -507,14 +517,53 @@ const char *kallsyms__lookup(const struct kallsyms *ks, uint64_t addr,
 
 	if (ks->is_restricted)
 		return NULL;
-	s = symarr__find(ks->syms, addr);
+	if (!ks->delta) {
+		s = symarr__find(ks->syms, addr);
+	} else {
+		/* perf splits the table into the kernel's map, shifted,
+		 * and the modules' maps, not */
+		s = find(ks, addr + ks->delta, true);
+		if (!s)
+			s = find(ks, addr, false);
+	}
 	if (!s)
 		return NULL;
 	if (off)
-		*off = addr - s->start;
+		*off = addr - (s->tag ? s->start : s->start - ks->delta);
 	if (module)
 		*module = s->tag ? ks->modules[s->tag - 1].name : NULL;
 	return s->name;
+}
+
+int kallsyms__ref_addr(const struct kallsyms *ks, const char *name,
+		       uint64_t *addr)
+{
+	size_t i;
+
+	for (i = 0; i < NR_REFS; i++)
+		if (!strcmp(ref_names[i], name) && ks->has_ref[i]) {
+			*addr = ks->ref_addr[i];
+			return 0;
+		}
+	return -ENOENT;
+}
+
+void kallsyms__relocate(struct kallsyms *ks, uint64_t delta)
+{
+	ks->delta = delta;
+}
+
+size_t kallsyms__nr_modules(const struct kallsyms *ks)
+{
+	return ks->nr_modules;
+}
+
+const char *kallsyms__module(const struct kallsyms *ks, size_t i,
+			     uint64_t *text_lo, uint64_t *text_hi)
+{
+	*text_lo = ks->modules[i].text_lo;
+	*text_hi = ks->modules[i].text_hi;
+	return ks->modules[i].name;
 }
 
 size_t kallsyms__count(const struct kallsyms *ks)
