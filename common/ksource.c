@@ -211,17 +211,6 @@ struct kallsyms *ksource__open(const struct ksource_paths *p,
 		r->why = KSOURCE_OTHER_CACHE;
 		return kallsyms__open(r->path, d);
 	}
-	if (n < 0)
-		diag__emit(d, DIAG_WARN, "cannot read the running kernel's "
-			   "build id from '%s' and perf's build-id cache has no "
-			   "copy of the recorded kernel's symbols: kernel names "
-			   "come from '%s', which may be another kernel's",
-			   p->notes, p->proc_kallsyms);
-	else
-		diag__emit(d, DIAG_WARN, "the recorded kernel is not the "
-			   "running one and perf's build-id cache has no copy of "
-			   "its symbols: kernel names come from the running "
-			   "kernel ('%s')", p->proc_kallsyms);
 	return open_proc(p, d, r, n < 0 ? KSOURCE_UNKNOWN_PROC
 				      : KSOURCE_OTHER_PROC);
 }
@@ -241,6 +230,17 @@ struct kallsyms *ksource__confirm(const struct ksource_paths *p,
 		ks = open_proc(p, d, r, KSOURCE_RUNNING);
 	}
 	r->needs_ref_check = false;
+	if (r->why == KSOURCE_UNKNOWN_PROC)
+		diag__emit(d, DIAG_WARN, "cannot read the running kernel's "
+			   "build id from '%s' and perf's build-id cache has no "
+			   "copy of the recorded kernel's symbols: kernel names "
+			   "come from '%s', which may be another kernel's",
+			   p->notes, p->proc_kallsyms);
+	else if (r->why == KSOURCE_OTHER_PROC)
+		diag__emit(d, DIAG_WARN, "the recorded kernel is not the "
+			   "running one and perf's build-id cache has no copy of "
+			   "its symbols: kernel names come from the running "
+			   "kernel ('%s')", p->proc_kallsyms);
 	/* __dso__load_kallsyms(): kallsyms__delta() is 0 without a
 	 * reference; perf fails the load when the file lacks the symbol,
 	 * here the table is used as listed */

@@ -72,9 +72,10 @@ void ksource__default_paths(struct ksource_paths *p, const char *buildid_dir);
 int ksource__read_notes_build_id(const char *path, uint8_t *id, size_t cap);
 
 /* Choose as described above for the kernel with build id (len bytes, NULL
- * for none recorded) and read the file. ref is what the recording said so
- * far. Fills *r; returns the table (owned), or NULL with errno when the
- * chosen file is unreadable. Warnings go to d. */
+ * for none recorded) and read the file; d gets the file's problems. ref
+ * is what the recording said so far. Fills *r; returns the table (owned),
+ * or NULL with errno when the chosen file is unreadable. Safe on a thread
+ * of its own. */
 struct kallsyms *ksource__open(const struct ksource_paths *p,
 			       const uint8_t *build_id, size_t len,
 			       const struct ksource_ref *ref,
@@ -82,9 +83,10 @@ struct kallsyms *ksource__open(const struct ksource_paths *p,
 
 /* Once the recording's reference is final: when r->needs_ref_check and the
  * copy's reference address is not ref's (or ref is unknown), free ks and
- * read /proc/kallsyms instead (updating r). Then relocate the result as
- * perf does, by its reference address minus ref's. Returns the table to
- * use (NULL when unreadable). */
+ * read /proc/kallsyms instead (updating r). Then warn on d when the names
+ * may be another kernel's, and relocate the table as perf does, by its
+ * reference address minus ref's. Returns the table to use (NULL when
+ * unreadable). */
 struct kallsyms *ksource__confirm(const struct ksource_paths *p,
 				  struct kallsyms *ks,
 				  const struct ksource_ref *ref,
