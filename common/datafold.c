@@ -587,8 +587,18 @@ static int on_mmap(void *ctx, const struct perfdata_mmap *m)
 	forget_maps(df);	/* the address space changes */
 	if (m->misc & PERF_RECORD_MISC_MMAP_DATA)
 		return 0;	/* data, not code */
-	if ((int32_t)m->pid == -1)
-		return 0;	/* the kernel's: named through kallsyms */
+	if ((int32_t)m->pid == -1) {
+		/* the kernel's, named through kallsyms; perf relocates those
+		 * by "[kernel.kallsyms]_text" (or _stext) and its pgoff, the
+		 * symbol's address at record time (0 when hidden) */
+		if ((m->misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
+			    PERF_RECORD_MISC_KERNEL &&
+		    has_prefix(m->filename, "[kernel.kallsyms]") &&
+		    m->filename[17] && m->pgoff)
+			symcache__set_kernel_ref(df->syms, m->filename + 17,
+						 m->pgoff);
+		return 0;
+	}
 	if (is_jitdump_name(m->filename)) {
 		uint32_t id = intern__add(df->strings, m->filename,
 					  strlen(m->filename));
@@ -637,12 +647,23 @@ static int on_lost(void *ctx, const struct perfdata_lost *l)
 }
 
 /* Before the first record: when any event samples the kernel, start
- * loading kallsyms on the other core (it takes 100 ms or more). */
+ * loading kallsyms on the other core, from the file perf would use for
+ * the recorded kernel's build id. */
 static int on_ready(void *ctx, struct perfdata *pd)
 {
 	struct datafold *df = ctx;
 	uint32_t i;
 
+	for (i = 0; i < perfdata__nr_build_ids(pd); i++) {
+		const struct perfdata_build_id *b = perfdata__build_id(pd, i);
+
+		if (b->cpumode == PERF_RECORD_MISC_KERNEL && b->filename &&
+		    !strcmp(b->filename, "[kernel.kallsyms]")) {
+			symcache__set_kernel_build_id(df->syms, b->build_id,
+						      b->size);
+			break;
+		}
+	}
 	for (i = 0; i < perfdata__nr_attrs(pd); i++)
 		if (!perfdata__attr(pd, i)->exclude_kernel) {
 			symcache__prefetch_kallsyms(df->syms);

@@ -44,6 +44,28 @@ bool kallsyms__is_restricted(const struct kallsyms *ks);
 const char *kallsyms__lookup(const struct kallsyms *ks, uint64_t addr,
 			     uint64_t *off, const char **module);
 
+/* perf's kallsyms__get_function_start() for the reference symbol name
+ * ("_text" or "_stext", perf's ref_reloc_sym): the address of the first
+ * line of a function type (T, W, either case) or 'A' naming it. 0, or
+ * -ENOENT when there is none (or name is another). */
+int kallsyms__ref_addr(const struct kallsyms *ks, const char *name,
+		       uint64_t *addr);
+
+/* From now on find core kernel symbols delta bytes below where the table
+ * lists them (modulo 2^64), as perf's __dso__load_kallsyms() shifts them
+ * by kallsyms__delta() when the kernel was relocated (KASLR) between the
+ * table's boot and the recording's; module symbols stay where listed.
+ * Not thread-safe against lookups. */
+void kallsyms__relocate(struct kallsyms *ks, uint64_t delta);
+
+/* The modules with symbols in the table ([bpf] and [__builtin__*] too), in
+ * order of first appearance; for module i its name (borrowed until
+ * kallsyms__free()) and the lowest and highest address of its function
+ * (T, W, either case) symbols, *text_lo > *text_hi when it has none. */
+size_t kallsyms__nr_modules(const struct kallsyms *ks);
+const char *kallsyms__module(const struct kallsyms *ks, size_t i,
+			     uint64_t *text_lo, uint64_t *text_hi);
+
 size_t kallsyms__count(const struct kallsyms *ks);
 uint64_t kallsyms__nr_bad_lines(const struct kallsyms *ks);
 

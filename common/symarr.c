@@ -63,6 +63,8 @@ struct symarr {
 	bool is_flat;
 	uint32_t *flat_order;
 	unsigned int flat_flags;
+	/* Appended so far (symarr__append()) out of start order. */
+	bool is_unsorted;
 };
 
 struct symarr *symarr__new(void)
@@ -93,6 +95,14 @@ void symarr__free(struct symarr *a)
 	free(a->first);
 	free(a->flat_order);
 	free(a);
+}
+
+/* malloc() for arrays that may be large. */
+static void *alloc_big(size_t size)
+{
+	size_t usable;
+
+	return array__alloc_big(size, &usable);
 }
 
 static void unseal(struct symarr *a)
@@ -400,8 +410,18 @@ static void erase(struct symarr *a, uint32_t node)
 /* Room for need nodes in all; at most NIL - 1, as they link by index. */
 static int reserve_nodes(struct symarr *a, size_t need)
 {
+	size_t usable;
+
 	if (need >= NIL)
 		return -ENOMEM;
+	if (!a->nodes && need > 256) {
+		/* the first room asked for: all of a large table at once */
+		a->nodes = array__alloc_big(need * sizeof(*a->nodes), &usable);
+		if (!a->nodes)
+			return -ENOMEM;
+		a->nodes_cap = usable / sizeof(*a->nodes);
+		return 0;
+	}
 	return array__reserve((void **)&a->nodes, &a->nodes_cap, need,
 			      sizeof(*a->nodes));
 }
@@ -627,7 +647,7 @@ static int build_index(struct symarr *a)
 	while ((span >> a->slot_shift) + 1 > 2 * a->nr_bounds)
 		a->slot_shift++;
 	a->nr_slots = (size_t)(span >> a->slot_shift) + 1;
-	a->first = malloc((a->nr_slots + 1) * sizeof(*a->first));
+	a->first = alloc_big((a->nr_slots + 1) * sizeof(*a->first));
 	if (!a->first) {
 		a->nr_slots = 0;
 		return 0;	/* plain binary search still works */
@@ -686,14 +706,14 @@ static void push_bound(struct symarr *a, uint64_t b, uint32_t v)
 	}
 }
 
-/* Seal a flat set: its live entries, by start, are disjoint and not
- * empty. */
+/* Seal a flat set. Returns -EAGAIN, unsealed, when its live entries (by
+ * start) are not disjoint or one is empty: the tree must decide. */
 static int seal_flat(struct symarr *a)
 {
 	size_t i;
 
-	a->bounds = malloc((2 * a->nr_live + 1) * sizeof(*a->bounds));
-	a->ans = malloc((2 * a->nr_live + 1) * sizeof(*a->ans));
+	a->bounds = alloc_big((2 * a->nr_live + 1) * sizeof(*a->bounds));
+	a->ans = alloc_big((2 * a->nr_live + 1) * sizeof(*a->ans));
 	if (!a->bounds || !a->ans) {
 		unseal(a);
 		return -ENOMEM;
@@ -704,6 +724,12 @@ static int seal_flat(struct symarr *a)
 	for (i = 0; i < a->nr_live; i++) {
 		const struct symarr_sym *s = &N(a->flat_order[i]).sym;
 
+		if (s->end <= s->start ||
+		    (i + 1 < a->nr_live &&
+		     s->end > N(a->flat_order[i + 1]).sym.start)) {
+			unseal(a);
+			return -EAGAIN;
+		}
 		push_bound(a, s->start, a->flat_order[i]);
 		push_bound(a, s->end, NIL);
 	}
@@ -720,101 +746,117 @@ static int cmp_order(const void *pa, const void *pb, void *arg)
 	return x < y ? -1 : x > y;
 }
 
-/* fixup_end() and fixup_duplicate() over the entries in tree order; leaves
- * the survivors in flat_order[0 .. nr_live). */
+/* fixup_end() and fixup_duplicate() over the entries in tree order, in
+ * one pass; leaves the survivors in flat_order[0 .. nr_live). Each end
+ * needs only the next entry's start, and the survivor of a run of equal
+ * starts is compared with each next one in turn, as fixup_duplicate()
+ * does, after both ends are fixed. */
 static void fixup_flat(struct symarr *a, bool is_kallsyms)
 {
 	uint32_t *o = a->flat_order;
-	size_t k, n = a->nr_nodes, m;
+	size_t k, n = a->nr_nodes, m = 0;
 
 	for (k = 0; k < n; k++) {
 		struct node *p = &N(o[k]);
 
-		if (p->sym.end != p->sym.start)
-			continue;
-		p->is_end_fixed = 1;
-		if (k + 1 == n)
-			p->sym.end = ((p->sym.start + 4095) & ~(uint64_t)4095) +
-				     4096;
-		else if (is_kallsyms && !p->sym.tag != !N(o[k + 1]).sym.tag)
-			p->sym.end = (p->sym.end + 4096 + 4095) &
-				     ~(uint64_t)4095;
-		else
-			p->sym.end = N(o[k + 1]).sym.start;
-	}
-	/* The survivor of a run of equal starts is compared with each next
-	 * one in turn, as fixup_duplicate() does. */
-	for (k = 1, m = 1; k < n; k++) {
-		if (N(o[m - 1]).sym.start != N(o[k]).sym.start)
+		if (p->sym.end == p->sym.start) {
+			p->is_end_fixed = 1;
+			if (k + 1 == n)
+				p->sym.end = ((p->sym.start + 4095) &
+					      ~(uint64_t)4095) + 4096;
+			else if (is_kallsyms &&
+				 !p->sym.tag != !N(o[k + 1]).sym.tag)
+				p->sym.end = (p->sym.end + 4096 + 4095) &
+					     ~(uint64_t)4095;
+			else
+				p->sym.end = N(o[k + 1]).sym.start;
+		}
+		if (!m || N(o[m - 1]).sym.start != p->sym.start)
 			o[m++] = o[k];
-		else if (prefer_second(&N(o[m - 1]), &N(o[k])))
+		else if (prefer_second(&N(o[m - 1]), p))
 			o[m - 1] = o[k];
 	}
-	a->nr_live = n ? m : 0;
+	a->nr_live = m;
 }
 
-/* True when the live ranges are disjoint and none is empty. */
-static bool is_flat_disjoint(const struct symarr *a)
+int symarr__reserve(struct symarr *a, size_t n, size_t name_bytes)
 {
-	size_t k;
+	int err = reserve_nodes(a, n);
 
-	for (k = 0; k < a->nr_live; k++) {
-		const struct symarr_sym *s = &N(a->flat_order[k]).sym;
+	if (err || name_bytes <= POOL_CHUNK || a->pool)
+		return err;
+	/* one chunk for every name: it is never touched past what they use */
+	a->pool = alloc_big(sizeof(*a->pool) + name_bytes);
+	if (!a->pool)
+		return -ENOMEM;
+	a->pool->next = NULL;
+	a->pool->used = 0;
+	a->pool->cap = name_bytes;
+	return 0;
+}
 
-		if (s->end <= s->start)
-			return false;
-		if (k + 1 < a->nr_live &&
-		    s->end > N(a->flat_order[k + 1]).sym.start)
-			return false;
+int symarr__append(struct symarr *a, const struct symarr_entry *e)
+{
+	uint32_t i = (uint32_t)a->nr_nodes;
+	int err;
+
+	if (a->nr_nodes == a->nodes_cap) {
+		err = reserve_nodes(a, a->nr_nodes + 1);
+		if (err)
+			return err;
 	}
-	return true;
+	err = set_node(a, i, e->start, e->size, e->binding, e->name, e->len,
+		       e->tag);
+	if (err)
+		return err;
+	if (i && e->start < N(i - 1).sym.start)
+		a->is_unsorted = true;
+	a->nr_nodes = a->nr_live = (size_t)i + 1;
+	return 0;
+}
+
+int symarr__load_finish(struct symarr *a, unsigned int flags)
+{
+	size_t i, n = a->nr_nodes;
+
+	a->flat_flags = flags & ~SYMARR_REFERENCE;
+	if (flags & SYMARR_REFERENCE ||
+	    (flags & (SYMARR_FIXUP_END | SYMARR_DEDUP)) !=
+		    (SYMARR_FIXUP_END | SYMARR_DEDUP))
+		goto tree;
+	a->flat_order = alloc_big((n ? n : 1) * sizeof(*a->flat_order));
+	if (!a->flat_order)
+		goto tree;
+	for (i = 0; i < n; i++)
+		a->flat_order[i] = (uint32_t)i;
+	if (a->is_unsorted)
+		qsort_r(a->flat_order, n, sizeof(*a->flat_order), cmp_order,
+			a);
+	fixup_flat(a, flags & SYMARR_KALLSYMS);
+	a->is_flat = true;
+	if (seal_flat(a))
+		goto tree;	/* overlaps, or no memory: then unsealed */
+	return 0;
+tree:
+	materialize(a);
+	symarr__seal(a);	/* on failure lookups just walk the tree */
+	return 0;
 }
 
 int symarr__load(struct symarr *a, const struct symarr_entry *e, size_t n,
 		 unsigned int flags)
 {
-	bool is_sorted = true;
 	size_t i;
 	int err;
 
 	if (a->nr_nodes)
 		return -EINVAL;
 	err = reserve_nodes(a, n);
+	for (i = 0; !err && i < n; i++)
+		err = symarr__append(a, &e[i]);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++) {
-		err = set_node(a, (uint32_t)i, e[i].start, e[i].size,
-			       e[i].binding, e[i].name, e[i].len, e[i].tag);
-		if (err)
-			return err;
-		a->nr_nodes = a->nr_live = i + 1;
-		if (i && e[i].start < e[i - 1].start)
-			is_sorted = false;
-	}
-	a->flat_flags = flags & ~SYMARR_REFERENCE;
-	if (flags & SYMARR_REFERENCE ||
-	    (flags & (SYMARR_FIXUP_END | SYMARR_DEDUP)) !=
-		    (SYMARR_FIXUP_END | SYMARR_DEDUP))
-		goto tree;
-	a->flat_order = malloc((n ? n : 1) * sizeof(*a->flat_order));
-	if (!a->flat_order)
-		goto tree;
-	for (i = 0; i < n; i++)
-		a->flat_order[i] = (uint32_t)i;
-	if (!is_sorted)
-		qsort_r(a->flat_order, n, sizeof(*a->flat_order), cmp_order,
-			a);
-	fixup_flat(a, flags & SYMARR_KALLSYMS);
-	a->is_flat = true;
-	if (!is_flat_disjoint(a))
-		goto tree;
-	if (seal_flat(a))
-		goto tree;	/* stays unsealed, walking the tree */
-	return 0;
-tree:
-	materialize(a);
-	symarr__seal(a);	/* on failure lookups just walk the tree */
-	return 0;
+	return symarr__load_finish(a, flags);
 }
 
 int symarr__seal(struct symarr *a)
@@ -830,8 +872,8 @@ int symarr__seal(struct symarr *a)
 		materialize(a);
 		return -ENOMEM;
 	}
-	b = malloc((2 * a->nr_nodes + 1) * sizeof(*b));
-	ans = malloc((2 * a->nr_nodes + 1) * sizeof(*ans));
+	b = alloc_big((2 * a->nr_nodes + 1) * sizeof(*b));
+	ans = alloc_big((2 * a->nr_nodes + 1) * sizeof(*ans));
 	if (!b || !ans) {
 		free(b);
 		free(ans);

@@ -85,6 +85,16 @@ struct symarr_entry {
 int symarr__load(struct symarr *a, const struct symarr_entry *e, size_t n,
 		 unsigned int flags);
 
+/* symarr__load() without an array of entries: symarr__append() each one
+ * to an empty set, then symarr__load_finish(flags), with nothing else done
+ * to the set in between. symarr__reserve() first (optional) makes room for
+ * n entries whose names take name_bytes in all (NULs included), so that
+ * large tables grow nothing. Each returns 0 or -ENOMEM; after a failed
+ * append the set holds the entries before it, unloaded: free it. */
+int symarr__reserve(struct symarr *a, size_t n, size_t name_bytes);
+int symarr__append(struct symarr *a, const struct symarr_entry *e);
+int symarr__load_finish(struct symarr *a, unsigned int flags);
+
 /* Apply the fixups in flags to the entries added so far. */
 void symarr__fixup(struct symarr *a, unsigned int flags);
 

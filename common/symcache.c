@@ -32,11 +32,16 @@ struct symcache {
 	struct entry **buckets;
 	size_t nr_buckets, nr_entries;
 	char *debug_root, *buildid_dir;
-	char *perf_map_dir, *kallsyms_path;
+	char *perf_map_dir, *kallsyms_path, *notes_path, *modules_path;
 	struct kallsyms *kallsyms;
 	int kallsyms_tried;
 	pthread_t kallsyms_loader;	/* running while is_loading */
 	bool is_loading;
+	uint8_t kernel_id[64];
+	size_t kernel_id_len;
+	struct ksource_ref ref;		/* under ref_lock: set while loading */
+	pthread_mutex_t ref_lock;
+	struct ksource_result source;
 	const struct diag *diag;
 };
 
@@ -75,9 +80,12 @@ void symcache__free(struct symcache *sc)
 	free(sc->buildid_dir);
 	free(sc->perf_map_dir);
 	if (sc->is_loading)
-		symcache__kallsyms(sc);	/* join the loader */
+		pthread_join(sc->kallsyms_loader, NULL);
 	free(sc->kallsyms_path);
+	free(sc->notes_path);
+	free(sc->modules_path);
 	kallsyms__free(sc->kallsyms);
+	pthread_mutex_destroy(&sc->ref_lock);
 	free(sc);
 }
 
@@ -101,6 +109,7 @@ struct symcache *symcache__new(const struct symtab_paths *paths,
 
 	if (!sc)
 		goto nomem;
+	pthread_mutex_init(&sc->ref_lock, NULL);
 	sc->diag = d;
 	sc->nr_buckets = 256;
 	sc->buckets = calloc(sc->nr_buckets, sizeof(*sc->buckets));
@@ -128,6 +137,35 @@ int symcache__set_perf_map_dir(struct symcache *sc, const char *dir)
 int symcache__set_kallsyms_path(struct symcache *sc, const char *path)
 {
 	return dup_opt(&sc->kallsyms_path, path);
+}
+
+int symcache__set_kernel_notes_path(struct symcache *sc, const char *path)
+{
+	return dup_opt(&sc->notes_path, path);
+}
+
+int symcache__set_modules_path(struct symcache *sc, const char *path)
+{
+	return dup_opt(&sc->modules_path, path);
+}
+
+void symcache__set_kernel_build_id(struct symcache *sc, const uint8_t *id,
+				   size_t len)
+{
+	if (len > sizeof(sc->kernel_id))
+		len = 0;
+	memcpy(sc->kernel_id, id, len);
+	sc->kernel_id_len = len;
+}
+
+void symcache__set_kernel_ref(struct symcache *sc, const char *name,
+			      uint64_t addr)
+{
+	pthread_mutex_lock(&sc->ref_lock);
+	snprintf(sc->ref.name, sizeof(sc->ref.name), "%s", name);
+	sc->ref.addr = addr;
+	sc->ref.is_known = true;
+	pthread_mutex_unlock(&sc->ref_lock);
 }
 
 static void grow(struct symcache *sc)
@@ -237,12 +275,39 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
 	return e->obj;
 }
 
+static void kernel_paths(const struct symcache *sc, struct ksource_paths *p)
+{
+	ksource__default_paths(p, sc->buildid_dir);
+	if (sc->kallsyms_path)
+		p->proc_kallsyms = sc->kallsyms_path;
+	if (sc->notes_path)
+		p->notes = sc->notes_path;
+	if (sc->modules_path)
+		p->modules = sc->modules_path;
+}
+
+static void open_kallsyms(struct symcache *sc)
+{
+	struct ksource_paths p;
+	struct ksource_ref ref;
+
+	kernel_paths(sc, &p);
+	pthread_mutex_lock(&sc->ref_lock);
+	ref = sc->ref;
+	pthread_mutex_unlock(&sc->ref_lock);
+	sc->kallsyms = ksource__open(&p, sc->kernel_id_len ? sc->kernel_id
+							   : NULL,
+				     sc->kernel_id_len, &ref, sc->diag,
+				     &sc->source);
+}
+
 static void *load_kallsyms(void *arg)
 {
 	struct symcache *sc = arg;
 
-	/* only this thread touches sc->kallsyms until it is joined */
-	sc->kallsyms = kallsyms__open(sc->kallsyms_path, sc->diag);
+	/* only this thread touches sc->kallsyms and sc->source until it is
+	 * joined */
+	open_kallsyms(sc);
 	return NULL;
 }
 
@@ -254,18 +319,41 @@ void symcache__prefetch_kallsyms(struct symcache *sc)
 					 load_kallsyms, sc);
 }
 
+static const char *const why_text[] = {
+	[KSOURCE_NO_BUILD_ID] = "no kernel build id recorded",
+	[KSOURCE_RUNNING] = "the running kernel is the recorded one",
+	[KSOURCE_RUNNING_CACHE] = "perf's copy of the running kernel's, with "
+				  "the same layout and modules",
+	[KSOURCE_OTHER_CACHE] = "perf's copy of the recorded kernel's",
+	[KSOURCE_OTHER_PROC] = "the recorded kernel is not the running one",
+	[KSOURCE_UNKNOWN_PROC] = "the running kernel's build id is unknown",
+};
+
 const struct kallsyms *symcache__kallsyms(struct symcache *sc)
 {
+	struct ksource_paths p;
+
 	if (sc->is_loading) {
 		pthread_join(sc->kallsyms_loader, NULL);
 		sc->is_loading = false;
-		sc->kallsyms_tried = 1;
+	} else if (!sc->kallsyms_tried) {
+		open_kallsyms(sc);
+	} else {
+		return sc->kallsyms;
 	}
-	if (!sc->kallsyms_tried) {
-		sc->kallsyms_tried = 1;
-		sc->kallsyms = kallsyms__open(sc->kallsyms_path, sc->diag);
-	}
+	sc->kallsyms_tried = 1;
+	/* kernel MMAP records come before samples: ref is final now */
+	kernel_paths(sc, &p);
+	sc->kallsyms = ksource__confirm(&p, sc->kallsyms, &sc->ref, sc->diag,
+					&sc->source);
+	diag__emit(sc->diag, DIAG_INFO, "kernel symbols from '%s': %s",
+		   sc->source.path, why_text[sc->source.why]);
 	return sc->kallsyms;
+}
+
+const struct ksource_result *symcache__kallsyms_source(struct symcache *sc)
+{
+	return &sc->source;
 }
 
 const struct perfmap *symcache__perfmap(struct symcache *sc, int pid)

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "jitdump.h"
 #include "kallsyms.h"
+#include "ksource.h"
 #include "perfmap.h"
 #include "symtab.h"
 
@@ -32,8 +33,26 @@ void symcache__free(struct symcache *sc);
 /* Where perf maps are read: DIR/perf-PID.map (default "/tmp"). Copied.
  * 0 or -ENOMEM. */
 int symcache__set_perf_map_dir(struct symcache *sc, const char *dir);
-/* The kallsyms file (default "/proc/kallsyms"). Copied. 0 or -ENOMEM. */
+/* The running kernel's kallsyms file (default "/proc/kallsyms"), its
+ * notes with its build id ("/sys/kernel/notes") and its module list
+ * ("/proc/modules"): see ksource.h. Copied. 0 or -ENOMEM. */
 int symcache__set_kallsyms_path(struct symcache *sc, const char *path);
+int symcache__set_kernel_notes_path(struct symcache *sc, const char *path);
+int symcache__set_modules_path(struct symcache *sc, const char *path);
+
+/* The recorded kernel's build id (perf.data's build-id table: cpumode
+ * kernel, "[kernel.kallsyms]"), which picks the kallsyms file as perf does
+ * (ksource.h); without it /proc/kallsyms is read. Call it before the first
+ * symcache__kallsyms*() call. len at most 64. */
+void symcache__set_kernel_build_id(struct symcache *sc, const uint8_t *id,
+				   size_t len);
+/* The recorded kernel's reference symbol ("_text" or "_stext") and its
+ * address at record time, from the kernel MMAP record
+ * "[kernel.kallsyms]NAME" (pgoff): kernel symbols are relocated by it, and
+ * a cached copy is only read for the running kernel when its NAME is
+ * there. May be called while a prefetch runs. */
+void symcache__set_kernel_ref(struct symcache *sc, const char *name,
+			      uint64_t addr);
 
 /* The symbols of the DSO at path whose build id perf.data recorded
  * (build_id NULL: none recorded), or NULL when no usable file was found.
@@ -44,14 +63,18 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
 				   const uint8_t *build_id,
 				   size_t build_id_len);
 
-/* Start reading /proc/kallsyms (or the set path) on a thread of its own,
+/* Start reading the kernel's symbols (/proc/kallsyms, the set path, or
+ * perf's cached copy, see ksource.h) on a thread of its own,
  * so that the kernel's slow formatting of it and our parse overlap the
  * caller's work; symcache__kallsyms() then waits for it. Call it before any
  * other symcache__kallsyms*() call; the set path must not change after. */
 void symcache__prefetch_kallsyms(struct symcache *sc);
 
-/* /proc/kallsyms (or the set path), or NULL when unreadable. */
+/* The kernel's symbols, relocated as the recording says, or NULL when
+ * unreadable. */
 const struct kallsyms *symcache__kallsyms(struct symcache *sc);
+/* Which file symcache__kallsyms() read and why (after that call). */
+const struct ksource_result *symcache__kallsyms_source(struct symcache *sc);
 
 /* The perf map of pid, or NULL when there is none. */
 const struct perfmap *symcache__perfmap(struct symcache *sc, int pid);

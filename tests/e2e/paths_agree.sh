@@ -9,6 +9,7 @@
 # Needs perf and python3.12; fails saying so when either is missing.
 # usage: paths_agree.sh PERF2FOLDED SOURCE_ROOT
 set -u
+unset PERF_BUILDID_DIR	# perf2folded would take it over $HOME/.debug
 tool=$(realpath "$1") src=$(realpath "$2")
 command -v perf >/dev/null || { echo "FAIL: perf is missing (apt-get install linux-perf)"; exit 1; }
 py=$("$src/scripts/find-python" 12) || { echo "FAIL: python3.12 is missing"; exit 1; }
@@ -78,6 +79,26 @@ perf record -q -g -e cpu-clock -e task-clock -F 1000 -o two.data -- ./workload 1
 check two-events two.data
 perf record -q -F 2000 -o flat.data -- ./workload 1 2>/dev/null
 check no-callchain flat.data
+
+# kernel names from perf's cached copy of kallsyms (read when it answers as
+# /proc/kallsyms would) are the ones /proc/kallsyms gives: a fresh cache
+# for the recording (perf record writes it to $HOME/.debug), then
+# perf2folded with and without it
+mkdir -p "$work/home" "$work/nocache"
+HOME="$work/home" perf record -q -g -F 2000 -o ks.data -- ./workload 1 2>/dev/null
+HOME="$work/home" check kallsyms-copy ks.data
+HOME="$work/home" "$tool" -v ks.data > ks-copy.folded 2> ks-copy.err
+HOME="$work/nocache" "$tool" -v ks.data > ks-proc.folded 2> ks-proc.err
+if ! grep -q "kernel symbols from '$work/home/.debug/.*perf's copy" ks-copy.err; then
+	failed=$((failed + 1)); echo "FAIL kallsyms-copy: the copy was not read: $(grep 'kernel symbols' ks-copy.err)"
+elif ! grep -q "kernel symbols from '/proc/kallsyms'" ks-proc.err; then
+	failed=$((failed + 1)); echo "FAIL kallsyms-copy: without a cache: $(grep 'kernel symbols' ks-proc.err)"
+elif cmp -s ks-copy.folded ks-proc.folded && grep -q 'asm_\|_\[k\]\|entry_SYSCALL\|exc_page_fault' ks-copy.folded; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1)); echo "FAIL kallsyms-copy: names differ with and without the copy"
+	diff ks-copy.folded ks-proc.folded | head -4 | cut -c1-200
+fi
 
 echo "e2e paths agree: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -205,9 +205,31 @@ static const char odd[] =
 	"ffffffffc0001000 T a_alias\t[moda]\n"
 	"ffffffffc0002000 t a_fn2\t[moda";
 
+/* Lines on the edge of the word-at-a-time scan (scan_fast()): a type
+ * that is a newline, an empty name, a tab in a long name, names ending
+ * exactly at 8 and 16 bytes, digits that are not hex at each place, and a
+ * last line of 20 bytes without a newline. */
+static const char fast_edges[] =
+	"ffffffff81000000 T _text\n"
+	"ffffffff81000010 \n ffffffff81000011 T after_newline_type\n"
+	"ffffffff81000020 T \n"
+	"ffffffff81000030 T a_rather_long_name_past_sixteen\tno_bracket\n"
+	"ffffffff81000040 t exactly8\n"
+	"ffffffff81000050 t exactly_sixteen1\n"
+	"ffffffff8100006g T not_hex_last\n"
+	"gfffffff81000070 T not_hex_first\n"
+	"ffffffff:1000080 T colon\n"
+	"FfFfFfFf810000A0 W MiXeD\n"
+	"ffffffff810000b0 T name\twith\ttabs\t[modt]\n"
+	"ffffffffc0000000 t mod_fn\t[mod_a]\n"
+	"ffffffffc0000010 t mod_fn2\t[mod_a]\n"
+	"ffffffffc0001000 T x\t[\n"
+	"ffffffffc0002000 T y\t\n"
+	"ffffffffc0003000 t z";
+
 START_TEST(test_same_as_reference)
 {
-	const char *texts[] = { sample, odd,
+	const char *texts[] = { sample, odd, fast_edges,
 				/* Ends past UINT64_MAX: the tree decides. */
 				"ffffffff81000000 T _text\n"
 				"fffffffffffff800 T top\t[modc]\n",
@@ -227,6 +249,61 @@ START_TEST(test_same_as_reference)
 }
 END_TEST
 
+/* The reference symbol perf relocates by: the first line of a function or
+ * 'A' type with exactly that name; then core symbols move, modules stay. */
+START_TEST(test_relocate)
+{
+	char *path = write_tmp("ffffffff81000000 D _stext\n"
+			       "ffffffff81000000 T _stext\t[mod]\n"
+			       "ffffffff81000000 A _text\n"
+			       "ffffffff81000000 T _stext\n"
+			       "ffffffff81000100 T _text\n"
+			       "ffffffff81000000 T startup_64\n"
+			       "ffffffff81001000 t do_work\n"
+			       "ffffffff81002000 T last_core\n"
+			       "ffffffffc0001000 t mod_fn\t[mod]\n"
+			       "ffffffffc0001800 D mod_data\t[mod]\n"
+			       "ffffffffc0000800 t mod_first\t[mod]\n"
+			       "ffffffffc0005000 T other\t[bpf]\n");
+	struct kallsyms *ks = kallsyms__open(path, NULL);
+	const char *mod = "unset";
+	uint64_t addr = 0, lo, hi, off = 0;
+
+	unlink(path);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert_int_eq(kallsyms__ref_addr(ks, "_text", &addr), 0);
+	ck_assert_uint_eq(addr, 0xffffffff81000000ULL);
+	ck_assert_int_eq(kallsyms__ref_addr(ks, "_stext", &addr), 0);
+	ck_assert_uint_eq(addr, 0xffffffff81000000ULL);
+	ck_assert_int_eq(kallsyms__ref_addr(ks, "startup_64", &addr), -ENOENT);
+	ck_assert_uint_eq(kallsyms__nr_modules(ks), 2);
+	ck_assert_str_eq(kallsyms__module(ks, 0, &lo, &hi), "mod");
+	/* D symbols are no text; the module's _stext line is */
+	ck_assert_uint_eq(lo, 0xffffffff81000000ULL);
+	ck_assert_uint_eq(hi, 0xffffffffc0001000ULL);
+	ck_assert_str_eq(kallsyms__module(ks, 1, &lo, &hi), "bpf");
+	ck_assert_uint_eq(lo, hi);
+
+	/* recorded with _text at 0xffffffff9a000000: everything core is
+	 * 0x19000000 higher than listed */
+	kallsyms__relocate(ks, 0xffffffff81000000ULL - 0xffffffff9a000000ULL);
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff9a001010ULL, &off,
+					  &mod), "do_work");
+	ck_assert_uint_eq(off, 0x10);
+	ck_assert_ptr_null(mod);
+	ck_assert_ptr_null(kallsyms__lookup(ks, 0xffffffff81001010ULL, NULL,
+					    NULL));
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffffc0001004ULL, &off,
+					  &mod), "mod_fn");
+	ck_assert_uint_eq(off, 4);
+	ck_assert_str_eq(mod, "mod");
+	kallsyms__relocate(ks, 0);
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffff81001010ULL, NULL,
+					  NULL), "do_work");
+	kallsyms__free(ks);
+}
+END_TEST
+
 static Suite *kallsyms_suite(void)
 {
 	Suite *s = suite_create("kallsyms");
@@ -237,6 +314,7 @@ static Suite *kallsyms_suite(void)
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_proc);
 	tcase_add_test(tc, test_same_as_reference);
+	tcase_add_test(tc, test_relocate);
 	suite_add_tcase(s, tc);
 	return s;
 }

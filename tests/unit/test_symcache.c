@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "symcache.h"
@@ -115,6 +116,323 @@ START_TEST(test_kallsyms_and_jitdump)
 }
 END_TEST
 
+/* ---- which kallsyms file names the kernel (ksource) ---- */
+
+static const uint8_t kernel_id[20] = { 0xe4, 0xf1, 0x8d, 0x9d, 0x01, 0x02 };
+
+/* A fake machine under a temporary directory: HOME/.debug with perf's
+ * copy of kernel_id's kallsyms, "proc/kallsyms", "proc/modules",
+ * "sys/notes". */
+struct fake {
+	char root[64], debug[128], copy[512], proc[128], modules[128],
+		notes[128];
+};
+
+static void put(const char *path, const void *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+static void put_str(const char *path, const char *text)
+{
+	put(path, text, strlen(text));
+}
+
+/* An ELF note section as /sys/kernel/notes holds it: a Xen note, then the
+ * GNU build id. */
+static void put_notes(const char *path, const uint8_t *id)
+{
+	uint8_t buf[64] = { 0 };
+	uint32_t xen[3] = { 4, 4, 6 }, gnu[3] = { 4, 20, 3 };
+
+	memcpy(buf, xen, 12);
+	memcpy(buf + 12, "Xen", 4);
+	memcpy(buf + 20, gnu, 12);
+	memcpy(buf + 32, "GNU", 4);
+	memcpy(buf + 36, id, 20);
+	put(path, buf, 56);
+}
+
+static const char copy_text[] =
+	"ffffffff81000000 T _stext\n"
+	"ffffffff81000000 T _text\n"
+	"ffffffff81001000 T copy_core_fn\n"
+	"ffffffff81002000 T copy_last\n"
+	"ffffffffc0001000 t copy_mod_fn\t[mymod]\n"
+	"ffffffffc0002000 t ftrace_trampoline\t[__builtin__ftrace]\n";
+
+static const char proc_text[] =
+	"ffffffff81000000 T _stext\n"
+	"ffffffff81000000 T _text\n"
+	"ffffffff81001000 T proc_core_fn\n"
+	"ffffffff81002000 T proc_last\n"
+	"ffffffffc0001000 t proc_mod_fn\t[mymod]\n";
+
+static void fake_setup(struct fake *f, const char *modules)
+{
+	char dir[256];
+
+	strcpy(f->root, "/tmp/perffold-ksource-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(f->root));
+	snprintf(f->debug, sizeof(f->debug), "%s/.debug", f->root);
+	snprintf(dir, sizeof(dir), "%s/[kernel.kallsyms]", f->debug);
+	mkdir(f->debug, 0755);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir),
+		 "%s/[kernel.kallsyms]/e4f18d9d010200000000000000000000"
+		 "00000000", f->debug);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(f->copy, sizeof(f->copy), "%s/kallsyms", dir);
+	snprintf(f->proc, sizeof(f->proc), "%s/kallsyms", f->root);
+	snprintf(f->modules, sizeof(f->modules), "%s/modules", f->root);
+	snprintf(f->notes, sizeof(f->notes), "%s/notes", f->root);
+	put_str(f->copy, copy_text);
+	put_str(f->proc, proc_text);
+	if (modules)
+		put_str(f->modules, modules);
+	put_notes(f->notes, kernel_id);
+}
+
+static void fake_teardown(struct fake *f)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+struct captured {
+	int nr_warnings;
+	char last[512];
+};
+
+static void capture(void *ctx, enum diag_level level, const char *msg)
+{
+	struct captured *c = ctx;
+
+	if (level == DIAG_WARN) {
+		c->nr_warnings++;
+		snprintf(c->last, sizeof(c->last), "%s", msg);
+	}
+}
+
+/* A symcache reading the fake machine, for a recording of kernel id. */
+static struct symcache *fake_cache(const struct fake *f, const uint8_t *id,
+				   struct diag *d)
+{
+	struct symtab_paths paths = { .buildid_dir = f->debug };
+	struct symcache *sc = symcache__new(&paths, d);
+
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_int_eq(symcache__set_kallsyms_path(sc, f->proc), 0);
+	ck_assert_int_eq(symcache__set_kernel_notes_path(sc, f->notes), 0);
+	ck_assert_int_eq(symcache__set_modules_path(sc, f->modules), 0);
+	if (id)
+		symcache__set_kernel_build_id(sc, id, 20);
+	return sc;
+}
+
+static const char *kname(struct symcache *sc, uint64_t addr)
+{
+	const struct kallsyms *ks = symcache__kallsyms(sc);
+	const char *name;
+
+	ck_assert_ptr_nonnull(ks);
+	name = kallsyms__lookup(ks, addr, NULL, NULL);
+	return name ? name : "(none)";
+}
+
+/* The running kernel, recorded with _text where the copy has it, the
+ * same module at the same place: the copy, read on the loader thread. */
+START_TEST(test_copy_when_equivalent)
+{
+	struct captured c = { 0 };
+	struct diag d = { capture, &c };
+	struct fake f;
+	struct symcache *sc;
+
+	fake_setup(&f, "mymod 16384 0 - Live 0xffffffffc0001000\n");
+	sc = fake_cache(&f, kernel_id, &d);
+	symcache__set_kernel_ref(sc, "_text", 0xffffffff81000000ULL);
+	symcache__prefetch_kallsyms(sc);
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "copy_core_fn");
+	ck_assert_str_eq(kname(sc, 0xffffffffc0001010ULL), "copy_mod_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_RUNNING_CACHE);
+	ck_assert_str_eq(symcache__kallsyms_source(sc)->path, f.copy);
+	ck_assert_int_eq(c.nr_warnings, 0);
+	symcache__free(sc);
+	/* the reference arriving after the loader looked is checked when
+	 * the table is first used */
+	sc = fake_cache(&f, kernel_id, &d);
+	symcache__prefetch_kallsyms(sc);
+	symcache__set_kernel_ref(sc, "_text", 0xffffffff81000000ULL);
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "copy_core_fn");
+	symcache__free(sc);
+	fake_teardown(&f);
+}
+END_TEST
+
+/* The running kernel, but the copy cannot be shown to answer the same:
+ * /proc/kallsyms, as perf reads it. */
+START_TEST(test_proc_when_not_equivalent)
+{
+	static const char *const modules[] = {
+		/* moved */
+		"mymod 16384 0 - Live 0xffffffffc0009000\n",
+		/* ends before copy_mod_fn */
+		"mymod 2048 0 - Live 0xffffffffc0000800\n",
+		/* one more module now */
+		"mymod 16384 0 - Live 0xffffffffc0001000\n"
+		"other 4096 0 - Live 0xffffffffc0008000\n",
+		/* another name */
+		"yourmod 16384 0 - Live 0xffffffffc0001000\n",
+		/* addresses hidden (kptr_restrict) */
+		"mymod 16384 0 - Live 0x0000000000000000\n",
+		/* none (a missing file: a kernel without modules) */
+		NULL,
+	};
+	struct fake f;
+	size_t i;
+
+	for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+		struct symcache *sc;
+
+		fake_setup(&f, modules[i]);
+		sc = fake_cache(&f, kernel_id, NULL);
+		symcache__set_kernel_ref(sc, "_text", 0xffffffff81000000ULL);
+		symcache__prefetch_kallsyms(sc);
+		ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL),
+				 "proc_core_fn");
+		ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+				 KSOURCE_RUNNING);
+		symcache__free(sc);
+		fake_teardown(&f);
+	}
+	/* the modules agree, but the core kernel was elsewhere when
+	 * recorded (another boot): /proc/kallsyms, relocated */
+	fake_setup(&f, "mymod 16384 0 - Live 0xffffffffc0001000\n");
+	for (i = 0; i < 2; i++) {
+		struct symcache *sc = fake_cache(&f, kernel_id, NULL);
+
+		if (i == 0) {
+			symcache__set_kernel_ref(sc, "_text",
+						 0xffffffff9a000000ULL);
+			symcache__prefetch_kallsyms(sc);
+		} else {	/* learnt after the loader looked */
+			symcache__prefetch_kallsyms(sc);
+			symcache__set_kernel_ref(sc, "_text",
+						 0xffffffff9a000000ULL);
+		}
+		ck_assert_str_eq(kname(sc, 0xffffffff9a001010ULL),
+				 "proc_core_fn");
+		ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+				 KSOURCE_RUNNING);
+		symcache__free(sc);
+	}
+	/* no reference recorded: the copy's layout cannot be checked */
+	{
+		struct symcache *sc = fake_cache(&f, kernel_id, NULL);
+
+		ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL),
+				 "proc_core_fn");
+		symcache__free(sc);
+	}
+	fake_teardown(&f);
+}
+END_TEST
+
+/* Another kernel (another boot, machine or build): its copy, relocated
+ * to where the recording had _text; modules stay. */
+START_TEST(test_other_kernel_copy_relocated)
+{
+	struct captured c = { 0 };
+	struct diag d = { capture, &c };
+	uint8_t running[20] = { 0x11, 0x22 };
+	struct fake f;
+	struct symcache *sc;
+
+	fake_setup(&f, "");
+	put_notes(f.notes, running);
+	sc = fake_cache(&f, kernel_id, &d);
+	symcache__set_kernel_ref(sc, "_text", 0xffffffff9a000000ULL);
+	symcache__prefetch_kallsyms(sc);
+	ck_assert_str_eq(kname(sc, 0xffffffff9a001010ULL), "copy_core_fn");
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "(none)");
+	ck_assert_str_eq(kname(sc, 0xffffffffc0001010ULL), "copy_mod_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_OTHER_CACHE);
+	ck_assert_int_eq(c.nr_warnings, 0);
+	symcache__free(sc);
+	fake_teardown(&f);
+}
+END_TEST
+
+/* Another kernel and no copy: /proc/kallsyms with one warning; no build
+ * id recorded at all: /proc/kallsyms, silently. */
+START_TEST(test_other_kernel_no_copy_warns)
+{
+	struct captured c = { 0 };
+	struct diag d = { capture, &c };
+	uint8_t running[20] = { 0x11, 0x22 };
+	struct fake f;
+	struct symcache *sc;
+
+	fake_setup(&f, "");
+	put_notes(f.notes, running);
+	unlink(f.copy);
+	sc = fake_cache(&f, kernel_id, &d);
+	symcache__prefetch_kallsyms(sc);
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "proc_core_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_OTHER_PROC);
+	ck_assert_int_eq(c.nr_warnings, 1);
+	ck_assert_ptr_nonnull(strstr(c.last, "not the running one"));
+	symcache__free(sc);
+
+	c.nr_warnings = 0;
+	sc = fake_cache(&f, NULL, &d);
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "proc_core_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_NO_BUILD_ID);
+	ck_assert_int_eq(c.nr_warnings, 0);
+	symcache__free(sc);
+
+	/* notes unreadable: perf takes the kernel for another */
+	unlink(f.notes);
+	sc = fake_cache(&f, kernel_id, &d);
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "proc_core_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_UNKNOWN_PROC);
+	ck_assert_int_eq(c.nr_warnings, 1);
+	symcache__free(sc);
+	fake_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_notes_build_id)
+{
+	struct fake f;
+	uint8_t id[64];
+
+	fake_setup(&f, "");
+	ck_assert_int_eq(ksource__read_notes_build_id(f.notes, id, sizeof(id)),
+			 20);
+	ck_assert_mem_eq(id, kernel_id, 20);
+	ck_assert_int_eq(ksource__read_notes_build_id(f.notes, id, 8), -ERANGE);
+	put_str(f.notes, "short");
+	ck_assert_int_eq(ksource__read_notes_build_id(f.notes, id, sizeof(id)),
+			 -ENOENT);
+	fake_teardown(&f);
+	ck_assert_int_eq(ksource__read_notes_build_id("/nonexistent", id,
+						      sizeof(id)), -ENOENT);
+}
+END_TEST
+
 static Suite *symcache_suite(void)
 {
 	Suite *s = suite_create("symcache");
@@ -125,6 +443,11 @@ static Suite *symcache_suite(void)
 	tcase_add_test(tc, test_vdso);
 	tcase_add_test(tc, test_perfmap_dir);
 	tcase_add_test(tc, test_kallsyms_and_jitdump);
+	tcase_add_test(tc, test_copy_when_equivalent);
+	tcase_add_test(tc, test_proc_when_not_equivalent);
+	tcase_add_test(tc, test_other_kernel_copy_relocated);
+	tcase_add_test(tc, test_other_kernel_no_copy_warns);
+	tcase_add_test(tc, test_notes_build_id);
 	suite_add_tcase(s, tc);
 	return s;
 }
