@@ -406,7 +406,15 @@ static void partition(const struct sort_ctx *c, uint32_t *order, size_t n,
 	swap_u32(&order[0], &order[n / 2]);
 	pivot = key_at(c, order[0], d);
 	while (i < gt) {
-		uint32_t k = key_at(c, order[i], d);
+		uint32_t k;
+
+		/* order[] visits entries all over memory: fetch ahead */
+		if (i + 16 < gt)
+			__builtin_prefetch(&c->st->entries[order[i + 16]]);
+		if (i + 8 < gt)
+			__builtin_prefetch(c->st->frames + d +
+					   c->st->entries[order[i + 8]].off);
+		k = key_at(c, order[i], d);
 
 		if (k < pivot)
 			swap_u32(&order[lt++], &order[i++]);
@@ -536,8 +544,7 @@ static void sort_stacks(const struct sort_ctx *c, uint32_t *order, size_t n)
 		pthread_join(helper, NULL);
 }
 
-/* Output goes through one large buffer, not stdio per frame. With no
- * file (f NULL), the buffer grows and keeps everything instead. */
+/* Output goes through one large buffer, not stdio per frame. */
 struct outbuf {
 	FILE *f;
 	char *p;
@@ -547,44 +554,19 @@ struct outbuf {
 
 static void out_flush(struct outbuf *o)
 {
-	if (!o->f)
-		return;
 	if (o->len && fwrite(o->p, 1, o->len, o->f) != o->len)
 		o->failed = true;
 	o->len = 0;
 }
 
-/* Room for len more bytes in a buffer that keeps everything. */
-static bool out_grow(struct outbuf *o, size_t len)
-{
-	size_t cap = o->cap ? o->cap : 1 << 20;
-	char *p;
-
-	while (cap - o->len < len)
-		cap *= 2;
-	p = realloc(o->p, cap);
-	if (!p) {
-		o->failed = true;
-		return false;
-	}
-	o->p = p;
-	o->cap = cap;
-	return true;
-}
-
 static void out_put(struct outbuf *o, const char *s, size_t len)
 {
 	if (o->cap - o->len < len) {
-		if (!o->f) {
-			if (!out_grow(o, len))
-				return;
-		} else {
-			out_flush(o);
-			if (len > o->cap) {
-				if (fwrite(s, 1, len, o->f) != len)
-					o->failed = true;
-				return;
-			}
+		out_flush(o);
+		if (len > o->cap) {
+			if (fwrite(s, 1, len, o->f) != len)
+				o->failed = true;
+			return;
 		}
 	}
 	memcpy(o->p + o->len, s, len);
@@ -632,49 +614,23 @@ static void write_stack(struct outbuf *o, const struct name_ref *names,
 	out_put(o, "\n", 1);
 }
 
-/* Lines [first, last) of the sorted stacks, into o. */
-struct line_job {
-	const struct stacks *st;
-	const struct name_ref *names;
-	const uint32_t *order;
-	size_t first, last;
-	struct outbuf o;
-};
-
-static void *write_range(void *arg)
-{
-	struct line_job *j = arg;
-	size_t i;
-
-	for (i = j->first; i < j->last; i++)
-		write_stack(&j->o, j->names, j->st->frames,
-			    &j->st->entries[j->order[i]]);
-	return NULL;
-}
-
-/* Write every line to o's file; for many stacks, the second half is made
- * on another thread into memory meanwhile, then written after the first. */
+/* Write every line, in order, to o's file. */
 static int write_lines(const struct stacks *st, const struct name_ref *names,
 		       const uint32_t *order, struct outbuf *o)
 {
-	size_t n = st->nr_entries, half = n < STACKS_PARALLEL_MIN ? n : n / 2;
-	struct line_job first = {st, names, order, 0, half, *o};
-	struct line_job second = {st, names, order, half, n, {NULL}};
-	pthread_t helper;
-	bool has_helper = half < n &&
-			  !pthread_create(&helper, NULL, write_range, &second);
+	const struct entry *entries = st->entries;
+	size_t i, n = st->nr_entries;
 
-	if (!has_helper)
-		first.last = n;
-	write_range(&first);
-	if (has_helper) {
-		pthread_join(helper, NULL);
-		out_put(&first.o, second.o.p, second.o.len);
-		first.o.failed |= second.o.failed;
-		free(second.o.p);
+	/* the entries are in sorted order, scattered in memory: ask for
+	 * each one's entry, then its frames, a few lines ahead */
+	for (i = 0; i < n; i++) {
+		if (i + 16 < n)
+			__builtin_prefetch(&entries[order[i + 16]]);
+		if (i + 8 < n)
+			__builtin_prefetch(st->frames + entries[order[i + 8]].off);
+		write_stack(o, names, st->frames, &entries[order[i]]);
 	}
-	out_flush(&first.o);
-	*o = first.o;
+	out_flush(o);
 	if (o->failed || fflush(o->f) == EOF || ferror(o->f))
 		return -EIO;
 	return 0;
