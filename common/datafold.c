@@ -37,6 +37,15 @@ struct jitdump_ref {
 	const char *path;	/* interned */
 };
 
+/* The pid and tid of a recent thread as text, for naming roots. */
+struct thread_text {
+	int32_t pid, tid;
+	char pid_buf[12], tid_buf[12];
+	struct slice pid_s, tid_s;	/* into the buffers */
+};
+
+#define DATAFOLD_RECENT_THREADS 4
+
 struct datafold {
 	struct perfdata *pd;
 	struct folder *folder;
@@ -59,13 +68,15 @@ struct datafold {
 	/* the mappings of last_pid used last, most recent first, or NULL */
 	const struct session_map *recent_maps[2];
 	int32_t last_pid;
-	char pid_text[12], tid_text[12];
+	struct thread_text texts[DATAFOLD_RECENT_THREADS];
+	size_t next_text;	/* the one to replace */
 };
 
 static struct slice cstr(const char *s)
 {
 	return (struct slice){s, strlen(s)};
 }
+
 
 /* v in decimal, in buf (12 bytes): what "%d" prints, without printf. */
 static struct slice int_text(char *buf, int32_t v)
@@ -80,6 +91,28 @@ static struct slice int_text(char *buf, int32_t v)
 	if (v < 0)
 		*--p = '-';
 	return (struct slice){p, (size_t)(buf + 12 - p)};
+}
+
+/* pid and tid as text, made once while the thread stays among the last
+ * few sampled (samples of a few threads come interleaved). */
+static const struct thread_text *thread_text(struct datafold *df,
+					     int32_t pid, int32_t tid)
+{
+	struct thread_text *t;
+	size_t i;
+
+	for (i = 0; i < DATAFOLD_RECENT_THREADS; i++) {
+		t = &df->texts[i];
+		if (t->pid == pid && t->tid == tid && t->pid_s.s)
+			return t;
+	}
+	t = &df->texts[df->next_text];
+	df->next_text = (df->next_text + 1) % DATAFOLD_RECENT_THREADS;
+	t->pid = pid;
+	t->tid = tid;
+	t->pid_s = int_text(t->pid_buf, pid);
+	t->tid_s = int_text(t->tid_buf, tid);
+	return t;
 }
 
 /* ---- ip cache: (map, ip, java) -> frame ids ---- */
@@ -512,6 +545,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	uint16_t cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool is_kernel = cpumode == PERF_RECORD_MISC_KERNEL ||
 			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
+	const struct thread_text *tt;
 	bool is_dwarf, is_java;
 	uint64_t i;
 	int n;
@@ -523,9 +557,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 			    (int32_t)s->sid.tid);
 	if (!t)
 		return -ENOMEM;
-	if (!folder__begin(df->folder, cstr(t->comm),
-			   int_text(df->pid_text, (int32_t)s->sid.pid),
-			   int_text(df->tid_text, (int32_t)s->sid.tid),
+	tt = thread_text(df, (int32_t)s->sid.pid, (int32_t)s->sid.tid);
+	if (!folder__begin(df->folder, cstr(t->comm), tt->pid_s, tt->tid_s,
 			   cstr(event), s->period,
 			   s->sample_type & PERF_SAMPLE_PERIOD))
 		return 0;
