@@ -129,6 +129,7 @@ void pd_set_name(struct pd_attr *a, const char *name, size_t len)
 		return;
 	free(a->name);
 	a->name = s;
+	a->name_len = strlen(s);
 	a->is_name_from_file = true;
 }
 
@@ -241,9 +242,14 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 				  PERF_SAMPLE_ID | PERF_SAMPLE_STREAM_ID |
 				  PERF_SAMPLE_CPU | PERF_SAMPLE_IDENTIFIER));
 	}
+	a->sample_time_pos =
+	    8 + 8 * __builtin_popcountll(
+		    a->attr.sample_type & (PERF_SAMPLE_IDENTIFIER |
+					   PERF_SAMPLE_IP | PERF_SAMPLE_TID));
 	a->name = attr_default_name(&a->attr);
 	if (!a->name)
 		return -ENOMEM;
+	a->name_len = strlen(a->name);
 	pd->nr_attrs++;
 	for (i = 0; i < nr_ids; i++) {
 		err = pd_add_id(pd, pd->nr_attrs - 1, pd_u64(ids + 8 * i));
@@ -597,6 +603,11 @@ const struct perf_event_attr *perfdata__attr(const struct perfdata *pd,
 const char *perfdata__attr_name(const struct perfdata *pd, uint32_t idx)
 {
 	return idx < pd->nr_attrs ? pd->attrs[idx].name : "";
+}
+
+size_t perfdata__attr_name_len(const struct perfdata *pd, uint32_t idx)
+{
+	return idx < pd->nr_attrs ? pd->attrs[idx].name_len : 0;
 }
 
 const uint64_t *perfdata__attr_ids(const struct perfdata *pd, uint32_t idx,

@@ -280,6 +280,7 @@ const struct perf_event_attr *perfdata__attr(const struct perfdata *pd,
 /* Event name as perf shows it ("cpu-clock:ppp", "cycles:u"): from
  * EVENT_DESC or EVENT_UPDATE, else made from the attr. Never NULL. */
 const char *perfdata__attr_name(const struct perfdata *pd, uint32_t idx);
+size_t perfdata__attr_name_len(const struct perfdata *pd, uint32_t idx);
 /* The attr's ids (attrs section, HEADER_ATTR, EVENT_DESC, ID_INDEX). */
 const uint64_t *perfdata__attr_ids(const struct perfdata *pd, uint32_t idx,
 				   uint32_t *nr_ids);

@@ -14,12 +14,14 @@ struct ZSTD_DCtx_s;
 struct pd_attr {
 	struct perf_event_attr attr;
 	char *name;
+	size_t name_len;
 	bool is_name_from_file; /* EVENT_DESC or EVENT_UPDATE */
 	uint64_t *ids;
 	uint32_t nr_ids, ids_cap;
 	uint64_t nr_samples;
 	uint32_t nr_regs_user, nr_regs_intr;
 	uint32_t trailer_size; /* bytes of the sample_id_all trailer */
+	uint32_t sample_time_pos; /* of TIME in a sample, when it has one */
 };
 
 /* One queued record. rec points into the mmap'd file when the record is

@@ -80,9 +80,7 @@ bool pd_record_time(const struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	if (!(st & PERF_SAMPLE_TIME))
 		return false;
 	if (pd_u32(rec) == PERF_RECORD_SAMPLE) {
-		pos = 8 + 8 * __builtin_popcountll(
-				  st & (PERF_SAMPLE_IDENTIFIER |
-					PERF_SAMPLE_IP | PERF_SAMPLE_TID));
+		pos = a->sample_time_pos;
 	} else {
 		if (!a->attr.sample_id_all || a->trailer_size + 8 > len)
 			return false;

@@ -284,13 +284,15 @@ static struct session_thread *add_thread(struct session *s, int32_t pid,
 {
 	struct session_thread *t = find_thread(s, tid);
 	char tmp[16];
+	size_t len;
 	uint32_t name;
 
 	if (!comm) {
 		snprintf(tmp, sizeof(tmp), ":%d", (int)tid);
 		comm = tmp;
 	}
-	name = intern__add(s->strings, comm, strlen(comm));
+	len = strlen(comm);
+	name = intern__add(s->strings, comm, len);
 	if (name == INTERN_NONE)
 		return NULL;
 	if (!t) {
@@ -304,6 +306,7 @@ static struct session_thread *add_thread(struct session *s, int32_t pid,
 	t->pid = pid;
 	t->tid = tid;
 	t->comm = intern__str(s->strings, name);
+	t->comm_len = len;
 	return t;
 }
 

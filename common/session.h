@@ -30,6 +30,7 @@ struct session_map {
 struct session_thread {
 	int32_t pid, tid;
 	const char *comm;		/* ":TID" until a COMM names it */
+	size_t comm_len;
 };
 
 /* A new, empty session; NULL with errno = ENOMEM. */
