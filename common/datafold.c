@@ -45,6 +45,7 @@ struct thread_text {
 };
 
 #define DATAFOLD_RECENT_THREADS 4
+#define DATAFOLD_BATCH 256	/* frame ids handed to the folder at once */
 
 struct datafold {
 	struct perfdata *pd;
@@ -70,6 +71,10 @@ struct datafold {
 	int32_t last_pid;
 	struct thread_text texts[DATAFOLD_RECENT_THREADS];
 	size_t next_text;	/* the one to replace */
+	/* the sample's frame ids not yet given to the folder, filling
+	 * batch[batch_low..] from the end as frames come, leaf first */
+	uint32_t batch[DATAFOLD_BATCH];
+	size_t batch_low;
 };
 
 static struct slice cstr(const char *s)
@@ -113,6 +118,40 @@ static const struct thread_text *thread_text(struct datafold *df,
 	t->pid_s = int_text(t->pid_buf, pid);
 	t->tid_s = int_text(t->tid_buf, tid);
 	return t;
+}
+
+/* ---- a sample's frames, to the folder in batches ---- */
+
+static void flush_ids(struct datafold *df)
+{
+	folder__ids(df->folder, df->batch + df->batch_low,
+		    DATAFOLD_BATCH - df->batch_low);
+	df->batch_low = DATAFOLD_BATCH;
+}
+
+/* The ids of the sample's next frame (root-most first), below those of
+ * the frames nearer the leaf, as folder__ids() puts them. */
+static inline void add_ids(struct datafold *df, const uint32_t *ids,
+			   size_t n)
+{
+	if (n > df->batch_low) {
+		flush_ids(df);
+		if (n > DATAFOLD_BATCH) {
+			folder__ids(df->folder, ids, n);
+			return;
+		}
+	}
+	df->batch_low -= n;
+	if (n == 1)
+		df->batch[df->batch_low] = ids[0];
+	else
+		memcpy(df->batch + df->batch_low, ids, n * sizeof(*ids));
+}
+
+static int end_sample(struct datafold *df)
+{
+	flush_ids(df);
+	return folder__end(df->folder);
 }
 
 /* ---- ip cache: (map, ip, java) -> frame ids ---- */
@@ -516,7 +555,7 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 			      f->is_activation ? f->pc : f->pc - 1, &ids);
 		if (n < 0)
 			return n;
-		folder__ids(df->folder, ids, (size_t)n);
+		add_ids(df, ids, (size_t)n);
 		df->st->nr_frames++;
 	}
 	if (why != UNWIND_END) {
@@ -530,7 +569,7 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 		n = folder__name(df->folder, &f, false, &id, 1);
 		if (n < 0)
 			return n;
-		folder__ids(df->folder, &id, (size_t)n);
+		add_ids(df, &id, (size_t)n);
 	}
 	return 0;
 }
@@ -541,11 +580,11 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 {
 	struct datafold *df = ctx;
 	const struct session_thread *t;
-	const char *event = perfdata__attr_name(df->pd, s->sid.attr_idx);
 	uint16_t cpumode = s->misc & PERF_RECORD_MISC_CPUMODE_MASK;
 	bool is_kernel = cpumode == PERF_RECORD_MISC_KERNEL ||
 			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
 	const struct thread_text *tt;
+	struct slice event;
 	bool is_dwarf, is_java;
 	uint64_t i;
 	int n;
@@ -558,10 +597,14 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	if (!t)
 		return -ENOMEM;
 	tt = thread_text(df, (int32_t)s->sid.pid, (int32_t)s->sid.tid);
-	if (!folder__begin(df->folder, cstr(t->comm), tt->pid_s, tt->tid_s,
-			   cstr(event), s->period,
+	event.s = perfdata__attr_name(df->pd, s->sid.attr_idx);
+	event.len = perfdata__attr_name_len(df->pd, s->sid.attr_idx);
+	if (!folder__begin(df->folder,
+			   (struct slice){t->comm, t->comm_len}, tt->pid_s,
+			   tt->tid_s, event, s->period,
 			   s->sample_type & PERF_SAMPLE_PERIOD))
 		return 0;
+	df->batch_low = DATAFOLD_BATCH;
 	if (!(s->sample_type & PERF_SAMPLE_CALLCHAIN)) {
 		const uint32_t *ids;
 
@@ -569,9 +612,9 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 			      folder__is_java(df->folder), false, s->ip, &ids);
 		if (n < 0)
 			return n;
-		folder__ids(df->folder, ids, (size_t)n);
+		add_ids(df, ids, (size_t)n);
 		df->st->nr_frames++;
-		return folder__end(df->folder);
+		return end_sample(df);
 	}
 	is_dwarf = is_dwarf_sample(s);
 	is_java = folder__is_java(df->folder);
@@ -590,7 +633,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 			      false, ip, &ids);
 		if (n < 0)
 			return n;
-		folder__ids(df->folder, ids, (size_t)n);
+		add_ids(df, ids, (size_t)n);
 		df->st->nr_frames++;
 	}
 	if (is_dwarf) {
@@ -598,7 +641,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 		if (n < 0)
 			return n;
 	}
-	return folder__end(df->folder);
+	return end_sample(df);
 }
 
 /* jit-PID.dump, as CPython's -X perf_jit maps it to mark the process */
@@ -719,6 +762,7 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 	};
 	struct datafold df = {
 		.pd = pd, .folder = f, .opts = o, .diag = d, .st = st,
+		.batch_low = DATAFOLD_BATCH,
 	};
 	const struct perfdata_stats *ps;
 	int err = -ENOMEM;

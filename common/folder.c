@@ -30,8 +30,10 @@ struct folder {
 	uint32_t root, thread;
 	struct folder_thread recent[FOLDER_RECENT_THREADS];
 	size_t next_recent;	/* the one to replace */
-	uint32_t frames[FOLDER_MAX_FRAMES];	/* leaf first, reversed */
-	size_t nr_frames;
+	/* a sample's frames fill frames[low..] from the end, root first,
+	 * as they arrive leaf first; two spare below for root and thread */
+	uint32_t frames[FOLDER_MAX_FRAMES];
+	size_t low;
 	bool too_deep;
 };
 
@@ -150,7 +152,7 @@ bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
 								    : period;
 	if (!is_recent_thread(f, comm, pid, tid))
 		name_thread(f, comm, pid, tid);
-	f->nr_frames = 0;
+	f->low = FOLDER_MAX_FRAMES;
 	f->too_deep = false;
 	return true;
 }
@@ -168,13 +170,17 @@ int folder__name(struct folder *f, const struct script_frame *frame,
 
 void folder__ids(struct folder *f, const uint32_t *ids, size_t nr)
 {
-	/* stored reversed: a frame's ids come root-most first */
-	if (nr > FOLDER_MAX_FRAMES - 2 - f->nr_frames) {
+	/* a frame's ids come root-most first, and go below the frames
+	 * nearer the leaf */
+	if (nr > f->low - 2) {
 		f->too_deep = true;
 		return;
 	}
-	while (nr--)
-		f->frames[f->nr_frames++] = ids[nr];
+	f->low -= nr;
+	if (nr == 1)
+		f->frames[f->low] = ids[0];	/* most frames: no call */
+	else
+		memcpy(f->frames + f->low, ids, nr * sizeof(*ids));
 }
 
 int folder__frame(struct folder *f, const struct script_frame *frame,
@@ -218,32 +224,25 @@ static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
 
 int folder__end(struct folder *f)
 {
-	size_t i, n = f->nr_frames, head = 1;
+	uint32_t *frames = f->frames + f->low;
+	size_t n = FOLDER_MAX_FRAMES - f->low;
 
 	if (f->root == INTERN_NONE)
 		return -ENOMEM;
-	/* leaf-first, reversed: make it root first */
-	for (i = 0; i < n / 2; i++) {
-		uint32_t t = f->frames[i];
-
-		f->frames[i] = f->frames[n - 1 - i];
-		f->frames[n - 1 - i] = t;
-	}
 	if (f->opts.python == FOLDER_PYTHON_FOLD)
-		n = fold_interpreter(f, f->frames, n);
+		n = fold_interpreter(f, frames, n);
+	/* root (and thread) frames in the two spare words below */
 	if (f->opts.threads) {
 		if (f->thread == INTERN_NONE)
 			return -ENOMEM;
-		head = 2;
+		*--frames = f->thread;
+		n++;
 	}
-	/* room for the root (and thread) frames: frames[] keeps two spare */
-	memmove(f->frames + head, f->frames, n * sizeof(*f->frames));
-	f->frames[0] = f->root;
-	if (head == 2)
-		f->frames[1] = f->thread;
+	*--frames = f->root;
+	n++;
 	f->st.nr_accepted++;
 	f->st.nr_too_deep += f->too_deep;
-	return stacks__add(f->stacks, f->frames, n + head, f->weight);
+	return stacks__add(f->stacks, frames, n, f->weight);
 }
 
 int folder__write(struct folder *f, FILE *out)
