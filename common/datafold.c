@@ -30,6 +30,8 @@ struct ipcache_slot {
 	uint32_t map;		/* map id, MAP_KERNEL or MAP_NONE */
 	uint32_t first;		/* into ids; 0 = empty slot */
 	uint32_t nr;
+	uint32_t id;		/* ids[first] when nr is 1, the usual case:
+				 * no second miss on ids */
 };
 
 struct jitdump_ref {
@@ -373,6 +375,7 @@ static int name_frame(struct datafold *df, int32_t pid, bool is_kernel,
 		slot->map = map;
 		slot->first = (uint32_t)df->ids_len;
 		slot->nr = (uint32_t)n;
+		slot->id = n ? buf[0] : 0;
 		df->nr_slots++;
 	}
 	*ids = df->ids + df->ids_len;
@@ -443,7 +446,9 @@ static inline int frame_ids(struct datafold *df, int32_t pid, bool is_kernel,
 		const struct ipcache_slot *slot = cache_find(df, map, ip);
 
 		if (slot->first) {
-			*ids = df->ids + slot->first;
+			/* valid until the cache next grows: used at once */
+			*ids = slot->nr == 1 ? &slot->id
+					     : df->ids + slot->first;
 			return (int)slot->nr;
 		}
 	}
