@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# Where perf2folded's time goes on a perf.data: samples perf2folded itself
-# with perf and sums its functions into reading, symbolizing, aggregating
-# and writing. usage: bench/split.sh PERF2FOLDED PERF.DATA
+# Where perf2folded's time goes on a perf.data: samples a release build
+# with frame pointers (bench/work/build-fp) with perf -g, so library calls
+# count for their caller, and splits its CPU time, over all its threads,
+# into phases by the inclusive share of each phase's entry function.
+# usage: bench/split.sh [PERF.DATA]   (default: bench/perf2folded.sh's)
 set -euo pipefail
-tool=$1 data=$2
+cd "$(dirname "$0")/.."
+data=${1:-bench/work/perf.data}
+fp=bench/work/build-fp
+if [ ! -d "$fp" ]; then
+	meson setup "$fp" --buildtype=release -Dtests=disabled \
+		-Dc_args=-fno-omit-frame-pointer >/dev/null
+fi
+meson compile -C "$fp" >/dev/null
+tool=$fp/converters/perf2folded
 prof=$(mktemp /tmp/perffold-split.XXXXXX)
 trap 'rm -f "$prof"' EXIT
-perf record -q -F 4999 -o "$prof" -- "$tool" "$data" > /dev/null 2>&1
-perf report -i "$prof" --stdio --no-children --sort sym 2>/dev/null |
+perf record -q -g -F 9999 -o "$prof" -- "$tool" "$data" > /dev/null 2>&1
+perf report -i "$prof" --stdio --children --sort sym -g none 2>/dev/null |
 awk '
 	/^#/ || !/%/ { next }
 	{
 		pct = $1; sub(/%/, "", pct); sym = $NF
-		if (sym ~ /^(perfdata|deliver|parse_|decompress|queue|flush|read_rec|ZSTD|ZSTDv|HUF_|FSE_)/) g = "reading perf.data"
-		else if (sym ~ /^(frame_ids|name_|symtab|symarr|symcache|kallsyms|perfmap|jitdump|session|elf_|cplus|d_|dwfl|dwarf|cache_|foldname|put|arglist|intern|lookup)/) g = "symbolizing and naming"
-		else if (sym ~ /^(stacks__add|folder|on_sample|hash)/) g = "aggregating stacks"
-		else if (sym ~ /^(stacks__write|mkqsort|compare_|out_|key_at|msort|qsort)/) g = "sorting and writing"
-		else if ($0 ~ /\[k\]/) g = "kernel (page faults, reading files)"
-		else g = "other (libc: memcpy, memcmp, malloc)"
-		t[g] += pct
+		share[sym] = pct
 	}
-	END { for (g in t) printf "%6.1f%%  %s\n", t[g], g }
-' | sort -rn
+	function s(f) { return (f in share) ? share[f] : 0 }
+	END {
+		read = s("perfdata__read") - s("on_sample")
+		printf "%6.1f%%  reading perf.data (records, order, parsing)\n", read
+		printf "%6.1f%%  symbolizing and naming frames, feeding stacks (on_sample)\n", s("on_sample")
+		printf "%6.1f%%  merging stacks (worker thread)\n", s("work")
+		printf "%6.1f%%  sorting and writing\n", s("stacks__write") + s("run_sort_tasks")
+		printf "%6.1f%%  loading kernel symbols (own thread)\n", s("load_kallsyms")
+		rest = 100 - read - s("on_sample") - s("work") - s("stacks__write") - s("run_sort_tasks") - s("load_kallsyms")
+		printf "%6.1f%%  start-up, exit, the rest\n", rest
+	}
+'

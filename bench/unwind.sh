@@ -79,5 +79,6 @@ for name in dwarf-py8k dwarf-py64k dwarf-py64k-big dwarf-c; do
 		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")x"
 done
 echo "(perf script prints inline frames through addr2line, hence the gap."
-echo " Both read /proc/kallsyms: kallsyms__open takes $(kallsyms_ms) ms here, on a"
-echo " thread of its own in perf2folded, beside the unwinding.)"
+echo " Reading /proc/kallsyms takes $(kallsyms_ms) ms here; perf2folded reads perf's"
+echo " cached copy instead when it matches the running kernel, on a thread of its"
+echo " own, beside the unwinding.)"
