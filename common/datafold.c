@@ -59,6 +59,9 @@ struct datafold {
 	struct symcache *syms;
 	struct unwind *unwind;
 	struct unwind_frame *uframes;	/* UNWIND_MAX_FRAMES, reused */
+	size_t nr_uframes;		/* of the sample being folded */
+	enum unwind_stop uwhy;
+	bool is_unwound;		/* uframes hold this sample's walk */
 	bool arch_checked, is_other_arch;
 	struct intern *strings;
 	struct ipcache_slot *slots;
@@ -521,17 +524,15 @@ static bool is_dwarf_sample(const struct perfdata_sample *s)
 	       s->regs_user_abi && s->nr_regs_user;
 }
 
-/* The user part of a DWARF sample, leaf first, then a frame saying why the
- * walk stopped, unless it reached the outermost frame. */
-static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
+/* Unwind the user stack of DWARF sample s into df->uframes, once per
+ * sample: the warm-up below may have done it already. */
+static int unwind_user(struct datafold *df, const struct perfdata_sample *s)
 {
 	const struct perf_event_attr *attr =
 		perfdata__attr(df->pd, s->sid.attr_idx);
-	int32_t pid = (int32_t)s->sid.pid;
-	enum unwind_stop why;
-	size_t nr, i;
-	int n;
 
+	if (df->is_unwound)
+		return 0;
 	if (!df->unwind) {
 		df->unwind = unwind__new(df->session, df->syms, jit_range, df,
 					 df->diag);
@@ -541,14 +542,40 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 			return -ENOMEM;
 	}
 	if (!is_x86_64(df) || s->regs_user_abi != PERF_SAMPLE_REGS_ABI_64) {
-		nr = 0;		/* unwind knows x86-64's registers only */
-		why = UNWIND_ARCH;
+		df->nr_uframes = 0;	/* unwind knows x86-64's registers only */
+		df->uwhy = UNWIND_ARCH;
 	} else {
-		nr = unwind__stack(df->unwind, pid, s->regs_user,
-				   s->nr_regs_user, attr->sample_regs_user,
-				   s->stack_user, s->stack_user_dyn_size,
-				   df->uframes, UNWIND_MAX_FRAMES, &why);
+		df->nr_uframes = unwind__stack(
+		    df->unwind, (int32_t)s->sid.pid, s->regs_user,
+		    s->nr_regs_user, attr->sample_regs_user, s->stack_user,
+		    s->stack_user_dyn_size, df->uframes, UNWIND_MAX_FRAMES,
+		    &df->uwhy);
 	}
+	df->is_unwound = true;
+	return 0;
+}
+
+/* The address to name for unwound frame f: a return address is looked
+ * up at the call, as perf does. */
+static uint64_t uframe_ip(const struct unwind_frame *f)
+{
+	return f->is_activation ? f->pc : f->pc - 1;
+}
+
+/* The user part of a DWARF sample, leaf first, then a frame saying why the
+ * walk stopped, unless it reached the outermost frame. */
+static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
+{
+	int32_t pid = (int32_t)s->sid.pid;
+	enum unwind_stop why;
+	size_t nr, i;
+	int n = unwind_user(df, s);
+
+	if (n < 0)
+		return n;
+	df->is_unwound = false;
+	nr = df->nr_uframes;
+	why = df->uwhy;
 	df->st->nr_unwound++;
 	df->st->nr_unwind_stops[why]++;
 	for (i = 0; i < nr; i++) {
@@ -556,8 +583,7 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 		const uint32_t *ids;
 
 		n = frame_ids(df, pid, false, folder__is_java(df->folder),
-			      !df->opts->no_inline,
-			      f->is_activation ? f->pc : f->pc - 1, &ids);
+			      !df->opts->no_inline, uframe_ip(f), &ids);
 		if (n < 0)
 			return n;
 		add_ids(df, ids, (size_t)n);
@@ -575,6 +601,44 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 		if (n < 0)
 			return n;
 		add_ids(df, &id, (size_t)n);
+	}
+	return 0;
+}
+
+/* While kernel symbols still load on the other core, the first samples
+ * name their user frames first (loading those DSOs' symbols, unwinding),
+ * so the kernel frames that come first in a callchain wait the least.
+ * Names land in the cache; the frames are added in order after. */
+static int warm_user_frames(struct datafold *df,
+			    const struct perfdata_sample *s, bool is_dwarf,
+			    bool is_java)
+{
+	int32_t pid = (int32_t)s->sid.pid;
+	bool is_user = false;
+	const uint32_t *ids;
+	uint64_t i;
+	int n;
+
+	if (is_dwarf) {
+		n = unwind_user(df, s);
+		for (i = 0; n >= 0 && i < df->nr_uframes; i++)
+			if (recent_map(df, pid, uframe_ip(&df->uframes[i])))
+				n = frame_ids(df, pid, false, is_java,
+					      !df->opts->no_inline,
+					      uframe_ip(&df->uframes[i]), &ids);
+		return n < 0 ? n : 0;
+	}
+	for (i = 0; i < s->nr_callchain; i++) {
+		uint64_t ip = s->callchain[i];
+
+		if (ip >= PERF_CONTEXT_MAX) {
+			is_user = ip == PERF_CONTEXT_USER;
+			continue;
+		}
+		/* unmapped addresses are not cached: named once, in order */
+		if (is_user && recent_map(df, pid, ip) &&
+		    (n = frame_ids(df, pid, false, is_java, false, ip, &ids)) < 0)
+			return n;
 	}
 	return 0;
 }
@@ -610,6 +674,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 			   s->sample_type & PERF_SAMPLE_PERIOD))
 		return 0;
 	df->batch_low = DATAFOLD_BATCH;
+	df->is_unwound = false;
 	if (!(s->sample_type & PERF_SAMPLE_CALLCHAIN)) {
 		const uint32_t *ids;
 
@@ -623,6 +688,9 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	}
 	is_dwarf = is_dwarf_sample(s);
 	is_java = folder__is_java(df->folder);
+	if (symcache__is_loading_kallsyms(df->syms) &&
+	    (n = warm_user_frames(df, s, is_dwarf, is_java)) < 0)
+		return n;
 	for (i = 0; i < s->nr_callchain; i++) {
 		uint64_t ip = s->callchain[i];
 		const uint32_t *ids;

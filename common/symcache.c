@@ -37,6 +37,7 @@ struct symcache {
 	int kallsyms_tried;
 	pthread_t kallsyms_loader;	/* running while is_loading */
 	bool is_loading;
+	int is_loaded;			/* atomic: the loader has finished */
 	uint8_t kernel_id[64];
 	size_t kernel_id_len;
 	struct ksource_ref ref;		/* under ref_lock: set while loading */
@@ -308,6 +309,7 @@ static void *load_kallsyms(void *arg)
 	/* only this thread touches sc->kallsyms and sc->source until it is
 	 * joined */
 	open_kallsyms(sc);
+	__atomic_store_n(&sc->is_loaded, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -328,6 +330,12 @@ static const char *const why_text[] = {
 	[KSOURCE_OTHER_PROC] = "the recorded kernel is not the running one",
 	[KSOURCE_UNKNOWN_PROC] = "the running kernel's build id is unknown",
 };
+
+bool symcache__is_loading_kallsyms(const struct symcache *sc)
+{
+	return sc->is_loading &&
+	       !__atomic_load_n(&sc->is_loaded, __ATOMIC_ACQUIRE);
+}
 
 const struct kallsyms *symcache__kallsyms(struct symcache *sc)
 {

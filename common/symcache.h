@@ -69,6 +69,8 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
  * caller's work; symcache__kallsyms() then waits for it. Call it before any
  * other symcache__kallsyms*() call; the set path must not change after. */
 void symcache__prefetch_kallsyms(struct symcache *sc);
+/* The prefetch has not finished: symcache__kallsyms() would wait. */
+bool symcache__is_loading_kallsyms(const struct symcache *sc);
 
 /* The kernel's symbols, relocated as the recording says, or NULL when
  * unreadable. */

@@ -116,6 +116,47 @@ START_TEST(test_kallsyms_and_jitdump)
 }
 END_TEST
 
+/* The prefetch reports itself loading until its file is read: a FIFO
+ * holds the loader until the test writes the symbols. */
+START_TEST(test_kallsyms_loading)
+{
+	char dir[] = "/tmp/perffold-fifo.XXXXXX", path[64];
+	const char text[] = "ffffffff81000000 T _text\n"
+			    "ffffffff81000100 T start_kernel\n";
+	struct symcache *sc = symcache__new(NULL, NULL);
+	const struct kallsyms *ks;
+	const char *name;
+	FILE *f;
+	int i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/kallsyms", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(symcache__set_kallsyms_path(sc, path), 0);
+	ck_assert(!symcache__is_loading_kallsyms(sc));	/* not started */
+	symcache__prefetch_kallsyms(sc);
+	for (i = 0; i < 20; i++) {	/* 0.2 s: the loader stays blocked */
+		ck_assert(symcache__is_loading_kallsyms(sc));
+		usleep(10000);
+	}
+	f = fopen(path, "w");	/* meets the loader's open */
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	for (i = 0; i < 500 && symcache__is_loading_kallsyms(sc); i++)
+		usleep(10000);
+	ck_assert(!symcache__is_loading_kallsyms(sc));
+	ks = symcache__kallsyms(sc);
+	ck_assert_ptr_nonnull(ks);
+	name = kallsyms__lookup(ks, 0xffffffff81000180ULL, NULL, NULL);
+	ck_assert_ptr_nonnull(name);
+	ck_assert_str_eq(name, "start_kernel");
+	symcache__free(sc);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* ---- which kallsyms file names the kernel (ksource) ---- */
 
 static const uint8_t kernel_id[20] = { 0xe4, 0xf1, 0x8d, 0x9d, 0x01, 0x02 };
@@ -443,6 +484,7 @@ static Suite *symcache_suite(void)
 	tcase_add_test(tc, test_vdso);
 	tcase_add_test(tc, test_perfmap_dir);
 	tcase_add_test(tc, test_kallsyms_and_jitdump);
+	tcase_add_test(tc, test_kallsyms_loading);
 	tcase_add_test(tc, test_copy_when_equivalent);
 	tcase_add_test(tc, test_proc_when_not_equivalent);
 	tcase_add_test(tc, test_other_kernel_copy_relocated);
