@@ -634,6 +634,68 @@ static int cmp_u64(const void *pa, const void *pb)
 	return x < y ? -1 : x > y;
 }
 
+/* Sort v[0 .. n) by key, stably: LSD radix sort a byte at a time,
+ * skipping the bytes all keys share (most, for addresses in one DSO).
+ * Returns 0, or -ENOMEM with v unchanged. */
+struct keyed {
+	uint64_t key;
+	uint32_t index;
+};
+
+static int radix_sort(struct keyed *v, size_t n)
+{
+	struct keyed *tmp = alloc_big((n ? n : 1) * sizeof(*tmp));
+	struct keyed *from = v, *to = tmp, *t;
+	size_t count[256], i, shift;
+
+	if (!tmp)
+		return -ENOMEM;
+	for (shift = 0; shift < 64 && n; shift += 8) {
+		size_t sum = 0;
+
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(from[i].key >> shift) & 0xff]++;
+		if (count[(from[0].key >> shift) & 0xff] == n)
+			continue;	/* one value for this byte */
+		for (i = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[(from[i].key >> shift) & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+	free(tmp);
+	return 0;
+}
+
+/* b[0 .. n) in ascending order */
+static void sort_bounds(uint64_t *b, size_t n)
+{
+	struct keyed *v = alloc_big((n ? n : 1) * sizeof(*v));
+	size_t i;
+
+	if (v) {
+		for (i = 0; i < n; i++)
+			v[i] = (struct keyed){b[i], 0};
+		if (!radix_sort(v, n)) {
+			for (i = 0; i < n; i++)
+				b[i] = v[i].key;
+			free(v);
+			return;
+		}
+		free(v);
+	}
+	qsort(b, n, sizeof(*b), cmp_u64);
+}
+
 static int build_index(struct symarr *a)
 {
 	uint64_t span, base;
@@ -746,6 +808,27 @@ static int cmp_order(const void *pa, const void *pb, void *arg)
 	return x < y ? -1 : x > y;
 }
 
+/* flat_order[0 .. nr_nodes), the identity, by start, equal starts in the
+ * order added */
+static void sort_by_start(struct symarr *a)
+{
+	size_t i, n = a->nr_nodes;
+	struct keyed *v = alloc_big((n ? n : 1) * sizeof(*v));
+
+	if (v) {
+		for (i = 0; i < n; i++)
+			v[i] = (struct keyed){N(i).sym.start, (uint32_t)i};
+		if (!radix_sort(v, n)) {
+			for (i = 0; i < n; i++)
+				a->flat_order[i] = v[i].index;
+			free(v);
+			return;
+		}
+		free(v);
+	}
+	qsort_r(a->flat_order, n, sizeof(*a->flat_order), cmp_order, a);
+}
+
 /* fixup_end() and fixup_duplicate() over the entries in tree order, in
  * one pass; leaves the survivors in flat_order[0 .. nr_live). Each end
  * needs only the next entry's start, and the survivor of a run of equal
@@ -830,8 +913,7 @@ int symarr__load_finish(struct symarr *a, unsigned int flags)
 	for (i = 0; i < n; i++)
 		a->flat_order[i] = (uint32_t)i;
 	if (a->is_unsorted)
-		qsort_r(a->flat_order, n, sizeof(*a->flat_order), cmp_order,
-			a);
+		sort_by_start(a);
 	fixup_flat(a, flags & SYMARR_KALLSYMS);
 	a->is_flat = true;
 	if (seal_flat(a))
@@ -891,7 +973,7 @@ int symarr__seal(struct symarr *a)
 		else if (s->start != UINT64_MAX)
 			b[n++] = s->start + 1;
 	}
-	qsort(b, n, sizeof(*b), cmp_u64);
+	sort_bounds(b, n);
 	for (i = 0; i < n; i++) {
 		uint32_t v;
 
