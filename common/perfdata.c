@@ -575,6 +575,7 @@ void perfdata__free(struct perfdata *pd)
 	free(pd->sbuf);
 	free(pd->scratch);
 	free(pd->owned_image);
+	pager__free(pd->pager);		/* before the mapping goes */
 	if (pd->munmap_addr)
 		munmap(pd->munmap_addr, pd->munmap_len);
 	free(pd->name);

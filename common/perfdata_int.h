@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "pager.h"
 #include "perfdata.h"
 
 struct ZSTD_DCtx_s;
@@ -47,6 +48,8 @@ struct pd_qent {
 #define PD_RELEASE_CHUNK (8u << 20)
 /* Map a file's pages ahead of the reader in steps of this size. */
 #define PD_POPULATE_CHUNK (2u << 20)
+/* Files this large get their pages mapped and released on a thread. */
+#define PD_PAGER_MIN (16u << 20)
 /* Decompression window: at least one maximal record (u16 size) plus room. */
 #define PD_ZBUF_CAP (1u << 20)
 
@@ -62,6 +65,8 @@ struct perfdata {
 	size_t munmap_len;
 	uint64_t dropped;     /* mapping pages before this were released */
 	uint64_t populated;   /* and those before this were mapped ahead */
+	struct pager *pager;  /* which does both, for a large mapped file */
+	bool is_pager_tried;
 	uint8_t *owned_image; /* a prefix+file copy, when not mmap'able */
 	int fd;
 	uint8_t *sbuf;

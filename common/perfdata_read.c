@@ -100,6 +100,19 @@ static void populate_ahead(struct perfdata *pd)
 	uint64_t to = from + PD_POPULATE_CHUNK;
 	uint8_t *base = pd->munmap_addr;
 
+	/* large files: on the pager's thread, beside the reading */
+	if (!pd->is_pager_tried) {
+		pd->is_pager_tried = true;
+		if (pd->munmap_len >= PD_PAGER_MIN)
+			pd->pager = pager__new(pd->munmap_addr,
+					       pd->munmap_len,
+					       !has_stack_copies(pd));
+	}
+	if (pd->pager) {
+		pd->populated = pager__advance(pd->pager, pd->pos);
+		return;
+	}
+
 	if (to > pd->munmap_len)
 		to = pd->munmap_len;
 	if (to > from && !has_stack_copies(pd))
@@ -445,8 +458,11 @@ static void release_mapped(struct perfdata *pd)
 	low &= ~(page - 1);
 	if (low < pd->dropped + PD_RELEASE_CHUNK)
 		return;
-	madvise((uint8_t *)pd->munmap_addr + pd->dropped, low - pd->dropped,
-		MADV_DONTNEED);
+	if (pd->pager)
+		pager__release(pd->pager, low);
+	else
+		madvise((uint8_t *)pd->munmap_addr + pd->dropped,
+			low - pd->dropped, MADV_DONTNEED);
 	pd->dropped = low;
 }
 
