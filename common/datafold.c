@@ -524,6 +524,14 @@ static bool is_dwarf_sample(const struct perfdata_sample *s)
 	       s->regs_user_abi && s->nr_regs_user;
 }
 
+static int new_unwind(struct datafold *df)
+{
+	df->unwind = unwind__new(df->session, df->syms, jit_range, df,
+				 df->diag);
+	df->uframes = malloc(UNWIND_MAX_FRAMES * sizeof(*df->uframes));
+	return df->unwind && df->uframes ? 0 : -ENOMEM;
+}
+
 /* Unwind the user stack of DWARF sample s into df->uframes, once per
  * sample: the warm-up below may have done it already. */
 static int unwind_user(struct datafold *df, const struct perfdata_sample *s)
@@ -533,14 +541,8 @@ static int unwind_user(struct datafold *df, const struct perfdata_sample *s)
 
 	if (df->is_unwound)
 		return 0;
-	if (!df->unwind) {
-		df->unwind = unwind__new(df->session, df->syms, jit_range, df,
-					 df->diag);
-		df->uframes = malloc(UNWIND_MAX_FRAMES *
-				     sizeof(*df->uframes));
-		if (!df->unwind || !df->uframes)
-			return -ENOMEM;
-	}
+	if (!df->unwind && new_unwind(df) < 0)
+		return -ENOMEM;
 	if (!is_x86_64(df) || s->regs_user_abi != PERF_SAMPLE_REGS_ABI_64) {
 		df->nr_uframes = 0;	/* unwind knows x86-64's registers only */
 		df->uwhy = UNWIND_ARCH;
@@ -795,6 +797,37 @@ static int on_lost(void *ctx, const struct perfdata_lost *l)
 	return 0;
 }
 
+/* A DWARF recording whose inline frames are wanted: every DSO with
+ * samples (perf's build id list) will need its debuginfo; start opening
+ * each on a thread now (libc's takes 15 ms to inflate), beside reading
+ * kernel and user symbols, rather than when its first frame comes. */
+static int prefetch_dwarf(struct datafold *df, struct perfdata *pd)
+{
+	bool is_dwarf = false;
+	uint32_t i;
+
+	for (i = 0; i < perfdata__nr_attrs(pd); i++)
+		if (perfdata__attr(pd, i)->sample_type & PERF_SAMPLE_STACK_USER)
+			is_dwarf = true;
+	if (!is_dwarf || df->opts->no_inline || !is_x86_64(df))
+		return 0;
+	if (!df->unwind && new_unwind(df) < 0)
+		return -ENOMEM;
+	for (i = 0; i < perfdata__nr_build_ids(pd); i++) {
+		const struct perfdata_build_id *b = perfdata__build_id(pd, i);
+		char *file;
+
+		if (b->cpumode != PERF_RECORD_MISC_USER || !b->filename)
+			continue;
+		file = symcache__dso_symbol_file(df->syms, b->filename,
+						 b->build_id, b->size);
+		if (file)
+			unwind__prefetch_dwarf(df->unwind, file);
+		free(file);
+	}
+	return 0;
+}
+
 /* Before the first record: when any event samples the kernel, start
  * loading kallsyms on the other core, from the file perf would use for
  * the recorded kernel's build id. */
@@ -818,7 +851,7 @@ static int on_ready(void *ctx, struct perfdata *pd)
 			symcache__prefetch_kallsyms(df->syms);
 			break;
 		}
-	return 0;
+	return prefetch_dwarf(df, pd);
 }
 
 int datafold__read(struct perfdata *pd, struct folder *f,

@@ -276,6 +276,20 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
 	return e->obj;
 }
 
+char *symcache__dso_symbol_file(const struct symcache *sc, const char *path,
+				const uint8_t *build_id, size_t build_id_len)
+{
+	struct symtab_paths paths = {
+		.debug_root = sc->debug_root,
+		.buildid_dir = sc->buildid_dir,
+	};
+
+	if (path[0] == '[')
+		return NULL;
+	return symtab__find_symbol_file(path, build_id,
+					build_id ? build_id_len : 0, &paths);
+}
+
 static void kernel_paths(const struct symcache *sc, struct ksource_paths *p)
 {
 	ksource__default_paths(p, sc->buildid_dir);

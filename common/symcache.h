@@ -63,6 +63,12 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
 				   const uint8_t *build_id,
 				   size_t build_id_len);
 
+/* The file symcache__dso() of the same arguments would read symbols from
+ * (symtab__symbol_file()), found without reading them: a copy to free, or
+ * NULL. For "[...]" names, NULL. */
+char *symcache__dso_symbol_file(const struct symcache *sc, const char *path,
+				const uint8_t *build_id, size_t build_id_len);
+
 /* Start reading the kernel's symbols (/proc/kallsyms, the set path, or
  * perf's cached copy, see ksource.h) on a thread of its own,
  * so that the kernel's slow formatting of it and our parse overlap the

@@ -552,16 +552,18 @@ static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
 	return 0;
 }
 
-struct symtab *symtab__open(const char *path, const uint8_t *build_id,
-			    size_t build_id_len,
-			    const struct symtab_paths *paths,
-			    const struct diag *d)
+/* The files symtab__open() reads: rt, the runtime binary (path, or
+ * perf's cached copy when path has another build id), and sym, the first
+ * separate file with the same build id and a .symtab (left closed when
+ * none). Returns 0 or the error opening path. */
+static int find_files(const char *path, const uint8_t *build_id,
+		      size_t build_id_len, const struct symtab_paths *paths,
+		      const struct diag *d, struct elf_file *rt,
+		      struct elf_file *sym)
 {
-	struct elf_file rt = ELF_FILE_INIT, sym = ELF_FILE_INIT;
 	char idhex[2 * SYMTAB_BUILD_ID_MAX + 1] = "";
 	char *cand[8];
 	size_t i, nr_cand;
-	struct symtab *st = NULL;
 	int err;
 
 	elf_version(EV_CURRENT);
@@ -571,11 +573,11 @@ struct symtab *symtab__open(const char *path, const uint8_t *build_id,
 		build_id_len = 0;
 
 	/* "[vdso]" and the like name no file; only the cache has them. */
-	err = path[0] == '[' ? -ENOENT : elf_file__open(&rt, path);
-	if (!err && build_id_len && !build_id_eq(&rt, build_id, build_id_len)) {
+	err = path[0] == '[' ? -ENOENT : elf_file__open(rt, path);
+	if (!err && build_id_len && !build_id_eq(rt, build_id, build_id_len)) {
 		diag__emit(d, DIAG_INFO, "'%s' has another build id than the "
 			   "recording saw", path);
-		elf_file__close(&rt);
+		elf_file__close(rt);
 		err = -ENOENT;
 	}
 	if (build_id_len)
@@ -588,38 +590,67 @@ struct symtab *symtab__open(const char *path, const uint8_t *build_id,
 		for (i = 0; err && i < 2; i++) {
 			cache_path(cp, sizeof(cp), paths->buildid_dir, idhex,
 				   leaves[i]);
-			if (!cp[0] || elf_file__open(&rt, cp))
+			if (!cp[0] || elf_file__open(rt, cp))
 				continue;
-			if (build_id_eq(&rt, build_id, build_id_len))
+			if (build_id_eq(rt, build_id, build_id_len))
 				err = 0;
 			else
-				elf_file__close(&rt);
+				elf_file__close(rt);
 		}
 	}
-	if (!build_id_len && rt.elf && rt.build_id_len)
-		hex(idhex, rt.build_id, rt.build_id_len);
+	if (!build_id_len && rt->elf && rt->build_id_len)
+		hex(idhex, rt->build_id, rt->build_id_len);
 
 	nr_cand = path[0] == '[' ? 0 :
-		  symbol_candidates(cand, path, &rt, idhex, paths);
+		  symbol_candidates(cand, path, rt, idhex, paths);
 	for (i = 0; i < nr_cand; i++) {
-		if (rt.path && !strcmp(cand[i], rt.path))
+		if (rt->path && !strcmp(cand[i], rt->path))
 			continue;
-		if (elf_file__open(&sym, cand[i]))
+		if (elf_file__open(sym, cand[i]))
 			continue;
 		if ((build_id_len &&
-		     !build_id_eq(&sym, build_id, build_id_len)) ||
-		    (!build_id_len && rt.build_id_len &&
-		     !build_id_eq(&sym, rt.build_id, rt.build_id_len))) {
+		     !build_id_eq(sym, build_id, build_id_len)) ||
+		    (!build_id_len && rt->build_id_len &&
+		     !build_id_eq(sym, rt->build_id, rt->build_id_len))) {
 			diag__emit(d, DIAG_INFO, "'%s': build id differs from "
 				   "'%s', not used", cand[i], path);
-			elf_file__close(&sym);
+			elf_file__close(sym);
 			continue;
 		}
-		if (has_symtab(sym.elf))
+		if (has_symtab(sym->elf))
 			break;
-		elf_file__close(&sym);
+		elf_file__close(sym);
 	}
 	free_candidates(cand, nr_cand);
+	return err;
+}
+
+char *symtab__find_symbol_file(const char *path, const uint8_t *build_id,
+			       size_t build_id_len,
+			       const struct symtab_paths *paths)
+{
+	struct elf_file rt = ELF_FILE_INIT, sym = ELF_FILE_INIT;
+	const struct elf_file *ef;
+	char *found = NULL;
+
+	find_files(path, build_id, build_id_len, paths, NULL, &rt, &sym);
+	ef = sym.elf ? &sym : &rt;
+	if (ef->elf && ef->path)
+		found = strdup(ef->path);
+	elf_file__close(&sym);
+	elf_file__close(&rt);
+	return found;
+}
+
+struct symtab *symtab__open(const char *path, const uint8_t *build_id,
+			    size_t build_id_len,
+			    const struct symtab_paths *paths,
+			    const struct diag *d)
+{
+	struct elf_file rt = ELF_FILE_INIT, sym = ELF_FILE_INIT;
+	struct symtab *st = NULL;
+	int err = find_files(path, build_id, build_id_len, paths, d, &rt,
+			     &sym);
 
 	if (!rt.elf && !sym.elf) {
 		errno = err == -ENOEXEC ? ENOEXEC : ENOENT;

@@ -88,6 +88,12 @@ const char *symtab__lookup_mapped(const struct symtab *st, uint64_t map_start,
  * Borrowed until symtab__free(). */
 const char *symtab__file(const struct symtab *st);
 const char *symtab__symbol_file(const struct symtab *st);
+/* What symtab__symbol_file() would say for symtab__open() of the same
+ * arguments, without reading any symbols: a copy to free, or NULL when no
+ * file would be read. */
+char *symtab__find_symbol_file(const char *path, const uint8_t *build_id,
+			       size_t build_id_len,
+			       const struct symtab_paths *paths);
 
 /* The build id of symtab__file() (len 0 when it has none). */
 const uint8_t *symtab__build_id(const struct symtab *st, size_t *len);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <dwarf.h>
 
+#include "array.h"
 #include "dwexpr.h"
 #include "dwinfo.h"
 #include "inlines.h"
@@ -83,6 +84,11 @@ struct stack {
 	uint64_t len;
 };
 
+struct early_dwarf {
+	char *path;
+	struct dwinfo *di;
+};
+
 struct unwind {
 	struct session *session;
 	struct symcache *syms;
@@ -101,6 +107,9 @@ struct unwind {
 	size_t nr_rules, rules_cap;
 	uint32_t *dso_of_map;		/* session_map id -> 1 + dso index */
 	size_t dso_of_map_cap;
+	/* DWARF files opened before their DSO came up, for it to take */
+	struct early_dwarf *early;
+	size_t nr_early, early_cap;
 	/* per walk */
 	int32_t pid;
 	struct stack stk;
@@ -174,6 +183,11 @@ void unwind__free(struct unwind *u)
 	for (i = 0; i < u->nr_dsos; i++)
 		dso_release(&u->dsos[i]);
 	free(u->dsos);
+	for (i = 0; i < u->nr_early; i++) {
+		dwinfo__free(u->early[i].di);
+		free(u->early[i].path);
+	}
+	free(u->early);
 	free(u->rules);
 	free(u->dso_of_map);
 	jitcfi__free(u->jitcfi);
@@ -229,16 +243,56 @@ static const char *dso_dwarf_file(const struct uw_dso *d)
 	return sym_file ? sym_file : symtab__file(d->st);
 }
 
-/* Start opening d's DWARF on a thread of its own (see dwinfo.h). */
-static void dso_prefetch_dwarf(struct uw_dso *d)
+void unwind__prefetch_dwarf(struct unwind *u, const char *path)
 {
-	if (!d->is_dbg_tried && !d->dbg_info && d->elf)
+	size_t i;
+
+	for (i = 0; i < u->nr_early; i++)
+		if (!strcmp(u->early[i].path, path))
+			return;
+	if (array__reserve((void **)&u->early, &u->early_cap, u->nr_early + 1,
+			   sizeof(*u->early)) < 0)
+		return;
+	u->early[u->nr_early].path = strdup(path);
+	if (!u->early[u->nr_early].path)
+		return;
+	u->early[u->nr_early].di = dwinfo__start(path);
+	if (!u->early[u->nr_early].di) {
+		free(u->early[u->nr_early].path);
+		return;
+	}
+	u->nr_early++;
+}
+
+/* The DWARF of file that unwind__prefetch_dwarf() began, now the
+ * caller's, or NULL. */
+static struct dwinfo *take_early(struct unwind *u, const char *file)
+{
+	struct dwinfo *di;
+	size_t i;
+
+	for (i = 0; i < u->nr_early; i++)
+		if (!strcmp(u->early[i].path, file)) {
+			di = u->early[i].di;
+			free(u->early[i].path);
+			u->early[i] = u->early[--u->nr_early];
+			u->st.nr_dwarf_prefetched++;
+			return di;
+		}
+	return NULL;
+}
+
+/* Start opening d's DWARF on a thread of its own (see dwinfo.h). */
+static void dso_prefetch_dwarf(struct unwind *u, struct uw_dso *d)
+{
+	if (!d->is_dbg_tried && !d->dbg_info && d->elf &&
+	    !(d->dbg_info = take_early(u, dso_dwarf_file(d))))
 		d->dbg_info = dwinfo__start(dso_dwarf_file(d));
 }
 
 /* The DWARF of d (for .debug_frame and inline frames), opened on first
  * use, as it can be large, unless dso_prefetch_dwarf() began it. */
-static Dwarf *dso_dwarf(struct uw_dso *d)
+static Dwarf *dso_dwarf(struct unwind *u, struct uw_dso *d)
 {
 	const char *file;
 
@@ -246,6 +300,8 @@ static Dwarf *dso_dwarf(struct uw_dso *d)
 		return d->dbg;
 	d->is_dbg_tried = true;
 	file = symtab__file(d->st);
+	if (!d->dbg_info)
+		d->dbg_info = take_early(u, dso_dwarf_file(d));
 	if (!d->dbg_info)
 		d->dbg_info = dwinfo__open(dso_dwarf_file(d));
 	if (d->dbg_info && !dwinfo__dwarf(d->dbg_info) &&
@@ -322,7 +378,7 @@ static struct uw_dso *find_dso_slow(struct unwind *u,
 	d->st = st;
 	dso_open(u, d);
 	if (u->is_prefetching)
-		dso_prefetch_dwarf(d);
+		dso_prefetch_dwarf(u, d);
 	return d;
 }
 
@@ -798,9 +854,9 @@ size_t unwind__inlines(struct unwind *u, const struct session_map *m,
 		u->is_prefetching = true;
 		for (i = 0; i < u->nr_dsos; i++)
 			if (&u->dsos[i] != d)
-				dso_prefetch_dwarf(&u->dsos[i]);
+				dso_prefetch_dwarf(u, &u->dsos[i]);
 	}
-	if (!d || !dso_dwarf(d))
+	if (!d || !dso_dwarf(u, d))
 		return 0;
 	if (!d->inlines && !(d->inlines = inlines__new(d->dbg)))
 		return 0;
@@ -887,7 +943,7 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 				       &r, why);
 			if (err == -ENOENT) {
 				d = &u->dsos[d_idx];
-				dso_dwarf(d);
+				dso_dwarf(u, d);
 				err = step_cfi(u, 2 + (uint32_t)d_idx * 2,
 					       d->dbg_cfi, a, &r, why);
 			}

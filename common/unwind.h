@@ -88,6 +88,8 @@ struct unwind_stats {
 	uint64_t nr_fp_steps;		/* frame-pointer fallbacks */
 	uint64_t nr_trampoline_steps;	/* by the interpreter's layout */
 	uint64_t nr_jit_cfi_steps;	/* by a jitdump's unwind info */
+	uint64_t nr_dwarf_prefetched;	/* DWARF files begun by
+					 * unwind__prefetch_dwarf(), then used */
 };
 
 struct unwind;
@@ -101,6 +103,12 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 			   const struct diag *d);
 /* Free u and every DSO it opened; NULL is a no-op. */
 void unwind__free(struct unwind *u);
+
+/* Start opening the DWARF in file path on a thread of its own, before any
+ * sample needs it (inline frames of a recording's DSOs, whose symbol files
+ * are known from its build ids); the DSO whose DWARF file it is takes it
+ * when it first comes up. */
+void unwind__prefetch_dwarf(struct unwind *u, const char *path);
 
 /* Walk the user stack of process pid: regs are the sample's regs_user
  * (nr_regs of them, laid out as the attr's sample_regs_user mask says),

@@ -238,11 +238,25 @@ START_TEST(test_plt)
 }
 END_TEST
 
+/* symtab__find_symbol_file() names the file symtab__open() read st's
+ * symbols from, without reading them. */
+static void same_symbol_file(const struct symtab *st, const char *path,
+			     const uint8_t *id, size_t len,
+			     const struct symtab_paths *paths)
+{
+	char *found = symtab__find_symbol_file(path, id, len, paths);
+
+	ck_assert_ptr_nonnull(found);
+	ck_assert_str_eq(found, symtab__symbol_file(st));
+	free(found);
+}
+
 START_TEST(test_dynsym_only)
 {
 	struct symtab *st = open_fx("fx_dynonly");
 
 	ck_assert_str_eq(symtab__symbol_file(st), fx_path("fx_dynonly"));
+	same_symbol_file(st, fx_path("fx_dynonly"), NULL, 0, NULL);
 	expect(st, nm_addr("fx_pie", "fx_alpha") + 1, "fx_alpha", 1);
 	ck_assert_ptr_null(symtab__lookup(
 		st, nm_addr("fx_pie", "fx_static_only") + 1, NULL));
@@ -257,6 +271,7 @@ START_TEST(test_debuglink_symbols)
 
 	ck_assert_str_eq(sf + strlen(sf) - strlen("/.debug/fx_dbg.debug"),
 			 "/.debug/fx_dbg.debug");
+	same_symbol_file(st, fx_path("fx_dbg"), NULL, 0, NULL);
 	expect(st, nm_addr("fx_pie", "fx_static_only") + 3, "fx_static_only",
 	       3);
 	expect(st, nm_addr("fx_pie", "fx_gamma"), "fx_gamma_longer", 0);
@@ -280,6 +295,7 @@ START_TEST(test_build_id_debug_dir)
 	st = symtab__open(fx_path("fx_bid"), NULL, 0, &paths, NULL);
 	ck_assert_ptr_nonnull(st);
 	ck_assert_ptr_nonnull(strstr(symtab__symbol_file(st), "/.build-id/"));
+	same_symbol_file(st, fx_path("fx_bid"), NULL, 0, &paths);
 	expect(st, addr, "fx_static_only", 0);
 	symtab__free(st);
 }
@@ -299,6 +315,7 @@ START_TEST(test_debug_root_by_path)
 	sf = symtab__symbol_file(st);
 	ck_assert_str_eq(sf + strlen(sf) - strlen("/fx_fed.debug"),
 			 "/fx_fed.debug");
+	same_symbol_file(st, fx_path("fx_fed"), NULL, 0, &paths);
 	expect(st, nm_addr("fx_pie", "fx_static_only") + 1, "fx_static_only",
 	       1);
 	symtab__free(st);
@@ -374,6 +391,7 @@ START_TEST(test_build_id_check_and_cache)
 	st = symtab__open(fx_path("fx_nopie"), id, 20, &paths, NULL);
 	ck_assert_ptr_nonnull(st);
 	ck_assert_str_eq(symtab__file(st), dir);
+	same_symbol_file(st, fx_path("fx_nopie"), id, 20, &paths);
 	expect(st, nm_addr("fx_pie", "fx_alpha") + 1, "fx_alpha", 1);
 	symtab__free(st);
 }
@@ -467,6 +485,10 @@ START_TEST(test_errors)
 	ck_assert_ptr_null(symtab__open(fx_path("fx_pie.nm"), NULL, 0, NULL,
 					NULL));
 	ck_assert_int_eq(errno, ENOEXEC);
+	ck_assert_ptr_null(symtab__find_symbol_file("/nonexistent/file", NULL,
+						    0, NULL));
+	ck_assert_ptr_null(symtab__find_symbol_file(fx_path("fx_pie.nm"),
+						    NULL, 0, NULL));
 	symtab__free(NULL);
 }
 END_TEST

@@ -250,6 +250,39 @@ START_TEST(test_frame_pointer_fallback)
 }
 END_TEST
 
+/* DWARF begun before its DSO comes up is what the DSO then uses: the same
+ * answers, and counted; a file no DSO reads is just freed. */
+START_TEST(test_prefetched_dwarf)
+{
+	struct fixture f, g;
+	const char *with[8], *without[8];
+	struct unwind_stats st;
+	const struct session_map *m;
+	size_t n, k;
+
+	setup(&f);
+	setup(&g);
+	unwind__prefetch_dwarf(f.u, exe);
+	unwind__prefetch_dwarf(f.u, exe);	/* once is enough */
+	unwind__prefetch_dwarf(f.u, "/nonexistent/debug");
+	m = session__find_map(f.s, PID, pc_of(1));
+	ck_assert_ptr_nonnull(m);
+	n = unwind__inlines(f.u, m, pc_of(1), with, 8);
+	m = session__find_map(g.s, PID, pc_of(1));
+	k = unwind__inlines(g.u, m, pc_of(1), without, 8);
+	ck_assert_uint_gt(n, 0);	/* this test is built with -g */
+	ck_assert_uint_eq(n, k);
+	ck_assert_str_eq(with[n - 1], "framed");
+	ck_assert_str_eq(without[k - 1], "framed");
+	unwind__stats(f.u, &st);
+	ck_assert_uint_eq(st.nr_dwarf_prefetched, 1);
+	unwind__stats(g.u, &st);
+	ck_assert_uint_eq(st.nr_dwarf_prefetched, 0);
+	teardown(&f);
+	teardown(&g);
+}
+END_TEST
+
 /* random registers and stacks: every walk ends, within cap */
 START_TEST(test_garbage)
 {
@@ -295,6 +328,7 @@ int main(void)
 	tcase_add_test(tc, test_pc_in_no_mapping);
 	tcase_add_test(tc, test_frame_pointer_fallback);
 	tcase_add_test(tc, test_garbage);
+	tcase_add_test(tc, test_prefetched_dwarf);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
