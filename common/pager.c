@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -21,7 +22,6 @@ struct pager {
 	uint8_t *base;
 	size_t len;
 	uint64_t page;
-	bool populate;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -82,7 +82,7 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct pager *pager__new(void *base, size_t len, bool populate)
+struct pager *pager__new(void *base, size_t len)
 {
 	struct pager *p = calloc(1, sizeof(*p));
 
@@ -91,7 +91,6 @@ struct pager *pager__new(void *base, size_t len, bool populate)
 	p->base = base;
 	p->len = len;
 	p->page = (uint64_t)sysconf(_SC_PAGESIZE);
-	p->populate = populate;
 	if (pthread_mutex_init(&p->lock, NULL)) {
 		free(p);
 		return NULL;
@@ -114,14 +113,12 @@ uint64_t pager__advance(struct pager *p, uint64_t pos)
 {
 	uint64_t want = page_up(p, pos + PAGER_AHEAD);
 
-	if (p->populate) {
-		pthread_mutex_lock(&p->lock);
-		if (want > p->want_ahead) {
-			p->want_ahead = want;
-			pthread_cond_signal(&p->cond);
-		}
-		pthread_mutex_unlock(&p->lock);
+	pthread_mutex_lock(&p->lock);
+	if (want > p->want_ahead) {
+		p->want_ahead = want;
+		pthread_cond_signal(&p->cond);
 	}
+	pthread_mutex_unlock(&p->lock);
 	return pos + PAGER_STEP;
 }
 

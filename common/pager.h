@@ -11,7 +11,6 @@
 #ifndef PERFFOLD_PAGER_H
 #define PERFFOLD_PAGER_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,9 +23,8 @@ struct pager;
 
 /* A pager for the mapping [base, base + len), base page-aligned; NULL
  * when no thread could be started (then nothing is done for the reader).
- * With populate false, pages are only released behind (a file whose
- * bytes are mostly skipped, not read). */
-struct pager *pager__new(void *base, size_t len, bool populate);
+ * It does nothing until told: pager__advance(), pager__release(). */
+struct pager *pager__new(void *base, size_t len);
 
 /* The reader is at pos: have [pos, pos + PAGER_AHEAD) mapped. Returns the
  * position at which to call again. */

@@ -90,9 +90,11 @@ static bool has_stack_copies(const struct perfdata *pd)
 }
 
 /* Map the next stretch of a mapped file's pages in one call rather than
- * one page fault at a time (a fault costs microseconds in a VM), unless
- * most of them will not be read. Only a hint: where the kernel lacks
- * MADV_POPULATE_READ, faults do it. */
+ * one page fault at a time (a fault costs microseconds in a VM). A large
+ * file has it done on the pager's thread, beside the reading, all of it
+ * (even stack copies: off the reader, mapping is cheaper than faults); a
+ * small one here, unless most of its bytes will not be read. Only a hint:
+ * where the kernel lacks MADV_POPULATE_READ, faults do it. */
 static void populate_ahead(struct perfdata *pd)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
@@ -100,19 +102,16 @@ static void populate_ahead(struct perfdata *pd)
 	uint64_t to = from + PD_POPULATE_CHUNK;
 	uint8_t *base = pd->munmap_addr;
 
-	/* large files: on the pager's thread, beside the reading */
 	if (!pd->is_pager_tried) {
 		pd->is_pager_tried = true;
 		if (pd->munmap_len >= PD_PAGER_MIN)
 			pd->pager = pager__new(pd->munmap_addr,
-					       pd->munmap_len,
-					       !has_stack_copies(pd));
+					       pd->munmap_len);
 	}
 	if (pd->pager) {
 		pd->populated = pager__advance(pd->pager, pd->pos);
 		return;
 	}
-
 	if (to > pd->munmap_len)
 		to = pd->munmap_len;
 	if (to > from && !has_stack_copies(pd))
