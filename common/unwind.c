@@ -113,6 +113,8 @@ struct unwind {
 	/* per walk */
 	int32_t pid;
 	struct stack stk;
+	const struct session_map *map;	/* of the last frame, and whether */
+	bool is_jit;			/* it is JIT code, or NULL */
 	enum unwind_stop read_fail;	/* why the last read failed */
 };
 
@@ -840,6 +842,20 @@ static bool is_jit_map(const char *name)
 	       !strncmp(name, "/memfd:", 7);
 }
 
+/* The mapping holding addr in the walk's process, and in u->is_jit
+ * whether it holds JIT code: most frames share the last one's. */
+static const struct session_map *walk_map(struct unwind *u, uint64_t addr)
+{
+	const struct session_map *m = u->map;
+
+	if (m && addr >= m->start && addr < m->end)
+		return m;
+	m = session__find_map(u->session, u->pid, addr);
+	u->map = m;
+	u->is_jit = m && is_jit_map(m->filename);
+	return m;
+}
+
 /* ---- inline frames ---- */
 
 size_t unwind__inlines(struct unwind *u, const struct session_map *m,
@@ -901,6 +917,7 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 	if (!load_regs(regs, nr_regs, regs_mask, &r))
 		goto out;
 	u->pid = pid;
+	u->map = NULL;
 	u->stk.sp = r.r[DW_RSP];
 	u->stk.data = stack;
 	u->stk.len = stack ? dyn_size : 0;
@@ -922,13 +939,13 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 		out[nr].pc = pc;
 		out[nr++].is_activation = is_activation;
 		addr = is_activation ? pc : pc - 1;
-		m = session__find_map(u->session, pid, addr);
+		m = walk_map(u, addr);
 		if (!m) {
 			*why = UNWIND_NO_MAP;
 			break;
 		}
 		*why = UNWIND_NO_CFI;
-		if (is_jit_map(m->filename)) {
+		if (u->is_jit) {
 			err = step_jit(u, pc, addr, inner, &r, why);
 			if (err && *why == UNWIND_JIT && !step_fp(u, &r)) {
 				u->st.nr_fp_steps++;
