@@ -803,13 +803,15 @@ static int on_lost(void *ctx, const struct perfdata_lost *l)
  * kernel and user symbols, rather than when its first frame comes. */
 static int prefetch_dwarf(struct datafold *df, struct perfdata *pd)
 {
+	const char *arch = perfdata__feature_string(pd, PERFDATA_FEAT_ARCH);
 	bool is_dwarf = false;
 	uint32_t i;
 
 	for (i = 0; i < perfdata__nr_attrs(pd); i++)
 		if (perfdata__attr(pd, i)->sample_type & PERF_SAMPLE_STACK_USER)
 			is_dwarf = true;
-	if (!is_dwarf || df->opts->no_inline || !is_x86_64(df))
+	/* (not is_x86_64(): a pipe's features may come after this) */
+	if (!is_dwarf || df->opts->no_inline || (arch && strcmp(arch, "x86_64")))
 		return 0;
 	if (!df->unwind && new_unwind(df) < 0)
 		return -ENOMEM;
