@@ -67,6 +67,7 @@ struct datafold {
 	struct ipcache_slot *slots;
 	size_t slots_cap, nr_slots;
 	uint32_t *ids;		/* ids[0] unused: first == 0 means empty */
+	uint32_t uncached[64];	/* the ids of the last frame not cached */
 	size_t ids_len, ids_cap;
 	struct jitdump_ref *jitdumps;
 	size_t nr_jitdumps, jitdumps_cap;
@@ -367,20 +368,24 @@ static int name_frame(struct datafold *df, int32_t pid, bool is_kernel,
 		return n;
 	if (!strcmp(f.sym.s, "[unknown]"))
 		df->st->nr_unknown_frames++;
+	if (!slot) {
+		/* named each time they come: not kept */
+		memcpy(df->uncached, buf, (size_t)n * sizeof(*buf));
+		*ids = df->uncached;
+		return n;
+	}
 	if (array__reserve((void **)&df->ids, &df->ids_cap, df->ids_len + (size_t)n + 1,
 		 sizeof(*df->ids)) < 0)
 		return -ENOMEM;
 	if (!df->ids_len)
 		df->ids_len = 1;
 	memcpy(df->ids + df->ids_len, buf, (size_t)n * sizeof(*buf));
-	if (slot) {
-		slot->ip = ip;
-		slot->map = map;
-		slot->first = (uint32_t)df->ids_len;
-		slot->nr = (uint32_t)n;
-		slot->id = n ? buf[0] : 0;
-		df->nr_slots++;
-	}
+	slot->ip = ip;
+	slot->map = map;
+	slot->first = (uint32_t)df->ids_len;
+	slot->nr = (uint32_t)n;
+	slot->id = n ? buf[0] : 0;
+	df->nr_slots++;
 	*ids = df->ids + df->ids_len;
 	df->ids_len += (size_t)n;
 	return n;
