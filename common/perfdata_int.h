@@ -23,6 +23,9 @@ struct pd_attr {
 	uint32_t nr_regs_user, nr_regs_intr;
 	uint32_t trailer_size; /* bytes of the sample_id_all trailer */
 	uint32_t sample_time_pos; /* of TIME in a sample, when it has one */
+	/* the attr's samples are parsed into this one, reused: the fields of
+	 * bits it lacks stay 0 without clearing 300 bytes a sample */
+	struct perfdata_sample sample;
 };
 
 /* One queued record. rec points into the mmap'd file when the record is

@@ -157,8 +157,10 @@ static uint64_t read_format_words(struct cur *c, uint64_t rf)
 	return 1 + times + nr * per;
 }
 
-/* Parse a PERF_RECORD_SAMPLE in the order of perf's evsel__parse_sample().
- * Returns NULL on success, else what was wrong. */
+/* Parse a PERF_RECORD_SAMPLE in the order of perf's evsel__parse_sample()
+ * into s, a's own: fields of the bits a samples are all set, each time
+ * (those of other bits were 0 from the start and stay so). Returns NULL
+ * on success, else what was wrong. */
 static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 				uint32_t len, struct perfdata_sample *s)
 {
@@ -167,7 +169,6 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 	struct cur c = {rec + 8, rec + len, NULL};
 	uint64_t v;
 
-	memset(s, 0, sizeof(*s));
 	s->sample_type = st;
 	s->misc = pd_u16(rec + 4);
 	if (st & PERF_SAMPLE_IDENTIFIER) {
@@ -234,6 +235,8 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 	}
 	if (st & PERF_SAMPLE_REGS_USER) {
 		s->regs_user_abi = cur_u64(&c, "user regs abi");
+		s->nr_regs_user = 0;
+		s->regs_user = NULL;
 		if (s->regs_user_abi) {
 			s->nr_regs_user = a->nr_regs_user;
 			s->regs_user =
@@ -242,6 +245,8 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 	}
 	if (st & PERF_SAMPLE_STACK_USER) {
 		s->stack_user_size = cur_u64(&c, "user stack size");
+		s->stack_user = NULL;
+		s->stack_user_dyn_size = 0;
 		/* size 0: no data and no dyn_size (kernel thread) */
 		if (s->stack_user_size) {
 			s->stack_user =
@@ -261,6 +266,8 @@ static const char *parse_sample(const struct pd_attr *a, const uint8_t *rec,
 		s->transaction = cur_u64(&c, "transaction");
 	if (st & PERF_SAMPLE_REGS_INTR) {
 		s->regs_intr_abi = cur_u64(&c, "intr regs abi");
+		s->nr_regs_intr = 0;
+		s->regs_intr = NULL;
 		if (s->regs_intr_abi) {
 			s->nr_regs_intr = a->nr_regs_intr;
 			s->regs_intr =
@@ -342,7 +349,7 @@ static const char *body_string(const uint8_t *rec, uint32_t at, uint32_t end)
 static int deliver_sample(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 			  uint32_t attr_idx, uint64_t off)
 {
-	struct perfdata_sample s;
+	struct perfdata_sample *s;
 	const char *bad;
 	char what[96];
 
@@ -350,7 +357,8 @@ static int deliver_sample(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		pd_warn_bad(pd, off, "sample before any attr");
 		return 0;
 	}
-	bad = parse_sample(&pd->attrs[attr_idx], rec, len, &s);
+	s = &pd->attrs[attr_idx].sample;
+	bad = parse_sample(&pd->attrs[attr_idx], rec, len, s);
 	if (bad) {
 		snprintf(what, sizeof(what),
 			 "sample too short for its %s "
@@ -359,9 +367,9 @@ static int deliver_sample(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		pd_warn_bad(pd, off, what);
 		return 0;
 	}
-	s.sid.attr_idx = attr_idx;
+	s->sid.attr_idx = attr_idx;
 	pd->attrs[attr_idx].nr_samples++;
-	return pd->ops->on_sample ? pd->ops->on_sample(pd->ctx, &s) : 0;
+	return pd->ops->on_sample ? pd->ops->on_sample(pd->ctx, s) : 0;
 }
 
 static int deliver_mmap(struct perfdata *pd, const uint8_t *rec, uint32_t end,

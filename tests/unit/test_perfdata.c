@@ -371,6 +371,57 @@ static void all_bits_sample(struct buf *d, uint64_t stack_size, bool cut)
 	end_rec(d, at);
 }
 
+/* A sample of IP|TID|REGS_USER (mask 0x3) with user registers, or none
+ * (abi 0: a kernel thread). */
+static void regs_sample(struct buf *d, uint64_t abi)
+{
+	size_t at = rec(d, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER);
+
+	put64(d, 0x1000);
+	put32(d, 5);
+	put32(d, 5);
+	put64(d, abi);
+	if (abi) {
+		put64(d, 0x11);
+		put64(d, 0x22);
+	}
+	end_rec(d, at);
+}
+
+/* An attr's samples share one parsed struct: what one sample had and the
+ * next lacks must read as absent, and the bits the attr lacks as 0. */
+START_TEST(test_sample_fields_reset)
+{
+	struct attr_spec a = {mk_attr(
+	    PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK,
+	    PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER)};
+	struct buf d = {0}, img;
+	struct seen w = {0};
+
+	a.attr.sample_id_all = 0;
+	a.attr.sample_regs_user = 0x3;
+	regs_sample(&d, PERF_SAMPLE_REGS_ABI_64);
+	regs_sample(&d, PERF_SAMPLE_REGS_ABI_NONE);
+	regs_sample(&d, PERF_SAMPLE_REGS_ABI_64);
+	img = file_image(&a, 1, sizeof(a.attr), &d, NULL, 0);
+	ck_assert_int_eq(read_img(&img, &w, NULL, false), 0);
+	ck_assert_int_eq(w.nr_samples, 3);
+	ck_assert_uint_eq(w.s[0].nr_regs_user, 2);
+	ck_assert_uint_eq(w.s[1].regs_user_abi, 0);
+	ck_assert_uint_eq(w.s[1].nr_regs_user, 0);
+	ck_assert_ptr_null(w.s[1].regs_user);
+	ck_assert_uint_eq(w.s[2].nr_regs_user, 2);
+	ck_assert_ptr_nonnull(w.s[2].regs_user);
+	ck_assert_uint_eq(w.s[2].regs_user[1], 0x22);
+	ck_assert_uint_eq(w.s[2].period, 0);
+	ck_assert_uint_eq(w.s[2].nr_callchain, 0);
+	ck_assert_ptr_null(w.s[2].callchain);
+	ck_assert(!w.s[2].sid.has_time);
+	free(d.p);
+	free(img.p);
+}
+END_TEST
+
 START_TEST(test_all_sample_bits)
 {
 	struct attr_spec a = {mk_attr(PERF_TYPE_RAW, 0x1cd, ST_ALL)};
@@ -435,6 +486,7 @@ START_TEST(test_all_sample_bits)
 	/* the second: STACK_USER size 0 and the fields after it in place */
 	ck_assert_uint_eq(w.s[1].stack_user_size, 0);
 	ck_assert_ptr_null(w.s[1].stack_user);
+	ck_assert_uint_eq(w.s[1].stack_user_dyn_size, 0);
 	ck_assert_uint_eq(w.s[1].weight, 0x0003000200000001);
 	ck_assert_uint_eq(w.s[1].code_page_size, 2 << 20);
 	ck_assert_uint_eq(w.s[1].aux_size, 8);
@@ -1301,6 +1353,7 @@ static Suite *perfdata_suite(void)
 	tcase_add_test(tc, test_basic_file);
 	tcase_add_test(tc, test_attr_sizes);
 	tcase_add_test(tc, test_all_sample_bits);
+	tcase_add_test(tc, test_sample_fields_reset);
 	tcase_add_test(tc, test_two_events);
 	tcase_add_test(tc, test_ordering);
 	tcase_add_test(tc, test_ordering_ties);
