@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,21 +462,26 @@ static void mkqsort(const struct sort_ctx *c, uint32_t *order, size_t n,
 	}
 }
 
-/* Sorting on two cores: the first partitions cut the array into
- * independent parts, which two threads then sort, largest first. */
+/* Sorting on two cores, overlapped with writing: the first partitions
+ * cut the array into independent parts, in output order. A helper thread
+ * sorts them front to back; the writer writes each part once it is
+ * sorted, sorting it itself when the helper has not got to it. */
 #define STACKS_SORT_TASKS 64
+
+enum { TASK_TODO, TASK_SORTING, TASK_SORTED };
 
 struct sort_task {
 	uint32_t *order;
 	size_t n;
 	uint32_t d;
+	int state;		/* atomic: TASK_* */
 };
 
 struct sort_job {
 	const struct sort_ctx *c;
 	struct sort_task tasks[STACKS_SORT_TASKS];
 	size_t nr_tasks;
-	size_t next;		/* atomic: the next task to take */
+	bool is_stopping;	/* atomic: the writer failed */
 };
 
 /* Cut order[0..n) into tasks until each is at most a sixteenth of it. */
@@ -483,7 +489,7 @@ static void split_sort(struct sort_job *job, uint32_t *order, size_t n)
 {
 	size_t limit = n / 16, i, big, lt, gt;
 
-	job->tasks[0] = (struct sort_task){order, n, 0};
+	job->tasks[0] = (struct sort_task){order, n, 0, TASK_TODO};
 	job->nr_tasks = 1;
 	while (job->nr_tasks + 2 <= STACKS_SORT_TASKS) {
 		struct sort_task t;
@@ -496,21 +502,34 @@ static void split_sort(struct sort_job *job, uint32_t *order, size_t n)
 			break;
 		partition(job->c, t.order, t.n, t.d, &lt, &gt);
 		job->tasks[big] = (struct sort_task){t.order + lt, gt - lt,
-						     t.d + 1};
+						     t.d + 1, TASK_TODO};
 		if (lt)
 			job->tasks[job->nr_tasks++] =
-				(struct sort_task){t.order, lt, t.d};
+				(struct sort_task){t.order, lt, t.d, TASK_TODO};
 		if (t.n > gt)
-			job->tasks[job->nr_tasks++] =
-				(struct sort_task){t.order + gt, t.n - gt, t.d};
+			job->tasks[job->nr_tasks++] = (struct sort_task){
+				t.order + gt, t.n - gt, t.d, TASK_TODO};
 	}
 }
 
-static int by_size_desc(const void *a, const void *b)
+static int by_position(const void *a, const void *b)
 {
 	const struct sort_task *x = a, *y = b;
 
-	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Sort task t unless the other thread took it; true when this one did. */
+static bool take_and_sort(const struct sort_job *job, struct sort_task *t)
+{
+	int todo = TASK_TODO;
+
+	if (!__atomic_compare_exchange_n(&t->state, &todo, TASK_SORTING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return false;
+	mkqsort(job->c, t->order, t->n, t->d);
+	__atomic_store_n(&t->state, TASK_SORTED, __ATOMIC_RELEASE);
+	return true;
 }
 
 static void *run_sort_tasks(void *arg)
@@ -518,30 +537,19 @@ static void *run_sort_tasks(void *arg)
 	struct sort_job *job = arg;
 	size_t i;
 
-	while ((i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED)) <
-	       job->nr_tasks)
-		mkqsort(job->c, job->tasks[i].order, job->tasks[i].n,
-			job->tasks[i].d);
+	for (i = 0; i < job->nr_tasks &&
+		    !__atomic_load_n(&job->is_stopping, __ATOMIC_RELAXED); i++)
+		take_and_sort(job, &job->tasks[i]);
 	return NULL;
 }
 
-/* Sort order[0..n) on this thread and, for large n, a second one. */
-static void sort_stacks(const struct sort_ctx *c, uint32_t *order, size_t n)
+/* Task t sorted, by this thread if no one has begun it. */
+static void wait_sorted(const struct sort_job *job, struct sort_task *t)
 {
-	struct sort_job job = {.c = c};
-	pthread_t helper;
-	bool has_helper;
-
-	if (n < STACKS_PARALLEL_MIN) {
-		mkqsort(c, order, n, 0);
+	if (take_and_sort(job, t))
 		return;
-	}
-	split_sort(&job, order, n);
-	qsort(job.tasks, job.nr_tasks, sizeof(*job.tasks), by_size_desc);
-	has_helper = !pthread_create(&helper, NULL, run_sort_tasks, &job);
-	run_sort_tasks(&job);
-	if (has_helper)
-		pthread_join(helper, NULL);
+	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != TASK_SORTED)
+		sched_yield();	/* the helper is in it: at most a 16th */
 }
 
 /* Output goes through one large buffer, not stdio per frame. */
@@ -614,21 +622,55 @@ static void write_stack(struct outbuf *o, const struct name_ref *names,
 	out_put(o, "\n", 1);
 }
 
-/* Write every line, in order, to o's file. */
-static int write_lines(const struct stacks *st, const struct name_ref *names,
-		       const uint32_t *order, struct outbuf *o)
+/* The lines of order[from..to), in order, into o. */
+static void write_range(const struct stacks *st, const struct name_ref *names,
+			const uint32_t *order, size_t from, size_t to,
+			struct outbuf *o)
 {
 	const struct entry *entries = st->entries;
-	size_t i, n = st->nr_entries;
+	size_t i;
 
 	/* the entries are in sorted order, scattered in memory: ask for
 	 * each one's entry, then its frames, a few lines ahead */
-	for (i = 0; i < n; i++) {
-		if (i + 16 < n)
+	for (i = from; i < to; i++) {
+		if (i + 16 < to)
 			__builtin_prefetch(&entries[order[i + 16]]);
-		if (i + 8 < n)
+		if (i + 8 < to)
 			__builtin_prefetch(st->frames + entries[order[i + 8]].off);
 		write_stack(o, names, st->frames, &entries[order[i]]);
+	}
+}
+
+/* Sort order[from..n) and write every line of order[0..n): for large n
+ * on two threads, writing each part as soon as it is sorted. */
+static int sort_and_write(const struct sort_ctx *c,
+			  const struct name_ref *names, uint32_t *order,
+			  size_t from, size_t n, struct outbuf *o)
+{
+	struct sort_job job = {.c = c};
+	pthread_t helper;
+	bool has_helper = false;
+	size_t i;
+
+	write_range(c->st, names, order, 0, from, o);	/* empty stacks */
+	if (n - from < STACKS_PARALLEL_MIN) {
+		mkqsort(c, order + from, n - from, 0);
+		write_range(c->st, names, order, from, n, o);
+	} else {
+		split_sort(&job, order + from, n - from);
+		qsort(job.tasks, job.nr_tasks, sizeof(*job.tasks),
+		      by_position);
+		has_helper = !pthread_create(&helper, NULL, run_sort_tasks,
+					     &job);
+		for (i = 0; i < job.nr_tasks && !o->failed; i++) {
+			struct sort_task *t = &job.tasks[i];
+
+			wait_sorted(&job, t);
+			write_range(c->st, names, t->order, 0, t->n, o);
+		}
+		__atomic_store_n(&job.is_stopping, true, __ATOMIC_RELAXED);
+		if (has_helper)
+			pthread_join(helper, NULL);
 	}
 	out_flush(o);
 	if (o->failed || fflush(o->f) == EOF || ferror(o->f))
@@ -673,11 +715,11 @@ static int write_sorted(const struct stacks *st, FILE *out)
 	for (i = 0; i < st->nr_entries; i++)
 		if (st->entries[i].nr)
 			order[k++] = i;
-	sort_stacks(&ctx, order + nr_empty, st->nr_entries - nr_empty);
 	for (i = 0; i < nr_names; i++)
 		names[i] = (struct name_ref){intern__str(st->names, i),
 					     intern__len(st->names, i)};
-	err = write_lines(st, names, order, &o);
+	err = sort_and_write(&ctx, names, order, nr_empty, st->nr_entries,
+			     &o);
 out:
 	free(o.p);
 	free(ctx.key_cont);

@@ -1,5 +1,6 @@
 /* Unit tests for common/stacks. */
 #include <check.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,8 +142,8 @@ END_TEST
 
 /* Random stacks over names that are prefixes of each other and hold bytes
  * on both sides of ';': the output must be sorted bytewise on the text,
- * for a few stacks (sorted and written on one thread) and for many (on
- * two, each sorting parts and writing half the lines). */
+ * for a few stacks (sorted and written on one thread) and for many (one
+ * thread sorting parts ahead while the other writes them in order). */
 START_TEST(test_sort_matches_text_order)
 {
 	static const int sizes[] = {5000, 60000};
@@ -181,6 +182,35 @@ START_TEST(test_sort_matches_text_order)
 }
 END_TEST
 
+/* A full disk stops the writing: -EIO, and the sorting thread ends. */
+START_TEST(test_write_error)
+{
+	struct intern *in = intern__new();
+	struct stacks *st = stacks__new(in);
+	FILE *full = fopen("/dev/full", "w");
+	uint32_t fr[3], names[200];
+	char buf[16];
+	int i;
+
+	ck_assert_ptr_nonnull(full);
+	for (i = 0; i < 200; i++) {
+		snprintf(buf, sizeof(buf), "n%d", i);
+		names[i] = id(in, buf);
+	}
+	for (i = 0; i < 40000; i++) {	/* 40,000 distinct stacks */
+		fr[0] = id(in, "root");
+		fr[1] = names[i % 200];
+		fr[2] = names[i / 200];
+		stacks__add(st, fr, 3, 1);
+	}
+	ck_assert_int_ge(stacks__count(st), 16384);
+	ck_assert_int_eq(stacks__write(st, full), -EIO);
+	fclose(full);
+	stacks__free(st);
+	intern__free(in);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stacks");
@@ -193,6 +223,7 @@ int main(void)
 	tcase_add_test(tc, test_many_distinct);
 	tcase_add_test(tc, test_worker_merges);
 	tcase_add_loop_test(tc, test_sort_matches_text_order, 0, 2);
+	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
