@@ -197,12 +197,22 @@ struct kallsyms *ksource__open(const struct ksource_paths *p,
 	struct kallsyms *ks;
 
 	memset(r, 0, sizeof(*r));
-	if (!build_id || !len)
+	n = ksource__read_notes_build_id(p->notes, running, sizeof(running));
+	if (!build_id || !len) {
+		/* perf reads /proc/kallsyms (a pipe's build ids come at its
+		 * end): the running kernel's copy, when it answers alike */
+		r->proc_why = KSOURCE_NO_BUILD_ID;
+		if (n > 0 &&
+		    !cache_path(p->buildid_dir, running, (size_t)n, r->path,
+				sizeof(r->path)) &&
+		    (ks = open_equivalent_copy(p, ref, d, r)))
+			return ks;
 		return open_proc(p, d, r, KSOURCE_NO_BUILD_ID);
+	}
 	has_copy = !cache_path(p->buildid_dir, build_id, len, r->path,
 			       sizeof(r->path));
-	n = ksource__read_notes_build_id(p->notes, running, sizeof(running));
 	if (n == (int)len && !memcmp(running, build_id, len)) {
+		r->proc_why = KSOURCE_RUNNING;
 		if (has_copy && (ks = open_equivalent_copy(p, ref, d, r)))
 			return ks;
 		return open_proc(p, d, r, KSOURCE_RUNNING);
@@ -227,7 +237,7 @@ struct kallsyms *ksource__confirm(const struct ksource_paths *p,
 	    (!ks || !ref->is_known || kallsyms__ref_addr(ks, ref->name, &addr) ||
 	     addr != ref->addr)) {
 		kallsyms__free(ks);
-		ks = open_proc(p, d, r, KSOURCE_RUNNING);
+		ks = open_proc(p, d, r, r->proc_why);
 	}
 	r->needs_ref_check = false;
 	if (r->why == KSOURCE_UNKNOWN_PROC)

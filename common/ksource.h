@@ -59,8 +59,10 @@ struct ksource_result {
 	enum ksource_why why;
 	char path[4096];	/* the file read */
 	/* The copy was chosen for the running kernel before ref was known:
-	 * ksource__confirm() must still compare reference addresses. */
+	 * ksource__confirm() must still compare reference addresses, and
+	 * reads /proc/kallsyms for proc_why if they differ. */
 	bool needs_ref_check;
+	enum ksource_why proc_why;
 };
 
 /* Fill p with the system's paths and buildid_dir (borrowed). */

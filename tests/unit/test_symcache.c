@@ -133,6 +133,9 @@ START_TEST(test_kallsyms_loading)
 	snprintf(path, sizeof(path), "%s/kallsyms", dir);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert_int_eq(symcache__set_kallsyms_path(sc, path), 0);
+	/* no running build id: no cached copy stands in for the FIFO */
+	ck_assert_int_eq(symcache__set_kernel_notes_path(sc, "/nonexistent"),
+			 0);
 	ck_assert(!symcache__is_loading_kallsyms(sc));	/* not started */
 	symcache__prefetch_kallsyms(sc);
 	for (i = 0; i < 20; i++) {	/* 0.2 s: the loader stays blocked */
@@ -318,6 +321,45 @@ START_TEST(test_copy_when_equivalent)
 }
 END_TEST
 
+/* No kernel build id recorded (a pipe's come at its end): perf reads
+ * /proc/kallsyms; the running kernel's copy stands in when it answers the
+ * same, checked against the reference once the kernel MMAP is read. */
+START_TEST(test_no_build_id_copy)
+{
+	struct captured c = { 0 };
+	struct diag d = { capture, &c };
+	struct fake f;
+	struct symcache *sc;
+
+	fake_setup(&f, "mymod 16384 0 - Live 0xffffffffc0001000\n");
+	sc = fake_cache(&f, NULL, &d);
+	symcache__prefetch_kallsyms(sc);
+	symcache__set_kernel_ref(sc, "_text", 0xffffffff81000000ULL);
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "copy_core_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_RUNNING_CACHE);
+	symcache__free(sc);
+	/* recorded at another _text (another boot): /proc, as perf */
+	sc = fake_cache(&f, NULL, &d);
+	symcache__prefetch_kallsyms(sc);
+	symcache__set_kernel_ref(sc, "_text", 0xffffffff9a000000ULL);
+	ck_assert_str_eq(kname(sc, 0xffffffff9a001010ULL), "proc_core_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_NO_BUILD_ID);
+	symcache__free(sc);
+	fake_teardown(&f);
+	/* modules differ from the copy's: /proc */
+	fake_setup(&f, "othermod 16384 0 - Live 0xffffffffc0002000\n");
+	sc = fake_cache(&f, NULL, &d);
+	ck_assert_str_eq(kname(sc, 0xffffffff81001010ULL), "proc_core_fn");
+	ck_assert_int_eq(symcache__kallsyms_source(sc)->why,
+			 KSOURCE_NO_BUILD_ID);
+	symcache__free(sc);
+	ck_assert_int_eq(c.nr_warnings, 0);
+	fake_teardown(&f);
+}
+END_TEST
+
 /* The running kernel, but the copy cannot be shown to answer the same:
  * /proc/kallsyms, as perf reads it. */
 START_TEST(test_proc_when_not_equivalent)
@@ -486,6 +528,7 @@ static Suite *symcache_suite(void)
 	tcase_add_test(tc, test_kallsyms_and_jitdump);
 	tcase_add_test(tc, test_kallsyms_loading);
 	tcase_add_test(tc, test_copy_when_equivalent);
+	tcase_add_test(tc, test_no_build_id_copy);
 	tcase_add_test(tc, test_proc_when_not_equivalent);
 	tcase_add_test(tc, test_other_kernel_copy_relocated);
 	tcase_add_test(tc, test_other_kernel_no_copy_warns);
