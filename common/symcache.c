@@ -67,6 +67,8 @@ void symcache__free(struct symcache *sc)
 
 	if (!sc)
 		return;
+	if (sc->is_loading)	/* the loader reads the paths below */
+		pthread_join(sc->kallsyms_loader, NULL);
 	for (i = 0; i < sc->nr_buckets; i++) {
 		struct entry *e = sc->buckets[i], *next;
 
@@ -80,8 +82,6 @@ void symcache__free(struct symcache *sc)
 	free(sc->debug_root);
 	free(sc->buildid_dir);
 	free(sc->perf_map_dir);
-	if (sc->is_loading)
-		pthread_join(sc->kallsyms_loader, NULL);
 	free(sc->kallsyms_path);
 	free(sc->notes_path);
 	free(sc->modules_path);
