@@ -6,10 +6,12 @@
 # `perf script` (the text every peer starts from), then times:
 #   perf script -i perf.data > /dev/null        (what every peer pays first)
 #   perf2folded perf.data                        (reads perf.data itself)
+#   cat pipe.data | perf script -i -  and  | perf2folded  (perf record -o -)
 #   perf2folded perf.txt                         (the text path)
 #   perf script -s stackcollapse.py              (perf's own collapser)
 # and prints seconds, MB/s, peak memory and ratios. Timings are the best of
-# 3 runs (perf's), 5 (the text path) and 9 (perf2folded perf.data, 0.15 s).
+# 3 runs (perf's), 5 (the text path, pipe mode) and 9 (perf2folded perf.data,
+# 0.13 s).
 # Work files are cached in bench/work/ (delete it to re-record).
 #
 # usage: bench/perf2folded.sh [SECONDS_TO_RECORD]   (default 14)
@@ -25,6 +27,9 @@ fi
 if [ ! -s "$work/perf.txt" ]; then
 	perf script -i "$work/perf.data" > "$work/perf.txt" 2>/dev/null
 fi
+if [ ! -s "$work/pipe.data" ]; then	# the same, as perf record -o - writes it
+	perf inject -i "$work/perf.data" -o - > "$work/pipe.data" 2>/dev/null
+fi
 
 data_mb=$(du -m --apparent-size "$work/perf.data" | cut -f1)
 text_mb=$(du -m --apparent-size "$work/perf.txt" | cut -f1)
@@ -37,6 +42,8 @@ read -r t_data m_data < <(RUNS=9 best "$tool" "$work/perf.data")
 "$tool" "$work/perf.data" > "$work/data.folded"
 "$tool" "$work/perf.txt" > "$work/text.folded"
 cmp -s "$work/data.folded" "$work/text.folded" && same=yes || same=NO
+read -r t_pipe m_pipe < <(RUNS=5 best sh -c "cat '$work/pipe.data' | '$tool'")
+read -r t_spipe m_spipe < <(best sh -c "cat '$work/pipe.data' | perf script -i -")
 collapse=/usr/lib/perf-core/scripts/python/stackcollapse.py
 t_py=""
 if [ -f "$collapse" ]; then
@@ -49,6 +56,10 @@ printf '%-44s %8s %10s %10s\n' "perf script -i perf.data > /dev/null" "$t_script
 	"$(rate "$data_mb" "$t_script")" "$((m_script / 1024))"
 printf '%-44s %8s %10s %10s\n' "perf2folded perf.data" "$t_data" \
 	"$(rate "$data_mb" "$t_data")" "$((m_data / 1024))"
+printf '%-44s %8s %10s %10s\n' "cat pipe.data | perf script -i -" "$t_spipe" \
+	"$(rate "$data_mb" "$t_spipe")" "$((m_spipe / 1024))"
+printf '%-44s %8s %10s %10s\n' "cat pipe.data | perf2folded (pipe mode)" "$t_pipe" \
+	"$(rate "$data_mb" "$t_pipe")" "$((m_pipe / 1024))"
 printf '%-44s %8s %10s %10s\n' "perf2folded perf.txt (text path)" "$t_text" \
 	"$(rate "$text_mb" "$t_text")" "$((m_text / 1024))"
 if [ -n "$t_py" ]; then
@@ -57,6 +68,7 @@ if [ -n "$t_py" ]; then
 fi
 echo "ratios (both perf2folded paths print the same stacks: $same):"
 echo "  perf script alone / perf2folded perf.data: $(ratio "$t_script" "$t_data")x"
+echo "  the same through a pipe (perf's pipe format): $(ratio "$t_spipe" "$t_pipe")x"
 echo "  perf2folded on the text reads $(rate "$text_mb" "$t_text") MB/s of perf script output"
 echo "  perf script alone / perf2folded text path: $(ratio "$t_script" "$t_text")x"
 if [ -n "$t_py" ]; then
