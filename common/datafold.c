@@ -88,7 +88,6 @@ static struct slice cstr(const char *s)
 	return (struct slice){s, strlen(s)};
 }
 
-
 /* v in decimal, in buf (12 bytes): what "%d" prints, without printf. */
 static struct slice int_text(char *buf, int32_t v)
 {
@@ -628,11 +627,13 @@ static int warm_user_frames(struct datafold *df,
 
 	if (is_dwarf) {
 		n = unwind_user(df, s);
-		for (i = 0; n >= 0 && i < df->nr_uframes; i++)
-			if (recent_map(df, pid, uframe_ip(&df->uframes[i])))
+		for (i = 0; n >= 0 && i < df->nr_uframes; i++) {
+			uint64_t ip = uframe_ip(&df->uframes[i]);
+
+			if (recent_map(df, pid, ip))
 				n = frame_ids(df, pid, false, is_java,
-					      !df->opts->no_inline,
-					      uframe_ip(&df->uframes[i]), &ids);
+					      !df->opts->no_inline, ip, &ids);
+		}
 		return n < 0 ? n : 0;
 	}
 	for (i = 0; i < s->nr_callchain; i++) {
@@ -809,14 +810,11 @@ static int on_lost(void *ctx, const struct perfdata_lost *l)
 static int prefetch_dwarf(struct datafold *df, struct perfdata *pd)
 {
 	const char *arch = perfdata__feature_string(pd, PERFDATA_FEAT_ARCH);
-	bool is_dwarf = false;
 	uint32_t i;
 
-	for (i = 0; i < perfdata__nr_attrs(pd); i++)
-		if (perfdata__attr(pd, i)->sample_type & PERF_SAMPLE_STACK_USER)
-			is_dwarf = true;
 	/* (not is_x86_64(): a pipe's features may come after this) */
-	if (!is_dwarf || df->opts->no_inline || (arch && strcmp(arch, "x86_64")))
+	if (!perfdata__has_stack_copies(pd) || df->opts->no_inline ||
+	    (arch && strcmp(arch, "x86_64")))
 		return 0;
 	if (!df->unwind && new_unwind(df) < 0)
 		return -ENOMEM;

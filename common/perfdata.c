@@ -590,6 +590,16 @@ bool perfdata__is_pipe(const struct perfdata *pd)
 	return pd->is_pipe;
 }
 
+bool perfdata__has_stack_copies(const struct perfdata *pd)
+{
+	uint32_t i;
+
+	for (i = 0; i < pd->nr_attrs; i++)
+		if (pd->attrs[i].attr.sample_type & PERF_SAMPLE_STACK_USER)
+			return true;
+	return false;
+}
+
 uint32_t perfdata__nr_attrs(const struct perfdata *pd)
 {
 	return pd->nr_attrs;

@@ -269,6 +269,10 @@ int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 		   void *ctx);
 
 bool perfdata__is_pipe(const struct perfdata *pd);
+/* Some event copies the user stack into its samples (--call-graph
+ * dwarf): most of those bytes are never read, as unwinding looks at the
+ * top few KB of each. */
+bool perfdata__has_stack_copies(const struct perfdata *pd);
 
 /* Attrs: in file order (file mode) or HEADER_ATTR order (pipe mode). The
  * attr is zero-filled past the size the file gave. What a sample carries

@@ -77,18 +77,6 @@ static int trailing_message(struct perfdata *pd, uint64_t off)
 	return 0;
 }
 
-/* Samples carry copies of the user stack (--call-graph dwarf): most of
- * their bytes are never read, as unwinding looks at the top few KB. */
-static bool has_stack_copies(const struct perfdata *pd)
-{
-	uint32_t i;
-
-	for (i = 0; i < pd->nr_attrs; i++)
-		if (pd->attrs[i].attr.sample_type & PERF_SAMPLE_STACK_USER)
-			return true;
-	return false;
-}
-
 /* Map the next stretch of a mapped file's pages in one call rather than
  * one page fault at a time (a fault costs microseconds in a VM). A large
  * file has it done on the pager's thread, beside the reading, all of it
@@ -114,7 +102,7 @@ static void populate_ahead(struct perfdata *pd)
 	}
 	if (to > pd->munmap_len)
 		to = pd->munmap_len;
-	if (to > from && !has_stack_copies(pd))
+	if (to > from && !perfdata__has_stack_copies(pd))
 		madvise(base + from, to - from, 22 /* MADV_POPULATE_READ */);
 	pd->populated = to;
 }

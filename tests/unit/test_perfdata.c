@@ -222,6 +222,7 @@ START_TEST(test_basic_file)
 	img = file_image(&a, 1, sizeof(a.attr), &d, NULL, 0);
 
 	ck_assert_int_eq(read_img(&img, &w, &pd, false), 0);
+	ck_assert(!perfdata__has_stack_copies(pd));
 	ck_assert_int_eq(w.nr_samples, 2);
 	ck_assert_uint_eq(w.s[0].ip, 0x401000);
 	ck_assert_uint_eq(w.s[0].sid.pid, 100);
@@ -445,6 +446,7 @@ START_TEST(test_all_sample_bits)
 	basic_sample(&d, 0, 0, 0, 0, 0); /* too short for ST_ALL */
 	img = file_image(&a, 1, sizeof(a.attr), &d, NULL, 0);
 	ck_assert_int_eq(read_img(&img, &w, &pd, false), 0);
+	ck_assert(perfdata__has_stack_copies(pd));
 	ck_assert_int_eq(w.nr_samples, 2);
 	ck_assert_uint_eq(s->sid.id, 77);
 	ck_assert_uint_eq(s->ip, 0xffffffff81000000);
