@@ -49,8 +49,6 @@ struct pd_qent {
 #define PD_QUEUE_MAX_RECORDS (4u << 20)
 /* Release mapped file pages behind the reader in steps of this size. */
 #define PD_RELEASE_CHUNK (8u << 20)
-/* Map a file's pages ahead of the reader in steps of this size. */
-#define PD_POPULATE_CHUNK (2u << 20)
 /* Files this large get their pages mapped and released on a thread. */
 #define PD_PAGER_MIN (16u << 20)
 /* Decompression window: at least one maximal record (u16 size) plus room. */
@@ -67,9 +65,8 @@ struct perfdata {
 	void *munmap_addr;
 	size_t munmap_len;
 	uint64_t dropped;     /* mapping pages before this were released */
-	uint64_t populated;   /* and those before this were mapped ahead */
-	struct pager *pager;  /* which does both, for a large mapped file */
-	bool is_pager_tried;
+	uint64_t populated;   /* the reader tells the pager again here */
+	struct pager *pager;  /* pages a large mapped file, or NULL */
 	uint8_t *owned_image; /* a prefix+file copy, when not mmap'able */
 	int fd;
 	uint8_t *sbuf;

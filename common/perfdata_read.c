@@ -77,34 +77,16 @@ static int trailing_message(struct perfdata *pd, uint64_t off)
 	return 0;
 }
 
-/* Map the next stretch of a mapped file's pages in one call rather than
- * one page fault at a time (a fault costs microseconds in a VM). A large
- * file has it done on the pager's thread, beside the reading, all of it
- * (even stack copies: off the reader, mapping is cheaper than faults); a
- * small one here, unless most of its bytes will not be read. Only a hint:
- * where the kernel lacks MADV_POPULATE_READ, faults do it. */
-static void populate_ahead(struct perfdata *pd)
+/* A large mapped file has its pages mapped ahead of the reader and
+ * released behind it by the pager, on a thread of its own (a page fault
+ * costs microseconds in a VM); a small one just faults them in. Called
+ * when the reader passes pd->populated. */
+static void page_ahead(struct perfdata *pd)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t from = pd->pos & ~(page - 1);
-	uint64_t to = from + PD_POPULATE_CHUNK;
-	uint8_t *base = pd->munmap_addr;
-
-	if (!pd->is_pager_tried) {
-		pd->is_pager_tried = true;
-		if (pd->munmap_len >= PD_PAGER_MIN)
-			pd->pager = pager__new(pd->munmap_addr,
-					       pd->munmap_len);
-	}
-	if (pd->pager) {
-		pd->populated = pager__advance(pd->pager, pd->pos);
-		return;
-	}
-	if (to > pd->munmap_len)
-		to = pd->munmap_len;
-	if (to > from && !perfdata__has_stack_copies(pd))
-		madvise(base + from, to - from, 22 /* MADV_POPULATE_READ */);
-	pd->populated = to;
+	if (!pd->pager && pd->munmap_len >= PD_PAGER_MIN)
+		pd->pager = pager__new(pd->munmap_addr, pd->munmap_len);
+	pd->populated = pd->pager ? pager__advance(pd->pager, pd->pos)
+				  : UINT64_MAX;
 }
 
 /* Next record: 1 with rec/len/off set, 0 at the end, or a negative errno.
@@ -154,7 +136,7 @@ static int next_record(struct perfdata *pd, const uint8_t **rec, uint32_t *len,
 	if (pd->pos >= pd->data_end)
 		return 0;
 	if (pd->pos >= pd->populated && pd->munmap_addr)
-		populate_ahead(pd);
+		page_ahead(pd);
 	left = pd->data_end - pd->pos;
 	if (left < 8)
 		return pd_fail(pd, -EINVAL,
