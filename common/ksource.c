@@ -107,8 +107,11 @@ static long find_module(const struct kallsyms *ks, const char *name)
 	return -1;
 }
 
-bool ksource__same_modules(const struct kallsyms *ks,
-			   const char *modules_path)
+/* Whether the modules of ks (a cached copy) are those of the
+ * /proc/modules file at modules_path, each one's functions inside its
+ * listed range. A missing file means no modules (a kernel built without
+ * them). */
+static bool same_modules(const struct kallsyms *ks, const char *modules_path)
 {
 	size_t i, nr_real = 0, nr_listed = 0;
 	uint64_t lo, hi;
@@ -175,7 +178,7 @@ static struct kallsyms *open_equivalent_copy(const struct ksource_paths *p,
 	if (!ks)
 		return NULL;
 	if (kallsyms__is_restricted(ks) ||
-	    !ksource__same_modules(ks, p->modules) ||
+	    !same_modules(ks, p->modules) ||
 	    (ref->is_known && (kallsyms__ref_addr(ks, ref->name, &addr) ||
 			       addr != ref->addr))) {
 		kallsyms__free(ks);

@@ -95,10 +95,4 @@ struct kallsyms *ksource__confirm(const struct ksource_paths *p,
 				  const struct diag *d,
 				  struct ksource_result *r);
 
-/* The equivalence test on its own: whether the modules of ks (a cached
- * copy) are those of the /proc/modules file at modules_path, as above.
- * A missing file means no modules (a kernel built without them). */
-bool ksource__same_modules(const struct kallsyms *ks,
-			   const char *modules_path);
-
 #endif

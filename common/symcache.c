@@ -286,8 +286,7 @@ char *symcache__dso_symbol_file(const struct symcache *sc, const char *path,
 
 	if (path[0] == '[')
 		return NULL;
-	return symtab__find_symbol_file(path, build_id,
-					build_id ? build_id_len : 0, &paths);
+	return symtab__find_symbol_file(path, build_id, build_id_len, &paths);
 }
 
 static void kernel_paths(const struct symcache *sc, struct ksource_paths *p)

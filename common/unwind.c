@@ -113,8 +113,8 @@ struct unwind {
 	/* per walk */
 	int32_t pid;
 	struct stack stk;
-	const struct session_map *map;	/* of the last frame, and whether */
-	bool is_jit;			/* it is JIT code, or NULL */
+	const struct session_map *map;	/* of the last frame (or NULL) */
+	bool is_jit;			/* map holds JIT code */
 	enum unwind_stop read_fail;	/* why the last read failed */
 };
 
