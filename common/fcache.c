@@ -1,0 +1,333 @@
+/* fcache: derived results kept on disk, keyed by their source files (see
+ * fcache.h).
+ *
+ * An entry is one file, DIR/KIND-HASH, HASH the key's hash in hex:
+ *
+ *   struct entry_head   magic, format version, key and payload lengths
+ *   key                 the bytes make_key() writes
+ *   padding             to 16 bytes
+ *   payload
+ *
+ * Two keys with one hash share a name; the stored key tells them apart
+ * (the later store wins, the other misses).
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fcache.h"
+#include "hash.h"
+
+#define FCACHE_MAGIC "PFCACHE\n"
+#define FCACHE_VERSION 1
+#define FCACHE_KIND_MAX 32
+#define FCACHE_ID_MAX 64	/* build id bytes kept */
+#define FCACHE_PAYLOAD_ALIGN 16
+
+struct entry_head {
+	char magic[8];
+	uint32_t version;
+	uint32_t key_len;
+	uint64_t payload_len;
+};
+
+/* The identity of one source file in a key. */
+struct file_id {
+	uint64_t dev, ino, size, mtime_sec, mtime_nsec;
+};
+
+/* The largest key: this program's id, the kind, the files. */
+#define FCACHE_KEY_MAX (1 + FCACHE_ID_MAX + 1 + FCACHE_KIND_MAX + \
+			FCACHE_MAX_FILES * sizeof(struct file_id))
+
+struct fcache {
+	char *dir;
+	uint8_t self_id[FCACHE_ID_MAX];	/* this program's build id */
+	size_t self_id_len;
+};
+
+struct fcache_blob {
+	void *map;
+	size_t map_len;
+	size_t payload_off;
+};
+
+/* The GNU build id of the program (the first object dl_iterate_phdr()
+ * lists), from its PT_NOTE segments in memory. */
+static int find_self_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct fcache *c = arg;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
+		size_t off = 0;
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		while (off + sizeof(ElfW(Nhdr)) <= ph->p_memsz) {
+			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)(p + off);
+			size_t name_sz = (nh->n_namesz + 3) & ~(size_t)3;
+			size_t desc_sz = (nh->n_descsz + 3) & ~(size_t)3;
+			const uint8_t *name = p + off + sizeof(*nh);
+
+			if (name_sz + desc_sz > ph->p_memsz - off - sizeof(*nh))
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    !memcmp(name, "GNU", 4) && nh->n_descsz &&
+			    nh->n_descsz <= FCACHE_ID_MAX) {
+				memcpy(c->self_id, name + name_sz, nh->n_descsz);
+				c->self_id_len = nh->n_descsz;
+				return 1;
+			}
+			off += sizeof(*nh) + name_sz + desc_sz;
+		}
+	}
+	return 1;	/* only the first object is the program */
+}
+
+const char *fcache__default_dir(char *buf, size_t len)
+{
+	const char *dir = getenv("PERFFOLD_CACHE_DIR");
+	const char *base;
+	int n;
+
+	if (dir)
+		n = snprintf(buf, len, "%s", dir);
+	else if ((base = getenv("XDG_CACHE_HOME")) && base[0] == '/')
+		n = snprintf(buf, len, "%s/perffold", base);
+	else if ((base = getenv("HOME")) && base[0])
+		n = snprintf(buf, len, "%s/.cache/perffold", base);
+	else
+		return NULL;
+	return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
+struct fcache *fcache__new(const char *dir)
+{
+	struct fcache *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->dir = strdup(dir))) {
+		free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	dl_iterate_phdr(find_self_id, c);
+	if (!c->self_id_len) {
+		fcache__free(c);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	return c;
+}
+
+void fcache__free(struct fcache *c)
+{
+	if (!c)
+		return;
+	free(c->dir);
+	free(c);
+}
+
+/* The key of (kind, fds) into key (FCACHE_KEY_MAX bytes): its length, or
+ * -EINVAL. */
+static int make_key(const struct fcache *c, const char *kind, const int *fds,
+		    size_t nr_fds, uint8_t *key)
+{
+	size_t kind_len = strlen(kind), n = 0, i;
+
+	if (nr_fds > FCACHE_MAX_FILES || !kind_len ||
+	    kind_len > FCACHE_KIND_MAX || strchr(kind, '/'))
+		return -EINVAL;
+	key[n++] = (uint8_t)c->self_id_len;
+	memcpy(key + n, c->self_id, c->self_id_len);
+	n += c->self_id_len;
+	key[n++] = (uint8_t)kind_len;
+	memcpy(key + n, kind, kind_len);
+	n += kind_len;
+	for (i = 0; i < nr_fds; i++) {
+		struct file_id id = { 0 };
+		struct stat st;
+
+		if (fds[i] >= 0) {
+			if (fstat(fds[i], &st) || !S_ISREG(st.st_mode))
+				return -EINVAL;
+			id = (struct file_id){
+				.dev = st.st_dev, .ino = st.st_ino,
+				.size = (uint64_t)st.st_size,
+				.mtime_sec = (uint64_t)st.st_mtim.tv_sec,
+				.mtime_nsec = (uint64_t)st.st_mtim.tv_nsec,
+			};
+		}
+		memcpy(key + n, &id, sizeof(id));
+		n += sizeof(id);
+	}
+	return (int)n;
+}
+
+/* DIR/KIND-HASH into path (PATH_MAX bytes): 0, or -ENAMETOOLONG. */
+static int entry_path(const struct fcache *c, const char *kind,
+		      const uint8_t *key, size_t key_len, char *path)
+{
+	int n = snprintf(path, PATH_MAX, "%s/%s-%016llx", c->dir, kind,
+			 (unsigned long long)hash__bytes(key, key_len, 0));
+
+	return n > 0 && n < PATH_MAX ? 0 : -ENAMETOOLONG;
+}
+
+static size_t payload_offset(size_t key_len)
+{
+	size_t off = sizeof(struct entry_head) + key_len;
+
+	return (off + FCACHE_PAYLOAD_ALIGN - 1) & ~(size_t)(FCACHE_PAYLOAD_ALIGN - 1);
+}
+
+struct fcache_blob *fcache__get(const struct fcache *c, const char *kind,
+				const int *fds, size_t nr_fds)
+{
+	uint8_t key[FCACHE_KEY_MAX];
+	char path[PATH_MAX];
+	struct fcache_blob *b = NULL;
+	const struct entry_head *h;
+	struct stat st;
+	size_t off;
+	void *map;
+	int key_len = make_key(c, kind, fds, nr_fds, key), fd;
+
+	if (key_len < 0 || entry_path(c, kind, key, (size_t)key_len, path))
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	off = payload_offset((size_t)key_len);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (uint64_t)st.st_size < off) {
+		close(fd);
+		return NULL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return NULL;
+	h = map;
+	if (memcmp(h->magic, FCACHE_MAGIC, sizeof(h->magic)) ||
+	    h->version != FCACHE_VERSION || h->key_len != (uint32_t)key_len ||
+	    memcmp(h + 1, key, (size_t)key_len) ||
+	    h->payload_len != (uint64_t)st.st_size - off ||
+	    !(b = malloc(sizeof(*b)))) {
+		munmap(map, (size_t)st.st_size);
+		return NULL;
+	}
+	b->map = map;
+	b->map_len = (size_t)st.st_size;
+	b->payload_off = off;
+	return b;
+}
+
+void *fcache_blob__data(const struct fcache_blob *b, size_t *len)
+{
+	*len = b->map_len - b->payload_off;
+	return (char *)b->map + b->payload_off;
+}
+
+void fcache_blob__free(struct fcache_blob *b)
+{
+	if (!b)
+		return;
+	munmap(b->map, b->map_len);
+	free(b);
+}
+
+/* mkdir -p dir, new components with mode 0700. */
+static int make_dir(const char *dir)
+{
+	char p[PATH_MAX];
+	size_t i, n = strlen(dir);
+
+	if (n >= sizeof(p))
+		return -ENAMETOOLONG;
+	memcpy(p, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0700) && errno != EEXIST)
+			return -errno;
+		p[i] = dir[i];
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fcache__put(const struct fcache *c, const char *kind, const int *fds,
+		size_t nr_fds, const void *data, size_t len)
+{
+	static const uint8_t zeros[FCACHE_PAYLOAD_ALIGN];
+	uint8_t key[FCACHE_KEY_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX];
+	struct entry_head h = { .version = FCACHE_VERSION };
+	int key_len = make_key(c, kind, fds, nr_fds, key), fd, err;
+	size_t pad;
+
+	if (key_len < 0)
+		return key_len;
+	err = entry_path(c, kind, key, (size_t)key_len, path);
+	if (err)
+		return err;
+	if (snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", c->dir) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	err = make_dir(c->dir);
+	if (err)
+		return err;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memcpy(h.magic, FCACHE_MAGIC, sizeof(h.magic));
+	h.key_len = (uint32_t)key_len;
+	h.payload_len = len;
+	pad = payload_offset((size_t)key_len) - sizeof(h) - (size_t)key_len;
+	err = write_all(fd, &h, sizeof(h));
+	if (!err)
+		err = write_all(fd, key, (size_t)key_len);
+	if (!err)
+		err = write_all(fd, zeros, pad);
+	if (!err)
+		err = write_all(fd, data, len);
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
