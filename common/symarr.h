@@ -121,6 +121,20 @@ const struct symarr_sym *symarr__interval(const struct symarr *a, size_t i,
 /* Entries in the set (after de-duplication). */
 size_t symarr__count(const struct symarr *a);
 
+/* The sealed set a as bytes for symarr__from_image() (to keep on disk):
+ * the intervals and the entries they answer (others are left out). Returns
+ * malloc'd bytes, *len long, or NULL with errno: EINVAL a is not sealed,
+ * ENOMEM. The image is in host byte order. */
+void *symarr__image(const struct symarr *a, size_t *len);
+/* A set answering every address as the set imaged did, with its
+ * symarr__count(), from the len bytes at image (8-byte aligned; copied).
+ * It is sealed for good: symarr__add(), __append() and __reserve() fail
+ * with -EPERM, symarr__fixup() does nothing, symarr__nr_shared_starts() is
+ * 0. Returns an owned set, or NULL with errno: EINVAL the bytes are not an
+ * image (checked: bounds rising from 0, answers and names inside it),
+ * ENOMEM. */
+struct symarr *symarr__from_image(const void *image, size_t len);
+
 /* Entries with a start shared with another entry (what SYMARR_DEDUP would
  * remove; useful before or without it). */
 size_t symarr__nr_shared_starts(const struct symarr *a);

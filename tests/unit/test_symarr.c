@@ -1,6 +1,7 @@
 /* Unit tests for common/symarr: perf's symbol tree, its fixups and its
  * lookup. */
 #include <check.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,15 +265,13 @@ END_TEST
 
 /* Two sets answer every address alike: equal sealed intervals, each
  * answered by an entry with the same range, name and tag. */
-static void assert_same_intervals(const struct symarr *x,
-				  const struct symarr *y)
+static void assert_same_answers(const struct symarr *x,
+				const struct symarr *y)
 {
 	size_t i, n = symarr__nr_intervals(x);
 
 	ck_assert_uint_gt(n, 0);
 	ck_assert_uint_eq(symarr__nr_intervals(y), n);
-	ck_assert_uint_eq(symarr__nr_shared_starts(x),
-			  symarr__nr_shared_starts(y));
 	ck_assert_uint_eq(symarr__count(x), symarr__count(y));
 	for (i = 0; i < n; i++) {
 		uint64_t bx, by;
@@ -290,6 +289,15 @@ static void assert_same_intervals(const struct symarr *x,
 		ck_assert_ptr_eq(symarr__find(x, bx), sx);
 		ck_assert_ptr_eq(symarr__find(y, by), sy);
 	}
+}
+
+/* The same, and built alike: as many starts shared by several entries. */
+static void assert_same_intervals(const struct symarr *x,
+				  const struct symarr *y)
+{
+	assert_same_answers(x, y);
+	ck_assert_uint_eq(symarr__nr_shared_starts(x),
+			  symarr__nr_shared_starts(y));
 }
 
 /* symarr__load() against symarr__add() + symarr__fixup() + symarr__seal():
@@ -358,6 +366,159 @@ START_TEST(test_load_matches_tree)
 }
 END_TEST
 
+/* A random sealed set with overlaps, shared starts, zero sizes and, now
+ * and then, PLT-like additions after the fixups (so through the tree), or
+ * loaded flat. */
+static struct symarr *random_set(unsigned int *seed, int round)
+{
+	struct symarr *a = symarr__new();
+	uint64_t base = round % 2 ? 0xffffffff81000000ULL : 0;
+	int i, n = 1 + rand_r(seed) % 300;
+	char name[16];
+
+	for (i = 0; i < n; i++) {
+		uint64_t start = base + (uint64_t)(rand_r(seed) % 4000);
+		uint64_t size = rand_r(seed) % 4 ? rand_r(seed) % 64 : 0;
+
+		snprintf(name, sizeof(name), "s%d", rand_r(seed) % 50);
+		ck_assert_int_eq(symarr__add(a, start, size, rand_r(seed) % 3,
+					     name, strlen(name), (uint32_t)i),
+				 0);
+	}
+	symarr__fixup(a, SYMARR_FIXUP_END | SYMARR_DEDUP);
+	if (round % 4 == 1)
+		for (i = 0; i < 20; i++)
+			symarr__add(a, base + 1000 + 16 * (uint64_t)i, 16,
+				    SYMARR_GLOBAL, "p@plt", 5, 999);
+	ck_assert_int_eq(symarr__seal(a), 0);
+	return a;
+}
+
+/* An image answers as the set did, and is sealed for good. */
+START_TEST(test_image_round_trip)
+{
+	static struct symarr_entry e[100];
+	unsigned int seed = 31337;
+	struct symarr *a, *b;
+	size_t len;
+	void *img;
+	int round, i;
+
+	for (round = 0; round < 60; round++) {
+		a = random_set(&seed, round);
+		img = symarr__image(a, &len);
+		ck_assert_ptr_nonnull(img);
+		b = symarr__from_image(img, len);
+		ck_assert_ptr_nonnull(b);
+		free(img);	/* b holds copies */
+		assert_same_answers(a, b);
+		ck_assert_int_eq(symarr__add(b, 0, 1, SYMARR_GLOBAL, "x", 1, 0),
+				 -EPERM);
+		ck_assert_int_eq(symarr__append(b, &e[0]), -EPERM);
+		ck_assert_int_eq(symarr__reserve(b, 10, 10), -EPERM);
+		symarr__fixup(b, SYMARR_FIXUP_END);
+		ck_assert_int_eq(symarr__seal(b), 0);
+		assert_same_answers(a, b);
+		symarr__free(a);
+		symarr__free(b);
+	}
+	/* flat (loaded without a tree) */
+	for (i = 0; i < 100; i++)
+		e[i] = (struct symarr_entry){ .start = 0x1000 + 64 * (uint64_t)i,
+					      .name = "f", .len = 1,
+					      .binding = SYMARR_GLOBAL };
+	a = symarr__new();
+	ck_assert_int_eq(symarr__load(a, e, 100, SYMARR_FIXUP_END |
+				      SYMARR_DEDUP), 0);
+	img = symarr__image(a, &len);
+	b = symarr__from_image(img, len);
+	ck_assert_ptr_nonnull(b);
+	assert_same_answers(a, b);
+	symarr__free(a);
+	symarr__free(b);
+	free(img);
+	/* only sealed sets have an image */
+	a = symarr__new();
+	add(a, 0x1000, 0x10, SYMARR_GLOBAL, "f");
+	ck_assert_ptr_null(symarr__image(a, &len));
+	ck_assert_int_eq(errno, EINVAL);
+	symarr__free(a);
+}
+END_TEST
+
+/* The image's layout (symarr.c): head, bounds, answers, entries, names. */
+struct test_head {
+	uint32_t magic, nr_syms;
+	uint64_t nr_bounds, nr_live, names_len;
+};
+
+static bool takes(const void *img, size_t len)
+{
+	struct symarr *b = symarr__from_image(img, len);
+	uint64_t start;
+	size_t i;
+
+	if (!b)
+		return false;
+	for (i = 0; i < symarr__nr_intervals(b); i++) {	/* touch all */
+		const struct symarr_sym *s = symarr__interval(b, i, &start);
+
+		ck_assert_ptr_eq(symarr__find(b, start), s);
+		if (s)
+			ck_assert_uint_lt(strlen(s->name), len);
+	}
+	symarr__free(b);
+	return true;
+}
+
+/* Damaged images are refused, never read past; random damage either is
+ * refused or gives a set whose every answer can be read. */
+START_TEST(test_image_damaged)
+{
+	unsigned int seed = 99;
+	struct symarr *a = random_set(&seed, 1);
+	uint64_t *img, *copy;
+	struct test_head h;
+	uint32_t *ans;
+	char *names;
+	size_t len, i;
+
+	img = symarr__image(a, &len);
+	ck_assert_ptr_nonnull(img);
+	copy = malloc(len + 8);
+	memcpy(&h, img, sizeof(h));
+	ck_assert_uint_gt(h.nr_bounds, 3);
+	ck_assert(takes(img, len));
+	for (i = 0; i < len; i++)	/* every truncation, one byte more */
+		ck_assert(!takes(img, i));
+	memcpy(copy, img, len);
+	ck_assert(!takes(copy, len + 8));
+	memcpy((char *)copy + 1, img, len);	/* misaligned */
+	ck_assert(!takes((char *)copy + 1, len));
+#define DAMAGED(what) do { memcpy(copy, img, len); what; \
+	ck_assert_msg(!takes(copy, len), "took: %s", #what); } while (0)
+	DAMAGED(((struct test_head *)copy)->magic ^= 1);
+	DAMAGED(((struct test_head *)copy)->nr_bounds--);
+	DAMAGED(((struct test_head *)copy)->nr_syms++);
+	DAMAGED(copy[sizeof(h) / 8 + 2] = copy[sizeof(h) / 8 + 1]);
+	DAMAGED(copy[sizeof(h) / 8] = 1);	/* the first bound is 0 */
+	ans = (uint32_t *)((char *)copy + sizeof(h) + h.nr_bounds * 8);
+	DAMAGED(ans[1] = h.nr_syms);
+	names = (char *)copy + len - h.names_len;
+	DAMAGED(names[h.names_len - 1] = 'x');
+#undef DAMAGED
+	for (i = 0; i < 3000; i++) {
+		memcpy(copy, img, len);
+		((unsigned char *)copy)[rand_r(&seed) % len] ^=
+			(unsigned char)(1 + rand_r(&seed) % 255);
+		takes(copy, len);
+	}
+	free(copy);
+	free(img);
+	symarr__free(a);
+}
+END_TEST
+
 static Suite *symarr_suite(void)
 {
 	Suite *s = suite_create("symarr");
@@ -373,6 +534,8 @@ static Suite *symarr_suite(void)
 	tcase_add_test(tc, test_many_duplicates);
 	tcase_add_test(tc, test_seal_matches_tree);
 	tcase_add_test(tc, test_load_matches_tree);
+	tcase_add_test(tc, test_image_round_trip);
+	tcase_add_test(tc, test_image_damaged);
 	suite_add_tcase(s, tc);
 	return s;
 }
