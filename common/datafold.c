@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -876,11 +877,15 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 		.batch_low = DATAFOLD_BATCH,
 	};
 	const struct perfdata_stats *ps;
+	struct symtab_paths paths;
+	char buf[PATH_MAX];
 	int err = -ENOMEM;
 
 	memset(st, 0, sizeof(*st));
+	symtab__default_paths(&paths, buf, sizeof(buf));
+	paths.cache = o->cache;
 	df.session = session__new();
-	df.syms = symcache__new(NULL, d);
+	df.syms = symcache__new(&paths, d);
 	df.strings = intern__new();
 	if (!df.session || !df.syms || !df.strings || cache_grow(&df) < 0)
 		goto out;

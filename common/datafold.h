@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "unwind.h"
 
+struct fcache;
 struct folder;
 struct perfdata;
 
@@ -33,6 +34,9 @@ struct datafold_opts {
 	void *progress_ctx;
 	bool no_inline;			/* no "(inlined)" frames for DWARF-
 					 * unwound addresses */
+	/* where symbol tables and inflated DWARF are kept between runs
+	 * (fcache.h), or NULL */
+	const struct fcache *cache;
 };
 
 struct datafold_stats {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dwinfo.h"
+#include "fcache.h"
 
 /* What libdw 0.188 reads for DIEs and their attributes (info, abbrev,
  * the string and address tables, DWARF 4 type units), pc ranges
@@ -35,10 +36,13 @@ static const char *const kept[] = {
 
 struct dwinfo {
 	char *path;
+	const struct fcache *cache;
 	int fd;
 	Elf *elf;		/* the file */
-	Elf *img_elf;		/* over img, or NULL */
+	Elf *img_elf;		/* over img or the cached image, or NULL */
 	char *img;
+	size_t img_len;
+	struct fcache_blob *cached;	/* the image from the cache */
 	Dwarf *dw;
 	int err;		/* errno of a failed open, or 0 */
 	pthread_t thread;
@@ -218,8 +222,35 @@ static int build_image(struct dwinfo *di, Elf *elf, struct kept_scn *ks,
 		.sh_addralign = 1,
 	};
 	memcpy(strs + str_len, ".shstrtab", sizeof(".shstrtab"));
-	di->img_elf = elf_memory(di->img, sh_off + (nr + 2) * sizeof(Elf64_Shdr));
+	di->img_len = sh_off + (nr + 2) * sizeof(Elf64_Shdr);
+	di->img_elf = elf_memory(di->img, di->img_len);
 	return di->img_elf ? 0 : -ENOEXEC;
+}
+
+/* The image of di->fd stored in the cache, opened: 0, or -ENOENT when
+ * there is no cache or no usable image in it. */
+static int open_cached(struct dwinfo *di)
+{
+	size_t len;
+	char *img;
+
+	if (!di->cache)
+		return -ENOENT;
+	di->cached = fcache__get(di->cache, "dwarf", &di->fd, 1);
+	if (!di->cached)
+		return -ENOENT;
+	img = fcache_blob__data(di->cached, &len);
+	di->img_elf = elf_memory(img, len);
+	if (di->img_elf)
+		di->dw = dwarf_begin_elf(di->img_elf, DWARF_C_READ, NULL);
+	if (di->dw)
+		return 0;
+	if (di->img_elf)
+		elf_end(di->img_elf);
+	di->img_elf = NULL;
+	fcache_blob__free(di->cached);
+	di->cached = NULL;
+	return -ENOENT;
 }
 
 /* Open di->path into di: 0 or -errno. */
@@ -235,8 +266,12 @@ static int open_file(struct dwinfo *di)
 	if (!di->elf || elf_kind(di->elf) != ELF_K_ELF)
 		return -ENOEXEC;
 	nr = scan(di->elf, ks);
-	if (nr && !build_image(di, di->elf, ks, nr))
+	if (nr && open_cached(di) && !build_image(di, di->elf, ks, nr)) {
 		di->dw = dwarf_begin_elf(di->img_elf, DWARF_C_READ, NULL);
+		if (di->dw && di->cache)	/* best effort */
+			fcache__put(di->cache, "dwarf", &di->fd, 1, di->img,
+				    di->img_len);
+	}
 	if (di->dw) {
 		/* the image holds all libdw reads: the file can go */
 		elf_end(di->elf);
@@ -255,7 +290,8 @@ static int open_file(struct dwinfo *di)
 	return di->dw ? 0 : -ENOENT;
 }
 
-static struct dwinfo *dwinfo_alloc(const char *path)
+static struct dwinfo *dwinfo_alloc(const char *path,
+				    const struct fcache *cache)
 {
 	struct dwinfo *di = calloc(1, sizeof(*di));
 
@@ -264,14 +300,15 @@ static struct dwinfo *dwinfo_alloc(const char *path)
 		errno = ENOMEM;
 		return NULL;
 	}
+	di->cache = cache;
 	di->fd = -1;
 	elf_version(EV_CURRENT);
 	return di;
 }
 
-struct dwinfo *dwinfo__open(const char *path)
+struct dwinfo *dwinfo__open(const char *path, const struct fcache *cache)
 {
-	struct dwinfo *di = dwinfo_alloc(path);
+	struct dwinfo *di = dwinfo_alloc(path, cache);
 	int err;
 
 	if (!di)
@@ -293,9 +330,9 @@ static void *open_thread(void *arg)
 	return NULL;
 }
 
-struct dwinfo *dwinfo__start(const char *path)
+struct dwinfo *dwinfo__start(const char *path, const struct fcache *cache)
 {
-	struct dwinfo *di = dwinfo_alloc(path);
+	struct dwinfo *di = dwinfo_alloc(path, cache);
 
 	if (!di)
 		return NULL;
@@ -325,6 +362,12 @@ bool dwinfo__is_inflated(struct dwinfo *di)
 	return di->dw && di->img_elf;
 }
 
+bool dwinfo__is_cached(struct dwinfo *di)
+{
+	join(di);
+	return di->dw && di->cached;
+}
+
 void dwinfo__free(struct dwinfo *di)
 {
 	if (!di)
@@ -335,6 +378,7 @@ void dwinfo__free(struct dwinfo *di)
 	if (di->img_elf)
 		elf_end(di->img_elf);
 	free(di->img);
+	fcache_blob__free(di->cached);
 	if (di->elf)
 		elf_end(di->elf);
 	if (di->fd >= 0)

@@ -14,6 +14,10 @@
  * zlib, a .gnu_debugaltlink to a dwz file that libdw must find by path)
  * are handed to libdw as they are.
  *
+ * With a cache (fcache.h), the image is stored there under the file's
+ * identity the first time, and later opens of the same file map it from
+ * the cache instead of inflating anything.
+ *
  * dwinfo__start() does the same on a thread of its own, so that a large
  * file can be opened while the caller goes on; dwinfo__dwarf() waits for
  * it. libelf and libdw keep no shared state between distinct Elf and Dwarf
@@ -28,16 +32,18 @@
 #include <stddef.h>
 
 struct dwinfo;
+struct fcache;
 
-/* Open the DWARF of the ELF file at path (copied). Returns an owned
- * dwinfo, or NULL with errno: ENOENT the file cannot be read or has no
- * DWARF, ENOEXEC not ELF, ENOMEM. */
-struct dwinfo *dwinfo__open(const char *path);
+/* Open the DWARF of the ELF file at path (copied), through cache (NULL:
+ * none; borrowed until the open is done). Returns an owned dwinfo, or
+ * NULL with errno: ENOENT the file cannot be read or has no DWARF, ENOEXEC
+ * not ELF, ENOMEM. */
+struct dwinfo *dwinfo__open(const char *path, const struct fcache *cache);
 
-/* dwinfo__open(path) on a new thread; when no thread can be made, done
- * now. Returns an owned dwinfo whose errors dwinfo__dwarf() reports, or
- * NULL with errno = ENOMEM. */
-struct dwinfo *dwinfo__start(const char *path);
+/* dwinfo__open(path, cache) on a new thread; when no thread can be made,
+ * done now. cache must outlive the dwinfo. Returns an owned dwinfo whose
+ * errors dwinfo__dwarf() reports, or NULL with errno = ENOMEM. */
+struct dwinfo *dwinfo__start(const char *path, const struct fcache *cache);
 
 /* The file's DWARF, borrowed until dwinfo__free(); waits for
  * dwinfo__start()'s thread on the first call. NULL when the file has
@@ -47,6 +53,9 @@ Dwarf *dwinfo__dwarf(struct dwinfo *di);
 /* Whether dwinfo__open() made a reduced image of inflated sections (for
  * tests and statistics); waits as dwinfo__dwarf() does. */
 bool dwinfo__is_inflated(struct dwinfo *di);
+/* Whether that image came from the cache; waits as dwinfo__dwarf()
+ * does. */
+bool dwinfo__is_cached(struct dwinfo *di);
 
 /* Free di (waiting for its thread); NULL is a no-op. */
 void dwinfo__free(struct dwinfo *di);

@@ -32,6 +32,7 @@ struct symcache {
 	struct entry **buckets;
 	size_t nr_buckets, nr_entries;
 	char *debug_root, *buildid_dir;
+	const struct fcache *cache;	/* symtab_paths' */
 	char *perf_map_dir, *kallsyms_path, *notes_path, *modules_path;
 	struct kallsyms *kallsyms;
 	int kallsyms_tried;
@@ -120,6 +121,7 @@ struct symcache *symcache__new(const struct symtab_paths *paths,
 		symtab__default_paths(&def, buf, sizeof(buf));
 		paths = &def;
 	}
+	sc->cache = paths->cache;
 	if (dup_opt(&sc->debug_root, paths->debug_root) ||
 	    dup_opt(&sc->buildid_dir, paths->buildid_dir))
 		goto nomem;
@@ -128,6 +130,11 @@ nomem:
 	symcache__free(sc);
 	errno = ENOMEM;
 	return NULL;
+}
+
+const struct fcache *symcache__fcache(const struct symcache *sc)
+{
+	return sc->cache;
 }
 
 int symcache__set_perf_map_dir(struct symcache *sc, const char *dir)
@@ -259,6 +266,7 @@ const struct symtab *symcache__dso(struct symcache *sc, const char *path,
 	struct symtab_paths paths = {
 		.debug_root = sc->debug_root,
 		.buildid_dir = sc->buildid_dir,
+		.cache = sc->cache,
 	};
 	struct entry *e;
 	int is_new;
@@ -282,6 +290,7 @@ char *symcache__dso_symbol_file(const struct symcache *sc, const char *path,
 	struct symtab_paths paths = {
 		.debug_root = sc->debug_root,
 		.buildid_dir = sc->buildid_dir,
+		.cache = sc->cache,
 	};
 
 	if (path[0] == '[')

@@ -22,13 +22,18 @@
 struct symcache;
 
 /* A new, empty cache. paths: where symtab__open() looks for debuginfo and
- * perf's build-id cache; NULL means symtab__default_paths(). The paths'
- * strings are copied. d receives the loaders' diagnostics and must outlive
+ * perf's build-id cache, and the fcache it keeps tables in; NULL means
+ * symtab__default_paths(). The paths' strings are copied; their fcache
+ * must outlive the symcache. d receives the loaders' diagnostics and must outlive
  * the cache (NULL drops them). NULL with errno = ENOMEM. */
 struct symcache *symcache__new(const struct symtab_paths *paths,
 			       const struct diag *d);
 /* Free the cache and everything it loaded; NULL is a no-op. */
 void symcache__free(struct symcache *sc);
+
+/* The fcache of the paths given to symcache__new() (NULL: none), for
+ * other loaders of the same files (unwind's DWARF). */
+const struct fcache *symcache__fcache(const struct symcache *sc);
 
 /* Where perf maps are read: DIR/perf-PID.map (default "/tmp"). Copied.
  * 0 or -ENOMEM. */

@@ -22,6 +22,7 @@
 
 #include <libiberty/demangle.h>
 
+#include "fcache.h"
 #include "symarr.h"
 #include "symtab.h"
 
@@ -515,7 +516,98 @@ static struct symtab *symtab_alloc(void)
 	return st;
 }
 
-/* Fill st from the runtime file rt (segments, build id, PLT) and the symbol
+/* st's files and build id: those of rt, the runtime file (else of sym,
+ * when there is no runtime file), and sym's path. */
+static int name_files(struct symtab *st, const struct elf_file *rt,
+		      const struct elf_file *sym)
+{
+	const struct elf_file *seg_src = rt->elf ? rt : sym;
+
+	memcpy(st->build_id, seg_src->build_id, seg_src->build_id_len);
+	st->build_id_len = seg_src->build_id_len;
+	st->file = strdup(seg_src->path ? seg_src->path : "");
+	st->symbol_file = strdup(sym->path ? sym->path : "");
+	return st->file && st->symbol_file ? 0 : -ENOMEM;
+}
+
+/* What fill() derives from rt and sym, as kept in paths->cache: this
+ * head, the segments, then the symbols' symarr__image() (8-byte aligned,
+ * as the head and segments keep it). */
+struct cached_head {
+	uint64_t nr_segs;
+};
+
+/* fill() from the cache: 0, or -ENOENT (no cache, no entry, or one
+ * that does not check out; st is then as it was). */
+static int load_cached(struct symtab *st, const struct symtab_paths *paths,
+		       const struct elf_file *rt, const struct elf_file *sym)
+{
+	int fds[2] = { rt->fd, sym->fd };
+	struct fcache_blob *b;
+	struct cached_head h;
+	struct symarr *syms = NULL;
+	struct segment *segs = NULL;
+	const char *p;
+	size_t len, segs_len;
+
+	if (!paths || !paths->cache)
+		return -ENOENT;
+	b = fcache__get(paths->cache, "symtab", fds, 2);
+	if (!b)
+		return -ENOENT;
+	p = fcache_blob__data(b, &len);
+	if (len >= sizeof(h)) {
+		memcpy(&h, p, sizeof(h));
+		if (h.nr_segs <= (len - sizeof(h)) / sizeof(*segs)) {
+			segs_len = (size_t)h.nr_segs * sizeof(*segs);
+			segs = malloc(segs_len ? segs_len : 1);
+			syms = symarr__from_image(p + sizeof(h) + segs_len,
+						  len - sizeof(h) - segs_len);
+		}
+	}
+	if (!segs || !syms) {
+		free(segs);
+		symarr__free(syms);
+		fcache_blob__free(b);
+		return -ENOENT;
+	}
+	memcpy(segs, p + sizeof(h), segs_len);
+	fcache_blob__free(b);
+	symarr__free(st->syms);
+	st->syms = syms;
+	st->segs = segs;
+	st->nr_segs = (size_t)h.nr_segs;
+	return 0;
+}
+
+/* Keep what fill() made in paths->cache, when there is one; a table that
+ * could not be sealed (or stores that fail) are not kept. */
+static void store_cached(const struct symtab *st,
+			 const struct symtab_paths *paths,
+			 const struct elf_file *rt, const struct elf_file *sym)
+{
+	int fds[2] = { rt->fd, sym->fd };
+	struct cached_head h = { .nr_segs = st->nr_segs };
+	size_t img_len, segs_len = st->nr_segs * sizeof(*st->segs);
+	void *img;
+	char *buf;
+
+	if (!paths || !paths->cache)
+		return;
+	img = symarr__image(st->syms, &img_len);
+	buf = img ? malloc(sizeof(h) + segs_len + img_len) : NULL;
+	if (buf) {
+		memcpy(buf, &h, sizeof(h));
+		memcpy(buf + sizeof(h), st->segs, segs_len);
+		memcpy(buf + sizeof(h) + segs_len, img, img_len);
+		fcache__put(paths->cache, "symtab", fds, 2, buf,
+			    sizeof(h) + segs_len + img_len);
+	}
+	free(buf);
+	free(img);
+}
+
+/* Fill st from the runtime file rt (segments, PLT) and the symbol
  * file sym (which may be rt), in perf's order: symbols, fixups, then PLT
  * entries inserted into the fixed-up tree (dso__load()). */
 static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
@@ -528,12 +620,6 @@ static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
 	err = load_segments(st, seg_src->elf);
 	if (err)
 		return err;
-	memcpy(st->build_id, seg_src->build_id, seg_src->build_id_len);
-	st->build_id_len = seg_src->build_id_len;
-	st->file = strdup(seg_src->path ? seg_src->path : "");
-	st->symbol_file = strdup(sym->path ? sym->path : "");
-	if (!st->file || !st->symbol_file)
-		return -ENOMEM;
 	scn = section_by_type(sym->elf, SHT_SYMTAB, &sh, NULL);
 	if (!scn)
 		scn = section_by_type(sym->elf, SHT_DYNSYM, &sh, NULL);
@@ -661,7 +747,12 @@ struct symtab *symtab__open(const char *path, const uint8_t *build_id,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = fill(st, &rt, sym.elf ? &sym : &rt);
+	err = name_files(st, &rt, sym.elf ? &sym : &rt);
+	if (!err && load_cached(st, paths, &rt, &sym)) {
+		err = fill(st, &rt, sym.elf ? &sym : &rt);
+		if (!err)
+			store_cached(st, paths, &rt, &sym);
+	}
 out:
 	elf_file__close(&sym);
 	elf_file__close(&rt);
@@ -701,7 +792,9 @@ struct symtab *symtab__open_image(const void *image, size_t len,
 		goto fail;
 	ef.build_id_len = (size_t)read_build_id(ef.elf, ef.build_id,
 						sizeof(ef.build_id));
-	err = fill(st, &ef, &ef);
+	err = name_files(st, &ef, &ef);
+	if (!err)
+		err = fill(st, &ef, &ef);
 	if (err)
 		goto fail;
 	elf_file__close(&ef);
@@ -794,6 +887,11 @@ size_t symtab__count(const struct symtab *st)
 	return symarr__count(st->syms);
 }
 
+const struct symarr *symtab__symarr(const struct symtab *st)
+{
+	return st->syms;
+}
+
 void symtab__default_paths(struct symtab_paths *p, char *buf, size_t buf_len)
 {
 	const char *env = getenv("PERF_BUILDID_DIR");
@@ -801,6 +899,7 @@ void symtab__default_paths(struct symtab_paths *p, char *buf, size_t buf_len)
 
 	p->debug_root = "/usr/lib/debug";
 	p->buildid_dir = NULL;
+	p->cache = NULL;
 	if (env && *env) {
 		p->buildid_dir = env;
 	} else if (home && *home && buf_len) {

@@ -32,15 +32,20 @@
 
 struct symtab;
 
+struct fcache;
+struct symarr;
+
 /* Where to look for debuginfo and perf's build-id cache; either may be NULL
  * to skip it. Strings are borrowed for the duration of symtab__open(). */
 struct symtab_paths {
 	const char *debug_root;		/* "/usr/lib/debug" */
 	const char *buildid_dir;	/* $PERF_BUILDID_DIR or $HOME/.debug */
+	/* where tables read before are kept (fcache.h), or NULL */
+	const struct fcache *cache;
 };
 
 /* Fill p as perf does: debug_root "/usr/lib/debug", buildid_dir
- * $PERF_BUILDID_DIR, else $HOME/.debug, else NULL. The strings live in buf
+ * $PERF_BUILDID_DIR, else $HOME/.debug, else NULL; no cache. The strings live in buf
  * (buf_len bytes) or the environment. */
 void symtab__default_paths(struct symtab_paths *p, char *buf, size_t buf_len);
 
@@ -100,6 +105,10 @@ const uint8_t *symtab__build_id(const struct symtab *st, size_t *len);
 
 /* Number of symbols kept (after perf's de-duplication). */
 size_t symtab__count(const struct symtab *st);
+
+/* The symbols, for comparing two tables (symarr__interval()); borrowed
+ * until symtab__free(). */
+const struct symarr *symtab__symarr(const struct symtab *st);
 
 /* name demangled as perf 6.1 demangles ELF symbols (see the top of this
  * file), as a malloc'd string the caller frees, or NULL when name is not

@@ -258,7 +258,8 @@ void unwind__prefetch_dwarf(struct unwind *u, const char *path)
 	u->early[u->nr_early].path = strdup(path);
 	if (!u->early[u->nr_early].path)
 		return;
-	u->early[u->nr_early].di = dwinfo__start(path);
+	u->early[u->nr_early].di = dwinfo__start(path,
+						 symcache__fcache(u->syms));
 	if (!u->early[u->nr_early].di) {
 		free(u->early[u->nr_early].path);
 		return;
@@ -289,7 +290,8 @@ static void dso_prefetch_dwarf(struct unwind *u, struct uw_dso *d)
 {
 	if (!d->is_dbg_tried && !d->dbg_info && d->elf &&
 	    !(d->dbg_info = take_early(u, dso_dwarf_file(d))))
-		d->dbg_info = dwinfo__start(dso_dwarf_file(d));
+		d->dbg_info = dwinfo__start(dso_dwarf_file(d),
+					    symcache__fcache(u->syms));
 }
 
 /* The DWARF of d (for .debug_frame and inline frames), opened on first
@@ -305,14 +307,15 @@ static Dwarf *dso_dwarf(struct unwind *u, struct uw_dso *d)
 	if (!d->dbg_info)
 		d->dbg_info = take_early(u, dso_dwarf_file(d));
 	if (!d->dbg_info)
-		d->dbg_info = dwinfo__open(dso_dwarf_file(d));
+		d->dbg_info = dwinfo__open(dso_dwarf_file(d),
+					   symcache__fcache(u->syms));
 	if (d->dbg_info && !dwinfo__dwarf(d->dbg_info) &&
 	    strcmp(dso_dwarf_file(d), file)) {
 		dwinfo__free(d->dbg_info);
 		d->dbg_info = NULL;
 	}
 	if (!d->dbg_info)
-		d->dbg_info = dwinfo__open(file);
+		d->dbg_info = dwinfo__open(file, symcache__fcache(u->syms));
 	d->dbg = d->dbg_info ? dwinfo__dwarf(d->dbg_info) : NULL;
 	d->dbg_cfi = d->dbg ? dwarf_getcfi(d->dbg) : NULL;
 	return d->dbg;

@@ -10,6 +10,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "diag.h"
 #include "datafold.h"
+#include "fcache.h"
 #include "folder.h"
 #include "perfdata.h"
 #include "scriptparse.h"
@@ -35,6 +37,7 @@ struct opts {
 	const char *perf_map_dir;
 	bool progress;
 	bool no_inline;
+	bool no_cache;
 	bool verbose;
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
@@ -223,6 +226,8 @@ static int read_data(struct run *r, int fd, const char *name,
 	struct progress progress = {name, 0};
 	struct datafold_stats st;
 	struct perfdata *pd;
+	struct fcache *cache = NULL;
+	char dir[PATH_MAX];
 	struct stat sb;
 	int err;
 
@@ -235,6 +240,10 @@ static int read_data(struct run *r, int fd, const char *name,
 	pd = perfdata__open_fd(fd, head, head_len, name, d, NULL);
 	if (!pd)
 		return -errno ? -errno : -EINVAL;
+	/* without one (no home, no build id) every table is read afresh */
+	if (!r->opts->no_cache && fcache__default_dir(dir, sizeof(dir)))
+		cache = fcache__new(dir);
+	dopts.cache = cache;
 	err = datafold__read(pd, r->folder, &dopts, d, &st);
 	if (dopts.progress && st.nr_samples > 0xffff)
 		fputs("\n", stderr);
@@ -242,6 +251,7 @@ static int read_data(struct run *r, int fd, const char *name,
 	if (st.nr_bad_records)
 		r->err = 1;
 	perfdata__free(pd);
+	fcache__free(cache);
 	return err;
 }
 
@@ -360,7 +370,7 @@ cleanup:
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR, OPT_PYTHON, OPT_THREADS,
-	OPT_PROGRESS, OPT_NO_INLINE,
+	OPT_PROGRESS, OPT_NO_INLINE, OPT_NO_CACHE,
 };
 
 static const struct argp_option options[] = {
@@ -368,6 +378,9 @@ static const struct argp_option options[] = {
 	{"output", 'o', "FILE", 0, "Write to FILE instead of stdout", 0},
 	{"perf-map-dir", OPT_MAP_DIR, "DIR", 0,
 	 "Read perf-PID.map and jit-PID.dump from DIR, not /tmp", 0},
+	{"no-cache", OPT_NO_CACHE, NULL, 0,
+	 "Neither read nor keep symbol tables and inflated DWARF in the cache "
+	 "($PERFFOLD_CACHE_DIR, else ~/.cache/perffold)", 0},
 	{"pid", OPT_PID, NULL, 0, "Root frame is comm-PID", 1},
 	{"tid", OPT_TID, NULL, 0, "Root frame is comm-PID/TID", 1},
 	{"kernel", OPT_KERNEL, NULL, 0, "Annotate kernel frames with _[k]", 1},
@@ -424,6 +437,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_THREADS: o->folder.threads = true; break;
 	case OPT_NO_INLINE: o->no_inline = true; break;
+	case OPT_NO_CACHE: o->no_cache = true; break;
 	case OPT_EVENT:
 		if (!*arg)
 			argp_error(state, "--event-filter needs an event name");

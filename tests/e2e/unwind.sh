@@ -128,6 +128,20 @@ if awk -v s="$1" -v n="$3" 'BEGIN { exit !(n > 0 && s >= 0.99 * n) }'; then ok; 
 	bad "native inline: $2 samples differ"; head -3 inl.cmp; fi
 if grep -q ';step ' c.ours; then ok; else bad "native inline: no inlined 'step' frame"; fi
 
+# The cache (common/fcache.h): the first run keeps symbol tables (and any
+# compressed debuginfo inflated), later runs read them; the stacks are the
+# same with a cold cache, a warm one and none.
+export PERFFOLD_CACHE_DIR=$work/cache
+"$tool" --weight=samples c.data > c.cold 2>/dev/null
+nr_tables=$(ls "$work/cache" 2>/dev/null | grep -c '^symtab-')
+"$tool" --weight=samples c.data > c.warm 2>/dev/null
+"$tool" --no-cache --weight=samples c.data > c.none 2>/dev/null
+echo "cache: $nr_tables tables, $(ls "$work/cache" | grep -c '^dwarf-') DWARF images kept"
+if [ "$nr_tables" -gt 0 ] && cmp -s c.cold c.warm && cmp -s c.cold c.none &&
+   cmp -s c.cold c.ours; then ok; else
+	bad "cache: cold, warm and --no-cache runs differ (or nothing kept)"; fi
+unset PERFFOLD_CACHE_DIR
+
 # the workflow's mode switch: this machine's pyenv builds have no frame
 # pointers (issue 6), so the helper must say "no" (exit 1) for both
 for py in "$py12" "$py13"; do

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dwinfo.h"
+#include "fcache.h"
 #include "inlines.h"
 
 static char *fx_path(const char *name)
@@ -76,8 +77,8 @@ static void assert_same_inlines(Dwarf *a, Dwarf *b)
 
 START_TEST(test_compressed_as_plain)
 {
-	struct dwinfo *plain = dwinfo__open(fx_path("fx_inl"));
-	struct dwinfo *gz = dwinfo__open(fx_path("fx_inl_gz"));
+	struct dwinfo *plain = dwinfo__open(fx_path("fx_inl"), NULL);
+	struct dwinfo *gz = dwinfo__open(fx_path("fx_inl_gz"), NULL);
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;
 	size_t nr;
@@ -100,9 +101,9 @@ END_TEST
 
 START_TEST(test_start_on_thread)
 {
-	struct dwinfo *a = dwinfo__start(fx_path("fx_inl_gz"));
-	struct dwinfo *b = dwinfo__start(fx_path("fx_inl"));
-	struct dwinfo *c = dwinfo__start(fx_path("no-such-file"));
+	struct dwinfo *a = dwinfo__start(fx_path("fx_inl_gz"), NULL);
+	struct dwinfo *b = dwinfo__start(fx_path("fx_inl"), NULL);
+	struct dwinfo *c = dwinfo__start(fx_path("no-such-file"), NULL);
 
 	ck_assert_ptr_nonnull(a);
 	ck_assert_ptr_nonnull(b);
@@ -115,7 +116,7 @@ START_TEST(test_start_on_thread)
 	dwinfo__free(b);
 	dwinfo__free(c);
 	/* freed while its thread may still run */
-	dwinfo__free(dwinfo__start(fx_path("fx_inl_gz")));
+	dwinfo__free(dwinfo__start(fx_path("fx_inl_gz"), NULL));
 }
 END_TEST
 
@@ -124,15 +125,15 @@ START_TEST(test_errors)
 	char src[PATH_MAX];
 
 	errno = 0;
-	ck_assert_ptr_null(dwinfo__open(fx_path("no-such-file")));
+	ck_assert_ptr_null(dwinfo__open(fx_path("no-such-file"), NULL));
 	ck_assert_int_eq(errno, ENOENT);
 	snprintf(src, sizeof(src), "%s/fx_inline.c",
 		 getenv("PERFFOLD_TEST_DATA"));
 	errno = 0;
-	ck_assert_ptr_null(dwinfo__open(src));
+	ck_assert_ptr_null(dwinfo__open(src, NULL));
 	ck_assert_int_eq(errno, ENOEXEC);
 	/* an ELF file with no DWARF */
-	ck_assert_ptr_null(dwinfo__open(fx_path("fx_dynonly")));
+	ck_assert_ptr_null(dwinfo__open(fx_path("fx_dynonly"), NULL));
 	dwinfo__free(NULL);
 }
 END_TEST
@@ -179,11 +180,72 @@ START_TEST(test_corrupt_stream)
 	close(in);
 	free(bytes);
 
-	di = dwinfo__open(tmp);
+	di = dwinfo__open(tmp, NULL);
 	if (di)
 		ck_assert(!dwinfo__is_inflated(di));
 	dwinfo__free(di);
 	unlink(tmp);
+}
+END_TEST
+
+/* Entries in dir whose name starts with prefix. */
+static int nr_entries(const char *dir, const char *prefix)
+{
+	char cmd[PATH_MAX + 64];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -c '^%s'", dir, prefix);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &n), 1);
+	pclose(f);
+	return n;
+}
+
+/* With a cache, the image is inflated once and mapped from the cache
+ * after (answering alike); a file with nothing to inflate stores nothing;
+ * a damaged entry is inflated afresh. */
+START_TEST(test_cached_image)
+{
+	char dir[] = "/tmp/dwinfo-cache-XXXXXX", cmd[PATH_MAX + 64];
+	struct fcache *cache;
+	struct dwinfo *plain, *cold, *warm, *on_thread;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	cache = fcache__new(dir);
+	ck_assert_ptr_nonnull(cache);
+	plain = dwinfo__open(fx_path("fx_inl"), cache);
+	ck_assert_ptr_nonnull(plain);
+	ck_assert(!dwinfo__is_cached(plain));
+	ck_assert_int_eq(nr_entries(dir, "dwarf-"), 0);
+
+	cold = dwinfo__open(fx_path("fx_inl_gz"), cache);
+	ck_assert(dwinfo__is_inflated(cold) && !dwinfo__is_cached(cold));
+	ck_assert_int_eq(nr_entries(dir, "dwarf-"), 1);
+	warm = dwinfo__open(fx_path("fx_inl_gz"), cache);
+	on_thread = dwinfo__start(fx_path("fx_inl_gz"), cache);
+	ck_assert(dwinfo__is_inflated(warm) && dwinfo__is_cached(warm));
+	ck_assert(dwinfo__is_cached(on_thread));
+	assert_same_inlines(dwinfo__dwarf(plain), dwinfo__dwarf(warm));
+	assert_same_inlines(dwinfo__dwarf(plain), dwinfo__dwarf(on_thread));
+	dwinfo__free(cold);
+	dwinfo__free(warm);
+	dwinfo__free(on_thread);
+
+	snprintf(cmd, sizeof(cmd), "truncate -s 100 '%s'/dwarf-*", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	warm = dwinfo__open(fx_path("fx_inl_gz"), cache);
+	ck_assert(dwinfo__is_inflated(warm) && !dwinfo__is_cached(warm));
+	assert_same_inlines(dwinfo__dwarf(plain), dwinfo__dwarf(warm));
+	dwinfo__free(warm);
+	warm = dwinfo__open(fx_path("fx_inl_gz"), cache);	/* stored again */
+	ck_assert(dwinfo__is_cached(warm));
+	dwinfo__free(warm);
+	dwinfo__free(plain);
+	fcache__free(cache);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -196,6 +258,7 @@ static Suite *dwinfo_suite(void)
 	tcase_add_test(tc, test_start_on_thread);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_corrupt_stream);
+	tcase_add_test(tc, test_cached_image);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,7 @@
  * addresses come from `nm` and `objdump` output written next to them;
  * expected names are the ones perf 6.1 prints. */
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -14,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fcache.h"
+#include "symarr.h"
 #include "symtab.h"
 
 static const char *fx_dir(void)
@@ -532,6 +535,120 @@ START_TEST(test_corrupted)
 }
 END_TEST
 
+/* Two tables that answer every address alike, from the same files. */
+static void assert_same_table(const struct symtab *x, const struct symtab *y)
+{
+	const struct symarr *ax = symtab__symarr(x), *ay = symtab__symarr(y);
+	size_t i, n = symarr__nr_intervals(ax), lx, ly;
+	const uint8_t *ix = symtab__build_id(x, &lx);
+	const uint8_t *iy = symtab__build_id(y, &ly);
+	uint64_t off;
+
+	ck_assert_str_eq(symtab__file(x), symtab__file(y));
+	ck_assert_str_eq(symtab__symbol_file(x), symtab__symbol_file(y));
+	ck_assert_uint_eq(lx, ly);
+	ck_assert(!memcmp(ix, iy, lx));
+	ck_assert_uint_eq(symtab__count(x), symtab__count(y));
+	for (off = 0; off < (64u << 20); off += 4093)	/* the segments */
+		ck_assert_uint_eq(symtab__addr(x, off), symtab__addr(y, off));
+	ck_assert_uint_gt(n, 1);
+	ck_assert_uint_eq(symarr__nr_intervals(ay), n);
+	for (i = 0; i < n; i++) {
+		uint64_t bx, by;
+		const struct symarr_sym *sx = symarr__interval(ax, i, &bx);
+		const struct symarr_sym *sy = symarr__interval(ay, i, &by);
+
+		ck_assert_uint_eq(bx, by);
+		ck_assert_int_eq(!sx, !sy);
+		if (!sx)
+			continue;
+		ck_assert_uint_eq(sx->start, sy->start);
+		ck_assert_uint_eq(sx->end, sy->end);
+		ck_assert_str_eq(sx->name, sy->name);
+	}
+}
+
+/* name changed to its upper-case form in the one table entry in dir,
+ * in place (its key, the source files' identity, stays). */
+static void rename_in_entry(const char *dir, const char *name)
+{
+	char cmd[PATH_MAX + 200], up[64];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(up) - 1; i++)
+		up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ?
+			       name[i] - 32 : name[i]);
+	up[i] = '\0';
+	snprintf(cmd, sizeof(cmd), "set -- '%s'/symtab-* && [ $# = 1 ] && "
+		 "grep -q '%s' \"$1\" && "
+		 "perl -pi -e 's/\\0%s\\0/\\0%s\\0/' \"$1\"",
+		 dir, name, name, up);
+	ck_assert_msg(system(cmd) == 0, "%s", cmd);
+}
+
+/* With a cache, a table is read from the files once: later opens of the
+ * same files take it from the cache (an entry changed on disk shows), and
+ * answer every address as a fresh read does; an entry that does not check
+ * out is read afresh and replaced. Fixtures with PLT entries under a
+ * stretched _init (perf's tree), separate debuginfo, .dynsym only, and
+ * this process's libc. */
+START_TEST(test_cached_tables)
+{
+	char dir[] = "/tmp/symtab-cache-XXXXXX", cmd[PATH_MAX], root[PATH_MAX];
+	struct symtab_paths paths = { .debug_root = root };
+	struct symtab *plain, *cold, *warm;
+	struct fcache *cache;
+	const char *files[5];
+	Dl_info dl;
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	cache = fcache__new(dir);
+	ck_assert_ptr_nonnull(cache);
+	snprintf(root, sizeof(root), "%s/root/usr/lib/debug", fx_dir());
+	ck_assert(dladdr((void *)printf, &dl) && dl.dli_fname);
+	files[0] = fx_path("fx_pie");
+	files[1] = fx_path("libfx.so");
+	files[2] = fx_path("fx_dbg");
+	files[3] = fx_path("fx_dynonly");
+	files[4] = dl.dli_fname;
+	for (i = 0; i < 5; i++) {
+		paths.cache = NULL;
+		plain = symtab__open(files[i], NULL, 0, &paths, NULL);
+		paths.cache = cache;
+		cold = symtab__open(files[i], NULL, 0, &paths, NULL);
+		warm = symtab__open(files[i], NULL, 0, &paths, NULL);
+		ck_assert_ptr_nonnull(plain);
+		ck_assert_ptr_nonnull(cold);
+		ck_assert_ptr_nonnull(warm);
+		assert_same_table(plain, cold);
+		assert_same_table(plain, warm);
+		symtab__free(plain);
+		symtab__free(cold);
+		symtab__free(warm);
+	}
+	/* the entry is what is read */
+	snprintf(cmd, sizeof(cmd), "rm '%s'/symtab-*", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	paths.cache = cache;
+	symtab__free(symtab__open(fx_path("libfx.so"), NULL, 0, &paths, NULL));
+	rename_in_entry(dir, "fx_alpha");
+	warm = symtab__open(fx_path("libfx.so"), NULL, 0, &paths, NULL);
+	expect(warm, nm_addr("libfx.so", "fx_alpha"), "FX_ALPHA", 0);
+	symtab__free(warm);
+	/* damaged: read afresh, and stored again */
+	snprintf(cmd, sizeof(cmd), "truncate -s -1 '%s'/symtab-*", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	warm = symtab__open(fx_path("libfx.so"), NULL, 0, &paths, NULL);
+	expect(warm, nm_addr("libfx.so", "fx_alpha"), "fx_alpha", 0);
+	symtab__free(warm);
+	rename_in_entry(dir, "fx_alpha");
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	fcache__free(cache);
+}
+END_TEST
+
 static Suite *symtab_suite(void)
 {
 	Suite *s = suite_create("symtab");
@@ -553,6 +670,7 @@ static Suite *symtab_suite(void)
 	tcase_add_test(tc, test_demangle);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_corrupted);
+	tcase_add_test(tc, test_cached_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
