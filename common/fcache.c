@@ -161,7 +161,9 @@ static int make_key(const struct fcache *c, const char *kind, const int *fds,
 		struct stat st;
 
 		if (fds[i] >= 0) {
-			if (fstat(fds[i], &st) || !S_ISREG(st.st_mode))
+			/* (procfs and sysfs files say they are empty) */
+			if (fstat(fds[i], &st) || !S_ISREG(st.st_mode) ||
+			    !st.st_size)
 				return -EINVAL;
 			id = (struct file_id){
 				.dev = st.st_dev, .ino = st.st_ino,

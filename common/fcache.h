@@ -59,8 +59,9 @@ void *fcache_blob__data(const struct fcache_blob *b, size_t *len);
 void fcache_blob__free(struct fcache_blob *b);
 
 /* Store len bytes at data under the key fcache__get() would use. Returns 0
- * or a negative errno (-EINVAL for more than FCACHE_MAX_FILES files or a
- * file that cannot be stat'ed); nothing is left behind on failure. */
+ * or a negative errno (-EINVAL for more than FCACHE_MAX_FILES files, or a
+ * file that cannot be stat'ed, is not a regular file or is empty, as
+ * procfs files say they are); nothing is left behind on failure. */
 int fcache__put(const struct fcache *c, const char *kind, const int *fds,
 		size_t nr_fds, const void *data, size_t len);
 

@@ -21,6 +21,7 @@
 #endif
 
 #include "array.h"
+#include "fcache.h"
 #include "kallsyms.h"
 #include "symarr.h"
 
@@ -411,8 +412,135 @@ static ssize_t get_text(int fd, const char **text, bool *mapped)
 	return len;
 }
 
-static struct kallsyms *open_common(const char *path, const struct diag *d,
-				    bool is_reference)
+/* A table as kept in a cache (fcache.h): this head, the modules, their
+ * names, then (8-byte aligned) the symbols' symarr__image(). */
+struct cached_head {
+	uint64_t ref_addr[NR_REFS];
+	uint64_t names_len;
+	uint32_t nr_modules;
+	uint8_t has_ref[NR_REFS];
+	uint8_t is_restricted;
+};
+
+struct cached_module {
+	uint64_t text_lo, text_hi;
+	uint64_t name_off, len;
+};
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* The table kept for the file open at fd, or NULL: none, or one that
+ * does not check out. */
+static struct kallsyms *from_cache(const struct fcache *cache, int fd)
+{
+	struct fcache_blob *b = fcache__get(cache, "kallsyms", &fd, 1);
+	const struct cached_module *cm;
+	struct cached_head h;
+	struct kallsyms *ks = NULL;
+	const char *p, *names;
+	size_t len, off, i;
+
+	if (!b)
+		return NULL;
+	p = fcache_blob__data(b, &len);
+	if (len < sizeof(h))
+		goto bad;
+	memcpy(&h, p, sizeof(h));
+	if (h.nr_modules > (len - sizeof(h)) / sizeof(*cm))
+		goto bad;
+	cm = (const struct cached_module *)(p + sizeof(h));
+	off = sizeof(h) + h.nr_modules * sizeof(*cm);
+	if (h.names_len > len - off)
+		goto bad;
+	names = p + off;
+	off = align8(off + (size_t)h.names_len);
+	ks = calloc(1, sizeof(*ks));
+	if (off > len || !ks ||
+	    !(ks->modules = calloc(h.nr_modules + 1, sizeof(*ks->modules))))
+		goto bad;
+	for (i = 0; i < h.nr_modules; i++, ks->nr_modules++) {
+		struct module *m = &ks->modules[i];
+
+		if (cm[i].name_off > h.names_len ||
+		    cm[i].len > h.names_len - cm[i].name_off ||
+		    !(m->name = malloc(cm[i].len + 1)))
+			goto bad;
+		memcpy(m->name, names + cm[i].name_off, cm[i].len);
+		m->name[cm[i].len] = '\0';
+		m->len = cm[i].len;
+		m->text_lo = cm[i].text_lo;
+		m->text_hi = cm[i].text_hi;
+	}
+	ks->modules_cap = h.nr_modules + 1;
+	ks->syms = symarr__from_image(p + off, len - off);
+	if (!ks->syms)
+		goto bad;
+	ks->is_restricted = h.is_restricted;
+	for (i = 0; i < NR_REFS; i++) {
+		ks->has_ref[i] = h.has_ref[i];
+		ks->ref_addr[i] = h.ref_addr[i];
+	}
+	fcache_blob__free(b);
+	return ks;
+bad:
+	kallsyms__free(ks);
+	fcache_blob__free(b);
+	return NULL;
+}
+
+/* Keep ks, read from the file open at fd, in cache. Not a table with
+ * malformed lines: each run reports them. */
+static void to_cache(const struct kallsyms *ks, const struct fcache *cache,
+		     int fd)
+{
+	struct cached_head h = { .nr_modules = (uint32_t)ks->nr_modules,
+				 .is_restricted = ks->is_restricted };
+	struct cached_module *cm;
+	size_t img_len, off, i;
+	void *img;
+	char *buf;
+
+	if (ks->nr_bad_lines || ks->nr_modules > UINT32_MAX)
+		return;
+	for (i = 0; i < NR_REFS; i++) {
+		h.has_ref[i] = ks->has_ref[i];
+		h.ref_addr[i] = ks->ref_addr[i];
+	}
+	for (i = 0; i < ks->nr_modules; i++)
+		h.names_len += ks->modules[i].len;
+	img = symarr__image(ks->syms, &img_len);
+	off = align8(sizeof(h) + ks->nr_modules * sizeof(*cm) +
+		     (size_t)h.names_len);
+	buf = img ? calloc(1, off + img_len) : NULL;
+	if (buf) {
+		char *names = buf + sizeof(h) + ks->nr_modules * sizeof(*cm);
+
+		memcpy(buf, &h, sizeof(h));
+		cm = (struct cached_module *)(buf + sizeof(h));
+		h.names_len = 0;
+		for (i = 0; i < ks->nr_modules; i++) {
+			const struct module *m = &ks->modules[i];
+
+			cm[i] = (struct cached_module){
+				.text_lo = m->text_lo, .text_hi = m->text_hi,
+				.name_off = h.names_len, .len = m->len,
+			};
+			memcpy(names + h.names_len, m->name, m->len);
+			h.names_len += m->len;
+		}
+		memcpy(buf + off, img, img_len);
+		fcache__put(cache, "kallsyms", &fd, 1, buf, off + img_len);
+	}
+	free(buf);
+	free(img);
+}
+
+static struct kallsyms *open_common(const char *path,
+				    const struct fcache *cache,
+				    const struct diag *d, bool is_reference)
 {
 	struct parser p = { .is_reference = is_reference };
 	struct kallsyms *ks;
@@ -427,6 +555,10 @@ static struct kallsyms *open_common(const char *path, const struct diag *d,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
+	if (cache && (ks = from_cache(cache, fd))) {
+		close(fd);
+		return ks;
+	}
 	p.ks = ks = calloc(1, sizeof(*ks));
 	if (!ks || !(ks->syms = symarr__new())) {
 		err = -ENOMEM;
@@ -464,6 +596,8 @@ static struct kallsyms *open_common(const char *path, const struct diag *d,
 				  SYMARR_FIXUP_END | SYMARR_KALLSYMS |
 					  SYMARR_DEDUP |
 					  (is_reference ? SYMARR_REFERENCE : 0));
+	if (!err && cache)
+		to_cache(ks, cache, fd);
 out:
 	free(p.scratch);
 	if (mapped)
@@ -481,13 +615,20 @@ out:
 
 struct kallsyms *kallsyms__open(const char *path, const struct diag *d)
 {
-	return open_common(path, d, false);
+	return open_common(path, NULL, d, false);
+}
+
+struct kallsyms *kallsyms__open_cached(const char *path,
+				       const struct fcache *cache,
+				       const struct diag *d)
+{
+	return open_common(path, cache, d, false);
 }
 
 struct kallsyms *kallsyms__open_reference(const char *path,
 					  const struct diag *d)
 {
-	return open_common(path, d, true);
+	return open_common(path, NULL, d, true);
 }
 
 const struct symarr *kallsyms__symarr(const struct kallsyms *ks)

@@ -16,6 +16,7 @@
 
 #include "diag.h"
 
+struct fcache;
 struct kallsyms;
 struct symarr;
 
@@ -23,6 +24,14 @@ struct symarr;
  * counted (see kallsyms__nr_bad_lines()). Returns an owned table, or NULL
  * with errno (from fopen, or ENOMEM). */
 struct kallsyms *kallsyms__open(const char *path, const struct diag *d);
+/* As kallsyms__open(), through cache (fcache.h, NULL: none): a file read
+ * before (a copy in perf's build-id cache, unchanged) is taken from there,
+ * a file read now is kept there unless it had malformed lines. Files that
+ * say they are empty (/proc/kallsyms) are read every time. */
+struct kallsyms *kallsyms__open_cached(const char *path,
+				       const struct fcache *cache,
+				       const struct diag *d);
+
 /* As kallsyms__open(), but parsing every line with strtoull() and building
  * perf's tree: the slow reference kallsyms__open() is tested against. */
 struct kallsyms *kallsyms__open_reference(const char *path,

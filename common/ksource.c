@@ -23,6 +23,7 @@ void ksource__default_paths(struct ksource_paths *p, const char *buildid_dir)
 	p->notes = "/sys/kernel/notes";
 	p->modules = "/proc/modules";
 	p->buildid_dir = buildid_dir;
+	p->cache = NULL;
 }
 
 static uint32_t get_u32(const uint8_t *p)
@@ -159,7 +160,7 @@ static struct kallsyms *open_proc(const struct ksource_paths *p,
 	r->why = why;
 	r->needs_ref_check = false;
 	snprintf(r->path, sizeof(r->path), "%s", p->proc_kallsyms);
-	return kallsyms__open(p->proc_kallsyms, d);
+	return kallsyms__open_cached(p->proc_kallsyms, p->cache, d);
 }
 
 /* The copy at r->path for the running kernel, when it answers as
@@ -174,7 +175,7 @@ static struct kallsyms *open_equivalent_copy(const struct ksource_paths *p,
 
 	if (access(r->path, R_OK))
 		return NULL;
-	ks = kallsyms__open(r->path, d);
+	ks = kallsyms__open_cached(r->path, p->cache, d);
 	if (!ks)
 		return NULL;
 	if (kallsyms__is_restricted(ks) ||
@@ -222,7 +223,7 @@ struct kallsyms *ksource__open(const struct ksource_paths *p,
 	}
 	if (has_copy && !access(r->path, R_OK)) {
 		r->why = KSOURCE_OTHER_CACHE;
-		return kallsyms__open(r->path, d);
+		return kallsyms__open_cached(r->path, p->cache, d);
 	}
 	return open_proc(p, d, r, n < 0 ? KSOURCE_UNKNOWN_PROC
 				      : KSOURCE_OTHER_PROC);

@@ -36,6 +36,8 @@ struct ksource_paths {
 	const char *notes;		/* "/sys/kernel/notes" */
 	const char *modules;		/* "/proc/modules" */
 	const char *buildid_dir;	/* perf's cache ($HOME/.debug); NULL: none */
+	const struct fcache *cache;	/* tables read before (fcache.h), or
+					 * NULL */
 };
 
 /* The recorded kernel's reference symbol: the kernel MMAP record's
@@ -65,7 +67,7 @@ struct ksource_result {
 	enum ksource_why proc_why;
 };
 
-/* Fill p with the system's paths and buildid_dir (borrowed). */
+/* Fill p with the system's paths and buildid_dir (borrowed); no cache. */
 void ksource__default_paths(struct ksource_paths *p, const char *buildid_dir);
 
 /* The build id in an ELF notes file such as /sys/kernel/notes (the

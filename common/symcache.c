@@ -301,6 +301,7 @@ char *symcache__dso_symbol_file(const struct symcache *sc, const char *path,
 static void kernel_paths(const struct symcache *sc, struct ksource_paths *p)
 {
 	ksource__default_paths(p, sc->buildid_dir);
+	p->cache = sc->cache;
 	if (sc->kallsyms_path)
 		p->proc_kallsyms = sc->kallsyms_path;
 	if (sc->notes_path)
