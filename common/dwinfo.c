@@ -273,11 +273,10 @@ static int open_file(struct dwinfo *di)
 				    di->img_len);
 	}
 	if (di->dw) {
-		/* the image holds all libdw reads: the file can go */
+		/* the image holds all libdw reads: the file can go (its
+		 * descriptor names it in the cache) */
 		elf_end(di->elf);
 		di->elf = NULL;
-		close(di->fd);
-		di->fd = -1;
 		return 0;
 	}
 	/* nothing to gain, or libdw did not take the image: the file */
@@ -360,6 +359,12 @@ bool dwinfo__is_inflated(struct dwinfo *di)
 {
 	join(di);
 	return di->dw && di->img_elf;
+}
+
+int dwinfo__fd(struct dwinfo *di)
+{
+	join(di);
+	return di->dw ? di->fd : -1;
 }
 
 bool dwinfo__is_cached(struct dwinfo *di)

@@ -50,6 +50,11 @@ struct dwinfo *dwinfo__start(const char *path, const struct fcache *cache);
  * none (or could not be read). */
 Dwarf *dwinfo__dwarf(struct dwinfo *di);
 
+/* The file the DWARF was read from, open until dwinfo__free() (to name
+ * what is derived from it in a cache), or -1 when there is no DWARF;
+ * waits as dwinfo__dwarf() does. */
+int dwinfo__fd(struct dwinfo *di);
+
 /* Whether dwinfo__open() made a reduced image of inflated sections (for
  * tests and statistics); waits as dwinfo__dwarf() does. */
 bool dwinfo__is_inflated(struct dwinfo *di);

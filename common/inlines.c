@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fcache.h"
 #include "inlines.h"
 
 #define FN_NONE UINT32_MAX
@@ -51,11 +52,32 @@ struct unit {
 	bool is_oom;
 };
 
+/* One answer: names[first .. first + nr) of the memo's names. */
+struct answer {
+	uint64_t addr;
+	uint32_t first, nr;	/* nr == NO_ANSWER: an empty slot */
+};
+
+#define NO_ANSWER UINT32_MAX
+/* The longest chain answered (inlines__lookup() callers ask for less). */
+#define INLINES_MAX 64
+
 struct inlines {
 	Dwarf *dw;
 	struct unit *units;
 	size_t nr_units, units_cap;
 	size_t last;		/* unit of the last lookup */
+	/* Every answer given, by address (open addressing, power of 2),
+	 * with those a cache held from earlier runs; names borrowed from
+	 * dw or from kept. */
+	struct answer *answers;
+	size_t nr_answers, answers_cap;
+	const char **names;
+	size_t nr_names, names_cap;
+	const struct fcache *cache;
+	int fd;			/* the DWARF's file, the cache's key */
+	struct fcache_blob *kept;
+	bool is_changed;	/* answers the cache does not hold */
 };
 
 struct inlines *inlines__new(Dwarf *dw)
@@ -67,6 +89,7 @@ struct inlines *inlines__new(Dwarf *dw)
 		return NULL;
 	}
 	il->dw = dw;
+	il->fd = -1;
 	return il;
 }
 
@@ -76,6 +99,9 @@ void inlines__free(struct inlines *il)
 
 	if (!il)
 		return;
+	free(il->answers);
+	free(il->names);
+	fcache_blob__free(il->kept);
 	for (i = 0; i < il->nr_units; i++) {
 		free(il->units[i].roots);
 		free(il->units[i].root_ranges);
@@ -337,24 +363,216 @@ static uint32_t find_fn(struct inlines *il, struct unit *u, uint64_t addr)
 	return best ? best->fn : FN_NONE;
 }
 
-size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
-		       size_t cap)
+/* The answer for addr from the DWARF: names[0 .. return) (cap at most),
+ * innermost first; 0 when none (or out of memory: *is_oom). */
+static size_t resolve(struct inlines *il, uint64_t addr, const char **names,
+		      size_t cap, bool *is_oom)
 {
 	Dwarf_Die cu;
 	struct unit *u;
 	size_t nr = 0;
 	uint32_t fn;
 
-	if (!dwarf_addrdie(il->dw, addr, &cu) || !(u = get_unit(il, &cu)) ||
-	    u->is_oom)
+	if (!dwarf_addrdie(il->dw, addr, &cu))
 		return 0;
+	u = get_unit(il, &cu);
+	if (!u || u->is_oom)
+		goto oom;
 	fn = find_fn(il, u, addr);
 	if (u->is_oom)
-		return 0;
+		goto oom;
 	for (; fn != FN_NONE && nr < cap; fn = u->fns[fn].parent) {
 		names[nr++] = u->fns[fn].name ? u->fns[fn].name : "??";
 		if (!u->fns[fn].is_inline)
 			return nr;
 	}
 	return 0;	/* no containing function, or too deep an inline chain */
+oom:
+	*is_oom = true;
+	return 0;
+}
+
+static uint64_t mix(uint64_t addr)
+{
+	addr ^= addr >> 29;
+	addr *= 0xbf58476d1ce4e5b9ULL;
+	return addr ^ (addr >> 32);
+}
+
+/* The slot of addr's answer, or of the empty slot where it goes. */
+static struct answer *slot(const struct inlines *il, uint64_t addr)
+{
+	size_t mask = il->answers_cap - 1, i = (size_t)mix(addr) & mask;
+
+	while (il->answers[i].nr != NO_ANSWER && il->answers[i].addr != addr)
+		i = (i + 1) & mask;
+	return &il->answers[i];
+}
+
+/* Remember that addr has the nr names at names. 0, or -ENOMEM. */
+static int remember(struct inlines *il, uint64_t addr, const char **names,
+		    size_t nr)
+{
+	struct answer *a;
+	size_t i;
+
+	if (2 * (il->nr_answers + 1) > il->answers_cap) {
+		struct answer *old = il->answers;
+		size_t old_cap = il->answers_cap;
+
+		il->answers_cap = old_cap ? 2 * old_cap : 256;
+		il->answers = malloc(il->answers_cap * sizeof(*il->answers));
+		if (!il->answers) {
+			il->answers = old;
+			il->answers_cap = old_cap;
+			return -ENOMEM;
+		}
+		for (i = 0; i < il->answers_cap; i++)
+			il->answers[i].nr = NO_ANSWER;
+		for (i = 0; i < old_cap; i++)
+			if (old[i].nr != NO_ANSWER)
+				*slot(il, old[i].addr) = old[i];
+		free(old);
+	}
+	if (!grow((void **)&il->names, &il->names_cap, il->nr_names + nr,
+		  sizeof(*il->names)))
+		return -ENOMEM;
+	a = slot(il, addr);
+	*a = (struct answer){ .addr = addr, .first = (uint32_t)il->nr_names,
+			      .nr = (uint32_t)nr };
+	if (nr)
+		memcpy(il->names + il->nr_names, names, nr * sizeof(*names));
+	il->nr_names += nr;
+	il->nr_answers++;
+	return 0;
+}
+
+size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
+		       size_t cap)
+{
+	const char *found[INLINES_MAX];
+	const struct answer *a = NULL;
+	bool is_oom = false;
+	size_t nr;
+
+	if (il->answers_cap && (a = slot(il, addr))->nr == NO_ANSWER)
+		a = NULL;
+	if (!a) {
+		nr = resolve(il, addr, found, INLINES_MAX, &is_oom);
+		if (is_oom || remember(il, addr, found, nr))
+			return 0;
+		il->is_changed = true;
+		a = slot(il, addr);
+	}
+	if (!a->nr || a->nr > cap)
+		return 0;	/* none, or deeper than asked for */
+	memcpy(names, il->names + a->first, a->nr * sizeof(*names));
+	return a->nr;
+}
+
+/* Answers as kept in a cache: this head, entries[nr_answers] by address,
+ * name_offs[nr_names] (into the strings), then the names, each
+ * NUL-terminated. */
+struct kept_head {
+	uint64_t nr_answers, nr_names, strings_len;
+};
+
+struct kept_answer {
+	uint64_t addr;
+	uint32_t first, nr;
+};
+
+int inlines__use_cache(struct inlines *il, const struct fcache *cache, int fd)
+{
+	const struct kept_answer *ka;
+	const uint32_t *offs;
+	const char *p, *strings;
+	struct kept_head h;
+	size_t len, i, j;
+	const char *chain[INLINES_MAX];
+
+	il->cache = cache;
+	il->fd = fd;
+	il->kept = fcache__get(cache, "inlines", &fd, 1);
+	if (!il->kept)
+		return -ENOENT;
+	p = fcache_blob__data(il->kept, &len);
+	if (len < sizeof(h))
+		goto bad;
+	memcpy(&h, p, sizeof(h));
+	if (h.nr_answers > (len - sizeof(h)) / sizeof(*ka) ||
+	    h.nr_names > (len - sizeof(h) - h.nr_answers * sizeof(*ka)) / 4 ||
+	    h.strings_len != len - sizeof(h) - h.nr_answers * sizeof(*ka) -
+				     h.nr_names * 4 ||
+	    (h.strings_len && p[len - 1] != '\0'))
+		goto bad;
+	ka = (const struct kept_answer *)(p + sizeof(h));
+	offs = (const uint32_t *)(ka + h.nr_answers);
+	strings = (const char *)(offs + h.nr_names);
+	for (i = 0; i < h.nr_answers; i++) {
+		if (ka[i].nr > INLINES_MAX || ka[i].first > h.nr_names ||
+		    ka[i].nr > h.nr_names - ka[i].first)
+			goto bad;
+		for (j = 0; j < ka[i].nr; j++) {
+			if (offs[ka[i].first + j] >= h.strings_len)
+				goto bad;
+			chain[j] = strings + offs[ka[i].first + j];
+		}
+		if (remember(il, ka[i].addr, chain, ka[i].nr))
+			goto bad;
+	}
+	return 0;
+bad:	/* forget it all: what was taken may be wrong */
+	il->nr_answers = il->nr_names = 0;
+	for (i = 0; i < il->answers_cap; i++)
+		il->answers[i].nr = NO_ANSWER;
+	fcache_blob__free(il->kept);
+	il->kept = NULL;
+	return -EINVAL;
+}
+
+int inlines__keep(struct inlines *il)
+{
+	struct kept_head h = { .nr_answers = il->nr_answers,
+			       .nr_names = il->nr_names };
+	struct kept_answer *ka;
+	uint32_t *offs;
+	char *buf, *strings;
+	size_t i, n = 0, len;
+	int err;
+
+	if (!il->cache || !il->is_changed)
+		return 0;
+	for (i = 0; i < il->nr_names; i++)
+		h.strings_len += strlen(il->names[i]) + 1;
+	len = sizeof(h) + h.nr_answers * sizeof(*ka) + h.nr_names * 4 +
+	      h.strings_len;
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, &h, sizeof(h));
+	ka = (struct kept_answer *)(buf + sizeof(h));
+	offs = (uint32_t *)(ka + h.nr_answers);
+	strings = (char *)(offs + h.nr_names);
+	h.strings_len = 0;
+	for (i = 0; i < il->answers_cap; i++) {
+		const struct answer *a = &il->answers[i];
+
+		if (a->nr != NO_ANSWER)
+			ka[n++] = (struct kept_answer){ .addr = a->addr,
+							.first = a->first,
+							.nr = a->nr };
+	}
+	for (i = 0; i < il->nr_names; i++) {
+		size_t l = strlen(il->names[i]) + 1;
+
+		offs[i] = (uint32_t)h.strings_len;
+		memcpy(strings + h.strings_len, il->names[i], l);
+		h.strings_len += l;
+	}
+	err = fcache__put(il->cache, "inlines", &il->fd, 1, buf, len);
+	free(buf);
+	if (!err)
+		il->is_changed = false;
+	return err;
 }

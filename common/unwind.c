@@ -166,6 +166,8 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 
 static void dso_release(struct uw_dso *d)
 {
+	if (d->inlines)
+		inlines__keep(d->inlines);	/* best effort */
 	inlines__free(d->inlines);
 	dwinfo__free(d->dbg_info);
 	if (d->eh)
@@ -877,8 +879,16 @@ size_t unwind__inlines(struct unwind *u, const struct session_map *m,
 	}
 	if (!d || !dso_dwarf(u, d))
 		return 0;
-	if (!d->inlines && !(d->inlines = inlines__new(d->dbg)))
-		return 0;
+	if (!d->inlines) {
+		const struct fcache *cache = symcache__fcache(u->syms);
+
+		d->inlines = inlines__new(d->dbg);
+		if (!d->inlines)
+			return 0;
+		if (cache)
+			inlines__use_cache(d->inlines, cache,
+					   dwinfo__fd(d->dbg_info));
+	}
 	return inlines__lookup(d->inlines, dso_addr(d, m, ip), names, cap);
 }
 

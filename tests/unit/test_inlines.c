@@ -5,6 +5,7 @@
 #include <check.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fcache.h"
 #include "inlines.h"
 
 static int fd = -1;
@@ -241,6 +243,90 @@ START_TEST(test_no_function)
 }
 END_TEST
 
+/* Every address of every unit: il answers as the reference. */
+static void assert_all_as_reference(struct inlines *il)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize, nr_addrs = 0;
+
+	while (!dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
+		Dwarf_Addr base, lo, hi;
+		Dwarf_Die cu;
+		ptrdiff_t r = 0;
+
+		ck_assert_ptr_nonnull(dwarf_offdie(dw, off + hsize, &cu));
+		while ((r = dwarf_ranges(&cu, r, &base, &lo, &hi)) > 0)
+			for (; lo < hi; lo++, nr_addrs++) {
+				const char *a[16], *b[16];
+				size_t na = inlines__lookup(il, lo, a, 16), i;
+
+				ck_assert_uint_eq(na, reference(lo, b, 16));
+				for (i = 0; i < na; i++)
+					ck_assert_str_eq(a[i], b[i]);
+			}
+		off = next;
+	}
+	ck_assert_uint_gt(nr_addrs, 64);
+}
+
+/* With a cache, one run's answers are kept and the next run takes them
+ * (a name changed in the entry shows), answering alike; an entry that
+ * does not check out is refused whole and the DWARF answers. */
+START_TEST(test_cached_answers)
+{
+	char dir[] = "/tmp/inlines-cache-XXXXXX", cmd[PATH_MAX + 128];
+	struct fcache *cache;
+	struct inlines *il;
+	const char *names[16];
+	uint64_t lo, hi;
+	size_t n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	cache = fcache__new(dir);
+	ck_assert_ptr_nonnull(cache);
+	il = inlines__new(dw);
+	ck_assert_int_eq(inlines__use_cache(il, cache, fd), -ENOENT);
+	assert_all_as_reference(il);
+	ck_assert_int_eq(inlines__keep(il), 0);
+	inlines__free(il);
+
+	il = inlines__new(dw);
+	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
+	assert_all_as_reference(il);
+	fn_bounds(NULL, "fx_outer", &lo, &hi);
+	/* a chain deeper than the cap asked for: still no partial answer */
+	for (; lo < hi && inlines__lookup(il, lo, names, 16) < 3; lo++)
+		;
+	ck_assert_uint_lt(lo, hi);
+	ck_assert_uint_eq(inlines__lookup(il, lo, names, 2), 0);
+	inlines__free(il);
+
+	snprintf(cmd, sizeof(cmd), "perl -pi -e 's/\\0fx_outer\\0/"
+		 "\\0FX_OUTER\\0/g' '%s'/inlines-*", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	il = inlines__new(dw);
+	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
+	n = inlines__lookup(il, lo, names, 16);
+	ck_assert_uint_ge(n, 3);
+	ck_assert_str_eq(names[n - 1], "FX_OUTER");
+	inlines__free(il);
+
+	/* the last name's NUL overwritten: the entry is whole, its content
+	 * is not */
+	snprintf(cmd, sizeof(cmd), "f=$(echo '%s'/inlines-*) && printf x | "
+		 "dd of=\"$f\" bs=1 seek=$(($(stat -c %%s \"$f\") - 1)) "
+		 "conv=notrunc 2>/dev/null", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	il = inlines__new(dw);
+	ck_assert_int_eq(inlines__use_cache(il, cache, fd), -EINVAL);
+	assert_all_as_reference(il);
+	inlines__free(il);
+	fcache__free(cache);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *inlines_suite(void)
 {
 	Suite *s = suite_create("inlines");
@@ -251,6 +337,7 @@ static Suite *inlines_suite(void)
 	tcase_add_test(tc, test_chain);
 	tcase_add_test(tc, test_nested_outside_parent);
 	tcase_add_test(tc, test_no_function);
+	tcase_add_test(tc, test_cached_answers);
 	suite_add_tcase(s, tc);
 	return s;
 }
