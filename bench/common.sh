@@ -10,6 +10,9 @@ if [ ! -x "$work/build/converters/perf2folded" ]; then
 fi
 meson compile -C "$work/build" >/dev/null
 tool=$work/build/converters/perf2folded
+# perf2folded keeps symbol tables, kallsyms, inflated DWARF and inline
+# answers between runs (README, "The cache"); the benches keep theirs here
+export PERFFOLD_CACHE_DIR=$PWD/$work/cache
 
 # best COMMAND...: the best of $RUNS runs (3 unless set), printed as
 # "SECONDS PEAK_KB"; wall time is taken to the millisecond (time(1)'s %e

@@ -8,7 +8,10 @@
 # frame pointers with --call-graph dwarf; then times, best of 3 (7 for
 # perf2folded),
 #   perf script -i perf.data > /dev/null
-#   perf2folded perf.data > /dev/null      (unwinds every sample itself)
+#   perf2folded perf.data > /dev/null      (unwinds every sample itself;
+#                                           its cache filled by a first run,
+#                                           timed once, into an empty one)
+#   perf2folded --no-cache perf.data       (reads every table afresh)
 # and the same with --no-inline on both sides; prints seconds and ratios.
 # Work files are cached in bench/work/.
 #
@@ -64,21 +67,31 @@ C
 }
 
 
-printf '%-16s %5s %8s %12s %12s %6s %14s %14s %6s\n' input MB samples \
-	"perf script" perf2folded ratio "--no-inline:" "perf2folded" ratio
+printf '%-16s %5s %8s %12s %10s %6s %10s %10s %6s %14s %8s %6s\n' input MB \
+	samples "perf script" perf2folded ratio "1st run" --no-cache ratio \
+	"--no-inline:" ours ratio
 for name in dwarf-py8k dwarf-py64k dwarf-py64k-big dwarf-c; do
 	f=$work/$name.data
 	mb=$(du -m --apparent-size "$f" | cut -f1)
-	n=$("$tool" --weight=samples "$f" 2>/dev/null | awk '{ s += $NF } END { print s }')
+	n=$("$tool" --no-cache --weight=samples "$f" 2>/dev/null |
+		awk '{ s += $NF } END { print s }')
 	t_script=$(best perf script -i "$f" | cut -d" " -f1)
+	rm -rf "$PERFFOLD_CACHE_DIR"	# the first run fills the cache
+	t_first=$(RUNS=1 best "$tool" "$f" | cut -d" " -f1)
 	t_tool=$(RUNS=7 best "$tool" "$f" | cut -d" " -f1)
+	t_cold=$(RUNS=7 best "$tool" --no-cache "$f" | cut -d" " -f1)
 	t_script_ni=$(best perf script --no-inline -i "$f" | cut -d" " -f1)
 	t_tool_ni=$(RUNS=7 best "$tool" --no-inline "$f" | cut -d" " -f1)
-	printf '%-16s %5s %8s %11ss %11ss %6s %13ss %13ss %6s\n' "$name" "$mb" "$n" \
-		"$t_script" "$t_tool" "$(ratio "$t_script" "$t_tool")x" \
-		"$t_script_ni" "$t_tool_ni" "$(ratio "$t_script_ni" "$t_tool_ni")x"
+	printf '%-16s %5s %8s %11ss %9ss %5sx %9ss %9ss %5sx %13ss %7ss %5sx\n' \
+		"$name" "$mb" "$n" "$t_script" "$t_tool" \
+		"$(ratio "$t_script" "$t_tool")" "$t_first" "$t_cold" \
+		"$(ratio "$t_script" "$t_cold")" "$t_script_ni" "$t_tool_ni" \
+		"$(ratio "$t_script_ni" "$t_tool_ni")"
 done
 echo "(perf script prints inline frames through addr2line, hence the gap."
+echo " perf2folded: with its cache (symbol tables, kallsyms, inflated DWARF and"
+echo " inline answers kept from earlier runs, in $PERFFOLD_CACHE_DIR); 1st run:"
+echo " into an empty cache, filling it; --no-cache: every table read afresh."
 echo " Reading /proc/kallsyms takes $(kallsyms_ms) ms here; perf2folded reads perf's"
 echo " cached copy instead when it matches the running kernel, on a thread of its"
 echo " own, beside the unwinding.)"
