@@ -16,6 +16,9 @@ meson compile -C "$fp" >/dev/null
 tool=$fp/converters/perf2folded
 prof=$(mktemp /tmp/perffold-split.XXXXXX)
 trap 'rm -f "$prof"' EXIT
+# a cache of its own, filled by a first run: the split of a warm run
+export PERFFOLD_CACHE_DIR=$PWD/bench/work/cache-fp
+"$tool" "$data" > /dev/null 2>&1 || true
 perf record -q -g -F 9999 -o "$prof" -- "$tool" "$data" > /dev/null 2>&1
 perf report -i "$prof" --stdio --children --sort sym -g none 2>/dev/null |
 awk '

@@ -1,7 +1,11 @@
 /* fcache: derived results kept on disk, keyed by their source files (see
  * fcache.h).
  *
- * An entry is one file, DIR/KIND-HASH, HASH the key's hash in hex:
+ * DIR holds a CACHEDIR.TAG (backup tools skip the directory) and one
+ * directory per build of the program, named by its build id in hex; the
+ * first store of a new build removes the others' entries, so that the cache
+ * holds one build's (an upgrade or a rebuild leaves nothing behind). An
+ * entry is one file, DIR/BUILDID/KIND-HASH, HASH the key's hash in hex:
  *
  *   struct entry_head   magic, format version, key and payload lengths
  *   key                 the bytes make_key() writes
@@ -11,11 +15,13 @@
  * Two keys with one hash share a name; the stored key tells them apart
  * (the later store wins, the other misses).
  */
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <link.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +38,7 @@
 #define FCACHE_KIND_MAX 32
 #define FCACHE_ID_MAX 64	/* build id bytes kept */
 #define FCACHE_PAYLOAD_ALIGN 16
+#define LOWER "abcdefghijklmnopqrstuvwxyz"	/* a kind's letters */
 
 struct entry_head {
 	char magic[8];
@@ -51,9 +58,14 @@ struct file_id {
 
 struct fcache {
 	char *dir;
+	char *build_dir;		/* dir/BUILDID */
 	uint8_t self_id[FCACHE_ID_MAX];	/* this program's build id */
 	size_t self_id_len;
 };
+
+#define CACHEDIR_TAG "Signature: 8a477f597d28d172789f06886806bc55\n" \
+	"# This file marks perffold's cache (common/fcache.c).\n"
+
 
 struct fcache_blob {
 	void *map;
@@ -117,6 +129,7 @@ const char *fcache__default_dir(char *buf, size_t len)
 struct fcache *fcache__new(const char *dir)
 {
 	struct fcache *c = calloc(1, sizeof(*c));
+	size_t i, n;
 
 	if (!c || !(c->dir = strdup(dir))) {
 		free(c);
@@ -129,6 +142,15 @@ struct fcache *fcache__new(const char *dir)
 		errno = ENOTSUP;
 		return NULL;
 	}
+	c->build_dir = malloc(strlen(dir) + 2 + 2 * c->self_id_len);
+	if (!c->build_dir) {
+		fcache__free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = (size_t)sprintf(c->build_dir, "%s/", dir);
+	for (i = 0; i < c->self_id_len; i++)
+		n += (size_t)sprintf(c->build_dir + n, "%02x", c->self_id[i]);
 	return c;
 }
 
@@ -137,6 +159,7 @@ void fcache__free(struct fcache *c)
 	if (!c)
 		return;
 	free(c->dir);
+	free(c->build_dir);
 	free(c);
 }
 
@@ -148,7 +171,7 @@ static int make_key(const struct fcache *c, const char *kind, const int *fds,
 	size_t kind_len = strlen(kind), n = 0, i;
 
 	if (nr_fds > FCACHE_MAX_FILES || !kind_len ||
-	    kind_len > FCACHE_KIND_MAX || strchr(kind, '/'))
+	    kind_len > FCACHE_KIND_MAX || strspn(kind, LOWER) != kind_len)
 		return -EINVAL;
 	key[n++] = (uint8_t)c->self_id_len;
 	memcpy(key + n, c->self_id, c->self_id_len);
@@ -182,7 +205,7 @@ static int make_key(const struct fcache *c, const char *kind, const int *fds,
 static int entry_path(const struct fcache *c, const char *kind,
 		      const uint8_t *key, size_t key_len, char *path)
 {
-	int n = snprintf(path, PATH_MAX, "%s/%s-%016llx", c->dir, kind,
+	int n = snprintf(path, PATH_MAX, "%s/%s-%016llx", c->build_dir, kind,
 			 (unsigned long long)hash__bytes(key, key_len, 0));
 
 	return n > 0 && n < PATH_MAX ? 0 : -ENAMETOOLONG;
@@ -252,11 +275,13 @@ void fcache_blob__free(struct fcache_blob *b)
 	free(b);
 }
 
-/* mkdir -p dir, new components with mode 0700. */
+/* mkdir -p dir, new components with mode 0700: 1 when it made dir
+ * itself, 0 when dir was there, or -errno. */
 static int make_dir(const char *dir)
 {
 	char p[PATH_MAX];
 	size_t i, n = strlen(dir);
+	int made = 0;
 
 	if (n >= sizeof(p))
 		return -ENAMETOOLONG;
@@ -265,11 +290,12 @@ static int make_dir(const char *dir)
 		if (p[i] != '/' && p[i] != '\0')
 			continue;
 		p[i] = '\0';
-		if (mkdir(p, 0700) && errno != EEXIST)
+		made = !mkdir(p, 0700);
+		if (!made && errno != EEXIST)
 			return -errno;
 		p[i] = dir[i];
 	}
-	return 0;
+	return made;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -290,6 +316,78 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Whether name is a file this module writes: KIND-HASH or .tmp-X. */
+static bool is_entry_name(const char *name)
+{
+	size_t n = strspn(name, LOWER);
+
+	return !strncmp(name, ".tmp-", 5) ||
+	       (n && n <= FCACHE_KIND_MAX && name[n] == '-' &&
+		strlen(name + n + 1) == 16 &&
+		strspn(name + n + 1, "0123456789abcdef") == 16);
+}
+
+/* Remove the entries of other builds: in directories of c->dir named as
+ * build ids, the files named as entries, then the directory if that
+ * emptied it. Only in a directory this module made (and tagged), never in
+ * one it was pointed at. */
+static void prune_other_builds(const struct fcache *c)
+{
+	const char *self = strrchr(c->build_dir, '/') + 1;
+	char tag[PATH_MAX], sub[PATH_MAX], file[2 * PATH_MAX];
+	struct dirent *e, *f;
+	DIR *top, *d;
+	size_t n;
+
+	snprintf(tag, sizeof(tag), "%s/CACHEDIR.TAG", c->dir);
+	if (access(tag, F_OK) || !(top = opendir(c->dir)))
+		return;
+	while ((e = readdir(top))) {
+		n = strlen(e->d_name);
+		if (n < 8 || n > 2 * FCACHE_ID_MAX || n % 2 ||
+		    strspn(e->d_name, "0123456789abcdef") != n ||
+		    !strcmp(e->d_name, self))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", c->dir, e->d_name);
+		d = opendir(sub);
+		if (!d)
+			continue;
+		while ((f = readdir(d)))
+			if (is_entry_name(f->d_name)) {
+				snprintf(file, sizeof(file), "%s/%s", sub,
+					 f->d_name);
+				unlink(file);
+			}
+		closedir(d);
+		rmdir(sub);
+	}
+	closedir(top);
+}
+
+/* Make c->dir (tagged when made here) and c->build_dir, pruning other
+ * builds when this one's directory is new. 0 or -errno. */
+static int make_dirs(const struct fcache *c)
+{
+	char tag[PATH_MAX];
+	int made = make_dir(c->dir), fd;
+
+	if (made < 0)
+		return made;
+	if (made) {	/* not a directory that was there before */
+		snprintf(tag, sizeof(tag), "%s/CACHEDIR.TAG", c->dir);
+		fd = open(tag, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			write_all(fd, CACHEDIR_TAG, strlen(CACHEDIR_TAG));
+			close(fd);
+		}
+	}
+	if (!mkdir(c->build_dir, 0700))
+		prune_other_builds(c);
+	else if (errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 int fcache__put(const struct fcache *c, const char *kind, const int *fds,
 		size_t nr_fds, const void *data, size_t len)
 {
@@ -305,10 +403,10 @@ int fcache__put(const struct fcache *c, const char *kind, const int *fds,
 	err = entry_path(c, kind, key, (size_t)key_len, path);
 	if (err)
 		return err;
-	if (snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", c->dir) >=
+	if (snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", c->build_dir) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	err = make_dir(c->dir);
+	err = make_dirs(c);
 	if (err)
 		return err;
 	fd = mkostemp(tmp, O_CLOEXEC);

@@ -10,7 +10,8 @@
  * file it was derived from (device, inode, size and modification time of
  * the open file, so a file changed or replaced on disk is a new key), and
  * the build id of the program using the cache (so a rebuilt perffold never
- * reads what an older one wrote, whatever changed in between). The key is
+ * reads what an older one wrote, whatever changed in between; the first
+ * store of a new build removes the entries of others). The key is
  * stored whole in the entry and compared on reading. An entry is written to
  * a temporary file and renamed into place, so a reader sees it whole or not
  * at all; entries not owned by the reading user are ignored. Reading never
@@ -45,10 +46,10 @@ struct fcache *fcache__new(const char *dir);
 /* Free c (the entries stay on disk); NULL is a no-op. */
 void fcache__free(struct fcache *c);
 
-/* The entry stored under kind (a short word, as "symtab") for the nr_fds
- * files open at fds[] (-1 for "no file" in a position), or NULL when there
- * is none, it belongs to another user, or its header or key does not
- * match. Returns an owned blob. */
+/* The entry stored under kind (a short lowercase word, as "symtab") for
+ * the nr_fds files open at fds[] (-1 for "no file" in a position), or NULL
+ * when there is none, it belongs to another user, or its header or key
+ * does not match. Returns an owned blob. */
 struct fcache_blob *fcache__get(const struct fcache *c, const char *kind,
 				const int *fds, size_t nr_fds);
 /* The payload, *len bytes, 16-byte aligned, borrowed until

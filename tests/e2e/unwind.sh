@@ -133,10 +133,10 @@ if grep -q ';step ' c.ours; then ok; else bad "native inline: no inlined 'step' 
 # same with a cold cache, a warm one and none.
 export PERFFOLD_CACHE_DIR=$work/cache
 "$tool" --weight=samples c.data > c.cold 2>/dev/null
-nr_tables=$(ls "$work/cache" 2>/dev/null | grep -c '^symtab-')
+nr_tables=$(ls "$work"/cache/*/ 2>/dev/null | grep -c '^symtab-')
 "$tool" --weight=samples c.data > c.warm 2>/dev/null
 "$tool" --no-cache --weight=samples c.data > c.none 2>/dev/null
-echo "cache: $nr_tables tables, $(ls "$work/cache" | grep -c '^dwarf-') DWARF images kept"
+echo "cache: $nr_tables tables, $(ls "$work"/cache/*/ | grep -c '^dwarf-') DWARF images kept"
 if [ "$nr_tables" -gt 0 ] && cmp -s c.cold c.warm && cmp -s c.cold c.none &&
    cmp -s c.cold c.ours; then ok; else
 	bad "cache: cold, warm and --no-cache runs differ (or nothing kept)"; fi

@@ -45,21 +45,21 @@ static void teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-/* The one entry file in d (not the sources), into path. */
+/* The one entry file under d (in its build's directory), into path. */
 static void entry_file(const char *d, char *path, size_t len)
 {
-	DIR *dd = opendir(d);
-	struct dirent *e;
+	char cmd[256];
+	FILE *f;
 	int n = 0;
 
-	ck_assert_ptr_nonnull(dd);
-	while ((e = readdir(dd)))
-		if (!strncmp(e->d_name, "symtab-", 7)) {
-			snprintf(path, len, "%s/%s", d, e->d_name);
-			n++;
-		}
-	closedir(dd);
+	snprintf(cmd, sizeof(cmd), "ls -d '%s'/*/symtab-*", d);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(path, (int)len, f))
+		n++;
+	pclose(f);
 	ck_assert_int_eq(n, 1);
+	path[strcspn(path, "\n")] = '\0';
 }
 
 static struct fcache *cache_in(const char *sub)
@@ -206,9 +206,7 @@ START_TEST(test_store_failures)
 	struct fcache *c = cache_in("src/sub");	/* a file on the path */
 	int fd = open(src_path, O_RDONLY);
 	struct rlimit small = { 200, 200 };
-	char big[1000] = { 0 }, d[128];
-	DIR *dd;
-	struct dirent *e;
+	char big[1000] = { 0 }, d[256];
 
 	/* no directory can be made */
 	ck_assert_int_lt(fcache__put(c, "symtab", &fd, 1, "x", 1), 0);
@@ -221,14 +219,9 @@ START_TEST(test_store_failures)
 	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, big, sizeof(big)),
 			 -EFBIG);
 	ck_assert_ptr_null(fcache__get(c, "symtab", &fd, 1));
-	snprintf(d, sizeof(d), "%s/c", dir);
-	dd = opendir(d);
-	ck_assert_ptr_nonnull(dd);
-	while ((e = readdir(dd)))
-		ck_assert_msg(e->d_name[0] == '.' &&
-			      (!e->d_name[1] || !strcmp(e->d_name, "..")),
-			      "left behind: %s", e->d_name);
-	closedir(dd);
+	snprintf(d, sizeof(d), "test -z \"$(find '%s/c' -type f ! -name "
+		 "CACHEDIR.TAG)\"", dir);
+	ck_assert_msg(system(d) == 0, "left behind in %s/c", dir);
 	fcache__free(c);
 	close(fd);
 }
@@ -257,6 +250,53 @@ START_TEST(test_default_dir)
 }
 END_TEST
 
+static int sh(const char *fmt, const char *arg)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg, arg, arg, arg, arg, arg);
+	return system(cmd);
+}
+
+/* A new build's first store removes other builds' entries (files named as
+ * entries, in directories named as build ids), and nothing else; never in
+ * a directory the cache did not make. */
+START_TEST(test_other_builds_pruned)
+{
+	struct fcache *c = cache_in("c");
+	int fd = open(src_path, O_RDONLY);
+	char d[128];
+
+	snprintf(d, sizeof(d), "%s/c", dir);
+	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "x", 1), 0);
+	ck_assert_int_eq(sh("test -f %s/CACHEDIR.TAG && rm -r %s/*/ && cd %s && "
+			    "o=00112233445566778899aabbccddeeff00112233 && "
+			    "mkdir $o aabbccdd not-hex && "
+			    "touch $o/symtab-0123456789abcdef $o/notes "
+			    "aabbccdd/dwarf-0123456789abcdef aabbccdd/.tmp-1 "
+			    "not-hex/symtab-0123456789abcdef", d), 0);
+	/* this build's directory is gone (as after an upgrade): made anew */
+	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "y", 1), 0);
+	ck_assert(finds(c, "symtab", &fd, 1, "y"));
+	ck_assert_int_eq(sh("cd %s && test ! -e 0011*/symtab-0123456789abcdef "
+			    "&& test -f 0011*/notes && test ! -e aabbccdd && "
+			    "test -f not-hex/symtab-0123456789abcdef", d), 0);
+	fcache__free(c);
+
+	/* a directory that was there: no tag, nothing pruned */
+	ck_assert_int_eq(sh("mkdir -p %s/there/aabbccdd && "
+			    "touch %s/there/aabbccdd/dwarf-0123456789abcdef",
+			    dir), 0);
+	c = cache_in("there");
+	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "x", 1), 0);
+	ck_assert_int_eq(sh("test ! -e %s/there/CACHEDIR.TAG && "
+			    "test -f %s/there/aabbccdd/dwarf-0123456789abcdef",
+			    dir), 0);
+	fcache__free(c);
+	close(fd);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fcache");
@@ -270,6 +310,7 @@ int main(void)
 	tcase_add_test(tc, test_damaged_entries_miss);
 	tcase_add_test(tc, test_store_failures);
 	tcase_add_test(tc, test_default_dir);
+	tcase_add_test(tc, test_other_builds_pruned);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -302,7 +302,7 @@ START_TEST(test_cached_answers)
 	inlines__free(il);
 
 	snprintf(cmd, sizeof(cmd), "perl -pi -e 's/\\0fx_outer\\0/"
-		 "\\0FX_OUTER\\0/g' '%s'/inlines-*", dir);
+		 "\\0FX_OUTER\\0/g' '%s'/*/inlines-*", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	il = inlines__new(dw);
 	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
@@ -313,7 +313,7 @@ START_TEST(test_cached_answers)
 
 	/* the last name's NUL overwritten: the entry is whole, its content
 	 * is not */
-	snprintf(cmd, sizeof(cmd), "f=$(echo '%s'/inlines-*) && printf x | "
+	snprintf(cmd, sizeof(cmd), "f=$(echo '%s'/*/inlines-*) && printf x | "
 		 "dd of=\"$f\" bs=1 seek=$(($(stat -c %%s \"$f\") - 1)) "
 		 "conv=notrunc 2>/dev/null", dir);
 	ck_assert_int_eq(system(cmd), 0);

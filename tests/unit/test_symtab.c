@@ -579,7 +579,7 @@ static void rename_in_entry(const char *dir, const char *name)
 		up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ?
 			       name[i] - 32 : name[i]);
 	up[i] = '\0';
-	snprintf(cmd, sizeof(cmd), "set -- '%s'/symtab-* && [ $# = 1 ] && "
+	snprintf(cmd, sizeof(cmd), "set -- '%s'/*/symtab-* && [ $# = 1 ] && "
 		 "grep -q '%s' \"$1\" && "
 		 "perl -pi -e 's/\\0%s\\0/\\0%s\\0/' \"$1\"",
 		 dir, name, name, up);
@@ -628,7 +628,7 @@ START_TEST(test_cached_tables)
 		symtab__free(warm);
 	}
 	/* the entry is what is read */
-	snprintf(cmd, sizeof(cmd), "rm '%s'/symtab-*", dir);
+	snprintf(cmd, sizeof(cmd), "rm '%s'/*/symtab-*", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	paths.cache = cache;
 	symtab__free(symtab__open(fx_path("libfx.so"), NULL, 0, &paths, NULL));
@@ -637,7 +637,7 @@ START_TEST(test_cached_tables)
 	expect(warm, nm_addr("libfx.so", "fx_alpha"), "FX_ALPHA", 0);
 	symtab__free(warm);
 	/* damaged: read afresh, and stored again */
-	snprintf(cmd, sizeof(cmd), "truncate -s -1 '%s'/symtab-*", dir);
+	snprintf(cmd, sizeof(cmd), "truncate -s -1 '%s'/*/symtab-*", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	warm = symtab__open(fx_path("libfx.so"), NULL, 0, &paths, NULL);
 	expect(warm, nm_addr("libfx.so", "fx_alpha"), "fx_alpha", 0);
