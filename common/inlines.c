@@ -18,67 +18,7 @@
 #include <string.h>
 
 #include "fcache.h"
-#include "inlines.h"
-
-#define FN_NONE UINT32_MAX
-
-struct fn {
-	const char *name;
-	uint32_t parent;	/* the enclosing function, or FN_NONE */
-	bool is_inline;		/* DW_TAG_inlined_subroutine */
-};
-
-struct range {
-	uint64_t lo, hi;	/* [lo, hi) */
-	uint32_t fn;		/* a fn, or a root in roots_ranges */
-};
-
-struct root {
-	Dwarf_Off off;		/* of its DIE */
-	size_t first, end;	/* its segment of ranges[], once walked */
-	bool is_walked;
-};
-
-struct unit {
-	Dwarf_Off off;		/* of the CU DIE */
-	struct root *roots;
-	size_t nr_roots, roots_cap;
-	struct range *root_ranges;	/* .fn: index in roots[] */
-	size_t nr_root_ranges, root_ranges_cap;
-	struct fn *fns;
-	size_t nr_fns, fns_cap;
-	struct range *ranges;
-	size_t nr_ranges, ranges_cap;
-	bool is_oom;
-};
-
-/* One answer: names[first .. first + nr) of the memo's names. */
-struct answer {
-	uint64_t addr;
-	uint32_t first, nr;	/* nr == NO_ANSWER: an empty slot */
-};
-
-#define NO_ANSWER UINT32_MAX
-/* The longest chain answered (inlines__lookup() callers ask for less). */
-#define INLINES_MAX 64
-
-struct inlines {
-	Dwarf *dw;
-	struct unit *units;
-	size_t nr_units, units_cap;
-	size_t last;		/* unit of the last lookup */
-	/* Every answer given, by address (open addressing, power of 2),
-	 * with those a cache held from earlier runs; names borrowed from
-	 * dw or from kept. */
-	struct answer *answers;
-	size_t nr_answers, answers_cap;
-	const char **names;
-	size_t nr_names, names_cap;
-	const struct fcache *cache;
-	int fd;			/* the DWARF's file, the cache's key */
-	struct fcache_blob *kept;
-	bool is_changed;	/* answers the cache does not hold */
-};
+#include "inlines_int.h"
 
 struct inlines *inlines__new(Dwarf *dw)
 {
@@ -112,7 +52,7 @@ void inlines__free(struct inlines *il)
 	free(il);
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+bool inlines_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t ncap = *cap ? *cap * 2 : 64;
 	void *np;
@@ -141,7 +81,7 @@ static int add_ranges(Dwarf_Die *die, struct range **r, size_t *nr,
 	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
 		if (hi <= lo)
 			continue;
-		if (!grow((void **)r, cap, *nr + 1, sizeof(**r)))
+		if (!inlines_grow((void **)r, cap, *nr + 1, sizeof(**r)))
 			return -1;
 		(*r)[(*nr)++] = (struct range){lo, hi, idx};
 		n++;
@@ -163,7 +103,7 @@ static uint32_t add_fn(struct unit *u, Dwarf_Die *die, uint32_t parent,
 		u->is_oom |= n < 0;
 		return FN_NONE;
 	}
-	if (!grow((void **)&u->fns, &u->fns_cap, u->nr_fns + 1,
+	if (!inlines_grow((void **)&u->fns, &u->fns_cap, u->nr_fns + 1,
 		  sizeof(*u->fns))) {
 		u->is_oom = true;
 		return FN_NONE;
@@ -244,7 +184,7 @@ static void find_roots(struct unit *u, Dwarf_Die *die, int lang)
 			n = add_ranges(&child, &u->root_ranges,
 				       &u->nr_root_ranges,
 				       &u->root_ranges_cap, idx);
-			if (n > 0 && !grow((void **)&u->roots, &u->roots_cap,
+			if (n > 0 && !inlines_grow((void **)&u->roots, &u->roots_cap,
 					   u->nr_roots + 1, sizeof(*u->roots)))
 				n = -1;
 			if (n > 0)
@@ -299,7 +239,7 @@ static struct unit *get_unit(struct inlines *il, Dwarf_Die *cu)
 			il->last = i;
 			return &il->units[i];
 		}
-	if (!grow((void **)&il->units, &il->units_cap, il->nr_units + 1,
+	if (!inlines_grow((void **)&il->units, &il->units_cap, il->nr_units + 1,
 		  sizeof(*il->units)))
 		return NULL;
 	u = &il->units[il->nr_units];
@@ -409,8 +349,7 @@ static struct answer *slot(const struct inlines *il, uint64_t addr)
 	return &il->answers[i];
 }
 
-/* Remember that addr has the nr names at names. 0, or -ENOMEM. */
-static int remember(struct inlines *il, uint64_t addr, const char **names,
+int inlines_remember(struct inlines *il, uint64_t addr, const char **names,
 		    size_t nr)
 {
 	struct answer *a;
@@ -434,7 +373,7 @@ static int remember(struct inlines *il, uint64_t addr, const char **names,
 				*slot(il, old[i].addr) = old[i];
 		free(old);
 	}
-	if (!grow((void **)&il->names, &il->names_cap, il->nr_names + nr,
+	if (!inlines_grow((void **)&il->names, &il->names_cap, il->nr_names + nr,
 		  sizeof(*il->names)))
 		return -ENOMEM;
 	a = slot(il, addr);
@@ -459,7 +398,7 @@ size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
 		a = NULL;
 	if (!a) {
 		nr = resolve(il, addr, found, INLINES_MAX, &is_oom);
-		if (is_oom || remember(il, addr, found, nr))
+		if (is_oom || inlines_remember(il, addr, found, nr))
 			return 0;
 		il->is_changed = true;
 		a = slot(il, addr);
@@ -468,111 +407,4 @@ size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
 		return 0;	/* none, or deeper than asked for */
 	memcpy(names, il->names + a->first, a->nr * sizeof(*names));
 	return a->nr;
-}
-
-/* Answers as kept in a cache: this head, entries[nr_answers] by address,
- * name_offs[nr_names] (into the strings), then the names, each
- * NUL-terminated. */
-struct kept_head {
-	uint64_t nr_answers, nr_names, strings_len;
-};
-
-struct kept_answer {
-	uint64_t addr;
-	uint32_t first, nr;
-};
-
-int inlines__use_cache(struct inlines *il, const struct fcache *cache, int fd)
-{
-	const struct kept_answer *ka;
-	const uint32_t *offs;
-	const char *p, *strings;
-	struct kept_head h;
-	size_t len, i, j;
-	const char *chain[INLINES_MAX];
-
-	il->cache = cache;
-	il->fd = fd;
-	il->kept = fcache__get(cache, "inlines", &fd, 1);
-	if (!il->kept)
-		return -ENOENT;
-	p = fcache_blob__data(il->kept, &len);
-	if (len < sizeof(h))
-		goto bad;
-	memcpy(&h, p, sizeof(h));
-	if (h.nr_answers > (len - sizeof(h)) / sizeof(*ka) ||
-	    h.nr_names > (len - sizeof(h) - h.nr_answers * sizeof(*ka)) / 4 ||
-	    h.strings_len != len - sizeof(h) - h.nr_answers * sizeof(*ka) -
-				     h.nr_names * 4 ||
-	    (h.strings_len && p[len - 1] != '\0'))
-		goto bad;
-	ka = (const struct kept_answer *)(p + sizeof(h));
-	offs = (const uint32_t *)(ka + h.nr_answers);
-	strings = (const char *)(offs + h.nr_names);
-	for (i = 0; i < h.nr_answers; i++) {
-		if (ka[i].nr > INLINES_MAX || ka[i].first > h.nr_names ||
-		    ka[i].nr > h.nr_names - ka[i].first)
-			goto bad;
-		for (j = 0; j < ka[i].nr; j++) {
-			if (offs[ka[i].first + j] >= h.strings_len)
-				goto bad;
-			chain[j] = strings + offs[ka[i].first + j];
-		}
-		if (remember(il, ka[i].addr, chain, ka[i].nr))
-			goto bad;
-	}
-	return 0;
-bad:	/* forget it all: what was taken may be wrong */
-	il->nr_answers = il->nr_names = 0;
-	for (i = 0; i < il->answers_cap; i++)
-		il->answers[i].nr = NO_ANSWER;
-	fcache_blob__free(il->kept);
-	il->kept = NULL;
-	return -EINVAL;
-}
-
-int inlines__keep(struct inlines *il)
-{
-	struct kept_head h = { .nr_answers = il->nr_answers,
-			       .nr_names = il->nr_names };
-	struct kept_answer *ka;
-	uint32_t *offs;
-	char *buf, *strings;
-	size_t i, n = 0, len;
-	int err;
-
-	if (!il->cache || !il->is_changed)
-		return 0;
-	for (i = 0; i < il->nr_names; i++)
-		h.strings_len += strlen(il->names[i]) + 1;
-	len = sizeof(h) + h.nr_answers * sizeof(*ka) + h.nr_names * 4 +
-	      h.strings_len;
-	buf = malloc(len);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, &h, sizeof(h));
-	ka = (struct kept_answer *)(buf + sizeof(h));
-	offs = (uint32_t *)(ka + h.nr_answers);
-	strings = (char *)(offs + h.nr_names);
-	h.strings_len = 0;
-	for (i = 0; i < il->answers_cap; i++) {
-		const struct answer *a = &il->answers[i];
-
-		if (a->nr != NO_ANSWER)
-			ka[n++] = (struct kept_answer){ .addr = a->addr,
-							.first = a->first,
-							.nr = a->nr };
-	}
-	for (i = 0; i < il->nr_names; i++) {
-		size_t l = strlen(il->names[i]) + 1;
-
-		offs[i] = (uint32_t)h.strings_len;
-		memcpy(strings + h.strings_len, il->names[i], l);
-		h.strings_len += l;
-	}
-	err = fcache__put(il->cache, "inlines", &il->fd, 1, buf, len);
-	free(buf);
-	if (!err)
-		il->is_changed = false;
-	return err;
 }

@@ -269,46 +269,69 @@ static void assert_all_as_reference(struct inlines *il)
 	ck_assert_uint_gt(nr_addrs, 64);
 }
 
-/* With a cache, one run's answers are kept and the next run takes them
- * (a name changed in the entry shows), answering alike; an entry that
- * does not check out is refused whole and the DWARF answers. */
+/* Rename name to to (as long) in the one inlines entry under dir, in
+ * place. (No fixture name ends in another's.) */
+static void rename_kept(const char *dir, const char *name, const char *to)
+{
+	char cmd[PATH_MAX + 256];
+
+	snprintf(cmd, sizeof(cmd), "perl -pi -e 's/%s\\0/%s\\0/g' "
+		 "'%s'/*/inlines-*", name, to, dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* With a cache, one run's answers and index are kept and the next run
+ * takes them: an address answered before gives the kept names, a new one
+ * in a function walked before the kept function table (a name changed in
+ * the entry shows either way), and every address answers as the
+ * reference, whether its unit was kept or not; an entry that does not
+ * check out is refused whole and the DWARF answers. */
 START_TEST(test_cached_answers)
 {
 	char dir[] = "/tmp/inlines-cache-XXXXXX", cmd[PATH_MAX + 128];
 	struct fcache *cache;
 	struct inlines *il;
 	const char *names[16];
-	uint64_t lo, hi;
+	uint64_t lo, hi, a;
 	size_t n;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	cache = fcache__new(dir);
 	ck_assert_ptr_nonnull(cache);
+	fn_bounds(NULL, "fx_outer", &lo, &hi);
+	/* one address of fx_outer looked up, and kept */
 	il = inlines__new(dw);
 	ck_assert_int_eq(inlines__use_cache(il, cache, fd), -ENOENT);
-	assert_all_as_reference(il);
+	ck_assert_uint_ge(inlines__lookup(il, lo, names, 16), 1);
 	ck_assert_int_eq(inlines__keep(il), 0);
 	inlines__free(il);
 
+	/* a new address in fx_outer: from the kept table of its function */
+	rename_kept(dir, "fx_outer", "FX_OUTER");
+	il = inlines__new(dw);
+	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
+	for (a = lo + 1; a < hi; a++) {
+		n = inlines__lookup(il, a, names, 16);
+		ck_assert_uint_ge(n, 1);
+		ck_assert_str_eq(names[n - 1], "FX_OUTER");
+	}
+	inlines__free(il);	/* not kept */
+	rename_kept(dir, "FX_OUTER", "fx_outer");
+
+	/* every address: kept units and units built now together */
 	il = inlines__new(dw);
 	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
 	assert_all_as_reference(il);
-	fn_bounds(NULL, "fx_outer", &lo, &hi);
-	/* a chain deeper than the cap asked for: still no partial answer */
-	for (; lo < hi && inlines__lookup(il, lo, names, 16) < 3; lo++)
-		;
-	ck_assert_uint_lt(lo, hi);
-	ck_assert_uint_eq(inlines__lookup(il, lo, names, 2), 0);
+	ck_assert_int_eq(inlines__keep(il), 0);
 	inlines__free(il);
-
-	snprintf(cmd, sizeof(cmd), "perl -pi -e 's/\\0fx_outer\\0/"
-		 "\\0FX_OUTER\\0/g' '%s'/*/inlines-*", dir);
-	ck_assert_int_eq(system(cmd), 0);
 	il = inlines__new(dw);
 	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
-	n = inlines__lookup(il, lo, names, 16);
-	ck_assert_uint_ge(n, 3);
-	ck_assert_str_eq(names[n - 1], "FX_OUTER");
+	assert_all_as_reference(il);
+	/* a chain deeper than the cap asked for: still no partial answer */
+	for (a = lo; a < hi && inlines__lookup(il, a, names, 16) < 3; a++)
+		;
+	ck_assert_uint_lt(a, hi);
+	ck_assert_uint_eq(inlines__lookup(il, a, names, 2), 0);
 	inlines__free(il);
 
 	/* the last name's NUL overwritten: the entry is whole, its content
@@ -327,6 +350,84 @@ START_TEST(test_cached_answers)
 }
 END_TEST
 
+/* Random damage to a kept entry (its payload, past the cache's own header
+ * and key) is refused or gives answers, never a read out of bounds: every
+ * address is looked up (under ASan in the sanitizer run). */
+START_TEST(test_cached_damage)
+{
+	char dir[] = "/tmp/inlines-damage-XXXXXX", path[PATH_MAX + 64];
+	char cmd[PATH_MAX + 128];
+	unsigned int seed = 7;
+	struct fcache *cache;
+	struct inlines *il;
+	unsigned char *good;
+	FILE *f;
+	long len;
+	int round;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	cache = fcache__new(dir);
+	il = inlines__new(dw);
+	inlines__use_cache(il, cache, fd);
+	assert_all_as_reference(il);
+	ck_assert_int_eq(inlines__keep(il), 0);
+	inlines__free(il);
+	snprintf(cmd, sizeof(cmd), "echo '%s'/*/inlines-*", dir);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(fgets(path, sizeof(path), f));
+	pclose(f);
+	path[strcspn(path, "\n")] = '\0';
+	f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	ck_assert_int_gt(len, 1024);
+	good = malloc((size_t)len);
+	rewind(f);
+	ck_assert_uint_eq(fread(good, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (round = 0; round < 200; round++) {
+		unsigned char *bad = malloc((size_t)len);
+		const char *names[16];
+		Dwarf_Off off = 0, next;
+		size_t hsize;
+		int i;
+
+		memcpy(bad, good, (size_t)len);
+		for (i = 0; i < 1 + round % 4; i++)
+			bad[128 + rand_r(&seed) % (len - 128)] ^=
+				(unsigned char)(1 + rand_r(&seed) % 255);
+		f = fopen(path, "r+b");
+		ck_assert_uint_eq(fwrite(bad, 1, (size_t)len, f), (size_t)len);
+		fclose(f);
+		free(bad);
+		il = inlines__new(dw);
+		inlines__use_cache(il, cache, fd);
+		while (!dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
+			Dwarf_Addr base, lo, hi;
+			Dwarf_Die cu;
+			ptrdiff_t r = 0;
+
+			dwarf_offdie(dw, off + hsize, &cu);
+			while ((r = dwarf_ranges(&cu, r, &base, &lo, &hi)) > 0)
+				for (; lo < hi; lo++) {
+					size_t n = inlines__lookup(il, lo,
+								   names, 16);
+
+					while (n--)
+						ck_assert_uint_lt(strlen(names[n]),
+								  (size_t)len);
+				}
+			off = next;
+		}
+		inlines__free(il);
+	}
+	free(good);
+	fcache__free(cache);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *inlines_suite(void)
 {
 	Suite *s = suite_create("inlines");
@@ -338,6 +439,7 @@ static Suite *inlines_suite(void)
 	tcase_add_test(tc, test_nested_outside_parent);
 	tcase_add_test(tc, test_no_function);
 	tcase_add_test(tc, test_cached_answers);
+	tcase_add_test(tc, test_cached_damage);
 	suite_add_tcase(s, tc);
 	return s;
 }
