@@ -13,10 +13,11 @@
  * unit, skips the thousands of functions of a large unit no sample is in.
  *
  * Every answer is remembered by address. With a cache (fcache.h), the
- * answers of earlier runs over the same DWARF file are taken from it, so
- * that a run whose addresses were all looked up before (the same program
- * profiled again) reads no DIE at all; inlines__keep() stores them back
- * with this run's.
+ * answers and the index built by earlier runs over the same DWARF file are
+ * taken from it, so that a run whose addresses were all looked up before
+ * (the same recording again) reads no DIE at all, and one over a new
+ * recording of the same program reads only the units and functions no
+ * earlier run needed; inlines__keep() stores them back with this run's.
  */
 #ifndef PERFFOLD_INLINES_H
 #define PERFFOLD_INLINES_H
@@ -40,12 +41,12 @@ void inlines__free(struct inlines *il);
 size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
 		       size_t cap);
 
-/* Take the answers cache holds for the DWARF file open at fd (both
- * borrowed, until inlines__free()). 0; -ENOENT none kept; -EINVAL an entry
+/* Take the answers and index cache holds for the DWARF file open at fd
+ * (both borrowed, until inlines__free()). 0; -ENOENT none kept; -EINVAL an entry
  * that does not check out (none taken). Call before the first lookup. */
 int inlines__use_cache(struct inlines *il, const struct fcache *cache,
 		       int fd);
-/* Store every answer given so far in the cache given to
+/* Store every answer given so far, and the index, in the cache given to
  * inlines__use_cache(), when some are new. 0 (also with no cache), or a
  * negative errno. */
 int inlines__keep(struct inlines *il);
