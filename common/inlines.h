@@ -42,8 +42,8 @@ size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
 		       size_t cap);
 
 /* Take the answers and index cache holds for the DWARF file open at fd
- * (both borrowed, until inlines__free()). 0; -ENOENT none kept; -EINVAL an entry
- * that does not check out (none taken). Call before the first lookup. */
+ * (both borrowed, until inlines__free()). 0; -ENOENT none kept; -EINVAL
+ * an entry that does not check out (none taken), or a lookup came first. */
 int inlines__use_cache(struct inlines *il, const struct fcache *cache,
 		       int fd);
 /* Store every answer given so far, and the index, in the cache given to
