@@ -71,6 +71,9 @@ struct rule {
 	uint8_t kind[NR_DWARF_REGS];
 	int64_t cfa_off;
 	int32_t off[NR_DWARF_REGS];
+	/* kind[] as a bit per register and kind (rule_masks()), so a step
+	 * visits only the registers with a rule */
+	uint32_t same, at_cfa, val_cfa;
 };
 
 struct regs {
@@ -594,6 +597,20 @@ fail:
 }
 
 /* fr as a simple rule, or false when some rule needs an expression */
+static void rule_masks(struct rule *ru)
+{
+	int reg;
+
+	ru->same = ru->at_cfa = ru->val_cfa = 0;
+	for (reg = 0; reg < NR_DWARF_REGS; reg++)
+		if (ru->kind[reg] == RULE_SAME)
+			ru->same |= 1u << reg;
+		else if (ru->kind[reg] == RULE_AT_CFA)
+			ru->at_cfa |= 1u << reg;
+		else if (ru->kind[reg] == RULE_VAL_CFA)
+			ru->val_cfa |= 1u << reg;
+}
+
 static bool compile_rule(Dwarf_Frame *fr, struct rule *ru)
 {
 	Dwarf_Op *ops, mem[3];
@@ -643,6 +660,7 @@ static bool compile_rule(Dwarf_Frame *fr, struct rule *ru)
 		if (i != nops)
 			return false;
 	}
+	rule_masks(ru);
 	return true;
 }
 
@@ -651,6 +669,7 @@ static int apply_rule(struct unwind *u, const struct rule *ru, struct regs *r,
 {
 	struct regs out = {.valid = 0};
 	uint64_t cfa;
+	uint32_t m;
 	int reg;
 
 	if (!(r->valid & (1u << ru->cfa_reg))) {
@@ -658,31 +677,26 @@ static int apply_rule(struct unwind *u, const struct rule *ru, struct regs *r,
 		return -EINVAL;
 	}
 	cfa = r->r[ru->cfa_reg] + (uint64_t)ru->cfa_off;
-	for (reg = 0; reg < NR_DWARF_REGS; reg++) {
-		uint64_t v;
-
-		switch (ru->kind[reg]) {
-		case RULE_UNDEF:
-			continue;
-		case RULE_SAME:
-			if (!(r->valid & (1u << reg)))
-				continue;
-			v = r->r[reg];
-			break;
-		case RULE_VAL_CFA:
-			v = cfa + (uint64_t)(int64_t)ru->off[reg];
-			break;
-		default:
-			if (!read_word(u, cfa + (uint64_t)(int64_t)ru->off[reg],
-				       &v)) {
-				if (reg == ru->ra) {
-					*why = u->read_fail;
-					return -EFAULT;
-				}
-				continue;
+	out.valid = ru->same & r->valid;
+	for (m = out.valid; m; m &= m - 1) {
+		reg = __builtin_ctz(m);
+		out.r[reg] = r->r[reg];
+	}
+	for (m = ru->val_cfa; m; m &= m - 1) {
+		reg = __builtin_ctz(m);
+		out.r[reg] = cfa + (uint64_t)(int64_t)ru->off[reg];
+		out.valid |= 1u << reg;
+	}
+	for (m = ru->at_cfa; m; m &= m - 1) {
+		reg = __builtin_ctz(m);
+		if (!read_word(u, cfa + (uint64_t)(int64_t)ru->off[reg],
+			       &out.r[reg])) {
+			if (reg == ru->ra) {
+				*why = u->read_fail;
+				return -EFAULT;
 			}
+			continue;
 		}
-		out.r[reg] = v;
 		out.valid |= 1u << reg;
 	}
 	finish_step(&out, cfa, ru->ra);
@@ -790,6 +804,7 @@ static int step_tramp(struct unwind *u, const struct pytramp *t, uint64_t off,
 	ru.off[DW_RBP] = (int32_t)pr.bp_off;
 	ru.kind[3] = RULE_SAME;		/* rbx */
 	ru.kind[12] = ru.kind[13] = ru.kind[14] = ru.kind[15] = RULE_SAME;
+	rule_masks(&ru);
 	return apply_rule(u, &ru, r, why);
 }
 
