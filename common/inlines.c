@@ -35,13 +35,19 @@ struct inlines *inlines__new(Dwarf *dw)
 
 void inlines__free(struct inlines *il)
 {
-	size_t i;
-
 	if (!il)
 		return;
 	free(il->answers);
 	free(il->names);
 	fcache_blob__free(il->kept);
+	inlines_free_units(il);
+	free(il);
+}
+
+void inlines_free_units(struct inlines *il)
+{
+	size_t i;
+
 	for (i = 0; i < il->nr_units; i++) {
 		free(il->units[i].roots);
 		free(il->units[i].root_ranges);
@@ -49,7 +55,8 @@ void inlines__free(struct inlines *il)
 		free(il->units[i].ranges);
 	}
 	free(il->units);
-	free(il);
+	il->units = NULL;
+	il->nr_units = il->units_cap = 0;
 }
 
 bool inlines_grow(void **p, size_t *cap, size_t need, size_t elem)

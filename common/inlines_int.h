@@ -73,6 +73,8 @@ struct inlines {
 /* Grow *p (*cap elements of elem bytes) to hold need: false out of
  * memory. */
 bool inlines_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* Free il's units, leaving none. */
+void inlines_free_units(struct inlines *il);
 /* Remember that addr has the nr names at names. 0, or -ENOMEM. */
 int inlines_remember(struct inlines *il, uint64_t addr, const char **names,
 		     size_t nr);

@@ -353,21 +353,6 @@ static bool take_unit(struct unit *u, const struct kept_unit *ku,
 	return true;
 }
 
-static void free_units(struct inlines *il)
-{
-	size_t i;
-
-	for (i = 0; i < il->nr_units; i++) {
-		free(il->units[i].roots);
-		free(il->units[i].root_ranges);
-		free(il->units[i].fns);
-		free(il->units[i].ranges);
-	}
-	free(il->units);
-	il->units = NULL;
-	il->nr_units = il->units_cap = 0;
-}
-
 static bool take_units(struct inlines *il, const char *p,
 		       const struct kept_head *h, const struct layout *l)
 {
@@ -410,7 +395,7 @@ int inlines__use_cache(struct inlines *il, const struct fcache *cache, int fd)
 			return 0;
 	}
 	/* forget it all: what was taken may be wrong */
-	free_units(il);
+	inlines_free_units(il);
 	il->nr_answers = il->nr_names = 0;
 	for (i = 0; i < il->answers_cap; i++)
 		il->answers[i].nr = NO_ANSWER;
