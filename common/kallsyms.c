@@ -478,6 +478,14 @@ static struct kallsyms *from_cache(const struct fcache *cache, int fd)
 	ks->syms = symarr__from_image(p + off, len - off);
 	if (!ks->syms)
 		goto bad;
+	for (i = 0; i < symarr__nr_intervals(ks->syms); i++) {
+		uint64_t start;
+		const struct symarr_sym *s = symarr__interval(ks->syms, i,
+							       &start);
+
+		if (s && s->tag > ks->nr_modules)
+			goto bad;	/* a module that is not there */
+	}
 	ks->is_restricted = h.is_restricted;
 	for (i = 0; i < NR_REFS; i++) {
 		ks->has_ref[i] = h.has_ref[i];

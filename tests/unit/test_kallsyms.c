@@ -2,11 +2,13 @@
  * over this machine's /proc/kallsyms. */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fcache.h"
 #include "kallsyms.h"
 #include "symarr.h"
 
@@ -135,10 +137,8 @@ END_TEST
 /* kallsyms__open() and kallsyms__open_reference() (strtoull() on every line,
  * perf's tree) give the same table: the same sealed intervals, each
  * answered by the same range, name and module. */
-static void assert_same_as_reference(const char *path)
+static void assert_same_tables(struct kallsyms *fast, struct kallsyms *ref)
 {
-	struct kallsyms *fast = kallsyms__open(path, NULL);
-	struct kallsyms *ref = kallsyms__open_reference(path, NULL);
 	const struct symarr *x, *y;
 	size_t i, n;
 
@@ -180,6 +180,12 @@ static void assert_same_as_reference(const char *path)
 	}
 	kallsyms__free(fast);
 	kallsyms__free(ref);
+}
+
+static void assert_same_as_reference(const char *path)
+{
+	assert_same_tables(kallsyms__open(path, NULL),
+			   kallsyms__open_reference(path, NULL));
 }
 
 /* Lines the hand parser leaves to strtoull(), duplicates across the
@@ -249,6 +255,189 @@ START_TEST(test_same_as_reference)
 }
 END_TEST
 
+/* Everything a table tells besides its symbols: the same. */
+static void assert_same_extras(const struct kallsyms *a,
+			       const struct kallsyms *b)
+{
+	uint64_t alo, ahi, blo, bhi, aref, bref;
+	size_t i;
+
+	ck_assert_uint_eq(kallsyms__nr_modules(a), kallsyms__nr_modules(b));
+	for (i = 0; i < kallsyms__nr_modules(a); i++) {
+		ck_assert_str_eq(kallsyms__module(a, i, &alo, &ahi),
+				 kallsyms__module(b, i, &blo, &bhi));
+		ck_assert_uint_eq(alo, blo);
+		ck_assert_uint_eq(ahi, bhi);
+	}
+	ck_assert_int_eq(kallsyms__ref_addr(a, "_text", &aref),
+			 kallsyms__ref_addr(b, "_text", &bref));
+	if (!kallsyms__ref_addr(a, "_text", &aref))
+		ck_assert_uint_eq(aref, bref);
+	ck_assert_int_eq(kallsyms__is_restricted(a), kallsyms__is_restricted(b));
+}
+
+static int nr_entries(const char *dir)
+{
+	char cmd[PATH_MAX];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls '%s'/*/ 2>/dev/null | grep -c '^kallsyms-'",
+		 dir);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &n), 1);
+	pclose(f);
+	return n;
+}
+
+/* Through a cache: a copy read before comes from the cache (a name changed
+ * in the entry shows) and answers as a fresh read; a table with malformed
+ * lines, and /proc/kallsyms (which says it is empty), are not kept; a
+ * damaged entry is read afresh. */
+START_TEST(test_cached)
+{
+	char dir[] = "/tmp/kallsyms-cache-XXXXXX", cmd[PATH_MAX + 128];
+	static const char clean[] =
+		"ffffffff81000000 T _text\n"
+		"ffffffff81000100 t local_func\n"
+		"ffffffff81000200 W weak_func\n"
+		"ffffffff81000200 T strong_func\n"
+		"ffffffff81000600 T last_kernel\n"
+		"ffffffffc0000000 t mod_fn\t[mymod]\n"
+		"ffffffffc0001040 T mod_work\t[mymod]\n"
+		"ffffffffc0002000 T other_fn\t[othermod]\n";
+	const char *texts[] = { clean, "ffffffff81000000 T only\n" };
+	struct fcache *cache;
+	struct kallsyms *ks;
+	char *path;
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	cache = fcache__new(dir);
+	ck_assert_ptr_nonnull(cache);
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct kallsyms *plain, *cold, *warm;
+
+		path = write_tmp(texts[i]);
+		plain = kallsyms__open(path, NULL);
+		cold = kallsyms__open_cached(path, cache, NULL);
+		ck_assert_int_eq(nr_entries(dir), (int)i + 1);
+		warm = kallsyms__open_cached(path, cache, NULL);
+		assert_same_extras(plain, warm);
+		assert_same_extras(plain, cold);
+		assert_same_tables(warm, kallsyms__open_reference(path, NULL));
+		assert_same_tables(cold, plain);
+		unlink(path);
+	}
+	path = write_tmp(sample);	/* a malformed line: read, not kept */
+	ks = kallsyms__open_cached(path, cache, NULL);
+	ck_assert_uint_eq(kallsyms__nr_bad_lines(ks), 1);
+	kallsyms__free(ks);
+	ck_assert_int_eq(nr_entries(dir), 2);
+	unlink(path);
+	kallsyms__free(kallsyms__open_cached("/proc/kallsyms", cache, NULL));
+	ck_assert_int_eq(nr_entries(dir), 2);
+
+	snprintf(cmd, sizeof(cmd), "rm '%s'/*/kallsyms-*", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	path = write_tmp(texts[0]);
+	kallsyms__free(kallsyms__open_cached(path, cache, NULL));
+	snprintf(cmd, sizeof(cmd), "perl -pi -e 's/mod_fn\\0/MOD_FN\\0/' "
+		 "'%s'/*/kallsyms-*", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ks = kallsyms__open_cached(path, cache, NULL);
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffffc0000000ULL, NULL,
+					  NULL), "MOD_FN");
+	kallsyms__free(ks);
+	snprintf(cmd, sizeof(cmd), "truncate -s -1 '%s'/*/kallsyms-*", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ks = kallsyms__open_cached(path, cache, NULL);
+	ck_assert_str_eq(kallsyms__lookup(ks, 0xffffffffc0000000ULL, NULL,
+					  NULL), "mod_fn");
+	kallsyms__free(ks);
+	unlink(path);
+	fcache__free(cache);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Random damage to a kept table (past the cache's header and key) is
+ * refused or gives a table whose every answer can be read (ASan in the
+ * sanitizer run), never a read out of bounds. */
+START_TEST(test_cached_damage)
+{
+	char dir[] = "/tmp/kallsyms-damage-XXXXXX", cmd[PATH_MAX + 64];
+	char entry[PATH_MAX + 64], *path = write_tmp(sample + 0);
+	unsigned int seed = 11;
+	struct fcache *cache;
+	unsigned char *good;
+	long len;
+	FILE *f;
+	int round;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	cache = fcache__new(dir);
+	unlink(path);	/* sample has a malformed line: a clean one */
+	path = write_tmp("ffffffff81000000 T _text\n"
+			 "ffffffff81000100 t local_func\n"
+			 "ffffffffc0000000 t mod_fn\t[mymod]\n"
+			 "ffffffffc0002000 T other_fn\t[othermod]\n");
+	kallsyms__free(kallsyms__open_cached(path, cache, NULL));
+	snprintf(cmd, sizeof(cmd), "echo '%s'/*/kallsyms-*", dir);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(fgets(entry, sizeof(entry), f));
+	pclose(f);
+	entry[strcspn(entry, "\n")] = '\0';
+	f = fopen(entry, "rb");
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	ck_assert_int_gt(len, 256);
+	good = malloc((size_t)len);
+	rewind(f);
+	ck_assert_uint_eq(fread(good, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (round = 0; round < 300; round++) {
+		unsigned char *bad = malloc((size_t)len);
+		struct kallsyms *ks;
+		uint64_t start, off;
+		const char *mod;
+		size_t i;
+
+		memcpy(bad, good, (size_t)len);
+		bad[128 + rand_r(&seed) % (len - 128)] ^=
+			(unsigned char)(1 + rand_r(&seed) % 255);
+		f = fopen(entry, "r+b");
+		ck_assert_uint_eq(fwrite(bad, 1, (size_t)len, f), (size_t)len);
+		fclose(f);
+		free(bad);
+		ks = kallsyms__open_cached(path, cache, NULL);
+		ck_assert_ptr_nonnull(ks);
+		for (i = 0; i < symarr__nr_intervals(kallsyms__symarr(ks)); i++) {
+			const char *name;
+
+			symarr__interval(kallsyms__symarr(ks), i, &start);
+			mod = NULL;
+			name = kallsyms__lookup(ks, start, &off, &mod);
+			if (name)
+				ck_assert_uint_lt(strlen(name), (size_t)len);
+			if (mod)
+				ck_assert_uint_lt(strlen(mod), (size_t)len);
+		}
+		for (i = 0; i < kallsyms__nr_modules(ks); i++)
+			ck_assert_ptr_nonnull(kallsyms__module(ks, i, &start,
+							       &off));
+		kallsyms__free(ks);
+	}
+	free(good);
+	unlink(path);
+	fcache__free(cache);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* The reference symbol perf relocates by: the first line of a function or
  * 'A' type with exactly that name; then core symbols move, modules stay. */
 START_TEST(test_relocate)
@@ -314,6 +503,8 @@ static Suite *kallsyms_suite(void)
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_proc);
 	tcase_add_test(tc, test_same_as_reference);
+	tcase_add_test(tc, test_cached);
+	tcase_add_test(tc, test_cached_damage);
 	tcase_add_test(tc, test_relocate);
 	suite_add_tcase(s, tc);
 	return s;
