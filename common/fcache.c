@@ -47,9 +47,11 @@ struct entry_head {
 	uint64_t payload_len;
 };
 
-/* The identity of one source file in a key. */
+/* The identity of one source file in a key. The change time too: it
+ * moves on every write, even one that puts the modification time back
+ * (cp -p over the file). */
 struct file_id {
-	uint64_t dev, ino, size, mtime_sec, mtime_nsec;
+	uint64_t dev, ino, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
 };
 
 /* The largest key: this program's id, the kind, the files. */
@@ -193,6 +195,8 @@ static int make_key(const struct fcache *c, const char *kind, const int *fds,
 				.size = (uint64_t)st.st_size,
 				.mtime_sec = (uint64_t)st.st_mtim.tv_sec,
 				.mtime_nsec = (uint64_t)st.st_mtim.tv_nsec,
+				.ctime_sec = (uint64_t)st.st_ctim.tv_sec,
+				.ctime_nsec = (uint64_t)st.st_ctim.tv_nsec,
 			};
 		}
 		memcpy(key + n, &id, sizeof(id));

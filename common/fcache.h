@@ -7,12 +7,12 @@
  * same binaries reads those instead, a few milliseconds each.
  *
  * An entry is named by its key: the kind of result, the identity of each
- * file it was derived from (device, inode, size and modification time of
- * the open file, so a file changed or replaced on disk is a new key), and
- * the build id of the program using the cache (so a rebuilt perffold never
- * reads what an older one wrote, whatever changed in between; the first
- * store of a new build removes the entries of others). The key is
- * stored whole in the entry and compared on reading. An entry is written to
+ * file it was derived from (device, inode, size, modification and change
+ * times of the open file, so a file changed or replaced on disk is a new
+ * key), and the build id of the program using the cache (so a rebuilt
+ * perffold never reads what an older one wrote, whatever changed in
+ * between; the first store of a new build removes the entries of others).
+ * The key is stored whole in the entry and compared on reading. An entry is written to
  * a temporary file and renamed into place, so a reader sees it whole or not
  * at all; entries not owned by the reading user are ignored. Reading never
  * trusts a payload beyond its length: the caller still checks its content.

@@ -143,6 +143,10 @@ START_TEST(test_changed_source_misses)
 	ck_assert(!finds(c, "symtab", &fd, 1, "old"));
 	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "new", 3), 0);
 	ck_assert(finds(c, "symtab", &fd, 1, "new"));
+	ck_assert_int_eq(fchmod(fd, 0640), 0);	/* only the change time */
+	ck_assert(!finds(c, "symtab", &fd, 1, "new"));
+	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "new", 3), 0);
+	ck_assert(finds(c, "symtab", &fd, 1, "new"));
 	ck_assert_int_eq(pwrite(fd, "!", 1, 100), 1);	/* grown */
 	ck_assert_int_eq(futimens(fd, ts), 0);
 	ck_assert(!finds(c, "symtab", &fd, 1, "new"));
