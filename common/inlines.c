@@ -111,7 +111,7 @@ static uint32_t add_fn(struct unit *u, Dwarf_Die *die, uint32_t parent,
 		return FN_NONE;
 	}
 	if (!inlines_grow((void **)&u->fns, &u->fns_cap, u->nr_fns + 1,
-		  sizeof(*u->fns))) {
+			  sizeof(*u->fns))) {
 		u->is_oom = true;
 		return FN_NONE;
 	}
@@ -191,8 +191,9 @@ static void find_roots(struct unit *u, Dwarf_Die *die, int lang)
 			n = add_ranges(&child, &u->root_ranges,
 				       &u->nr_root_ranges,
 				       &u->root_ranges_cap, idx);
-			if (n > 0 && !inlines_grow((void **)&u->roots, &u->roots_cap,
-					   u->nr_roots + 1, sizeof(*u->roots)))
+			if (n > 0 &&
+			    !inlines_grow((void **)&u->roots, &u->roots_cap,
+					  u->nr_roots + 1, sizeof(*u->roots)))
 				n = -1;
 			if (n > 0)
 				u->roots[u->nr_roots++] = (struct root){
@@ -246,8 +247,8 @@ static struct unit *get_unit(struct inlines *il, Dwarf_Die *cu)
 			il->last = i;
 			return &il->units[i];
 		}
-	if (!inlines_grow((void **)&il->units, &il->units_cap, il->nr_units + 1,
-		  sizeof(*il->units)))
+	if (!inlines_grow((void **)&il->units, &il->units_cap,
+			  il->nr_units + 1, sizeof(*il->units)))
 		return NULL;
 	u = &il->units[il->nr_units];
 	memset(u, 0, sizeof(*u));
@@ -380,8 +381,8 @@ int inlines_remember(struct inlines *il, uint64_t addr, const char **names,
 				*slot(il, old[i].addr) = old[i];
 		free(old);
 	}
-	if (!inlines_grow((void **)&il->names, &il->names_cap, il->nr_names + nr,
-		  sizeof(*il->names)))
+	if (!inlines_grow((void **)&il->names, &il->names_cap,
+			  il->nr_names + nr, sizeof(*il->names)))
 		return -ENOMEM;
 	a = slot(il, addr);
 	*a = (struct answer){ .addr = addr, .first = (uint32_t)il->nr_names,
