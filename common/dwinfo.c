@@ -8,6 +8,7 @@
  * are the original ones, so libdw finds them by name as in the file.
  */
 #include <elf.h>
+#include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -38,6 +39,8 @@ struct dwinfo {
 	char *path;
 	const struct fcache *cache;
 	int fd;
+	uint8_t build_id[FCACHE_BUILD_ID_MAX];	/* the file's, names it in */
+	size_t build_id_len;			/* the cache */
 	Elf *elf;		/* the file */
 	Elf *img_elf;		/* over img or the cached image, or NULL */
 	char *img;
@@ -227,16 +230,25 @@ static int build_image(struct dwinfo *di, Elf *elf, struct kept_scn *ks,
 	return di->img_elf ? 0 : -ENOEXEC;
 }
 
+/* di's file as the cache names it (on di's thread: no join). */
+static struct fcache_src cache_src(const struct dwinfo *di)
+{
+	return (struct fcache_src){ .fd = di->fd, .build_id = di->build_id,
+				    .build_id_len = di->build_id_len };
+}
+
 /* The image of di->fd stored in the cache, opened: 0, or -ENOENT when
  * there is no cache or no usable image in it. */
 static int open_cached(struct dwinfo *di)
 {
+	struct fcache_src src;
 	size_t len;
 	char *img;
 
 	if (!di->cache)
 		return -ENOENT;
-	di->cached = fcache__get(di->cache, "dwarf", &di->fd, 1);
+	src = cache_src(di);
+	di->cached = fcache__get(di->cache, "dwarf", &src, 1);
 	if (!di->cached)
 		return -ENOENT;
 	img = fcache_blob__data(di->cached, &len);
@@ -257,6 +269,8 @@ static int open_cached(struct dwinfo *di)
 static int open_file(struct dwinfo *di)
 {
 	struct kept_scn ks[NR_KEPT];
+	const void *id;
+	ssize_t n;
 	size_t nr;
 
 	di->fd = open(di->path, O_RDONLY | O_CLOEXEC);
@@ -265,12 +279,20 @@ static int open_file(struct dwinfo *di)
 	di->elf = elf_begin(di->fd, ELF_C_READ_MMAP, NULL);
 	if (!di->elf || elf_kind(di->elf) != ELF_K_ELF)
 		return -ENOEXEC;
+	n = dwelf_elf_gnu_build_id(di->elf, &id);
+	if (n > 0 && (size_t)n <= sizeof(di->build_id)) {
+		memcpy(di->build_id, id, (size_t)n);
+		di->build_id_len = (size_t)n;
+	}
 	nr = scan(di->elf, ks);
 	if (nr && open_cached(di) && !build_image(di, di->elf, ks, nr)) {
 		di->dw = dwarf_begin_elf(di->img_elf, DWARF_C_READ, NULL);
-		if (di->dw && di->cache)	/* best effort */
-			fcache__put(di->cache, "dwarf", &di->fd, 1, di->img,
+		if (di->dw && di->cache) {	/* best effort */
+			struct fcache_src src = cache_src(di);
+
+			fcache__put(di->cache, "dwarf", &src, 1, di->img,
 				    di->img_len);
+		}
 	}
 	if (di->dw) {
 		/* the image holds all libdw reads: the file can go (its
@@ -361,10 +383,15 @@ bool dwinfo__is_inflated(struct dwinfo *di)
 	return di->dw && di->img_elf;
 }
 
-int dwinfo__fd(struct dwinfo *di)
+struct fcache_src dwinfo__cache_src(struct dwinfo *di)
 {
+	struct fcache_src src;
+
 	join(di);
-	return di->dw ? di->fd : -1;
+	src = cache_src(di);
+	if (!di->dw)
+		src.fd = -1;
+	return src;
 }
 
 bool dwinfo__is_cached(struct dwinfo *di)

@@ -31,8 +31,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fcache.h"
+
 struct dwinfo;
-struct fcache;
 
 /* Open the DWARF of the ELF file at path (copied), through cache (NULL:
  * none; borrowed until the open is done). Returns an owned dwinfo, or
@@ -50,10 +51,10 @@ struct dwinfo *dwinfo__start(const char *path, const struct fcache *cache);
  * none (or could not be read). */
 Dwarf *dwinfo__dwarf(struct dwinfo *di);
 
-/* The file the DWARF was read from, open until dwinfo__free() (to name
- * what is derived from it in a cache), or -1 when there is no DWARF;
- * waits as dwinfo__dwarf() does. */
-int dwinfo__fd(struct dwinfo *di);
+/* The file the DWARF was read from, as a cache names it (fd -1 when
+ * there is no DWARF), borrowed until dwinfo__free(): for what else is
+ * derived from it. Waits as dwinfo__dwarf() does. */
+struct fcache_src dwinfo__cache_src(struct dwinfo *di);
 
 /* Whether dwinfo__open() made a reduced image of inflated sections (for
  * tests and statistics); waits as dwinfo__dwarf() does. */

@@ -54,9 +54,17 @@ struct file_id {
 	uint64_t dev, ino, size, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
 };
 
+/* How a key names one source file: a tag, then */
+enum { SRC_NONE, SRC_BUILD_ID, SRC_FILE };
+/* SRC_BUILD_ID: the build id's length, the build id, the file's size */
+#define SRC_BUILD_ID_MAX (1 + FCACHE_BUILD_ID_MAX + 8)
+/* SRC_FILE: struct file_id */
+#define SRC_MAX (1 + (SRC_BUILD_ID_MAX > sizeof(struct file_id) ? \
+		      SRC_BUILD_ID_MAX : sizeof(struct file_id)))
+
 /* The largest key: this program's id, the kind, the files. */
 #define FCACHE_KEY_MAX (1 + FCACHE_ID_MAX + 1 + FCACHE_KIND_MAX + \
-			FCACHE_MAX_FILES * sizeof(struct file_id))
+			FCACHE_MAX_FILES * SRC_MAX)
 
 struct fcache {
 	char *dir;
@@ -165,14 +173,14 @@ void fcache__free(struct fcache *c)
 	free(c);
 }
 
-/* The key of (kind, fds) into key (FCACHE_KEY_MAX bytes): its length, or
- * -EINVAL. */
-static int make_key(const struct fcache *c, const char *kind, const int *fds,
-		    size_t nr_fds, uint8_t *key)
+/* The key of (kind, srcs) into key (FCACHE_KEY_MAX bytes): its length,
+ * or -EINVAL. */
+static int make_key(const struct fcache *c, const char *kind,
+		    const struct fcache_src *srcs, size_t nr_srcs, uint8_t *key)
 {
 	size_t kind_len = strlen(kind), n = 0, i;
 
-	if (nr_fds > FCACHE_MAX_FILES || !kind_len ||
+	if (nr_srcs > FCACHE_MAX_FILES || !kind_len ||
 	    kind_len > FCACHE_KIND_MAX || strspn(kind, LOWER) != kind_len)
 		return -EINVAL;
 	key[n++] = (uint8_t)c->self_id_len;
@@ -181,24 +189,38 @@ static int make_key(const struct fcache *c, const char *kind, const int *fds,
 	key[n++] = (uint8_t)kind_len;
 	memcpy(key + n, kind, kind_len);
 	n += kind_len;
-	for (i = 0; i < nr_fds; i++) {
-		struct file_id id = { 0 };
+	for (i = 0; i < nr_srcs; i++) {
+		const struct fcache_src *src = &srcs[i];
+		struct file_id id;
 		struct stat st;
+		uint64_t size;
 
-		if (fds[i] >= 0) {
-			/* (procfs and sysfs files say they are empty) */
-			if (fstat(fds[i], &st) || !S_ISREG(st.st_mode) ||
-			    !st.st_size)
-				return -EINVAL;
-			id = (struct file_id){
-				.dev = st.st_dev, .ino = st.st_ino,
-				.size = (uint64_t)st.st_size,
-				.mtime_sec = (uint64_t)st.st_mtim.tv_sec,
-				.mtime_nsec = (uint64_t)st.st_mtim.tv_nsec,
-				.ctime_sec = (uint64_t)st.st_ctim.tv_sec,
-				.ctime_nsec = (uint64_t)st.st_ctim.tv_nsec,
-			};
+		if (src->fd < 0) {
+			key[n++] = SRC_NONE;
+			continue;
 		}
+		/* (procfs and sysfs files say they are empty) */
+		if (fstat(src->fd, &st) || !S_ISREG(st.st_mode) || !st.st_size)
+			return -EINVAL;
+		if (src->build_id_len && src->build_id_len <= FCACHE_BUILD_ID_MAX) {
+			size = (uint64_t)st.st_size;
+			key[n++] = SRC_BUILD_ID;
+			key[n++] = (uint8_t)src->build_id_len;
+			memcpy(key + n, src->build_id, src->build_id_len);
+			n += src->build_id_len;
+			memcpy(key + n, &size, sizeof(size));
+			n += sizeof(size);
+			continue;
+		}
+		id = (struct file_id){
+			.dev = st.st_dev, .ino = st.st_ino,
+			.size = (uint64_t)st.st_size,
+			.mtime_sec = (uint64_t)st.st_mtim.tv_sec,
+			.mtime_nsec = (uint64_t)st.st_mtim.tv_nsec,
+			.ctime_sec = (uint64_t)st.st_ctim.tv_sec,
+			.ctime_nsec = (uint64_t)st.st_ctim.tv_nsec,
+		};
+		key[n++] = SRC_FILE;
 		memcpy(key + n, &id, sizeof(id));
 		n += sizeof(id);
 	}
@@ -223,7 +245,7 @@ static size_t payload_offset(size_t key_len)
 }
 
 struct fcache_blob *fcache__get(const struct fcache *c, const char *kind,
-				const int *fds, size_t nr_fds)
+				const struct fcache_src *srcs, size_t nr_srcs)
 {
 	uint8_t key[FCACHE_KEY_MAX];
 	char path[PATH_MAX];
@@ -232,7 +254,7 @@ struct fcache_blob *fcache__get(const struct fcache *c, const char *kind,
 	struct stat st;
 	size_t off;
 	void *map;
-	int key_len = make_key(c, kind, fds, nr_fds, key), fd;
+	int key_len = make_key(c, kind, srcs, nr_srcs, key), fd;
 
 	if (key_len < 0 || entry_path(c, kind, key, (size_t)key_len, path))
 		return NULL;
@@ -392,14 +414,15 @@ static int make_dirs(const struct fcache *c)
 	return 0;
 }
 
-int fcache__put(const struct fcache *c, const char *kind, const int *fds,
-		size_t nr_fds, const void *data, size_t len)
+int fcache__put(const struct fcache *c, const char *kind,
+		const struct fcache_src *srcs, size_t nr_srcs, const void *data,
+		size_t len)
 {
 	static const uint8_t zeros[FCACHE_PAYLOAD_ALIGN];
 	uint8_t key[FCACHE_KEY_MAX];
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct entry_head h = { .version = FCACHE_VERSION };
-	int key_len = make_key(c, kind, fds, nr_fds, key), fd, err;
+	int key_len = make_key(c, kind, srcs, nr_srcs, key), fd, err;
 	size_t pad;
 
 	if (key_len < 0)

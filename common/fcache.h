@@ -7,11 +7,14 @@
  * same binaries reads those instead, a few milliseconds each.
  *
  * An entry is named by its key: the kind of result, the identity of each
- * file it was derived from (device, inode, size, modification and change
- * times of the open file, so a file changed or replaced on disk is a new
- * key), and the build id of the program using the cache (so a rebuilt
- * perffold never reads what an older one wrote, whatever changed in
- * between; the first store of a new build removes the entries of others).
+ * file it was derived from, and the build id of the program using the
+ * cache (so a rebuilt perffold never reads what an older one wrote,
+ * whatever changed in between; the first store of a new build removes the
+ * entries of others). A file with a GNU build id is named by it and its
+ * size, as perf names binaries in its build-id cache: a copy of it
+ * anywhere is the same file. Another is named by its device, inode, size,
+ * and modification and change times, so that one changed or replaced on
+ * disk is a new key.
  * The key is stored whole in the entry and compared on reading. An entry is written to
  * a temporary file and renamed into place, so a reader sees it whole or not
  * at all; entries not owned by the reading user are ignored. Reading never
@@ -26,8 +29,21 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 /* Files one entry can be derived from. */
 #define FCACHE_MAX_FILES 4
+/* The longest build id that names a file. */
+#define FCACHE_BUILD_ID_MAX 64
+
+/* A file an entry is derived from: open at fd (-1 for "no file" in this
+ * position), with its GNU build id when it has one (build_id_len 0: none,
+ * or more than FCACHE_BUILD_ID_MAX). */
+struct fcache_src {
+	int fd;
+	const uint8_t *build_id;
+	size_t build_id_len;
+};
 
 struct fcache;
 struct fcache_blob;
@@ -47,11 +63,11 @@ struct fcache *fcache__new(const char *dir);
 void fcache__free(struct fcache *c);
 
 /* The entry stored under kind (a short lowercase word, as "symtab") for
- * the nr_fds files open at fds[] (-1 for "no file" in a position), or NULL
- * when there is none, it belongs to another user, or its header or key
- * does not match. Returns an owned blob. */
+ * the nr_srcs files srcs[], or NULL when there is none, it belongs to
+ * another user, or its header or key does not match. Returns an owned
+ * blob. */
 struct fcache_blob *fcache__get(const struct fcache *c, const char *kind,
-				const int *fds, size_t nr_fds);
+				const struct fcache_src *srcs, size_t nr_srcs);
 /* The payload, *len bytes, 16-byte aligned, borrowed until
  * fcache_blob__free(). It is mapped private and writable: a write changes
  * this copy only. */
@@ -63,7 +79,8 @@ void fcache_blob__free(struct fcache_blob *b);
  * or a negative errno (-EINVAL for more than FCACHE_MAX_FILES files, or a
  * file that cannot be stat'ed, is not a regular file or is empty, as
  * procfs files say they are); nothing is left behind on failure. */
-int fcache__put(const struct fcache *c, const char *kind, const int *fds,
-		size_t nr_fds, const void *data, size_t len);
+int fcache__put(const struct fcache *c, const char *kind,
+		const struct fcache_src *srcs, size_t nr_srcs, const void *data,
+		size_t len);
 
 #endif

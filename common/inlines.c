@@ -29,7 +29,7 @@ struct inlines *inlines__new(Dwarf *dw)
 		return NULL;
 	}
 	il->dw = dw;
-	il->fd = -1;
+	il->src.fd = -1;
 	return il;
 }
 

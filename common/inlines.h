@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 struct fcache;
+struct fcache_src;
 struct inlines;
 
 /* An index over dw (borrowed, must outlive it). NULL with errno = ENOMEM. */
@@ -41,11 +42,11 @@ void inlines__free(struct inlines *il);
 size_t inlines__lookup(struct inlines *il, uint64_t addr, const char **names,
 		       size_t cap);
 
-/* Take the answers and index cache holds for the DWARF file open at fd
- * (both borrowed, until inlines__free()). 0; -ENOENT none kept; -EINVAL
- * an entry that does not check out (none taken), or a lookup came first. */
+/* Take the answers and index cache holds for the DWARF file src (both
+ * borrowed, until inlines__free()). 0; -ENOENT none kept; -EINVAL an
+ * entry that does not check out (none taken), or a lookup came first. */
 int inlines__use_cache(struct inlines *il, const struct fcache *cache,
-		       int fd);
+		       const struct fcache_src *src);
 /* Store every answer given so far, and the index, in the cache given to
  * inlines__use_cache(), when some are new. 0 (also with no cache), or a
  * negative errno. */

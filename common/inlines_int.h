@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fcache.h"
 #include "inlines.h"
 
 #define FN_NONE UINT32_MAX
@@ -65,7 +66,7 @@ struct inlines {
 	const char **names;
 	size_t nr_names, names_cap;
 	const struct fcache *cache;
-	int fd;			/* the DWARF's file, the cache's key */
+	struct fcache_src src;	/* the DWARF's file, the cache's key */
 	struct fcache_blob *kept;
 	bool is_changed;	/* answers the cache does not hold */
 };

@@ -237,7 +237,7 @@ int inlines__keep(struct inlines *il)
 	buf = serialize(il, &len);
 	if (!buf)
 		return -ENOMEM;
-	err = fcache__put(il->cache, "inlines", &il->fd, 1, buf, len);
+	err = fcache__put(il->cache, "inlines", &il->src, 1, buf, len);
 	free(buf);
 	if (!err)
 		il->is_changed = false;
@@ -372,18 +372,19 @@ static bool take_units(struct inlines *il, const char *p,
 	       f == h->nr_fns && g == h->nr_ranges;
 }
 
-int inlines__use_cache(struct inlines *il, const struct fcache *cache, int fd)
+int inlines__use_cache(struct inlines *il, const struct fcache *cache,
+		       const struct fcache_src *src)
 {
 	struct kept_head h;
 	struct layout l;
 	const char *p;
 	size_t len, i;
 
-	il->cache = cache;
-	il->fd = fd;
 	if (il->nr_units || il->nr_answers)
 		return -EINVAL;	/* only before the first lookup */
-	il->kept = fcache__get(cache, "inlines", &fd, 1);
+	il->cache = cache;
+	il->src = *src;
+	il->kept = fcache__get(cache, "inlines", src, 1);
 	if (!il->kept)
 		return -ENOENT;
 	p = fcache_blob__data(il->kept, &len);

@@ -436,7 +436,8 @@ static size_t align8(size_t n)
  * does not check out. */
 static struct kallsyms *from_cache(const struct fcache *cache, int fd)
 {
-	struct fcache_blob *b = fcache__get(cache, "kallsyms", &fd, 1);
+	struct fcache_src src = { .fd = fd };
+	struct fcache_blob *b = fcache__get(cache, "kallsyms", &src, 1);
 	const struct cached_module *cm;
 	struct cached_head h;
 	struct kallsyms *ks = NULL;
@@ -539,8 +540,10 @@ static void to_cache(const struct kallsyms *ks, const struct fcache *cache,
 			memcpy(names + h.names_len, m->name, m->len);
 			h.names_len += m->len;
 		}
+		struct fcache_src src = { .fd = fd };
+
 		memcpy(buf + off, img, img_len);
-		fcache__put(cache, "kallsyms", &fd, 1, buf, off + img_len);
+		fcache__put(cache, "kallsyms", &src, 1, buf, off + img_len);
 	}
 	free(buf);
 	free(img);

@@ -539,10 +539,19 @@ struct cached_head {
 
 /* fill() from the cache: 0, or -ENOENT (no cache, no entry, or one
  * that does not check out; st is then as it was). */
+/* The files a table is derived from, as the cache names them. */
+static void cache_srcs(const struct elf_file *rt, const struct elf_file *sym,
+		       struct fcache_src *srcs)
+{
+	srcs[0] = (struct fcache_src){ rt->fd, rt->build_id, rt->build_id_len };
+	srcs[1] = (struct fcache_src){ sym->fd, sym->build_id,
+				       sym->build_id_len };
+}
+
 static int load_cached(struct symtab *st, const struct symtab_paths *paths,
 		       const struct elf_file *rt, const struct elf_file *sym)
 {
-	int fds[2] = { rt->fd, sym->fd };
+	struct fcache_src srcs[2];
 	struct fcache_blob *b;
 	struct cached_head h;
 	struct symarr *syms = NULL;
@@ -552,7 +561,8 @@ static int load_cached(struct symtab *st, const struct symtab_paths *paths,
 
 	if (!paths || !paths->cache)
 		return -ENOENT;
-	b = fcache__get(paths->cache, "symtab", fds, 2);
+	cache_srcs(rt, sym, srcs);
+	b = fcache__get(paths->cache, "symtab", srcs, 2);
 	if (!b)
 		return -ENOENT;
 	p = fcache_blob__data(b, &len);
@@ -586,7 +596,7 @@ static void store_cached(const struct symtab *st,
 			 const struct symtab_paths *paths,
 			 const struct elf_file *rt, const struct elf_file *sym)
 {
-	int fds[2] = { rt->fd, sym->fd };
+	struct fcache_src srcs[2];
 	struct cached_head h = { .nr_segs = st->nr_segs };
 	size_t img_len, segs_len = st->nr_segs * sizeof(*st->segs);
 	void *img;
@@ -600,7 +610,8 @@ static void store_cached(const struct symtab *st,
 		memcpy(buf, &h, sizeof(h));
 		memcpy(buf + sizeof(h), st->segs, segs_len);
 		memcpy(buf + sizeof(h) + segs_len, img, img_len);
-		fcache__put(paths->cache, "symtab", fds, 2, buf,
+		cache_srcs(rt, sym, srcs);
+		fcache__put(paths->cache, "symtab", srcs, 2, buf,
 			    sizeof(h) + segs_len + img_len);
 	}
 	free(buf);

@@ -900,9 +900,11 @@ size_t unwind__inlines(struct unwind *u, const struct session_map *m,
 		d->inlines = inlines__new(d->dbg);
 		if (!d->inlines)
 			return 0;
-		if (cache)
-			inlines__use_cache(d->inlines, cache,
-					   dwinfo__fd(d->dbg_info));
+		if (cache) {
+			struct fcache_src src = dwinfo__cache_src(d->dbg_info);
+
+			inlines__use_cache(d->inlines, cache, &src);
+		}
 	}
 	return inlines__lookup(d->inlines, dso_addr(d, m, ip), names, cap);
 }

@@ -73,8 +73,9 @@ static struct fcache *cache_in(const char *sub)
 	return c;
 }
 
-/* Whether get(kind, fds) finds exactly text. */
-static int finds(struct fcache *c, const char *kind, const int *fds,
+/* Whether get(kind, srcs) finds exactly text. */
+static int finds(struct fcache *c, const char *kind,
+		 const struct fcache_src *fds,
 		 size_t nr, const char *text)
 {
 	struct fcache_blob *b = fcache__get(c, kind, fds, nr);
@@ -95,36 +96,38 @@ START_TEST(test_round_trip)
 {
 	struct fcache *c = cache_in("c");
 	int fd = open(src_path, O_RDONLY), other = open(other_path, O_RDONLY);
-	int two[2] = { fd, -1 }, swapped[2] = { -1, fd };
+	struct fcache_src fs = { .fd = fd }, os = { .fd = other };
+	struct fcache_src two[2] = { { .fd = fd }, { .fd = -1 } };
+	struct fcache_src swapped[2] = { { .fd = -1 }, { .fd = fd } };
 	struct stat st;
 	char d[128];
 
-	ck_assert_ptr_null(fcache__get(c, "symtab", &fd, 1));
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "payload", 7), 0);
-	ck_assert(finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert_ptr_null(fcache__get(c, "symtab", &fs, 1));
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "payload", 7), 0);
+	ck_assert(finds(c, "symtab", &fs, 1, "payload"));
 	/* another kind, another file, another arity: other keys */
-	ck_assert(!finds(c, "dwarf", &fd, 1, "payload"));
-	ck_assert(!finds(c, "symtab", &other, 1, "payload"));
+	ck_assert(!finds(c, "dwarf", &fs, 1, "payload"));
+	ck_assert(!finds(c, "symtab", &os, 1, "payload"));
 	ck_assert(!finds(c, "symtab", two, 2, "payload"));
 	ck_assert_int_eq(fcache__put(c, "symtab", two, 2, "two", 3), 0);
 	ck_assert(finds(c, "symtab", two, 2, "two"));
 	ck_assert(!finds(c, "symtab", swapped, 2, "two"));
-	ck_assert(finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(finds(c, "symtab", &fs, 1, "payload"));
 	/* a store replaces; an empty payload is one */
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "", 0), 0);
-	ck_assert(finds(c, "symtab", &fd, 1, ""));
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "", 0), 0);
+	ck_assert(finds(c, "symtab", &fs, 1, ""));
 	/* the directory was made, private */
 	snprintf(d, sizeof(d), "%s/c", dir);
 	ck_assert_int_eq(stat(d, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0700);
 	/* bad keys */
-	ck_assert_int_eq(fcache__put(c, "a/b", &fd, 1, "x", 1), -EINVAL);
-	ck_assert_int_eq(fcache__put(c, "", &fd, 1, "x", 1), -EINVAL);
+	ck_assert_int_eq(fcache__put(c, "a/b", &fs, 1, "x", 1), -EINVAL);
+	ck_assert_int_eq(fcache__put(c, "", &fs, 1, "x", 1), -EINVAL);
 	close(other);
-	other = open(dir, O_RDONLY | O_DIRECTORY);	/* not a file */
-	ck_assert_int_eq(fcache__put(c, "symtab", &other, 1, "x", 1), -EINVAL);
-	ck_assert_ptr_null(fcache__get(c, "symtab", &other, 1));
-	close(other);
+	os.fd = open(dir, O_RDONLY | O_DIRECTORY);	/* not a file */
+	ck_assert_int_eq(fcache__put(c, "symtab", &os, 1, "x", 1), -EINVAL);
+	ck_assert_ptr_null(fcache__get(c, "symtab", &os, 1));
+	close(os.fd);
 	close(fd);
 	fcache__free(c);
 	fcache__free(NULL);
@@ -136,20 +139,21 @@ START_TEST(test_changed_source_misses)
 {
 	struct fcache *c = cache_in("c");
 	int fd = open(src_path, O_RDWR);
+	struct fcache_src fs = { .fd = fd };
 	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 12345, 6789 } };
 
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "old", 3), 0);
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "old", 3), 0);
 	ck_assert_int_eq(futimens(fd, ts), 0);	/* same size, new mtime */
-	ck_assert(!finds(c, "symtab", &fd, 1, "old"));
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "new", 3), 0);
-	ck_assert(finds(c, "symtab", &fd, 1, "new"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "old"));
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "new", 3), 0);
+	ck_assert(finds(c, "symtab", &fs, 1, "new"));
 	ck_assert_int_eq(fchmod(fd, 0640), 0);	/* only the change time */
-	ck_assert(!finds(c, "symtab", &fd, 1, "new"));
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "new", 3), 0);
-	ck_assert(finds(c, "symtab", &fd, 1, "new"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "new"));
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "new", 3), 0);
+	ck_assert(finds(c, "symtab", &fs, 1, "new"));
 	ck_assert_int_eq(pwrite(fd, "!", 1, 100), 1);	/* grown */
 	ck_assert_int_eq(futimens(fd, ts), 0);
-	ck_assert(!finds(c, "symtab", &fd, 1, "new"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "new"));
 	close(fd);
 	fcache__free(c);
 }
@@ -159,43 +163,44 @@ START_TEST(test_damaged_entries_miss)
 {
 	struct fcache *c = cache_in("c");
 	int fd = open(src_path, O_RDONLY), efd;
+	struct fcache_src fs = { .fd = fd };
 	char d[128], path[512], link[600];
 	struct stat st;
 
 	snprintf(d, sizeof(d), "%s/c", dir);
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "payload", 7), 0);
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "payload", 7), 0);
 	entry_file(d, path, sizeof(path));
 	ck_assert_int_eq(stat(path, &st), 0);
 	/* truncated by one byte */
 	ck_assert_int_eq(truncate(path, st.st_size - 1), 0);
-	ck_assert(!finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "payload"));
 	/* one more byte */
 	ck_assert_int_eq(truncate(path, st.st_size + 1), 0);
-	ck_assert(!finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "payload"));
 	/* a byte of the stored key changed (in the file's identity) */
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "payload", 7), 0);
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "payload", 7), 0);
 	efd = open(path, O_RDWR);
 	ck_assert_int_eq(pwrite(efd, "\xff", 1, st.st_size - 7 - 16), 1);
 	close(efd);
-	ck_assert(!finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "payload"));
 	/* shorter than a header; empty */
 	write_file(path, "PFCACHE");
-	ck_assert(!finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "payload"));
 	write_file(path, "");
-	ck_assert(!finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "payload"));
 	/* a symbolic link in its place is not followed */
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "payload", 7), 0);
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "payload", 7), 0);
 	snprintf(link, sizeof(link), "%s.real", path);
 	ck_assert_int_eq(rename(path, link), 0);
 	ck_assert_int_eq(symlink(link, path), 0);
-	ck_assert(!finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(!finds(c, "symtab", &fs, 1, "payload"));
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(rename(link, path), 0);
-	ck_assert(finds(c, "symtab", &fd, 1, "payload"));
+	ck_assert(finds(c, "symtab", &fs, 1, "payload"));
 	/* another user's entry (chown needs root: said, not skipped silently) */
 	if (geteuid() == 0) {
 		ck_assert_int_eq(chown(path, 1, 1), 0);
-		ck_assert(!finds(c, "symtab", &fd, 1, "payload"));
+		ck_assert(!finds(c, "symtab", &fs, 1, "payload"));
 	} else {
 		fprintf(stderr, "test_fcache: not root, other owners' entries "
 			"not tried\n");
@@ -209,20 +214,21 @@ START_TEST(test_store_failures)
 {
 	struct fcache *c = cache_in("src/sub");	/* a file on the path */
 	int fd = open(src_path, O_RDONLY);
+	struct fcache_src fs = { .fd = fd };
 	struct rlimit small = { 200, 200 };
 	char big[1000] = { 0 }, d[256];
 
 	/* no directory can be made */
-	ck_assert_int_lt(fcache__put(c, "symtab", &fd, 1, "x", 1), 0);
-	ck_assert_ptr_null(fcache__get(c, "symtab", &fd, 1));
+	ck_assert_int_lt(fcache__put(c, "symtab", &fs, 1, "x", 1), 0);
+	ck_assert_ptr_null(fcache__get(c, "symtab", &fs, 1));
 	fcache__free(c);
 	/* a write fails half way (a full disk): no entry, nothing left */
 	c = cache_in("c");
 	signal(SIGXFSZ, SIG_IGN);
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, big, sizeof(big)),
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, big, sizeof(big)),
 			 -EFBIG);
-	ck_assert_ptr_null(fcache__get(c, "symtab", &fd, 1));
+	ck_assert_ptr_null(fcache__get(c, "symtab", &fs, 1));
 	snprintf(d, sizeof(d), "test -z \"$(find '%s/c' -type f ! -name "
 		 "CACHEDIR.TAG)\"", dir);
 	ck_assert_msg(system(d) == 0, "left behind in %s/c", dir);
@@ -254,6 +260,40 @@ START_TEST(test_default_dir)
 }
 END_TEST
 
+/* A file with a build id is named by it and its size: a copy anywhere is
+ * the same file, its times do not matter; another build id, or another
+ * size, is another file. */
+START_TEST(test_named_by_build_id)
+{
+	static const uint8_t id[20] = { 1, 2, 3, 4, 5 }, id2[20] = { 9 };
+	struct fcache *c = cache_in("c");
+	char copy_path[128];
+	int fd = open(src_path, O_RDWR), cfd, ofd = open(other_path, O_RDONLY);
+	struct fcache_src fs = { fd, id, sizeof(id) };
+	struct fcache_src copy, other = { ofd, id, sizeof(id) };
+	struct fcache_src other_id = { fd, id2, sizeof(id2) };
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 12345, 6789 } };
+
+	snprintf(copy_path, sizeof(copy_path), "%s/copy", dir);
+	write_file(copy_path, "the source");
+	cfd = open(copy_path, O_RDONLY);
+	copy = (struct fcache_src){ cfd, id, sizeof(id) };
+	ck_assert_int_eq(fcache__put(c, "dwarf", &fs, 1, "image", 5), 0);
+	ck_assert(finds(c, "dwarf", &copy, 1, "image"));
+	ck_assert_int_eq(futimens(fd, ts), 0);
+	ck_assert_int_eq(fchmod(fd, 0640), 0);
+	ck_assert(finds(c, "dwarf", &fs, 1, "image"));
+	ck_assert(!finds(c, "dwarf", &other_id, 1, "image"));
+	ck_assert(!finds(c, "dwarf", &other, 1, "image"));	/* its size */
+	fs.build_id_len = 0;	/* no build id: the file itself */
+	ck_assert(!finds(c, "dwarf", &fs, 1, "image"));
+	close(fd);
+	close(cfd);
+	close(ofd);
+	fcache__free(c);
+}
+END_TEST
+
 static int sh(const char *fmt, const char *arg)
 {
 	char cmd[1024];
@@ -269,10 +309,11 @@ START_TEST(test_other_builds_pruned)
 {
 	struct fcache *c = cache_in("c");
 	int fd = open(src_path, O_RDONLY);
+	struct fcache_src fs = { .fd = fd };
 	char d[128];
 
 	snprintf(d, sizeof(d), "%s/c", dir);
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "x", 1), 0);
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "x", 1), 0);
 	ck_assert_int_eq(sh("test -f %s/CACHEDIR.TAG && rm -r %s/*/ && cd %s && "
 			    "o=00112233445566778899aabbccddeeff00112233 && "
 			    "mkdir $o aabbccdd not-hex && "
@@ -280,8 +321,8 @@ START_TEST(test_other_builds_pruned)
 			    "aabbccdd/dwarf-0123456789abcdef aabbccdd/.tmp-1 "
 			    "not-hex/symtab-0123456789abcdef", d), 0);
 	/* this build's directory is gone (as after an upgrade): made anew */
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "y", 1), 0);
-	ck_assert(finds(c, "symtab", &fd, 1, "y"));
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "y", 1), 0);
+	ck_assert(finds(c, "symtab", &fs, 1, "y"));
 	ck_assert_int_eq(sh("cd %s && test ! -e 0011*/symtab-0123456789abcdef "
 			    "&& test -f 0011*/notes && test ! -e aabbccdd && "
 			    "test -f not-hex/symtab-0123456789abcdef", d), 0);
@@ -292,7 +333,7 @@ START_TEST(test_other_builds_pruned)
 			    "touch %s/there/aabbccdd/dwarf-0123456789abcdef",
 			    dir), 0);
 	c = cache_in("there");
-	ck_assert_int_eq(fcache__put(c, "symtab", &fd, 1, "x", 1), 0);
+	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "x", 1), 0);
 	ck_assert_int_eq(sh("test ! -e %s/there/CACHEDIR.TAG && "
 			    "test -f %s/there/aabbccdd/dwarf-0123456789abcdef",
 			    dir), 0);
@@ -315,6 +356,7 @@ int main(void)
 	tcase_add_test(tc, test_store_failures);
 	tcase_add_test(tc, test_default_dir);
 	tcase_add_test(tc, test_other_builds_pruned);
+	tcase_add_test(tc, test_named_by_build_id);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

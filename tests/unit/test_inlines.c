@@ -19,6 +19,7 @@
 
 static int fd = -1;
 static Dwarf *dw;
+static struct fcache_src fsrc;	/* fd, as a cache names it */
 
 static void setup(void)
 {
@@ -29,6 +30,7 @@ static void setup(void)
 	snprintf(path, sizeof(path), "%s/fx_inl", d);
 	fd = open(path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
+	fsrc = (struct fcache_src){ .fd = fd };
 	dw = dwarf_begin(fd, DWARF_C_READ);
 	ck_assert_ptr_nonnull(dw);
 }
@@ -281,7 +283,7 @@ START_TEST(test_cached_answers)
 	fn_bounds(NULL, "fx_outer", &lo, &hi);
 	/* one address of fx_outer looked up, and kept */
 	il = inlines__new(dw);
-	ck_assert_int_eq(inlines__use_cache(il, cache, fd), -ENOENT);
+	ck_assert_int_eq(inlines__use_cache(il, cache, &fsrc), -ENOENT);
 	ck_assert_uint_ge(inlines__lookup(il, lo, names, 16), 1);
 	ck_assert_int_eq(inlines__keep(il), 0);
 	inlines__free(il);
@@ -289,7 +291,7 @@ START_TEST(test_cached_answers)
 	/* a new address in fx_outer: from the kept table of its function */
 	rename_kept(dir, "fx_outer", "FX_OUTER");
 	il = inlines__new(dw);
-	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
+	ck_assert_int_eq(inlines__use_cache(il, cache, &fsrc), 0);
 	for (a = lo + 1; a < hi; a++) {
 		n = inlines__lookup(il, a, names, 16);
 		ck_assert_uint_ge(n, 1);
@@ -300,12 +302,12 @@ START_TEST(test_cached_answers)
 
 	/* every address: kept units and units built now together */
 	il = inlines__new(dw);
-	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
+	ck_assert_int_eq(inlines__use_cache(il, cache, &fsrc), 0);
 	assert_all_as_reference(il);
 	ck_assert_int_eq(inlines__keep(il), 0);
 	inlines__free(il);
 	il = inlines__new(dw);
-	ck_assert_int_eq(inlines__use_cache(il, cache, fd), 0);
+	ck_assert_int_eq(inlines__use_cache(il, cache, &fsrc), 0);
 	assert_all_as_reference(il);
 	/* a chain deeper than the cap asked for: still no partial answer */
 	for (a = lo; a < hi && inlines__lookup(il, a, names, 16) < 3; a++)
@@ -321,7 +323,7 @@ START_TEST(test_cached_answers)
 		 "conv=notrunc 2>/dev/null", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	il = inlines__new(dw);
-	ck_assert_int_eq(inlines__use_cache(il, cache, fd), -EINVAL);
+	ck_assert_int_eq(inlines__use_cache(il, cache, &fsrc), -EINVAL);
 	assert_all_as_reference(il);
 	inlines__free(il);
 	fcache__free(cache);
@@ -348,7 +350,7 @@ START_TEST(test_cached_damage)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	cache = fcache__new(dir);
 	il = inlines__new(dw);
-	inlines__use_cache(il, cache, fd);
+	inlines__use_cache(il, cache, &fsrc);
 	assert_all_as_reference(il);
 	ck_assert_int_eq(inlines__keep(il), 0);
 	inlines__free(il);
@@ -381,7 +383,7 @@ START_TEST(test_cached_damage)
 		fclose(f);
 		free(bad);
 		il = inlines__new(dw);
-		inlines__use_cache(il, cache, fd);
+		inlines__use_cache(il, cache, &fsrc);
 		while (!dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
 			Dwarf_Addr base, lo, hi;
 			Dwarf_Die cu;
