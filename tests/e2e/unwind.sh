@@ -140,6 +140,25 @@ echo "cache: $nr_tables tables, $(ls "$work"/cache/*/ | grep -c '^dwarf-') DWARF
 if [ "$nr_tables" -gt 0 ] && cmp -s c.cold c.warm && cmp -s c.cold c.none &&
    cmp -s c.cold c.ours; then ok; else
 	bad "cache: cold, warm and --no-cache runs differ (or nothing kept)"; fi
+# --no-cache, and PERFFOLD_CACHE_DIR set empty, neither read nor write
+# (HOME elsewhere, so ~/.cache is seen); a cache that cannot be made (a
+# file in the way) or whose every entry is damaged costs nothing but time
+mkdir home
+PERFFOLD_CACHE_DIR=$work/nc "$tool" --no-cache --weight=samples c.data > c.nc 2>/dev/null
+HOME=$work/home PERFFOLD_CACHE_DIR= "$tool" --weight=samples c.data > c.empty 2>/dev/null
+HOME=$work/home "$tool" --no-cache --weight=samples c.data > c.home 2>/dev/null
+if [ ! -e nc ] && [ -z "$(ls -A home)" ] && cmp -s c.cold c.nc &&
+   cmp -s c.cold c.empty && cmp -s c.cold c.home; then ok; else
+	bad "cache: --no-cache or PERFFOLD_CACHE_DIR= wrote a cache (or output differs)"; fi
+touch blocked
+PERFFOLD_CACHE_DIR=$work/blocked/cache "$tool" --weight=samples c.data > c.blocked 2>c.blocked.err
+rc=$?
+for f in "$work"/cache/*/*-*; do truncate -s -1 "$f"; done
+PERFFOLD_CACHE_DIR=$work/cache "$tool" --weight=samples c.data > c.damaged 2>c.damaged.err
+rc2=$?
+if [ "$rc" = 0 ] && [ "$rc2" = 0 ] && cmp -s c.cold c.blocked &&
+   cmp -s c.cold c.damaged && [ ! -s c.blocked.err ] && [ ! -s c.damaged.err ]; then ok; else
+	bad "cache: unusable or damaged cache: exit $rc/$rc2, $(head -2 c.blocked.err c.damaged.err)"; fi
 unset PERFFOLD_CACHE_DIR
 
 # the workflow's mode switch: this machine's pyenv builds have no frame
