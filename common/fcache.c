@@ -32,11 +32,11 @@
 
 #include "fcache.h"
 #include "hash.h"
+#include "notes.h"
 
 #define FCACHE_MAGIC "PFCACHE\n"
 #define FCACHE_VERSION 1
 #define FCACHE_KIND_MAX 32
-#define FCACHE_ID_MAX 64	/* build id bytes kept */
 #define FCACHE_PAYLOAD_ALIGN 16
 #define LOWER "abcdefghijklmnopqrstuvwxyz"	/* a kind's letters */
 
@@ -63,19 +63,18 @@ enum { SRC_NONE, SRC_BUILD_ID, SRC_FILE };
 		      SRC_BUILD_ID_MAX : sizeof(struct file_id)))
 
 /* The largest key: this program's id, the kind, the files. */
-#define FCACHE_KEY_MAX (1 + FCACHE_ID_MAX + 1 + FCACHE_KIND_MAX + \
+#define FCACHE_KEY_MAX (1 + FCACHE_BUILD_ID_MAX + 1 + FCACHE_KIND_MAX + \
 			FCACHE_MAX_FILES * SRC_MAX)
 
 struct fcache {
 	char *dir;
 	char *build_dir;		/* dir/BUILDID */
-	uint8_t self_id[FCACHE_ID_MAX];	/* this program's build id */
+	uint8_t self_id[FCACHE_BUILD_ID_MAX];	/* this program's build id */
 	size_t self_id_len;
 };
 
 #define CACHEDIR_TAG "Signature: 8a477f597d28d172789f06886806bc55\n" \
 	"# This file marks perffold's cache (common/fcache.c).\n"
-
 
 struct fcache_blob {
 	void *map;
@@ -88,33 +87,20 @@ struct fcache_blob {
 static int find_self_id(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct fcache *c = arg;
-	int i;
+	int i, n;
 
 	(void)size;
-	for (i = 0; i < info->dlpi_phnum; i++) {
+	for (i = 0; i < info->dlpi_phnum && !c->self_id_len; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
-		size_t off = 0;
 
 		if (ph->p_type != PT_NOTE)
 			continue;
-		while (off + sizeof(ElfW(Nhdr)) <= ph->p_memsz) {
-			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)(p + off);
-			size_t name_sz = (nh->n_namesz + 3) & ~(size_t)3;
-			size_t desc_sz = (nh->n_descsz + 3) & ~(size_t)3;
-			const uint8_t *name = p + off + sizeof(*nh);
-
-			if (name_sz + desc_sz > ph->p_memsz - off - sizeof(*nh))
-				break;
-			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-			    !memcmp(name, "GNU", 4) && nh->n_descsz &&
-			    nh->n_descsz <= FCACHE_ID_MAX) {
-				memcpy(c->self_id, name + name_sz, nh->n_descsz);
-				c->self_id_len = nh->n_descsz;
-				return 1;
-			}
-			off += sizeof(*nh) + name_sz + desc_sz;
-		}
+		n = notes__build_id((const void *)(info->dlpi_addr +
+						   ph->p_vaddr),
+				    ph->p_memsz, c->self_id,
+				    sizeof(c->self_id));
+		if (n > 0)
+			c->self_id_len = (size_t)n;
 	}
 	return 1;	/* only the first object is the program */
 }
@@ -370,7 +356,7 @@ static void prune_other_builds(const struct fcache *c)
 		return;
 	while ((e = readdir(top))) {
 		n = strlen(e->d_name);
-		if (n < 8 || n > 2 * FCACHE_ID_MAX || n % 2 ||
+		if (n < 8 || n > 2 * FCACHE_BUILD_ID_MAX || n % 2 ||
 		    strspn(e->d_name, "0123456789abcdef") != n ||
 		    !strcmp(e->d_name, self))
 			continue;

@@ -14,8 +14,7 @@
 #include <unistd.h>
 
 #include "ksource.h"
-
-#define NT_GNU_BUILD_ID 3
+#include "notes.h"
 
 void ksource__default_paths(struct ksource_paths *p, const char *buildid_dir)
 {
@@ -26,18 +25,10 @@ void ksource__default_paths(struct ksource_paths *p, const char *buildid_dir)
 	p->cache = NULL;
 }
 
-static uint32_t get_u32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
 int ksource__read_notes_build_id(const char *path, uint8_t *id, size_t cap)
 {
 	uint8_t buf[4096];
-	size_t off = 0, len = 0;
+	size_t len = 0;
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -47,28 +38,7 @@ int ksource__read_notes_build_id(const char *path, uint8_t *id, size_t cap)
 	       (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
 		len += (size_t)n;
 	close(fd);
-	/* Elf64_Nhdr and Elf32_Nhdr alike: namesz, descsz, type, then the
-	 * name and the descriptor, each padded to 4 bytes */
-	while (len - off >= 12) {
-		uint32_t namesz = get_u32(buf + off),
-			 descsz = get_u32(buf + off + 4),
-			 type = get_u32(buf + off + 8);
-		size_t name_at = off + 12,
-		       desc_at = name_at + (((size_t)namesz + 3) & ~(size_t)3),
-		       next = desc_at + (((size_t)descsz + 3) & ~(size_t)3);
-
-		if (namesz > len || descsz > len || next > len)
-			break;
-		if (type == NT_GNU_BUILD_ID && namesz == 4 &&
-		    !memcmp(buf + name_at, "GNU", 4)) {
-			if (descsz > cap)
-				return -ERANGE;
-			memcpy(id, buf + desc_at, descsz);
-			return (int)descsz;
-		}
-		off = next;
-	}
-	return -ENOENT;
+	return notes__build_id(buf, len, id, cap);
 }
 
 /* perf's build_id_cache__kallsyms_path(): DIR/[kernel.kallsyms]/HEX/kallsyms.
