@@ -537,8 +537,6 @@ struct cached_head {
 	uint64_t nr_segs;
 };
 
-/* fill() from the cache: 0, or -ENOENT (no cache, no entry, or one
- * that does not check out; st is then as it was). */
 /* The files a table is derived from, as the cache names them. */
 static void cache_srcs(const struct elf_file *rt, const struct elf_file *sym,
 		       struct fcache_src *srcs)
@@ -548,6 +546,8 @@ static void cache_srcs(const struct elf_file *rt, const struct elf_file *sym,
 				       sym->build_id_len };
 }
 
+/* fill() from the cache: 0, or -ENOENT (no cache, no entry, or one
+ * that does not check out; st is then as it was). */
 static int load_cached(struct symtab *st, const struct symtab_paths *paths,
 		       const struct elf_file *rt, const struct elf_file *sym)
 {
