@@ -507,6 +507,7 @@ static void to_cache(const struct kallsyms *ks, const struct fcache *cache,
 {
 	struct cached_head h = { .nr_modules = (uint32_t)ks->nr_modules,
 				 .is_restricted = ks->is_restricted };
+	struct fcache_src src = { .fd = fd };
 	struct cached_module *cm;
 	size_t img_len, off, i;
 	void *img;
@@ -540,8 +541,6 @@ static void to_cache(const struct kallsyms *ks, const struct fcache *cache,
 			memcpy(names + h.names_len, m->name, m->len);
 			h.names_len += m->len;
 		}
-		struct fcache_src src = { .fd = fd };
-
 		memcpy(buf + off, img, img_len);
 		fcache__put(cache, "kallsyms", &src, 1, buf, off + img_len);
 	}
