@@ -60,7 +60,6 @@ struct uw_dso {
  * offset, each register undefined, unchanged, saved at CFA + offset or
  * equal to CFA + offset. Cached per (DSO, table, address), so a return
  * address seen again costs no libdw lookup. */
-enum rule_kind { RULE_UNDEF, RULE_SAME, RULE_AT_CFA, RULE_VAL_CFA };
 
 struct rule {
 	uint64_t addr;
@@ -68,11 +67,11 @@ struct rule {
 					 * (0 .eh_frame, 1 .debug_frame); or
 					 * 0x80000000 | jitcfi table id */
 	uint8_t cfa_reg, ra;
-	uint8_t kind[NR_DWARF_REGS];
 	int64_t cfa_off;
 	int32_t off[NR_DWARF_REGS];
-	/* kind[] as a bit per register and kind (rule_masks()), so a step
-	 * visits only the registers with a rule */
+	/* a bit per register: unchanged, saved at CFA + off, equal to
+	 * CFA + off (none: undefined), so a step visits only registers with
+	 * a rule */
 	uint32_t same, at_cfa, val_cfa;
 };
 
@@ -597,20 +596,6 @@ fail:
 }
 
 /* fr as a simple rule, or false when some rule needs an expression */
-static void rule_masks(struct rule *ru)
-{
-	int reg;
-
-	ru->same = ru->at_cfa = ru->val_cfa = 0;
-	for (reg = 0; reg < NR_DWARF_REGS; reg++)
-		if (ru->kind[reg] == RULE_SAME)
-			ru->same |= 1u << reg;
-		else if (ru->kind[reg] == RULE_AT_CFA)
-			ru->at_cfa |= 1u << reg;
-		else if (ru->kind[reg] == RULE_VAL_CFA)
-			ru->val_cfa |= 1u << reg;
-}
-
 static bool compile_rule(Dwarf_Frame *fr, struct rule *ru)
 {
 	Dwarf_Op *ops, mem[3];
@@ -635,12 +620,11 @@ static bool compile_rule(Dwarf_Frame *fr, struct rule *ru)
 		int64_t off = 0;
 		size_t i = 1;
 
-		if (dwarf_frame_register(fr, reg, mem, &ops, &nops)) {
-			ru->kind[reg] = RULE_UNDEF;
-			continue;
-		}
+		if (dwarf_frame_register(fr, reg, mem, &ops, &nops))
+			continue;	/* undefined */
 		if (!nops) {
-			ru->kind[reg] = ops ? RULE_UNDEF : RULE_SAME;
+			if (!ops)
+				ru->same |= 1u << reg;
 			continue;
 		}
 		/* libdw writes offset(N) as call_frame_cfa [plus_uconst N]
@@ -652,15 +636,15 @@ static bool compile_rule(Dwarf_Frame *fr, struct rule *ru)
 		if (off < INT32_MIN || off > INT32_MAX)
 			return false;
 		ru->off[reg] = (int32_t)off;
-		ru->kind[reg] = RULE_AT_CFA;
 		if (i < nops && ops[i].atom == DW_OP_stack_value) {
-			ru->kind[reg] = RULE_VAL_CFA;
+			ru->val_cfa |= 1u << reg;
 			i++;
+		} else {
+			ru->at_cfa |= 1u << reg;
 		}
 		if (i != nops)
 			return false;
 	}
-	rule_masks(ru);
 	return true;
 }
 
@@ -794,17 +778,19 @@ static int step_tramp(struct unwind *u, const struct pytramp *t, uint64_t off,
 		*why = UNWIND_TRAMPOLINE;
 		return -EINVAL;
 	}
-	memset(&ru, 0, sizeof(ru));	/* RULE_UNDEF: volatile registers */
+	memset(&ru, 0, sizeof(ru));	/* no rule: volatile registers */
 	ru.cfa_reg = (uint8_t)pr.cfa_reg;
 	ru.cfa_off = pr.cfa_off;
 	ru.ra = DW_RA;
-	ru.kind[DW_RA] = RULE_AT_CFA;
+	ru.at_cfa = 1u << DW_RA;
 	ru.off[DW_RA] = -8;
-	ru.kind[DW_RBP] = pr.bp_off ? RULE_AT_CFA : RULE_SAME;
+	if (pr.bp_off)
+		ru.at_cfa |= 1u << DW_RBP;
+	else
+		ru.same |= 1u << DW_RBP;
 	ru.off[DW_RBP] = (int32_t)pr.bp_off;
-	ru.kind[3] = RULE_SAME;		/* rbx */
-	ru.kind[12] = ru.kind[13] = ru.kind[14] = ru.kind[15] = RULE_SAME;
-	rule_masks(&ru);
+	/* rbx, r12-r15 */
+	ru.same |= 1u << 3 | 1u << 12 | 1u << 13 | 1u << 14 | 1u << 15;
 	return apply_rule(u, &ru, r, why);
 }
 
