@@ -72,6 +72,11 @@ struct layout {
 	size_t len;
 };
 
+/* How far each per-unit part has been written or read, in elements. */
+struct cursor {
+	size_t roots, root_ranges, fns, ranges;
+};
+
 static bool lay_out(const struct kept_head *h, size_t len, struct layout *l)
 {
 	const uint64_t counts[] = { h->nr_answers, h->nr_names, h->nr_units,
@@ -139,7 +144,8 @@ static char *serialize(const struct inlines *il, size_t *len)
 	struct layout l;
 	char *buf = NULL;
 	bool is_oom = false;
-	size_t i, j, n = 0, r = 0, rr = 0, f = 0, g = 0;
+	struct cursor c = { 0 };
+	size_t i, j, n = 0;
 
 	for (i = 0; i < il->nr_units; i++) {
 		const struct unit *u = &il->units[i];
@@ -195,7 +201,7 @@ static char *serialize(const struct inlines *il, size_t *len)
 		for (j = 0; j < u->nr_roots; j++) {
 			const struct root *rt = &u->roots[j];
 
-			((struct kept_root *)(buf + l.roots))[r++] =
+			((struct kept_root *)(buf + l.roots))[c.roots++] =
 				(struct kept_root){
 					.off = rt->off,
 					.first = rt->is_walked ? (uint32_t)rt->first : 0,
@@ -203,18 +209,18 @@ static char *serialize(const struct inlines *il, size_t *len)
 					.is_walked = rt->is_walked,
 				};
 		}
-		memcpy(buf + l.root_ranges + rr * sizeof(struct range),
+		memcpy(buf + l.root_ranges + c.root_ranges * sizeof(struct range),
 		       u->root_ranges, u->nr_root_ranges * sizeof(struct range));
-		rr += u->nr_root_ranges;
+		c.root_ranges += u->nr_root_ranges;
 		for (j = 0; j < u->nr_fns; j++)
-			((struct kept_fn *)(buf + l.fns))[f++] = (struct kept_fn){
+			((struct kept_fn *)(buf + l.fns))[c.fns++] = (struct kept_fn){
 				.name = str_off(&t, u->fns[j].name, &is_oom),
 				.parent = u->fns[j].parent,
 				.is_inline = u->fns[j].is_inline,
 			};
-		memcpy(buf + l.ranges + g * sizeof(struct range), u->ranges,
+		memcpy(buf + l.ranges + c.ranges * sizeof(struct range), u->ranges,
 		       u->nr_ranges * sizeof(struct range));
-		g += u->nr_ranges;
+		c.ranges += u->nr_ranges;
 	}
 	if (t.len)
 		memcpy(buf + l.strings, t.bytes, t.len);
@@ -294,12 +300,11 @@ static void *copy_array(const void *src, size_t n, size_t size, size_t *cap)
 	return a;
 }
 
-/* Unit u from its kept parts (advanced past them); false when they do not
+/* Unit u from its kept parts at c (c advanced past them); false when they do not
  * check out or memory ran out (u is then freed by the caller). */
 static bool take_unit(struct unit *u, const struct kept_unit *ku,
 		      const char *p, const struct kept_head *h,
-		      const struct layout *l, size_t *r, size_t *rr, size_t *f,
-		      size_t *g)
+		      const struct layout *l, struct cursor *c)
 {
 	const struct kept_root *kr = (const void *)(p + l->roots);
 	const struct range *krr = (const void *)(p + l->root_ranges);
@@ -307,49 +312,53 @@ static bool take_unit(struct unit *u, const struct kept_unit *ku,
 	const struct range *kg = (const void *)(p + l->ranges);
 	size_t i;
 
-	if (ku->nr_roots > h->nr_roots - *r ||
-	    ku->nr_root_ranges > h->nr_root_ranges - *rr ||
-	    ku->nr_fns > h->nr_fns - *f || ku->nr_ranges > h->nr_ranges - *g)
+	if (ku->nr_roots > h->nr_roots - c->roots ||
+	    ku->nr_root_ranges > h->nr_root_ranges - c->root_ranges ||
+	    ku->nr_fns > h->nr_fns - c->fns ||
+	    ku->nr_ranges > h->nr_ranges - c->ranges)
 		return false;
 	u->off = ku->off;
 	u->nr_roots = ku->nr_roots;
 	u->roots = malloc(u->nr_roots ? u->nr_roots * sizeof(*u->roots) : 1);
 	u->roots_cap = u->nr_roots;
 	u->nr_root_ranges = ku->nr_root_ranges;
-	u->root_ranges = copy_array(krr + *rr, u->nr_root_ranges,
+	u->root_ranges = copy_array(krr + c->root_ranges, u->nr_root_ranges,
 				    sizeof(*krr), &u->root_ranges_cap);
 	u->nr_fns = ku->nr_fns;
 	u->fns = malloc(u->nr_fns ? u->nr_fns * sizeof(*u->fns) : 1);
 	u->fns_cap = u->nr_fns;
 	u->nr_ranges = ku->nr_ranges;
-	u->ranges = copy_array(kg + *g, u->nr_ranges, sizeof(*kg),
+	u->ranges = copy_array(kg + c->ranges, u->nr_ranges, sizeof(*kg),
 			       &u->ranges_cap);
 	if (!u->roots || !u->root_ranges || !u->fns || !u->ranges)
 		return false;
-	for (i = 0; i < u->nr_roots; i++, (*r)++) {
-		if (kr[*r].first > kr[*r].end || kr[*r].end > u->nr_ranges)
+	for (i = 0; i < u->nr_roots; i++) {
+		const struct kept_root *k = &kr[c->roots++];
+
+		if (k->first > k->end || k->end > u->nr_ranges)
 			return false;
-		u->roots[i] = (struct root){ .off = kr[*r].off,
-					     .first = kr[*r].first,
-					     .end = kr[*r].end,
-					     .is_walked = kr[*r].is_walked };
+		u->roots[i] = (struct root){ .off = k->off, .first = k->first,
+					     .end = k->end,
+					     .is_walked = k->is_walked };
 	}
 	for (i = 0; i < u->nr_root_ranges; i++)
 		if (u->root_ranges[i].fn >= u->nr_roots)
 			return false;
-	for (i = 0; i < u->nr_fns; i++, (*f)++) {
-		if ((kf[*f].parent != FN_NONE && kf[*f].parent >= u->nr_fns) ||
-		    !name_at(p + l->strings, h->strings_len, kf[*f].name,
+	for (i = 0; i < u->nr_fns; i++) {
+		const struct kept_fn *k = &kf[c->fns++];
+
+		if ((k->parent != FN_NONE && k->parent >= u->nr_fns) ||
+		    !name_at(p + l->strings, h->strings_len, k->name,
 			     &u->fns[i].name))
 			return false;
-		u->fns[i].parent = kf[*f].parent;
-		u->fns[i].is_inline = kf[*f].is_inline;
+		u->fns[i].parent = k->parent;
+		u->fns[i].is_inline = k->is_inline;
 	}
 	for (i = 0; i < u->nr_ranges; i++)
 		if (u->ranges[i].fn >= u->nr_fns)
 			return false;
-	*rr += u->nr_root_ranges;
-	*g += u->nr_ranges;
+	c->root_ranges += u->nr_root_ranges;
+	c->ranges += u->nr_ranges;
 	return true;
 }
 
@@ -357,7 +366,8 @@ static bool take_units(struct inlines *il, const char *p,
 		       const struct kept_head *h, const struct layout *l)
 {
 	const struct kept_unit *ku = (const void *)(p + l->units);
-	size_t i, r = 0, rr = 0, f = 0, g = 0;
+	struct cursor c = { 0 };
+	size_t i;
 
 	il->units = calloc(h->nr_units ? h->nr_units : 1, sizeof(*il->units));
 	if (!il->units)
@@ -365,11 +375,11 @@ static bool take_units(struct inlines *il, const char *p,
 	il->units_cap = h->nr_units;
 	for (i = 0; i < h->nr_units; i++) {
 		il->nr_units++;	/* freed with the others on failure */
-		if (!take_unit(&il->units[i], &ku[i], p, h, l, &r, &rr, &f, &g))
+		if (!take_unit(&il->units[i], &ku[i], p, h, l, &c))
 			return false;
 	}
-	return r == h->nr_roots && rr == h->nr_root_ranges &&
-	       f == h->nr_fns && g == h->nr_ranges;
+	return c.roots == h->nr_roots && c.root_ranges == h->nr_root_ranges &&
+	       c.fns == h->nr_fns && c.ranges == h->nr_ranges;
 }
 
 int inlines__use_cache(struct inlines *il, const struct fcache *cache,
