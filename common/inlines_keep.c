@@ -300,8 +300,8 @@ static void *copy_array(const void *src, size_t n, size_t size, size_t *cap)
 	return a;
 }
 
-/* Unit u from its kept parts at c (c advanced past them); false when they do not
- * check out or memory ran out (u is then freed by the caller). */
+/* Unit u from its kept parts at c (c advanced past them); false when they
+ * do not check out or memory ran out (u is then freed by the caller). */
 static bool take_unit(struct unit *u, const struct kept_unit *ku,
 		      const char *p, const struct kept_head *h,
 		      const struct layout *l, struct cursor *c)
