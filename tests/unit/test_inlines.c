@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cachefx.h"
 #include "fcache.h"
 #include "inlines.h"
 
@@ -337,14 +338,10 @@ END_TEST
  * address is looked up (under ASan in the sanitizer run). */
 START_TEST(test_cached_damage)
 {
-	char dir[] = "/tmp/inlines-damage-XXXXXX", path[PATH_MAX + 64];
-	char cmd[PATH_MAX + 128];
-	unsigned int seed = 7;
+	char dir[] = "/tmp/inlines-damage-XXXXXX", cmd[PATH_MAX + 128];
+	struct cachefx fx;
 	struct fcache *cache;
 	struct inlines *il;
-	unsigned char *good;
-	FILE *f;
-	long len;
 	int round;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -354,34 +351,13 @@ START_TEST(test_cached_damage)
 	assert_all_as_reference(il);
 	ck_assert_int_eq(inlines__keep(il), 0);
 	inlines__free(il);
-	snprintf(cmd, sizeof(cmd), "echo '%s'/*/inlines-*", dir);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(fgets(path, sizeof(path), f));
-	pclose(f);
-	path[strcspn(path, "\n")] = '\0';
-	f = fopen(path, "rb");
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	ck_assert_int_gt(len, 1024);
-	good = malloc((size_t)len);
-	rewind(f);
-	ck_assert_uint_eq(fread(good, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
+	cachefx__open(&fx, dir, "inlines");
 	for (round = 0; round < 200; round++) {
-		unsigned char *bad = malloc((size_t)len);
 		const char *names[16];
 		Dwarf_Off off = 0, next;
 		size_t hsize;
-		int i;
 
-		memcpy(bad, good, (size_t)len);
-		for (i = 0; i < 1 + round % 4; i++)
-			bad[128 + rand_r(&seed) % (len - 128)] ^=
-				(unsigned char)(1 + rand_r(&seed) % 255);
-		f = fopen(path, "r+b");
-		ck_assert_uint_eq(fwrite(bad, 1, (size_t)len, f), (size_t)len);
-		fclose(f);
-		free(bad);
+		cachefx__damage(&fx, 1 + round % 4);
 		il = inlines__new(dw);
 		inlines__use_cache(il, cache, &fsrc);
 		while (!dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
@@ -397,13 +373,13 @@ START_TEST(test_cached_damage)
 
 					while (n--)
 						ck_assert_uint_lt(strlen(names[n]),
-								  (size_t)len);
+								  fx.len);
 				}
 			off = next;
 		}
 		inlines__free(il);
 	}
-	free(good);
+	cachefx__close(&fx);
 	fcache__free(cache);
 	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cachefx.h"
 #include "fcache.h"
 #include "kallsyms.h"
 #include "symarr.h"
@@ -369,49 +370,25 @@ END_TEST
 START_TEST(test_cached_damage)
 {
 	char dir[] = "/tmp/kallsyms-damage-XXXXXX", cmd[PATH_MAX + 64];
-	char entry[PATH_MAX + 64], *path = write_tmp(sample + 0);
-	unsigned int seed = 11;
+	char *path = write_tmp("ffffffff81000000 T _text\n"
+			       "ffffffff81000100 t local_func\n"
+			       "ffffffffc0000000 t mod_fn\t[mymod]\n"
+			       "ffffffffc0002000 T other_fn\t[othermod]\n");
+	struct cachefx fx;
 	struct fcache *cache;
-	unsigned char *good;
-	long len;
-	FILE *f;
 	int round;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	cache = fcache__new(dir);
-	unlink(path);	/* sample has a malformed line: a clean one */
-	path = write_tmp("ffffffff81000000 T _text\n"
-			 "ffffffff81000100 t local_func\n"
-			 "ffffffffc0000000 t mod_fn\t[mymod]\n"
-			 "ffffffffc0002000 T other_fn\t[othermod]\n");
 	kallsyms__free(kallsyms__open_cached(path, cache, NULL));
-	snprintf(cmd, sizeof(cmd), "echo '%s'/*/kallsyms-*", dir);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(fgets(entry, sizeof(entry), f));
-	pclose(f);
-	entry[strcspn(entry, "\n")] = '\0';
-	f = fopen(entry, "rb");
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	ck_assert_int_gt(len, 256);
-	good = malloc((size_t)len);
-	rewind(f);
-	ck_assert_uint_eq(fread(good, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
+	cachefx__open(&fx, dir, "kallsyms");
 	for (round = 0; round < 300; round++) {
-		unsigned char *bad = malloc((size_t)len);
 		struct kallsyms *ks;
 		uint64_t start, off;
 		const char *mod;
 		size_t i;
 
-		memcpy(bad, good, (size_t)len);
-		bad[128 + rand_r(&seed) % (len - 128)] ^=
-			(unsigned char)(1 + rand_r(&seed) % 255);
-		f = fopen(entry, "r+b");
-		ck_assert_uint_eq(fwrite(bad, 1, (size_t)len, f), (size_t)len);
-		fclose(f);
-		free(bad);
+		cachefx__damage(&fx, 1);
 		ks = kallsyms__open_cached(path, cache, NULL);
 		ck_assert_ptr_nonnull(ks);
 		for (i = 0; i < symarr__nr_intervals(kallsyms__symarr(ks)); i++) {
@@ -421,16 +398,16 @@ START_TEST(test_cached_damage)
 			mod = NULL;
 			name = kallsyms__lookup(ks, start, &off, &mod);
 			if (name)
-				ck_assert_uint_lt(strlen(name), (size_t)len);
+				ck_assert_uint_lt(strlen(name), fx.len);
 			if (mod)
-				ck_assert_uint_lt(strlen(mod), (size_t)len);
+				ck_assert_uint_lt(strlen(mod), fx.len);
 		}
 		for (i = 0; i < kallsyms__nr_modules(ks); i++)
 			ck_assert_ptr_nonnull(kallsyms__module(ks, i, &start,
 							       &off));
 		kallsyms__free(ks);
 	}
-	free(good);
+	cachefx__close(&fx);
 	unlink(path);
 	fcache__free(cache);
 	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
