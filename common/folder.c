@@ -1,15 +1,21 @@
 /* folder: sample -> folded stack, shared by every input path (folder.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "folder.h"
+#include "foldname.h"
 #include "intern.h"
 #include "stacks.h"
 
-/* A thread's root and thread frames, by the text they were named from. */
+/* A thread's root and thread frames, by what they were named from: the
+ * comm and the pid and tid as numbers (perf.data) or as text (perf
+ * script). */
 struct folder_thread {
 	bool is_valid;
+	bool is_nr;		/* pid_nr and tid_nr, not their text */
+	int32_t pid_nr, tid_nr;
 	uint32_t root, thread;
 	size_t comm_len, pid_len, tid_len;
 	char text[64];		/* comm, pid, tid */
@@ -72,25 +78,28 @@ void folder__free(struct folder *f)
 	free(f);
 }
 
-static bool is_thread(const struct folder_thread *l, struct slice comm,
-		      struct slice pid, struct slice tid)
+static bool is_thread(const struct folder_thread *l,
+		      const struct folder_who *w)
 {
-	return l->is_valid && comm.len == l->comm_len &&
-	       pid.len == l->pid_len && tid.len == l->tid_len &&
-	       !memcmp(l->text, comm.s, comm.len) &&
-	       !memcmp(l->text + comm.len, pid.s, pid.len) &&
-	       !memcmp(l->text + comm.len + pid.len, tid.s, tid.len);
+	if (!l->is_valid || l->is_nr != w->is_nr ||
+	    w->comm.len != l->comm_len || memcmp(l->text, w->comm.s, w->comm.len))
+		return false;
+	if (w->is_nr)
+		return l->pid_nr == w->pid_nr && l->tid_nr == w->tid_nr;
+	return w->pid.len == l->pid_len && w->tid.len == l->tid_len &&
+	       !memcmp(l->text + w->comm.len, w->pid.s, w->pid.len) &&
+	       !memcmp(l->text + w->comm.len + w->pid.len, w->tid.s,
+		       w->tid.len);
 }
 
 /* Samples come from a few threads at a time, interleaved: the root and
- * thread frames of the last few are remembered by their text. */
-static bool is_recent_thread(struct folder *f, struct slice comm,
-			     struct slice pid, struct slice tid)
+ * thread frames of the last few are remembered. */
+static bool is_recent_thread(struct folder *f, const struct folder_who *w)
 {
 	size_t i;
 
 	for (i = 0; i < FOLDER_RECENT_THREADS; i++)
-		if (is_thread(&f->recent[i], comm, pid, tid)) {
+		if (is_thread(&f->recent[i], w)) {
 			f->root = f->recent[i].root;
 			f->thread = f->recent[i].thread;
 			return true;
@@ -98,11 +107,31 @@ static bool is_recent_thread(struct folder *f, struct slice comm,
 	return false;
 }
 
-static void name_thread(struct folder *f, struct slice comm,
-			struct slice pid, struct slice tid)
+/* v in decimal, in buf (12 bytes): what "%d" prints, without printf. */
+static struct slice int_text(char *buf, int32_t v)
+{
+	uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+	char *p = buf + 12;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return (struct slice){p, (size_t)(buf + 12 - p)};
+}
+
+static void name_thread(struct folder *f, const struct folder_who *w)
 {
 	struct folder_thread *l = &f->recent[f->next_recent];
+	struct slice comm = w->comm, pid = w->pid, tid = w->tid;
+	char pid_buf[12], tid_buf[12];
 
+	if (w->is_nr) {
+		pid = int_text(pid_buf, w->pid_nr);
+		tid = int_text(tid_buf, w->tid_nr);
+	}
 	f->root = foldname__root(f->fold, comm, pid, tid);
 	f->thread = INTERN_NONE;
 	if (f->opts.threads) {
@@ -122,6 +151,9 @@ static void name_thread(struct folder *f, struct slice comm,
 	f->next_recent = (f->next_recent + 1) % FOLDER_RECENT_THREADS;
 	l->root = f->root;
 	l->thread = f->thread;
+	l->is_nr = w->is_nr;
+	l->pid_nr = w->pid_nr;
+	l->tid_nr = w->tid_nr;
 	l->comm_len = comm.len;
 	l->pid_len = pid.len;
 	l->tid_len = tid.len;
@@ -130,9 +162,8 @@ static void name_thread(struct folder *f, struct slice comm,
 	memcpy(l->text + comm.len + pid.len, tid.s, tid.len);
 }
 
-bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
-		   struct slice tid, struct slice event, uint64_t period,
-		   bool has_period)
+bool folder__begin(struct folder *f, const struct folder_who *w,
+		   struct slice event, uint64_t period, bool has_period)
 {
 	f->st.nr_read++;
 	if (event.len) {
@@ -146,12 +177,12 @@ bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
 			return false;
 		}
 	}
-	f->is_java = comm.len == 4 && !memcmp(comm.s, "java", 4);
+	f->is_java = w->comm.len == 4 && !memcmp(w->comm.s, "java", 4);
 	/* as stackcollapse-perf.pl: a period of 0 or none weighs 1 */
 	f->weight = f->opts.weight_samples || !has_period || !period ? 1
 								    : period;
-	if (!is_recent_thread(f, comm, pid, tid))
-		name_thread(f, comm, pid, tid);
+	if (!is_recent_thread(f, w))
+		name_thread(f, w);
 	f->low = FOLDER_MAX_FRAMES;
 	f->too_deep = false;
 	return true;
@@ -162,10 +193,10 @@ bool folder__is_java(const struct folder *f)
 	return f->is_java;
 }
 
-int folder__name(struct folder *f, const struct script_frame *frame,
-		 bool is_java, uint32_t *out, size_t cap)
+int folder__name(struct folder *f, const struct frame *frame, uint32_t *out,
+		 size_t cap)
 {
-	return foldname__frame(f->fold, frame, is_java, out, cap);
+	return foldname__frame(f->fold, frame, f->is_java, out, cap);
 }
 
 void folder__ids(struct folder *f, const uint32_t *ids, size_t nr)
@@ -183,11 +214,10 @@ void folder__ids(struct folder *f, const uint32_t *ids, size_t nr)
 		memcpy(f->frames + f->low, ids, nr * sizeof(*ids));
 }
 
-int folder__frame(struct folder *f, const struct script_frame *frame,
-		  bool is_java)
+int folder__frame(struct folder *f, const struct frame *frame)
 {
 	uint32_t ids[64];
-	int n = foldname__frame(f->fold, frame, is_java, ids, 64);
+	int n = foldname__frame(f->fold, frame, f->is_java, ids, 64);
 
 	if (n < 0)
 		return n;

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "foldname.h"
-#include "scriptparse.h"
+#include "frame.h"
 
 struct folder;
 
@@ -47,24 +47,34 @@ struct folder_stats {
 struct folder *folder__new(const struct folder_opts *o);
 void folder__free(struct folder *f);
 
+/* Whose a sample is: the thread's comm, and its pid and tid as numbers
+ * (is_nr) or as perf printed them (pid empty: perf printed only the tid).
+ * Borrowed for the folder__begin() call. */
+struct folder_who {
+	struct slice comm;
+	bool is_nr;
+	int32_t pid_nr, tid_nr;
+	struct slice pid, tid;
+};
+
 /* Start a sample. Returns true when its event is kept; then add its frames
  * and end it, else drop it (nothing to undo). event may be empty (perf
  * printed none: kept). */
-bool folder__begin(struct folder *f, struct slice comm, struct slice pid,
-		   struct slice tid, struct slice event, uint64_t period,
-		   bool has_period);
-/* Add the frame perf names f, leaf first. 0 or -ENOMEM. */
-int folder__frame(struct folder *f, const struct script_frame *frame,
-		  bool is_java);
-/* The ids frame names to, in root-most-first order, for callers that cache
+bool folder__begin(struct folder *f, const struct folder_who *w,
+		   struct slice event, uint64_t period, bool has_period);
+/* Add frame, leaf first. 0 or -ENOMEM. */
+int folder__frame(struct folder *f, const struct frame *frame);
+/* The ids frame names to in the sample begun (names depend on its comm:
+ * folder__is_java()), in root-most-first order, for callers that cache
  * them; then add them with folder__ids(). Returns the count or -ENOMEM. */
-int folder__name(struct folder *f, const struct script_frame *frame,
-		 bool is_java, uint32_t *out, size_t cap);
+int folder__name(struct folder *f, const struct frame *frame, uint32_t *out,
+		 size_t cap);
 void folder__ids(struct folder *f, const uint32_t *ids, size_t nr);
 /* Finish the sample begun: 0 or -ENOMEM. */
 int folder__end(struct folder *f);
 
-/* The comm of the sample begun is "java" (FlameGraph's Java tidying). */
+/* The comm of the sample begun is "java": FlameGraph's Java tidying
+ * changes its frames' names, so a cache of folder__name() keys on it. */
 bool folder__is_java(const struct folder *f);
 
 /* Write the folded stacks, sorted. 0 or a negative errno. */

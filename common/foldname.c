@@ -11,6 +11,8 @@
  * bytes, valid UTF-8).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,13 +117,6 @@ static bool has_prefix(const char *s, size_t len, const char *prefix)
 	size_t n = strlen(prefix);
 
 	return len >= n && !memcmp(s, prefix, n);
-}
-
-static bool has_suffix(const char *s, size_t len, const char *suffix)
-{
-	size_t n = strlen(suffix);
-
-	return len >= n && !memcmp(s + len - n, suffix, n);
 }
 
 static bool contains(const char *s, size_t len, const char *needle)
@@ -305,13 +300,6 @@ static void put_clean(struct text *t, const char *s, size_t len)
 	}
 }
 
-static bool is_kernel_dso(const struct slice *dso)
-{
-	return (has_prefix(dso->s, dso->len, "[") ||
-		has_suffix(dso->s, dso->len, "vmlinux")) &&
-	       !contains(dso->s, dso->len, "unknown");
-}
-
 /* "/tmp/perf-1234.map" anywhere in the DSO name */
 static bool is_jit_dso(const struct slice *dso)
 {
@@ -370,31 +358,6 @@ static void put_python(struct foldname *fn, struct text *t, const char *s,
 	put(t, ")", 1);
 }
 
-static bool is_interpreter(const struct slice *dso)
-{
-	const char *base = memrchr(dso->s, '/', dso->len);
-	size_t n;
-
-	base = base ? base + 1 : dso->s;
-	n = (size_t)(dso->s + dso->len - base);
-	return has_prefix(base, n, "python") || has_prefix(base, n, "libpython");
-}
-
-static enum frame_kind dso_kind(const struct script_frame *f, const char *s,
-				size_t len)
-{
-	if (len > 4 && !memcmp(s, "py::", 4))
-		return FRAME_PYTHON;
-	if (f->dso.len == 7 && !memcmp(f->dso.s, "inlined", 7))
-		return FRAME_INLINED;
-	if (is_kernel_dso(&f->dso) && !(f->dso.len == 6 &&
-					 !memcmp(f->dso.s, "[vdso]", 6)))
-		return FRAME_KERNEL;
-	if (is_interpreter(&f->dso))
-		return FRAME_INTERP;
-	return FRAME_NATIVE;
-}
-
 static int set_kind(struct foldname *fn, uint32_t id, enum frame_kind kind)
 {
 	size_t old = fn->kinds_cap;
@@ -424,17 +387,56 @@ enum frame_kind foldname__kind(const struct foldname *fn, uint32_t id)
 	return (enum frame_kind)fn->kinds[id];
 }
 
+/* " <ADDR>" after an unknown frame's DSO (--addrs): the address as the
+ * input printed it, else in hex as perf prints it. */
+static void put_addr(struct text *t, const struct frame *f)
+{
+	char hex[20];
+	int n;
+
+	put(t, " <", 2);
+	if (f->pc.len) {
+		put_clean(t, f->pc.s, f->pc.len);
+	} else {
+		n = snprintf(hex, sizeof(hex), "%" PRIx64, f->addr);
+		put(t, hex, (size_t)n);
+	}
+	put(t, ">", 1);
+}
+
+static bool is_unknown(struct slice sym)
+{
+	return !sym.len || (sym.len == 9 && !memcmp(sym.s, "[unknown]", 9));
+}
+
+/* The kind of the part s of frame f's symbol: f's own, or what the text
+ * says when that is all the input knew (perf's "a->b" inline chains are
+ * parts of one text frame). */
+static enum frame_kind part_kind(const struct frame *f, const char *s,
+				 size_t len)
+{
+	struct frame part = *f;
+
+	if (f->kind != FRAME_TEXT)
+		return f->kind;
+	part.sym = (struct slice){s, len};
+	return frame__kind_of_text(&part);
+}
+
 /* One part of a symbol, tidied and annotated, as a new interned id. */
-static uint32_t name_part(struct foldname *fn, const struct script_frame *f,
-			  const char *s, size_t len, size_t index, bool is_java)
+static uint32_t name_part(struct foldname *fn, const struct frame *f,
+			  const char *s, size_t len, size_t index,
+			  bool is_java)
 {
 	const struct foldname_opts *o = &fn->opts;
 	struct text t = {fn, 0, false};
-	enum frame_kind kind = FRAME_NATIVE;
+	enum frame_kind kind = part_kind(f, s, len);
+	bool is_inlined = kind == FRAME_INLINED ||
+			  (f->dso.len == 7 && !memcmp(f->dso.s, "inlined", 7));
 	size_t start = 0, end;
 	uint32_t id;
 
-	if (!len || (len == 9 && !memcmp(s, "[unknown]", 9))) {
+	if (is_unknown((struct slice){s, len})) {
 		const char *base = f->dso.s;
 		size_t base_len = f->dso.len;
 		const char *slash = memrchr(base, '/', base_len);
@@ -448,30 +450,24 @@ static uint32_t name_part(struct foldname *fn, const struct script_frame *f,
 		}
 		put(&t, "[", 1);
 		put_clean(&t, base, base_len);
-		if (o->include_addrs) {
-			put(&t, " <", 2);
-			put_clean(&t, f->pc.s, f->pc.len);
-			put(&t, ">", 1);
-		}
+		if (o->include_addrs)
+			put_addr(&t, f);
 		put(&t, "]", 1);
-	} else if (o->python && len > 4 && !memcmp(s, "py::", 4)) {
+	} else if (o->python && kind == FRAME_PYTHON && len > 4 &&
+		   !memcmp(s, "py::", 4)) {
 		put_python(fn, &t, s + 4, len - 4);
-		kind = FRAME_PYTHON;
 	} else {
 		end = arglist_start(s, len);
 		if (is_java && end > 1 && s[0] == 'L' && memchr(s, '/', end))
 			start = 1;
 		put_clean(&t, s + start, end - start);
 	}
-	if (kind == FRAME_NATIVE)
-		kind = dso_kind(f, s, len);
 	if (index > 0) {
 		if (!contains(fn->buf, t.len, "_[i]"))
 			puts_(&t, "_[i]");
-	} else if (o->annotate_inline && f->dso.len == 7 &&
-		   !memcmp(f->dso.s, "inlined", 7)) {
+	} else if (o->annotate_inline && is_inlined) {
 		puts_(&t, "_[i]");
-	} else if (o->annotate_kernel && is_kernel_dso(&f->dso)) {
+	} else if (o->annotate_kernel && frame__is_kernel_dso(f->dso)) {
 		puts_(&t, "_[k]");
 	} else if (o->annotate_jit && is_jit_dso(&f->dso)) {
 		if (!contains(fn->buf, t.len, "_[j]"))
@@ -499,7 +495,7 @@ static size_t next_arrow(const char *s, size_t len, size_t from)
 }
 
 /* Tidy a frame not seen before and record its ids under key. */
-static int name_frame(struct foldname *fn, const struct script_frame *f,
+static int name_frame(struct foldname *fn, const struct frame *f,
 		      bool is_java, uint32_t key)
 {
 	struct span *sp;
@@ -530,17 +526,16 @@ static int name_frame(struct foldname *fn, const struct script_frame *f,
 	return 0;
 }
 
-int foldname__frame(struct foldname *fn, const struct script_frame *f,
+int foldname__frame(struct foldname *fn, const struct frame *f,
 		    bool is_java, uint32_t *out, size_t cap)
 {
-	bool unknown = !f->sym.len ||
-		       (f->sym.len == 9 && !memcmp(f->sym.s, "[unknown]", 9));
+	bool unknown = is_unknown(f->sym);
 	uint32_t key, nr_keys = intern__count(fn->keys);
 	const struct span *sp;
 
 	/* The cache key: everything the name depends on. The text perf
 	 * printed, when the parser kept it, is copied only when first seen;
-	 * otherwise symbol and DSO are joined behind a marker byte that
+	 * otherwise kind, symbol and DSO are joined behind a marker byte that
 	 * printed text cannot start with (the parser skips blanks only). */
 	if (!is_java && !(unknown && fn->opts.include_addrs) && f->raw.len &&
 	    f->raw.s[0] != '\x01') {
@@ -548,13 +543,16 @@ int foldname__frame(struct foldname *fn, const struct script_frame *f,
 	} else {
 		struct text t = {fn, 0, false};
 
+		char kind = (char)('0' + f->kind);
+
 		put(&t, "\x01", 1);
+		put(&t, &kind, 1);
 		put(&t, f->sym.s, f->sym.len);
 		put(&t, "\x01", 1);
 		put(&t, f->dso.s, f->dso.len);
 		put(&t, is_java ? "\x01j" : "\x01-", 2);
 		if (unknown && fn->opts.include_addrs)
-			put(&t, f->pc.s, f->pc.len);
+			put_addr(&t, f);
 		if (t.oom)
 			return -ENOMEM;
 		key = intern__add(fn->keys, fn->buf, t.len);

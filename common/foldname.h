@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scriptparse.h"
+#include "frame.h"
 
 struct intern;
 
@@ -28,15 +28,6 @@ struct foldname_opts {
 	const char *cwd;	/* --python: paths under it shown relative */
 };
 
-/* What a frame is, for views that fold some away (folder's --python). */
-enum frame_kind {
-	FRAME_NATIVE,		/* other native code: C extensions, libc, ... */
-	FRAME_PYTHON,		/* a Python function (py:: from a perf map) */
-	FRAME_INTERP,		/* the interpreter: python executable, libpython */
-	FRAME_KERNEL,
-	FRAME_INLINED,		/* perf's "(inlined)": of the frame it is in */
-};
-
 struct foldname;
 
 /* Rules o (copied) interning frame text into names (borrowed). NULL with
@@ -45,24 +36,25 @@ struct foldname *foldname__new(const struct foldname_opts *o,
 			       struct intern *names);
 void foldname__free(struct foldname *fn);
 
-/* The root frame of a sample: the comm, with pid/tid as the options ask
- * ("?" for a pid perf did not print). INTERN_NONE when out of memory. */
 /* A frame of the text s (made safe, not tidied), for frames the input
  * does not name, such as a thread's. INTERN_NONE when out of memory. */
 uint32_t foldname__text(struct foldname *fn, const char *s, size_t len);
 
 /* The kind of the frame named id, as its first naming found it (a name
- * shared by two kinds keeps the first). */
+ * shared by two kinds keeps the first; FRAME_TEXT frames by their text);
+ * FRAME_NATIVE for names of no frame. */
 enum frame_kind foldname__kind(const struct foldname *fn, uint32_t id);
 
+/* The root frame of a sample: the comm, with pid/tid as the options ask
+ * ("?" for a pid perf did not print). INTERN_NONE when out of memory. */
 uint32_t foldname__root(struct foldname *fn, struct slice comm,
 			struct slice pid, struct slice tid);
 
-/* Append the frame ids one perf frame folds to (usually one; perf's "a->b"
+/* Append the frame ids one frame folds to (usually one; perf's "a->b"
  * inline chains give several, root-most first) to out[0..cap). is_java
  * applies FlameGraph's Java tidying (the process is named "java"). Returns
  * how many were written, or -ENOMEM. */
-int foldname__frame(struct foldname *fn, const struct script_frame *f,
+int foldname__frame(struct foldname *fn, const struct frame *f,
 		    bool is_java, uint32_t *out, size_t cap);
 
 #endif

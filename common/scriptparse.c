@@ -24,7 +24,7 @@ struct scriptparse {
 	uint64_t nr_reported;
 	bool in_sample;
 	struct script_sample cur;
-	struct script_frame *frames;
+	struct frame *frames;
 	size_t frames_cap;
 };
 
@@ -228,7 +228,7 @@ static enum header_kind parse_header(const char *line, size_t len,
 
 /* A frame line: blanks, an address, blanks, the symbol (perhaps "+0x.."),
  * a blank and "(dso)" as the last parenthesised group of the line. */
-static bool parse_frame(const char *line, size_t len, struct script_frame *f)
+static bool parse_frame(const char *line, size_t len, struct frame *f)
 {
 	const char *p = line, *end = line + len, *close, *open, *sym;
 	int depth = 0;
@@ -297,11 +297,11 @@ static void bad_line(struct scriptparse *sp, const char *line, size_t len)
 		      (int)(len > 80 ? 80 : len), line);
 }
 
-static int add_frame(struct scriptparse *sp, const struct script_frame *f)
+static int add_frame(struct scriptparse *sp, const struct frame *f)
 {
 	if (sp->cur.nr_frames == sp->frames_cap) {
 		size_t cap = sp->frames_cap ? sp->frames_cap * 2 : 256;
-		struct script_frame *nf = realloc(sp->frames, cap * sizeof(*nf));
+		struct frame *nf = realloc(sp->frames, cap * sizeof(*nf));
 
 		if (!nf)
 			return -ENOMEM;
@@ -344,7 +344,7 @@ static int handle_line(struct scriptparse *sp, const char *line, size_t len,
 		       scriptparse_fn fn, void *ctx)
 {
 	struct script_sample hdr;
-	struct script_frame f;
+	struct frame f = {.kind = FRAME_TEXT};
 	const char *rest = NULL;
 	enum header_kind h;
 	bool indented;

@@ -13,20 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frame.h"
+
 struct diag;
-
-struct slice {
-	const char *s;
-	size_t len;
-};
-
-struct script_frame {
-	struct slice pc;	/* address as printed, e.g. "7f53324b57d2" */
-	struct slice sym;	/* symbol, "+0x.." offset removed */
-	struct slice dso;	/* text inside the last "(...)" */
-	struct slice raw;	/* symbol through DSO as printed, or empty:
-				 * equal raw text names the same frame */
-};
 
 struct script_sample {
 	struct slice comm;	/* leading and trailing blanks removed */
@@ -37,7 +26,10 @@ struct script_sample {
 	bool has_period;
 	uint64_t line;		/* 1-based line number of the header */
 	size_t nr_frames;
-	const struct script_frame *frames;	/* leaf first */
+	/* leaf first, kind FRAME_TEXT: pc the address as printed (e.g.
+	 * "7f53324b57d2"), sym the symbol without its "+0x.." offset, dso
+	 * the text inside the last "(...)", raw symbol through DSO */
+	const struct frame *frames;
 };
 
 struct scriptparse_stats {

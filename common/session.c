@@ -224,6 +224,33 @@ static int place(struct session *s, struct space *sp, struct session_map *m)
 	return insert_at(sp, lower_bound(sp, m->start), m);
 }
 
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* What the code of a mapping named name is, decided here only:
+ *
+ *  - perf 6.1's map__new() names anonymous and no-DSO executable memory
+ *    (//anon, /dev/zero, /anon_hugepage, [stack, [heap], /SYSV) as
+ *    "/tmp/perf-PID.map", the JIT's perf map, and looks its symbols up
+ *    there; other names ([anon:NAME] of prctl(PR_SET_VMA), /memfd:NAME)
+ *    stay as they are;
+ *  - JIT compilers place code in //anon mappings, in [anon:NAME] ones they
+ *    named, or in a memfd they map twice (writable and executable): the
+ *    unwinder asks the JIT registry (perf map, jitdump) about code there,
+ *    and about no other, as the rest has no JIT's unwind info. */
+static void classify(struct session_map *m, const char *name)
+{
+	m->is_perf_map = has_prefix(name, "//anon") ||
+			 has_prefix(name, "/dev/zero") ||
+			 has_prefix(name, "/anon_hugepage") ||
+			 has_prefix(name, "[stack") || has_prefix(name, "[heap]") ||
+			 has_prefix(name, "/SYSV");
+	m->is_jit = has_prefix(name, "//anon") || has_prefix(name, "[anon") ||
+		    has_prefix(name, "/memfd:");
+}
+
 int session__mmap(struct session *s, int32_t pid, uint64_t start,
 		  uint64_t len, uint64_t pgoff, const char *filename,
 		  const uint8_t *build_id, uint8_t build_id_size)
@@ -243,6 +270,7 @@ int session__mmap(struct session *s, int32_t pid, uint64_t start,
 	tmpl.end = start + len;
 	tmpl.pgoff = pgoff;
 	tmpl.filename = intern__str(s->strings, name);
+	classify(&tmpl, tmpl.filename);
 	tmpl.id = s->next_id++;
 	if (build_id && build_id_size) {
 		if (build_id_size > sizeof(tmpl.build_id))

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+#include "dso.h"
+#include "dwinfo.h"
 #include "hash.h"
 #include "symcache.h"
 
@@ -17,6 +20,16 @@ enum kind {
 	KIND_DSO,
 	KIND_PERFMAP,
 	KIND_JITDUMP,
+};
+
+struct jitdump_ref {
+	int32_t pid;
+	char *path;		/* where it is read */
+};
+
+struct early_dwarf {
+	char *path;
+	struct dwinfo *di;
 };
 
 struct entry {
@@ -45,13 +58,22 @@ struct symcache {
 	pthread_mutex_t ref_lock;
 	struct ksource_result source;
 	const struct diag *diag;
+	struct dso_env dso_env;		/* what the dsos share */
+	bool is_dwarf_wanted;		/* begin each new dso's DWARF */
+	/* DWARF files begun before their dso was made, for it to take */
+	struct early_dwarf *early;
+	size_t nr_early, early_cap;
+	uint64_t nr_dwarf_prefetched;
+	/* which process wrote which jitdump (few: a registry, not a table) */
+	struct jitdump_ref *jitdumps;
+	size_t nr_jitdumps, jitdumps_cap;
 };
 
 static void free_obj(enum kind kind, void *obj)
 {
 	switch (kind) {
 	case KIND_DSO:
-		symtab__free(obj);
+		dso__free(obj);
 		break;
 	case KIND_PERFMAP:
 		perfmap__free(obj);
@@ -80,6 +102,14 @@ void symcache__free(struct symcache *sc)
 		}
 	}
 	free(sc->buckets);
+	for (i = 0; i < sc->nr_early; i++) {
+		dwinfo__free(sc->early[i].di);
+		free(sc->early[i].path);
+	}
+	free(sc->early);
+	for (i = 0; i < sc->nr_jitdumps; i++)
+		free(sc->jitdumps[i].path);
+	free(sc->jitdumps);
 	free(sc->debug_root);
 	free(sc->buildid_dir);
 	free(sc->perf_map_dir);
@@ -113,6 +143,7 @@ struct symcache *symcache__new(const struct symtab_paths *paths,
 		goto nomem;
 	pthread_mutex_init(&sc->ref_lock, NULL);
 	sc->diag = d;
+	sc->dso_env.diag = d;
 	sc->nr_buckets = 256;
 	sc->buckets = calloc(sc->nr_buckets, sizeof(*sc->buckets));
 	if (!sc->buckets)
@@ -122,6 +153,7 @@ struct symcache *symcache__new(const struct symtab_paths *paths,
 		paths = &def;
 	}
 	sc->cache = paths->cache;
+	sc->dso_env.cache = paths->cache;
 	if (dup_opt(&sc->debug_root, paths->debug_root) ||
 	    dup_opt(&sc->buildid_dir, paths->buildid_dir))
 		goto nomem;
@@ -259,29 +291,108 @@ static struct symtab *load_vdso(struct symcache *sc, const uint8_t *id,
 	return NULL;
 }
 
-const struct symtab *symcache__dso(struct symcache *sc, const char *path,
-				   const uint8_t *build_id,
-				   size_t build_id_len)
+/* The DWARF of file that symcache__prefetch_dwarf() began, now the
+ * caller's, or NULL. */
+static struct dwinfo *take_early(struct symcache *sc, const char *file)
+{
+	struct dwinfo *di;
+	size_t i;
+
+	for (i = 0; i < sc->nr_early; i++)
+		if (!strcmp(sc->early[i].path, file)) {
+			di = sc->early[i].di;
+			free(sc->early[i].path);
+			sc->early[i] = sc->early[--sc->nr_early];
+			sc->nr_dwarf_prefetched++;
+			return di;
+		}
+	return NULL;
+}
+
+static struct dso *load_dso(struct symcache *sc, const char *path,
+			    const uint8_t *build_id, size_t build_id_len)
 {
 	struct symtab_paths paths = {
 		.debug_root = sc->debug_root,
 		.buildid_dir = sc->buildid_dir,
 		.cache = sc->cache,
 	};
+	struct symtab *st;
+	struct dwinfo *di;
+	struct dso *d;
+
+	if (!strcmp(path, "[vdso]"))
+		st = load_vdso(sc, build_id, build_id_len, &paths);
+	else
+		st = symtab__open(path, build_id, build_id_len, &paths,
+				  sc->diag);
+	if (!st || !(d = dso__new(st, &sc->dso_env)))
+		return NULL;
+	if (path[0] == '[')
+		return d;	/* [vdso]: an image, no file to read */
+	if ((di = take_early(sc, dso__dwarf_file(d))))
+		dso__take_dwarf(d, di);
+	if (sc->is_dwarf_wanted)
+		dso__prefetch_dwarf(d);
+	return d;
+}
+
+struct dso *symcache__dso(struct symcache *sc, const char *path,
+			  const uint8_t *build_id, size_t build_id_len)
+{
 	struct entry *e;
 	int is_new;
 
 	if (!build_id)
 		build_id_len = 0;
 	e = get(sc, KIND_DSO, path, build_id, build_id_len, &is_new);
-	if (!e || !is_new)
-		return e ? e->obj : NULL;
-	if (!strcmp(path, "[vdso]"))
-		e->obj = load_vdso(sc, build_id, build_id_len, &paths);
-	else
-		e->obj = symtab__open(path, build_id, build_id_len, &paths,
-				      sc->diag);
-	return e->obj;
+	if (e && is_new)
+		e->obj = load_dso(sc, path, build_id, build_id_len);
+	return e ? e->obj : NULL;
+}
+
+void symcache__prefetch_dwarf(struct symcache *sc, const char *path)
+{
+	struct early_dwarf *e;
+	size_t i;
+
+	for (i = 0; i < sc->nr_early; i++)
+		if (!strcmp(sc->early[i].path, path))
+			return;
+	if (array__reserve((void **)&sc->early, &sc->early_cap,
+			   sc->nr_early + 1, sizeof(*sc->early)) < 0)
+		return;
+	e = &sc->early[sc->nr_early];
+	e->path = strdup(path);
+	if (!e->path)
+		return;
+	e->di = dwinfo__start(path, sc->cache);
+	if (!e->di) {
+		free(e->path);
+		return;
+	}
+	sc->nr_early++;
+}
+
+void symcache__want_dwarf(struct symcache *sc)
+{
+	size_t i;
+
+	if (sc->is_dwarf_wanted)
+		return;
+	sc->is_dwarf_wanted = true;
+	for (i = 0; i < sc->nr_buckets; i++) {
+		const struct entry *e;
+
+		for (e = sc->buckets[i]; e; e = e->next)
+			if (e->kind == KIND_DSO && e->obj && e->key[0] != '[')
+				dso__prefetch_dwarf(e->obj);
+	}
+}
+
+uint64_t symcache__nr_dwarf_prefetched(const struct symcache *sc)
+{
+	return sc->nr_dwarf_prefetched;
 }
 
 char *symcache__dso_symbol_file(const struct symcache *sc, const char *path,
@@ -410,4 +521,68 @@ const struct jitdump *symcache__jitdump(struct symcache *sc,
 	if (e && is_new)
 		e->obj = jitdump__open(path, sc->diag);
 	return e ? e->obj : NULL;
+}
+
+int symcache__add_jitdump(struct symcache *sc, int32_t pid, const char *path)
+{
+	struct jitdump_ref *r;
+	char *copy;
+
+	if (sc->perf_map_dir) {
+		/* maps and dumps copied from elsewhere */
+		const char *base = strrchr(path, '/');
+
+		if (asprintf(&copy, "%s/%s", sc->perf_map_dir,
+			     base ? base + 1 : path) < 0)
+			return -ENOMEM;
+	} else if (!(copy = strdup(path))) {
+		return -ENOMEM;
+	}
+	if (array__reserve((void **)&sc->jitdumps, &sc->jitdumps_cap,
+			   sc->nr_jitdumps + 1, sizeof(*sc->jitdumps)) < 0) {
+		free(copy);
+		return -ENOMEM;
+	}
+	r = &sc->jitdumps[sc->nr_jitdumps++];
+	r->pid = pid;
+	r->path = copy;
+	return 0;
+}
+
+static const struct jitdump *pid_jitdump(struct symcache *sc, int32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nr_jitdumps; i++)
+		if (sc->jitdumps[i].pid == pid)
+			return symcache__jitdump(sc, sc->jitdumps[i].path);
+	return NULL;
+}
+
+int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
+		       struct jit_code *j)
+{
+	const struct perfmap *pm = symcache__perfmap(sc, pid);
+	const struct jitdump *jd;
+	const struct jitdump_code *c;
+	uint64_t end;
+
+	memset(j, 0, sizeof(*j));
+	if (pm && (j->name = perfmap__lookup_range(pm, addr, &j->start,
+						     &end))) {
+		j->size = end - j->start;
+		return 0;
+	}
+	jd = pid_jitdump(sc, pid);
+	c = jd ? jitdump__lookup(jd, addr, NULL) : NULL;
+	if (!c)
+		return -ENOENT;
+	j->start = c->start;
+	j->size = c->size;
+	j->name = c->name;
+	j->eh_frame = c->eh_frame;
+	j->eh_frame_len = c->eh_frame_len;
+	j->eh_frame_hdr = c->eh_frame_hdr;
+	j->eh_frame_hdr_len = c->eh_frame_hdr_len;
+	return 0;
 }

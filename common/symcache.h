@@ -1,10 +1,12 @@
-/* symcache: each symbol source read once per run.
+/* symcache: each binary and symbol source read once per run.
  *
- * Owns the symtabs (ELF DSOs by path and build id, [vdso]), the kallsyms
- * table, the perf maps (by pid) and jitdumps (by path) a run needs, loading
- * each on first use and remembering failures too, so a missing file is
- * looked for once. Lookups themselves go to the returned objects' own
- * functions; the caller keeps its ip -> frame cache per mapping.
+ * Owns the dsos (one struct dso per ELF file by path and build id, and
+ * [vdso]: symbols, CFI, DWARF, trampoline layout, see dso.h), the kallsyms
+ * table, the perf maps (by pid) and jitdumps (by path) a run needs, and the
+ * JIT registry (which process wrote which jitdump), loading each on first
+ * use and remembering failures too, so a missing file is looked for once.
+ * Naming (symbolize) and unwinding (unwind) both find what they need here;
+ * lookups go to the returned objects' own functions.
  */
 #ifndef PERFFOLD_SYMCACHE_H
 #define PERFFOLD_SYMCACHE_H
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "dso.h"
 #include "jitdump.h"
 #include "kallsyms.h"
 #include "ksource.h"
@@ -31,8 +34,7 @@ struct symcache *symcache__new(const struct symtab_paths *paths,
 /* Free the cache and everything it loaded; NULL is a no-op. */
 void symcache__free(struct symcache *sc);
 
-/* The fcache of the paths given to symcache__new() (NULL: none), for
- * other loaders of the same files (unwind's DWARF). */
+/* The fcache of the paths given to symcache__new() (NULL: none). */
 const struct fcache *symcache__fcache(const struct symcache *sc);
 
 /* Where perf maps are read: DIR/perf-PID.map (default "/tmp"). Copied.
@@ -59,14 +61,24 @@ void symcache__set_kernel_build_id(struct symcache *sc, const uint8_t *id,
 void symcache__set_kernel_ref(struct symcache *sc, const char *name,
 			      uint64_t addr);
 
-/* The symbols of the DSO at path whose build id perf.data recorded
- * (build_id NULL: none recorded), or NULL when no usable file was found.
- * path "[vdso]" is looked up in perf's build-id cache, else taken from this
- * process's vdso when the build ids agree (or none was recorded).
- * Borrowed until symcache__free(). */
-const struct symtab *symcache__dso(struct symcache *sc, const char *path,
-				   const uint8_t *build_id,
-				   size_t build_id_len);
+/* The dso at path whose build id perf.data recorded (build_id NULL: none
+ * recorded), or NULL when no usable file was found. path "[vdso]" is
+ * looked up in perf's build-id cache, else taken from this process's vdso
+ * when the build ids agree (or none was recorded). Borrowed until
+ * symcache__free(). */
+struct dso *symcache__dso(struct symcache *sc, const char *path,
+			  const uint8_t *build_id, size_t build_id_len);
+
+/* Start opening the DWARF in file path on a thread of its own, before any
+ * dso needs it (inline frames of a recording's DSOs, whose symbol files
+ * are known from its build ids); the dso whose DWARF file it is takes it
+ * when it is made. */
+void symcache__prefetch_dwarf(struct symcache *sc, const char *path);
+/* DWARF will be wanted (inline frames): begin every dso's now, and each
+ * new dso's when it is made. */
+void symcache__want_dwarf(struct symcache *sc);
+/* How many DWARF files symcache__prefetch_dwarf() began that a dso took. */
+uint64_t symcache__nr_dwarf_prefetched(const struct symcache *sc);
 
 /* The file symcache__dso() of the same arguments would read symbols from
  * (symtab__symbol_file()), found without reading them: a copy to free, or
@@ -92,8 +104,29 @@ const struct ksource_result *symcache__kallsyms_source(struct symcache *sc);
 /* The perf map of pid, or NULL when there is none. */
 const struct perfmap *symcache__perfmap(struct symcache *sc, int pid);
 
-/* The jitdump at path (as named by its MMAP record), or NULL. */
+/* The jitdump at path, or NULL. */
 const struct jitdump *symcache__jitdump(struct symcache *sc,
 					const char *path);
+
+/* Process pid mapped the jitdump at path (its MMAP record: 3.13's
+ * -X perf_jit marks the process so); with a perf map dir set, the dump is
+ * read from there. path is copied. 0 or -ENOMEM. */
+int symcache__add_jitdump(struct symcache *sc, int32_t pid,
+			  const char *path);
+
+/* A piece of JIT code: its range and name from the perf map or the
+ * jitdump, and the jitdump's unwind info for it (.eh_frame and
+ * .eh_frame_hdr bytes) or NULLs. Borrowed until symcache__free(). */
+struct jit_code {
+	uint64_t start, size;
+	const char *name;
+	const uint8_t *eh_frame, *eh_frame_hdr;
+	size_t eh_frame_len, eh_frame_hdr_len;
+};
+
+/* The JIT code of process pid at addr, as perf names it: the perf map's
+ * entry, else the process's jitdump's. 0, or -ENOENT. */
+int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
+		       struct jit_code *j);
 
 #endif

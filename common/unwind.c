@@ -11,17 +11,13 @@
  */
 #include <elfutils/libdw.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <dwarf.h>
 
 #include "array.h"
+#include "dso.h"
 #include "dwexpr.h"
-#include "dwinfo.h"
-#include "inlines.h"
 #include "jitcfi.h"
 #include "pytramp.h"
 #include "session.h"
@@ -38,22 +34,6 @@ static const uint8_t perf_reg_of[NR_DWARF_REGS] = {
 	0 /* ax */, 3 /* dx */, 2 /* cx */, 1 /* bx */, 4 /* si */, 5 /* di */,
 	6 /* bp */, 7 /* sp */, 16, 17, 18, 19, 20, 21, 22, 23 /* r8-r15 */,
 	8 /* ip */,
-};
-
-struct uw_dso {
-	const struct symtab *st;	/* the key */
-	int fd;
-	Elf *elf;
-	Dwarf_CFI *eh;			/* .eh_frame of the binary, or NULL */
-	struct dwinfo *dbg_info;	/* the DWARF's file, or NULL */
-	Dwarf *dbg;			/* its DWARF, or NULL */
-	Dwarf_CFI *dbg_cfi;		/* .debug_frame, or NULL */
-	struct inlines *inlines;	/* over dbg, made on first use */
-	const uint8_t *raw;		/* the file's bytes (elf_rawfile) */
-	size_t raw_len;
-	struct pytramp tramp;		/* PYTRAMP_NONE until looked for */
-	bool is_tramp_known;
-	bool is_dbg_tried;		/* dso_dwarf() was called */
 };
 
 /* A CFI row in the shape almost every x86-64 row has: CFA = register +
@@ -86,21 +66,12 @@ struct stack {
 	uint64_t len;
 };
 
-struct early_dwarf {
-	char *path;
-	struct dwinfo *di;
-};
-
 struct unwind {
 	struct session *session;
 	struct symcache *syms;
-	unwind_jit_fn jit;
-	void *jit_ctx;
-	const struct diag *diag;
-	struct uw_dso *dsos;
+	/* the dsos walked, by an index of their own (rules' keys) */
+	struct dso **dsos;
 	size_t nr_dsos, dsos_cap;
-	uint64_t nr_bad_dso_msgs, nr_tramp_msgs;
-	bool is_prefetching;		/* inline frames were asked for */
 	size_t interp;			/* index of the last interpreter whose
 					 * trampoline was stepped, or SIZE_MAX */
 	struct unwind_stats st;
@@ -109,9 +80,6 @@ struct unwind {
 	size_t nr_rules, rules_cap;
 	uint32_t *dso_of_map;		/* session_map id -> 1 + dso index */
 	size_t dso_of_map_cap;
-	/* DWARF files opened before their DSO came up, for it to take */
-	struct early_dwarf *early;
-	size_t nr_early, early_cap;
 	/* per walk */
 	int32_t pid;
 	struct stack stk;
@@ -140,9 +108,7 @@ const char *unwind__stop_str(enum unwind_stop why)
 	return why < UNWIND_NR_STOPS ? stop_str[why] : "?";
 }
 
-struct unwind *unwind__new(struct session *s, struct symcache *sc,
-			   unwind_jit_fn jit, void *jit_ctx,
-			   const struct diag *d)
+struct unwind *unwind__new(struct session *s, struct symcache *sc)
 {
 	struct unwind *u = calloc(1, sizeof(*u));
 
@@ -150,12 +116,8 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 		errno = ENOMEM;
 		return NULL;
 	}
-	elf_version(EV_CURRENT);
 	u->session = s;
 	u->syms = sc;
-	u->jit = jit;
-	u->jit_ctx = jit_ctx;
-	u->diag = d;
 	u->interp = SIZE_MAX;
 	u->jitcfi = jitcfi__new();
 	if (!u->jitcfi) {
@@ -166,34 +128,11 @@ struct unwind *unwind__new(struct session *s, struct symcache *sc,
 	return u;
 }
 
-static void dso_release(struct uw_dso *d)
-{
-	if (d->inlines)
-		inlines__keep(d->inlines);	/* best effort */
-	inlines__free(d->inlines);
-	dwinfo__free(d->dbg_info);
-	if (d->eh)
-		dwarf_cfi_end(d->eh);
-	if (d->elf)
-		elf_end(d->elf);
-	if (d->fd >= 0)
-		close(d->fd);
-}
-
 void unwind__free(struct unwind *u)
 {
-	size_t i;
-
 	if (!u)
 		return;
-	for (i = 0; i < u->nr_dsos; i++)
-		dso_release(&u->dsos[i]);
 	free(u->dsos);
-	for (i = 0; i < u->nr_early; i++) {
-		dwinfo__free(u->early[i].di);
-		free(u->early[i].path);
-	}
-	free(u->early);
 	free(u->rules);
 	free(u->dso_of_map);
 	jitcfi__free(u->jitcfi);
@@ -203,141 +142,43 @@ void unwind__free(struct unwind *u)
 void unwind__stats(const struct unwind *u, struct unwind_stats *st)
 {
 	*st = u->st;
+	st->nr_dwarf_prefetched = symcache__nr_dwarf_prefetched(u->syms);
 }
 
 /* ---- DSOs ---- */
 
-static Elf *open_elf(const char *path, int *fd)
+/* The index in u->dsos of mapping m's dso, or SIZE_MAX (no file, no
+ * ELF). Remembered per mapping. */
+static size_t find_dso_slow(struct unwind *u, const struct session_map *m)
 {
-	Elf *e;
-
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		return NULL;
-	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF) {
-		if (e)
-			elf_end(e);
-		close(*fd);
-		*fd = -1;
-		return NULL;
-	}
-	return e;
-}
-
-static void dso_open(struct unwind *u, struct uw_dso *d)
-{
-	const char *file = symtab__file(d->st);
-
-	d->fd = -1;
-	d->elf = open_elf(file, &d->fd);
-	if (!d->elf) {
-		diag__limited(u->diag, &u->nr_bad_dso_msgs, 5,
-			      "unwind: cannot read '%s': no CFI from it",
-			      file);
-		return;
-	}
-	d->raw = (const uint8_t *)elf_rawfile(d->elf, &d->raw_len);
-	d->eh = dwarf_getcfi_elf(d->elf);
-}
-
-/* The file holding d's DWARF: its separate debuginfo, else the binary */
-static const char *dso_dwarf_file(const struct uw_dso *d)
-{
-	const char *sym_file = symtab__symbol_file(d->st);
-
-	return sym_file ? sym_file : symtab__file(d->st);
-}
-
-void unwind__prefetch_dwarf(struct unwind *u, const char *path)
-{
+	struct dso *d;
 	size_t i;
 
-	for (i = 0; i < u->nr_early; i++)
-		if (!strcmp(u->early[i].path, path))
-			return;
-	if (array__reserve((void **)&u->early, &u->early_cap, u->nr_early + 1,
-			   sizeof(*u->early)) < 0)
-		return;
-	u->early[u->nr_early].path = strdup(path);
-	if (!u->early[u->nr_early].path)
-		return;
-	u->early[u->nr_early].di = dwinfo__start(path,
-						 symcache__fcache(u->syms));
-	if (!u->early[u->nr_early].di) {
-		free(u->early[u->nr_early].path);
-		return;
-	}
-	u->nr_early++;
+	if (m->filename[0] == '[')
+		return SIZE_MAX;	/* [vdso] and such: no file to read */
+	d = symcache__dso(u->syms, m->filename,
+			  m->build_id_size ? m->build_id : NULL,
+			  m->build_id_size);
+	if (!d)
+		return SIZE_MAX;
+	for (i = 0; i < u->nr_dsos; i++)
+		if (u->dsos[i] == d)
+			return i;
+	if (array__reserve((void **)&u->dsos, &u->dsos_cap, u->nr_dsos + 1,
+			   sizeof(*u->dsos)) < 0)
+		return SIZE_MAX;
+	u->dsos[u->nr_dsos] = d;
+	return u->nr_dsos++;
 }
 
-/* The DWARF of file that unwind__prefetch_dwarf() began, now the
- * caller's, or NULL. */
-static struct dwinfo *take_early(struct unwind *u, const char *file)
+static size_t find_dso(struct unwind *u, const struct session_map *m)
 {
-	struct dwinfo *di;
-	size_t i;
-
-	for (i = 0; i < u->nr_early; i++)
-		if (!strcmp(u->early[i].path, file)) {
-			di = u->early[i].di;
-			free(u->early[i].path);
-			u->early[i] = u->early[--u->nr_early];
-			u->st.nr_dwarf_prefetched++;
-			return di;
-		}
-	return NULL;
-}
-
-/* Start opening d's DWARF on a thread of its own (see dwinfo.h). */
-static void dso_prefetch_dwarf(struct unwind *u, struct uw_dso *d)
-{
-	if (!d->is_dbg_tried && !d->dbg_info && d->elf &&
-	    !(d->dbg_info = take_early(u, dso_dwarf_file(d))))
-		d->dbg_info = dwinfo__start(dso_dwarf_file(d),
-					    symcache__fcache(u->syms));
-}
-
-/* The DWARF of d (for .debug_frame and inline frames), opened on first
- * use, as it can be large, unless dso_prefetch_dwarf() began it. */
-static Dwarf *dso_dwarf(struct unwind *u, struct uw_dso *d)
-{
-	const char *file;
-
-	if (d->is_dbg_tried || !d->elf)
-		return d->dbg;
-	d->is_dbg_tried = true;
-	file = symtab__file(d->st);
-	if (!d->dbg_info)
-		d->dbg_info = take_early(u, dso_dwarf_file(d));
-	if (!d->dbg_info)
-		d->dbg_info = dwinfo__open(dso_dwarf_file(d),
-					   symcache__fcache(u->syms));
-	if (d->dbg_info && !dwinfo__dwarf(d->dbg_info) &&
-	    strcmp(dso_dwarf_file(d), file)) {
-		dwinfo__free(d->dbg_info);
-		d->dbg_info = NULL;
-	}
-	if (!d->dbg_info)
-		d->dbg_info = dwinfo__open(file, symcache__fcache(u->syms));
-	d->dbg = d->dbg_info ? dwinfo__dwarf(d->dbg_info) : NULL;
-	d->dbg_cfi = d->dbg ? dwarf_getcfi(d->dbg) : NULL;
-	return d->dbg;
-}
-
-static struct uw_dso *find_dso_slow(struct unwind *u,
-				    const struct session_map *m);
-
-/* The DSO of mapping m, opened on first use, or NULL (no file, no ELF).
- * Remembered per mapping. The pointer is valid until the next call. */
-static struct uw_dso *find_dso(struct unwind *u, const struct session_map *m)
-{
-	struct uw_dso *d;
+	size_t idx;
 
 	if (m->id < u->dso_of_map_cap && u->dso_of_map[m->id])
 		return u->dso_of_map[m->id] == UINT32_MAX ?
-			       NULL : &u->dsos[u->dso_of_map[m->id] - 1];
-	d = find_dso_slow(u, m);
+			       SIZE_MAX : u->dso_of_map[m->id] - 1;
+	idx = find_dso_slow(u, m);
 	if (m->id >= u->dso_of_map_cap) {
 		size_t ncap = u->dso_of_map_cap ? u->dso_of_map_cap : 64;
 		uint32_t *n;
@@ -346,138 +187,15 @@ static struct uw_dso *find_dso(struct unwind *u, const struct session_map *m)
 			ncap *= 2;
 		n = realloc(u->dso_of_map, ncap * sizeof(*n));
 		if (!n)
-			return d;
+			return idx;
 		memset(n + u->dso_of_map_cap, 0,
 		       (ncap - u->dso_of_map_cap) * sizeof(*n));
 		u->dso_of_map = n;
 		u->dso_of_map_cap = ncap;
 	}
-	u->dso_of_map[m->id] = d ? (uint32_t)(d - u->dsos) + 1 : UINT32_MAX;
-	return d;
-}
-
-static struct uw_dso *find_dso_slow(struct unwind *u,
-				    const struct session_map *m)
-{
-	const struct symtab *st;
-	struct uw_dso *d;
-	size_t i;
-
-	if (m->filename[0] == '[')
-		return NULL;	/* [vdso] and such: no file to read */
-	st = symcache__dso(u->syms, m->filename,
-			   m->build_id_size ? m->build_id : NULL,
-			   m->build_id_size);
-	if (!st)
-		return NULL;
-	for (i = 0; i < u->nr_dsos; i++)
-		if (u->dsos[i].st == st)
-			return &u->dsos[i];
-	if (u->nr_dsos == u->dsos_cap) {
-		size_t ncap = u->dsos_cap ? u->dsos_cap * 2 : 16;
-		struct uw_dso *n = realloc(u->dsos, ncap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		u->dsos = n;
-		u->dsos_cap = ncap;
-	}
-	d = &u->dsos[u->nr_dsos++];
-	memset(d, 0, sizeof(*d));
-	d->st = st;
-	dso_open(u, d);
-	if (u->is_prefetching)
-		dso_prefetch_dwarf(u, d);
-	return d;
-}
-
-/* The ELF address of pc in mapping m of DSO d. */
-static uint64_t dso_addr(const struct uw_dso *d, const struct session_map *m,
-			 uint64_t pc)
-{
-	return symtab__addr(d->st, pc - m->start + m->pgoff);
-}
-
-/* The file bytes at ELF address addr (len of them), through the PT_LOAD
- * segment holding them, or NULL. */
-static const uint8_t *dso_bytes(const struct uw_dso *d, uint64_t addr,
-				size_t len)
-{
-	size_t i, nr;
-
-	if (!d->elf || !d->raw || elf_getphdrnum(d->elf, &nr))
-		return NULL;
-	for (i = 0; i < nr; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(d->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (addr < ph.p_vaddr || addr + len > ph.p_vaddr + ph.p_filesz)
-			continue;
-		if (ph.p_offset + (addr - ph.p_vaddr) + len > d->raw_len)
-			return NULL;
-		return d->raw + ph.p_offset + (addr - ph.p_vaddr);
-	}
-	return NULL;
-}
-
-/* The value of symbol name in d's .symtab or .dynsym, or 0. */
-static uint64_t dso_symbol(const struct uw_dso *d, const char *name)
-{
-	Elf_Scn *scn = NULL;
-
-	while ((scn = elf_nextscn(d->elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		size_t i, nr;
-
-		if (!gelf_getshdr(scn, &sh) ||
-		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
-		    !sh.sh_entsize)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data)
-			continue;
-		nr = sh.sh_size / sh.sh_entsize;
-		for (i = 0; i < nr; i++) {
-			GElf_Sym sym;
-			const char *s;
-
-			if (!gelf_getsym(data, (int)i, &sym))
-				break;
-			s = elf_strptr(d->elf, sh.sh_link, sym.st_name);
-			if (s && !strcmp(s, name))
-				return sym.st_value;
-		}
-	}
-	return 0;
-}
-
-/* Which trampoline d (an interpreter) copies for every Python function. */
-static void dso_find_tramp(struct unwind *u, struct uw_dso *d)
-{
-	uint64_t start, end;
-	const uint8_t *p;
-	size_t len;
-
-	d->is_tramp_known = true;
-	d->tramp.kind = PYTRAMP_NONE;
-	if (!d->elf)
-		return;
-	start = dso_symbol(d, "_Py_trampoline_func_start");
-	end = dso_symbol(d, "_Py_trampoline_func_end");
-	if (!start || end <= start || end - start > 64)
-		return;
-	len = (size_t)(end - start);
-	p = dso_bytes(d, start, len);
-	if (!p)
-		return;
-	pytramp__classify(p, len, &d->tramp);
-	if (d->tramp.kind == PYTRAMP_UNKNOWN)
-		diag__limited(u->diag, &u->nr_tramp_msgs, 1,
-			      "unwind: '%s' has a CPython perf trampoline of "
-			      "a layout not known here (%zu bytes); Python "
-			      "stacks stop at it", symtab__file(d->st), len);
+	u->dso_of_map[m->id] = idx == SIZE_MAX ? UINT32_MAX
+					       : (uint32_t)idx + 1;
+	return idx;
 }
 
 /* ---- memory ---- */
@@ -486,8 +204,8 @@ static bool read_word(struct unwind *u, uint64_t addr, uint64_t *val)
 {
 	const struct stack *s = &u->stk;
 	const struct session_map *m;
-	struct uw_dso *d;
 	const uint8_t *p;
+	size_t idx;
 
 	if (addr >= s->sp && addr - s->sp <= s->len && s->len - (addr - s->sp) >= 8) {
 		memcpy(val, s->data + (addr - s->sp), 8);
@@ -495,7 +213,9 @@ static bool read_word(struct unwind *u, uint64_t addr, uint64_t *val)
 	}
 	/* read-only data of a mapped file, e.g. a CFI expression's deref */
 	m = session__find_map(u->session, u->pid, addr);
-	if (m && (d = find_dso(u, m)) && (p = dso_bytes(d, dso_addr(d, m, addr), 8))) {
+	if (m && (idx = find_dso(u, m)) != SIZE_MAX &&
+	    (p = dso__bytes(u->dsos[idx], dso__addr(u->dsos[idx], m, addr),
+			    8))) {
 		memcpy(val, p, 8);
 		return true;
 	}
@@ -799,11 +519,11 @@ static int step_tramp(struct unwind *u, const struct pytramp *t, uint64_t off,
 static int step_jit(struct unwind *u, uint64_t pc, uint64_t addr,
 		    size_t inner_idx, struct regs *r, enum unwind_stop *why)
 {
-	struct unwind_jit j = {0};
-	struct uw_dso *inner;
+	const struct pytramp *tramp;
+	struct jit_code j;
 
 	*why = UNWIND_JIT;
-	if (!u->jit || u->jit(u->jit_ctx, u->pid, addr, &j))
+	if (symcache__jit_code(u->syms, u->pid, addr, &j))
 		return -ENOENT;
 	if (j.eh_frame) {
 		uint64_t a;
@@ -829,23 +549,14 @@ static int step_jit(struct unwind *u, uint64_t pc, uint64_t addr,
 		inner_idx = u->interp;
 	if (inner_idx == SIZE_MAX)
 		return -ENOENT;
-	inner = &u->dsos[inner_idx];
-	if (!inner->is_tramp_known)
-		dso_find_tramp(u, inner);
-	if (inner->tramp.kind != PYTRAMP_SUB &&
-	    inner->tramp.kind != PYTRAMP_PUSH)
+	tramp = dso__trampoline(u->dsos[inner_idx]);
+	if (tramp->kind != PYTRAMP_SUB && tramp->kind != PYTRAMP_PUSH)
 		return -ENOENT;
-	if (j.size != inner->tramp.len)
+	if (j.size != tramp->len)
 		return -ENOENT;	/* not the code the interpreter copies */
 	u->st.nr_trampoline_steps++;
 	u->interp = inner_idx;
-	return step_tramp(u, &inner->tramp, pc - j.start, r, why);
-}
-
-static bool is_jit_map(const char *name)
-{
-	return !strncmp(name, "//anon", 6) || !strncmp(name, "[anon", 5) ||
-	       !strncmp(name, "/memfd:", 7);
+	return step_tramp(u, tramp, pc - j.start, r, why);
 }
 
 /* The mapping holding addr in the walk's process, and in u->is_jit
@@ -858,41 +569,8 @@ static const struct session_map *walk_map(struct unwind *u, uint64_t addr)
 		return m;
 	m = session__find_map(u->session, u->pid, addr);
 	u->map = m;
-	u->is_jit = m && is_jit_map(m->filename);
+	u->is_jit = m && m->is_jit;
 	return m;
-}
-
-/* ---- inline frames ---- */
-
-size_t unwind__inlines(struct unwind *u, const struct session_map *m,
-		       uint64_t ip, const char **names, size_t cap)
-{
-	struct uw_dso *d = find_dso(u, m);
-	size_t i;
-
-	if (!u->is_prefetching) {
-		/* inline frames are wanted: every DSO will need its DWARF,
-		 * open the others' beside this one's */
-		u->is_prefetching = true;
-		for (i = 0; i < u->nr_dsos; i++)
-			if (&u->dsos[i] != d)
-				dso_prefetch_dwarf(u, &u->dsos[i]);
-	}
-	if (!d || !dso_dwarf(u, d))
-		return 0;
-	if (!d->inlines) {
-		const struct fcache *cache = symcache__fcache(u->syms);
-
-		d->inlines = inlines__new(d->dbg);
-		if (!d->inlines)
-			return 0;
-		if (cache) {
-			struct fcache_src src = dwinfo__cache_src(d->dbg_info);
-
-			inlines__use_cache(d->inlines, cache, &src);
-		}
-	}
-	return inlines__lookup(d->inlines, dso_addr(d, m, ip), names, cap);
 }
 
 /* ---- the walk ---- */
@@ -940,7 +618,6 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 	for (;;) {
 		const struct session_map *m;
 		uint64_t pc = r.r[DW_RA], addr, sp = r.r[DW_RSP];
-		struct uw_dso *d = NULL;
 		size_t d_idx = SIZE_MAX;
 		int err = -ENOENT;
 
@@ -967,19 +644,16 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 				u->st.nr_fp_steps++;
 				err = 0;
 			}
-		} else if ((d = find_dso(u, m))) {
-			/* reads may open DSOs and move u->dsos: keep copies */
-			uint64_t a = dso_addr(d, m, addr);
+		} else if ((d_idx = find_dso(u, m)) != SIZE_MAX) {
+			struct dso *d = u->dsos[d_idx];
+			uint64_t a = dso__addr(d, m, addr);
 
-			d_idx = (size_t)(d - u->dsos);
-			err = step_cfi(u, 1 + (uint32_t)d_idx * 2, d->eh, a,
-				       &r, why);
-			if (err == -ENOENT) {
-				d = &u->dsos[d_idx];
-				dso_dwarf(u, d);
+			err = step_cfi(u, 1 + (uint32_t)d_idx * 2,
+				       dso__eh_frame(d), a, &r, why);
+			if (err == -ENOENT)
 				err = step_cfi(u, 2 + (uint32_t)d_idx * 2,
-					       d->dbg_cfi, a, &r, why);
-			}
+					       dso__debug_frame(d), a, &r,
+					       why);
 			if (!err)
 				u->st.nr_cfi_steps++;
 		}

@@ -10,9 +10,8 @@
  *  - JIT code with a jitdump's unwind info (3.13's -X perf_jit) is
  *    unwound through that info (jitcfi), with no `perf inject`.
  *  - CPython perf trampolines of -X perf (a "py::" entry of
- *    /tmp/perf-PID.map) have no CFI. Their layout is read once from the
- *    interpreter that called through them (the bytes between its
- *    _Py_trampoline_func_start and _Py_trampoline_func_end symbols) and
+ *    /tmp/perf-PID.map) have no CFI. Their layout is the one the
+ *    interpreter that called through them copies (dso__trampoline()),
  *    checked against the entry's size; a known layout gives the caller's
  *    frame exactly, an unknown one stops the walk with UNWIND_TRAMPOLINE.
  *  - Where a DSO has no CFI for the pc, the frame pointer is followed when
@@ -20,9 +19,11 @@
  *  - Every stop other than the outermost frame is reported with its reason,
  *    so the caller can show where and why the stack was cut.
  *
- * Per DSO the ELF file, its .eh_frame/.debug_frame CFI and the trampoline
- * layout are kept for the whole run; per sample nothing is allocated but
- * what libdw allocates for one CFI lookup. Only x86-64 registers are
+ * unwind walks and returns addresses; it never names a frame. What it
+ * knows of binaries (CFI, file bytes, trampoline layout) and of JIT code
+ * it asks the symcache's dsos and JIT registry, which naming shares; per
+ * sample nothing is allocated but what libdw allocates for one CFI
+ * lookup. Only x86-64 registers are
  * understood (perf's PERF_SAMPLE_REGS_ABI_64 with the x86 register
  * numbering of arch/x86/include/uapi/asm/perf_regs.h).
  */
@@ -33,10 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-
 struct session;
-struct session_map;
 struct symcache;
 
 /* Why a walk ended. UNWIND_END is the outermost frame (the return address
@@ -67,20 +65,6 @@ struct unwind_frame {
 	bool is_activation;
 };
 
-/* A JIT code range: start and size from the perf map or the jitdump, the
- * name as written there, and the jitdump's unwind info for it (.eh_frame
- * and .eh_frame_hdr bytes) or NULLs. Borrowed for one call. */
-struct unwind_jit {
-	uint64_t start, size;
-	const char *name;
-	const uint8_t *eh_frame, *eh_frame_hdr;
-	size_t eh_frame_len, eh_frame_hdr_len;
-};
-
-/* The JIT range of process pid holding addr into *j: 0, or -ENOENT. */
-typedef int (*unwind_jit_fn)(void *ctx, int32_t pid, uint64_t addr,
-			     struct unwind_jit *j);
-
 struct unwind_stats {
 	uint64_t nr_samples;		/* walks done */
 	uint64_t nr_stops[UNWIND_NR_STOPS];
@@ -89,26 +73,17 @@ struct unwind_stats {
 	uint64_t nr_trampoline_steps;	/* by the interpreter's layout */
 	uint64_t nr_jit_cfi_steps;	/* by a jitdump's unwind info */
 	uint64_t nr_dwarf_prefetched;	/* DWARF files begun by
-					 * unwind__prefetch_dwarf(), then used */
+					 * symcache__prefetch_dwarf(), then
+					 * used */
 };
 
 struct unwind;
 
-/* An unwinder over the mappings of s, finding DSOs through sc (both
- * borrowed, must outlive it). jit names JIT ranges (may be NULL: JIT code
- * then stops the walk). d gets one message per problem kind (unknown
- * trampoline layout, unreadable DSO). NULL with errno = ENOMEM. */
-struct unwind *unwind__new(struct session *s, struct symcache *sc,
-			   unwind_jit_fn jit, void *jit_ctx,
-			   const struct diag *d);
-/* Free u and every DSO it opened; NULL is a no-op. */
+/* An unwinder over the mappings of s, finding DSOs and JIT code through
+ * sc (both borrowed, must outlive it). NULL with errno = ENOMEM. */
+struct unwind *unwind__new(struct session *s, struct symcache *sc);
+/* Free u; NULL is a no-op. */
 void unwind__free(struct unwind *u);
-
-/* Start opening the DWARF in file path on a thread of its own, before any
- * sample needs it (inline frames of a recording's DSOs, whose symbol files
- * are known from its build ids); the DSO whose DWARF file it is takes it
- * when it first comes up. */
-void unwind__prefetch_dwarf(struct unwind *u, const char *path);
 
 /* Walk the user stack of process pid: regs are the sample's regs_user
  * (nr_regs of them, laid out as the attr's sample_regs_user mask says),
@@ -120,15 +95,6 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 		     uint32_t nr_regs, uint64_t regs_mask, const void *stack,
 		     uint64_t dyn_size, struct unwind_frame *out, size_t cap,
 		     enum unwind_stop *why);
-
-/* The functions at address ip of mapping m (a DSO with DWARF debug info),
- * as perf 6.1 lists them with addr2line -i: those inlined there, innermost
- * first, then the function containing them (its DWARF name, which perf
- * prints instead of the ELF symbol's). Up to cap names to names[],
- * borrowed until unwind__free(). Returns how many: 0 when the DSO has no
- * debug info for ip; the last is the containing function. */
-size_t unwind__inlines(struct unwind *u, const struct session_map *m,
-		       uint64_t ip, const char **names, size_t cap);
 
 /* A short lowercase phrase for a stop reason ("stack copy too small"). */
 const char *unwind__stop_str(enum unwind_stop why);

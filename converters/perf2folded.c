@@ -64,15 +64,17 @@ static void emit(void *ctx, enum diag_level level, const char *msg)
 static int on_sample(void *ctx, const struct script_sample *s)
 {
 	struct run *r = ctx;
+	const struct folder_who who = {
+		.comm = s->comm, .pid = s->pid, .tid = s->tid,
+	};
 	size_t i;
 	int err;
 
-	if (!folder__begin(r->folder, s->comm, s->pid, s->tid, s->event,
-			   s->period, s->has_period))
+	if (!folder__begin(r->folder, &who, s->event, s->period,
+			   s->has_period))
 		return 0;
 	for (i = 0; i < s->nr_frames; i++) {
-		err = folder__frame(r->folder, &s->frames[i],
-				    folder__is_java(r->folder));
+		err = folder__frame(r->folder, &s->frames[i]);
 		if (err)
 			return err;
 	}

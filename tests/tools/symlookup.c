@@ -64,7 +64,8 @@ int main(void)
 
 			name = pm ? perfmap__lookup(pm, addr, &off) : NULL;
 		} else {
-			const struct symtab *st = symcache__dso(sc, line, NULL, 0);
+			const struct dso *d = symcache__dso(sc, line, NULL, 0);
+			const struct symtab *st = d ? dso__symtab(d) : NULL;
 
 			if (st)
 				name = symtab__lookup(st, symtab__addr(st, addr),

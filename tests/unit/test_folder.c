@@ -11,9 +11,10 @@ static struct slice sl(const char *s)
 	return (struct slice){s, strlen(s)};
 }
 
-static struct script_frame fr(const char *sym, const char *dso)
+static struct frame fr(const char *sym, const char *dso)
 {
-	return (struct script_frame){sl("1000"), sl(sym), sl(dso), {NULL, 0}};
+	return (struct frame){.kind = FRAME_TEXT, .pc = sl("1000"),
+			      .sym = sl(sym), .dso = sl(dso)};
 }
 
 static char *output(struct folder *f)
@@ -29,14 +30,16 @@ static char *output(struct folder *f)
 
 /* One sample: frames leaf first. */
 static void sample(struct folder *f, const char *event, uint64_t period,
-		   const struct script_frame *frames, size_t n)
+		   const struct frame *frames, size_t n)
 {
+	const struct folder_who who = {sl("py"), .pid = sl("1"),
+				       .tid = sl("2")};
 	size_t i;
 
-	if (!folder__begin(f, sl("py"), sl("1"), sl("2"), sl(event), period, true))
+	if (!folder__begin(f, &who, sl(event), period, true))
 		return;
 	for (i = 0; i < n; i++)
-		ck_assert_int_eq(folder__frame(f, &frames[i], false), 0);
+		ck_assert_int_eq(folder__frame(f, &frames[i]), 0);
 	ck_assert_int_eq(folder__end(f), 0);
 }
 
@@ -44,7 +47,7 @@ START_TEST(test_first_event_and_weights)
 {
 	struct folder_opts o = {0};
 	struct folder *f = folder__new(&o);
-	struct script_frame a = fr("a", "/bin/x");
+	struct frame a = fr("a", "/bin/x");
 	struct folder_stats st;
 	char *out;
 
@@ -63,14 +66,14 @@ START_TEST(test_first_event_and_weights)
 }
 END_TEST
 
-static const struct script_frame pystack[] = {
-	{{"1", 1}, {"_PyFrame_Init", 13}, {"inlined", 7}, {NULL, 0}},
-	{{"1", 1}, {"_PyEval_EvalFrameDefault", 24}, {"/lib/libpython3.12.so", 21}, {NULL, 0}},
-	{{"1", 1}, {"py::f:/x/f.py", 13}, {"/tmp/perf-1.map", 15}, {NULL, 0}},
-	{{"1", 1}, {"zlib_compress", 13}, {"/lib/zlib.so", 12}, {NULL, 0}},
-	{{"1", 1}, {"py::<module>:/x/f.py", 20}, {"/tmp/perf-1.map", 15}, {NULL, 0}},
-	{{"1", 1}, {"Py_RunMain", 10}, {"/lib/libpython3.12.so", 21}, {NULL, 0}},
-	{{"1", 1}, {"__libc_start_main", 17}, {"/lib/libc.so.6", 14}, {NULL, 0}},
+static const struct frame pystack[] = {
+	{FRAME_TEXT, {"_PyFrame_Init", 13}, {"inlined", 7}, {"1", 1}, 0, {NULL, 0}},
+	{FRAME_TEXT, {"_PyEval_EvalFrameDefault", 24}, {"/lib/libpython3.12.so", 21}, {"1", 1}, 0, {NULL, 0}},
+	{FRAME_TEXT, {"py::f:/x/f.py", 13}, {"/tmp/perf-1.map", 15}, {"1", 1}, 0, {NULL, 0}},
+	{FRAME_TEXT, {"zlib_compress", 13}, {"/lib/zlib.so", 12}, {"1", 1}, 0, {NULL, 0}},
+	{FRAME_TEXT, {"py::<module>:/x/f.py", 20}, {"/tmp/perf-1.map", 15}, {"1", 1}, 0, {NULL, 0}},
+	{FRAME_TEXT, {"Py_RunMain", 10}, {"/lib/libpython3.12.so", 21}, {"1", 1}, 0, {NULL, 0}},
+	{FRAME_TEXT, {"__libc_start_main", 17}, {"/lib/libc.so.6", 14}, {"1", 1}, 0, {NULL, 0}},
 };
 
 START_TEST(test_python_view_folds_the_interpreter)

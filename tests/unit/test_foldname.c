@@ -18,7 +18,8 @@ static const char *name(const struct foldname_opts *o, const char *sym,
 	static char out[1024];
 	struct intern *in = intern__new();
 	struct foldname *fn = foldname__new(o, in);
-	struct script_frame f = {sl("7f00"), sl(sym), sl(dso)};
+	struct frame f = {.kind = FRAME_TEXT, .pc = sl("7f00"), .sym = sl(sym),
+			  .dso = sl(dso)};
 	uint32_t ids[8];
 	int n = foldname__frame(fn, &f, is_java, ids, 8), i;
 

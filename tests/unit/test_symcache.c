@@ -14,7 +14,7 @@ START_TEST(test_dso_once)
 {
 	struct symtab_paths none = { 0 };
 	struct symcache *sc = symcache__new(&none, NULL);
-	const struct symtab *a, *b;
+	struct dso *a, *b;
 	uint8_t id[SYMTAB_BUILD_ID_MAX];
 	int n;
 
@@ -24,7 +24,7 @@ START_TEST(test_dso_once)
 	ck_assert_ptr_nonnull(a);
 	b = symcache__dso(sc, "/proc/self/exe", NULL, 0);
 	ck_assert_ptr_eq(a, b);
-	ck_assert_uint_gt(symtab__count(a), 0);
+	ck_assert_uint_gt(symtab__count(dso__symtab(a)), 0);
 	/* Another build id is another entry: here, a wrong one that no file
 	 * matches, remembered as missing. */
 	n = symtab__read_build_id("/proc/self/exe", id, sizeof(id));
@@ -59,12 +59,12 @@ END_TEST
 START_TEST(test_vdso)
 {
 	struct symcache *sc = symcache__new(NULL, NULL);
-	const struct symtab *st = symcache__dso(sc, "[vdso]", NULL, 0);
+	struct dso *d = symcache__dso(sc, "[vdso]", NULL, 0);
 	uint8_t bogus[20] = { 0xde, 0xad };
 
-	ck_assert_ptr_nonnull(st);
-	ck_assert_uint_gt(symtab__count(st), 0);
-	ck_assert_ptr_eq(symcache__dso(sc, "[vdso]", NULL, 0), st);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_gt(symtab__count(dso__symtab(d)), 0);
+	ck_assert_ptr_eq(symcache__dso(sc, "[vdso]", NULL, 0), d);
 	/* A build id neither perf's cache nor this kernel has. */
 	ck_assert_ptr_null(symcache__dso(sc, "[vdso]", bogus, sizeof(bogus)));
 	symcache__free(sc);

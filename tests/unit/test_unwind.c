@@ -61,7 +61,7 @@ static void setup(struct fixture *f)
 	/* the whole file mapped at FAKE_BASE, pgoff 0 */
 	ck_assert_int_eq(session__mmap(f->s, PID, FAKE_BASE, 0x10000000, 0,
 				       exe, NULL, 0), 0);
-	f->u = unwind__new(f->s, f->sc, NULL, NULL, NULL);
+	f->u = unwind__new(f->s, f->sc);
 	ck_assert_ptr_nonnull(f->u);
 }
 
@@ -258,18 +258,23 @@ START_TEST(test_prefetched_dwarf)
 	const char *with[8], *without[8];
 	struct unwind_stats st;
 	const struct session_map *m;
+	struct dso *d;
 	size_t n, k;
 
 	setup(&f);
 	setup(&g);
-	unwind__prefetch_dwarf(f.u, exe);
-	unwind__prefetch_dwarf(f.u, exe);	/* once is enough */
-	unwind__prefetch_dwarf(f.u, "/nonexistent/debug");
+	symcache__prefetch_dwarf(f.sc, exe);
+	symcache__prefetch_dwarf(f.sc, exe);	/* once is enough */
+	symcache__prefetch_dwarf(f.sc, "/nonexistent/debug");
 	m = session__find_map(f.s, PID, pc_of(1));
 	ck_assert_ptr_nonnull(m);
-	n = unwind__inlines(f.u, m, pc_of(1), with, 8);
+	d = symcache__dso(f.sc, m->filename, NULL, 0);
+	ck_assert_ptr_nonnull(d);
+	n = dso__inlines(d, dso__addr(d, m, pc_of(1)), with, 8);
 	m = session__find_map(g.s, PID, pc_of(1));
-	k = unwind__inlines(g.u, m, pc_of(1), without, 8);
+	d = symcache__dso(g.sc, m->filename, NULL, 0);
+	ck_assert_ptr_nonnull(d);
+	k = dso__inlines(d, dso__addr(d, m, pc_of(1)), without, 8);
 	ck_assert_uint_gt(n, 0);	/* this test is built with -g */
 	ck_assert_uint_eq(n, k);
 	ck_assert_str_eq(with[n - 1], "framed");
