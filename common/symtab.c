@@ -1,34 +1,28 @@
 /* symtab: one ELF file's function symbols, as perf 6.1 names them.
  *
- * Which file gives the symbols follows perf's dso__load() order
- * (tools/perf/util/symbol.c, binary_type_symtab[]): the .gnu_debuglink
- * target, the build-id cache's copy and its debuginfo, /usr/lib/debug/PATH
- * (.debug), /usr/lib/debug/.build-id/xx/rest.debug, then the file itself; the
- * first one with a .symtab wins, else the file's .dynsym. Which symbols are
+ * Which files are read comes from debugfile.h (perf's search order for
+ * debuginfo and its build-id cache): the symbols come from the first
+ * separate file with a .symtab, else from the binary's .symtab or .dynsym;
+ * the address mapping and PLT entries from the binary. Which symbols are
  * kept follows perf's dso__load_sym(): named FUNC, GNU_IFUNC and OBJECT
  * symbols in allocated sections, plus NOTYPE labels in text sections.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
-#include <limits.h>
 #include <libelf.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libiberty/demangle.h>
 
+#include "debugfile.h"
 #include "fcache.h"
 #include "symarr.h"
 #include "symtab.h"
 
-#ifndef NT_GNU_BUILD_ID
-#define NT_GNU_BUILD_ID 3
-#endif
+_Static_assert(SYMTAB_BUILD_ID_MAX == DEBUGFILE_BUILD_ID_MAX,
+	       "a symtab keeps its file's build id whole");
 
 struct segment {
 	uint64_t offset;
@@ -46,113 +40,6 @@ struct symtab {
 	size_t build_id_len;
 	void *image;		/* symtab__open_image()'s copy, or NULL */
 };
-
-/* One opened ELF file. */
-struct elf_file {
-	int fd;
-	Elf *elf;
-	char *path;
-	uint8_t build_id[SYMTAB_BUILD_ID_MAX];
-	size_t build_id_len;
-};
-
-#define ELF_FILE_INIT { .fd = -1 }
-
-static void elf_file__close(struct elf_file *ef)
-{
-	if (ef->elf)
-		elf_end(ef->elf);
-	if (ef->fd >= 0)
-		close(ef->fd);
-	free(ef->path);
-	*ef = (struct elf_file)ELF_FILE_INIT;
-}
-
-static int read_build_id(Elf *elf, uint8_t *buf, size_t cap)
-{
-	Elf_Scn *scn = NULL;
-	GElf_Shdr shdr;
-
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		Elf_Data *data;
-		GElf_Nhdr nh;
-		size_t off = 0, name_off, desc_off;
-
-		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data)
-			continue;
-		while ((off = gelf_getnote(data, off, &nh, &name_off,
-					   &desc_off)) > 0) {
-			size_t n;
-
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((char *)data->d_buf + name_off, "GNU", 4))
-				continue;
-			n = nh.n_descsz < cap ? nh.n_descsz : cap;
-			memcpy(buf, (char *)data->d_buf + desc_off, n);
-			return (int)n;
-		}
-	}
-	return 0;
-}
-
-/* Open path as an ELF file (not an archive); 0 or a negative errno. */
-static int elf_file__open(struct elf_file *ef, const char *path)
-{
-	struct stat sb;
-	GElf_Ehdr eh;
-	int n;
-
-	*ef = (struct elf_file)ELF_FILE_INIT;
-	if (stat(path, &sb) < 0)
-		return -errno;
-	if (!S_ISREG(sb.st_mode))
-		return -ENOENT;
-	ef->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ef->fd < 0)
-		return -errno;
-	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
-	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF ||
-	    !gelf_getehdr(ef->elf, &eh)) {
-		elf_file__close(ef);
-		return -ENOEXEC;
-	}
-	ef->path = strdup(path);
-	if (!ef->path) {
-		elf_file__close(ef);
-		return -ENOMEM;
-	}
-	n = read_build_id(ef->elf, ef->build_id, sizeof(ef->build_id));
-	ef->build_id_len = (size_t)n;
-	return 0;
-}
-
-int symtab__read_build_id(const char *path, uint8_t *buf, size_t cap)
-{
-	struct elf_file ef;
-	int err;
-
-	elf_version(EV_CURRENT);
-	err = elf_file__open(&ef, path);
-	if (err)
-		return err;
-	if (ef.build_id_len > cap) {
-		elf_file__close(&ef);
-		return -ENOSPC;
-	}
-	memcpy(buf, ef.build_id, ef.build_id_len);
-	err = (int)ef.build_id_len;
-	elf_file__close(&ef);
-	return err;
-}
-
-static int build_id_eq(const struct elf_file *ef, const uint8_t *id,
-		       size_t len)
-{
-	return ef->build_id_len == len && !memcmp(ef->build_id, id, len);
-}
 
 static Elf_Scn *section_by_type(Elf *elf, GElf_Word type, GElf_Shdr *shdr,
 				size_t *idx)
@@ -186,13 +73,6 @@ static Elf_Scn *section_by_name(Elf *elf, const char *name, GElf_Shdr *shdr)
 			return scn;
 	}
 	return NULL;
-}
-
-static int has_symtab(Elf *elf)
-{
-	GElf_Shdr shdr;
-
-	return section_by_type(elf, SHT_SYMTAB, &shdr, NULL) != NULL;
 }
 
 /* perf's demangle_sym() for user space: bfd_demangle(), here libiberty's
@@ -405,101 +285,15 @@ static int load_segments(struct symtab *st, Elf *elf)
 	return 0;
 }
 
-static void hex(char *out, const uint8_t *id, size_t len)
+/* Where debugfile__find() looks, from paths (NULL: nowhere). */
+static const struct debugfile_paths *
+search_paths(const struct symtab_paths *paths, struct debugfile_paths *dp)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[id[i] >> 4];
-		out[2 * i + 1] = digits[id[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
-/* perf's cache: DIR/.build-id/xx/rest is a symlink to a directory holding
- * "elf", "debug" or "vdso" (as perf 6.1 lays it out), or to the file itself
- * (older perf). */
-static void cache_path(char *out, size_t cap, const char *dir,
-		       const char *idhex, const char *leaf)
-{
-	char link[PATH_MAX - 16];
-	struct stat sb;
-
-	snprintf(link, sizeof(link), "%s/.build-id/%.2s/%s", dir, idhex,
-		 idhex + 2);
-	if (stat(link, &sb) == 0 && S_ISDIR(sb.st_mode))
-		snprintf(out, cap, "%s/%s", link, leaf);
-	else if (!strcmp(leaf, "elf"))
-		snprintf(out, cap, "%s", link);
-	else
-		out[0] = '\0';
-}
-
-static void free_candidates(char **c, size_t n)
-{
-	while (n)
-		free(c[--n]);
-}
-
-static void dir_of(char *out, size_t cap, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(out, path, n);
-	out[n] = '\0';
-}
-
-/* The files perf would try for a .symtab, in its order. */
-static size_t symbol_candidates(char **c, const char *path,
-				const struct elf_file *rt, const char *idhex,
-				const struct symtab_paths *paths)
-{
-	char buf[PATH_MAX], dir[PATH_MAX];
-	GElf_Shdr sh;
-	Elf_Scn *scn;
-	size_t n = 0;
-
-	dir_of(dir, sizeof(dir), path);
-	if (rt->elf && (scn = section_by_name(rt->elf, ".gnu_debuglink", &sh))) {
-		Elf_Data *d = elf_getdata(scn, NULL);
-
-		if (d && d->d_size && memchr(d->d_buf, '\0', d->d_size)) {
-			const char *link = d->d_buf;
-
-			if (asprintf(&c[n], "%s/%s", dir, link) > 0)
-				n++;
-			if (asprintf(&c[n], "%s/.debug/%s", dir, link) > 0)
-				n++;
-			if (paths && paths->debug_root &&
-			    asprintf(&c[n], "%s%s/%s", paths->debug_root, dir,
-				     link) > 0)
-				n++;
-		}
-	}
-	if (idhex[0] && paths && paths->buildid_dir) {
-		cache_path(buf, sizeof(buf), paths->buildid_dir, idhex, "elf");
-		if (buf[0] && (c[n] = strdup(buf)))
-			n++;
-		cache_path(buf, sizeof(buf), paths->buildid_dir, idhex,
-			   "debug");
-		if (buf[0] && (c[n] = strdup(buf)))
-			n++;
-	}
-	if (paths && paths->debug_root) {
-		if (asprintf(&c[n], "%s%s.debug", paths->debug_root, path) > 0)
-			n++;
-		if (asprintf(&c[n], "%s%s", paths->debug_root, path) > 0)
-			n++;
-		if (idhex[0] &&
-		    asprintf(&c[n], "%s/.build-id/%.2s/%s.debug",
-			     paths->debug_root, idhex, idhex + 2) > 0)
-			n++;
-	}
-	return n;
+	if (!paths)
+		return NULL;
+	dp->debug_root = paths->debug_root;
+	dp->buildid_dir = paths->buildid_dir;
+	return dp;
 }
 
 static struct symtab *symtab_alloc(void)
@@ -518,10 +312,10 @@ static struct symtab *symtab_alloc(void)
 
 /* st's files and build id: those of rt, the runtime file (else of sym,
  * when there is no runtime file), and sym's path. */
-static int name_files(struct symtab *st, const struct elf_file *rt,
-		      const struct elf_file *sym)
+static int name_files(struct symtab *st, const struct debugfile *rt,
+		      const struct debugfile *sym)
 {
-	const struct elf_file *seg_src = rt->elf ? rt : sym;
+	const struct debugfile *seg_src = rt->elf ? rt : sym;
 
 	memcpy(st->build_id, seg_src->build_id, seg_src->build_id_len);
 	st->build_id_len = seg_src->build_id_len;
@@ -538,7 +332,7 @@ struct cached_head {
 };
 
 /* The files a table is derived from, as the cache names them. */
-static void cache_srcs(const struct elf_file *rt, const struct elf_file *sym,
+static void cache_srcs(const struct debugfile *rt, const struct debugfile *sym,
 		       struct fcache_src *srcs)
 {
 	srcs[0] = (struct fcache_src){ rt->fd, rt->build_id, rt->build_id_len };
@@ -549,7 +343,7 @@ static void cache_srcs(const struct elf_file *rt, const struct elf_file *sym,
 /* fill() from the cache: 0, or -ENOENT (no cache, no entry, or one
  * that does not check out; st is then as it was). */
 static int load_cached(struct symtab *st, const struct symtab_paths *paths,
-		       const struct elf_file *rt, const struct elf_file *sym)
+		       const struct debugfile *rt, const struct debugfile *sym)
 {
 	struct fcache_src srcs[2];
 	struct fcache_blob *b;
@@ -594,7 +388,7 @@ static int load_cached(struct symtab *st, const struct symtab_paths *paths,
  * could not be sealed (or stores that fail) are not kept. */
 static void store_cached(const struct symtab *st,
 			 const struct symtab_paths *paths,
-			 const struct elf_file *rt, const struct elf_file *sym)
+			 const struct debugfile *rt, const struct debugfile *sym)
 {
 	struct fcache_src srcs[2];
 	struct cached_head h = { .nr_segs = st->nr_segs };
@@ -621,9 +415,9 @@ static void store_cached(const struct symtab *st,
 /* Fill st from the runtime file rt (segments, PLT) and the symbol
  * file sym (which may be rt), in perf's order: symbols, fixups, then PLT
  * entries inserted into the fixed-up tree (dso__load()). */
-static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
+static int fill(struct symtab *st, struct debugfile *rt, struct debugfile *sym)
 {
-	struct elf_file *seg_src = rt->elf ? rt : sym;
+	struct debugfile *seg_src = rt->elf ? rt : sym;
 	GElf_Shdr sh;
 	Elf_Scn *scn;
 	int err;
@@ -649,94 +443,14 @@ static int fill(struct symtab *st, struct elf_file *rt, struct elf_file *sym)
 	return 0;
 }
 
-/* The files symtab__open() reads: rt, the runtime binary (path, or
- * perf's cached copy when path has another build id), and sym, the first
- * separate file with the same build id and a .symtab (left closed when
- * none). Returns 0 or the error opening path. */
-static int find_files(const char *path, const uint8_t *build_id,
-		      size_t build_id_len, const struct symtab_paths *paths,
-		      const struct diag *d, struct elf_file *rt,
-		      struct elf_file *sym)
-{
-	char idhex[2 * SYMTAB_BUILD_ID_MAX + 1] = "";
-	char *cand[8];
-	size_t i, nr_cand;
-	int err;
-
-	elf_version(EV_CURRENT);
-	if (build_id_len > SYMTAB_BUILD_ID_MAX)
-		build_id_len = SYMTAB_BUILD_ID_MAX;
-	if (!build_id)
-		build_id_len = 0;
-
-	/* "[vdso]" and the like name no file; only the cache has them. */
-	err = path[0] == '[' ? -ENOENT : elf_file__open(rt, path);
-	if (!err && build_id_len && !build_id_eq(rt, build_id, build_id_len)) {
-		diag__emit(d, DIAG_INFO, "'%s' has another build id than the "
-			   "recording saw", path);
-		elf_file__close(rt);
-		err = -ENOENT;
-	}
-	if (build_id_len)
-		hex(idhex, build_id, build_id_len);
-	if (err && build_id_len && paths && paths->buildid_dir) {
-		char cp[PATH_MAX];
-
-		static const char *const leaves[] = { "elf", "vdso" };
-
-		for (i = 0; err && i < 2; i++) {
-			cache_path(cp, sizeof(cp), paths->buildid_dir, idhex,
-				   leaves[i]);
-			if (!cp[0] || elf_file__open(rt, cp))
-				continue;
-			if (build_id_eq(rt, build_id, build_id_len))
-				err = 0;
-			else
-				elf_file__close(rt);
-		}
-	}
-	if (!build_id_len && rt->elf && rt->build_id_len)
-		hex(idhex, rt->build_id, rt->build_id_len);
-
-	nr_cand = path[0] == '[' ? 0 :
-		  symbol_candidates(cand, path, rt, idhex, paths);
-	for (i = 0; i < nr_cand; i++) {
-		if (rt->path && !strcmp(cand[i], rt->path))
-			continue;
-		if (elf_file__open(sym, cand[i]))
-			continue;
-		if ((build_id_len &&
-		     !build_id_eq(sym, build_id, build_id_len)) ||
-		    (!build_id_len && rt->build_id_len &&
-		     !build_id_eq(sym, rt->build_id, rt->build_id_len))) {
-			diag__emit(d, DIAG_INFO, "'%s': build id differs from "
-				   "'%s', not used", cand[i], path);
-			elf_file__close(sym);
-			continue;
-		}
-		if (has_symtab(sym->elf))
-			break;
-		elf_file__close(sym);
-	}
-	free_candidates(cand, nr_cand);
-	return err;
-}
-
 char *symtab__find_symbol_file(const char *path, const uint8_t *build_id,
 			       size_t build_id_len,
 			       const struct symtab_paths *paths)
 {
-	struct elf_file rt = ELF_FILE_INIT, sym = ELF_FILE_INIT;
-	const struct elf_file *ef;
-	char *found = NULL;
+	struct debugfile_paths dp;
 
-	find_files(path, build_id, build_id_len, paths, NULL, &rt, &sym);
-	ef = sym.elf ? &sym : &rt;
-	if (ef->elf && ef->path)
-		found = strdup(ef->path);
-	elf_file__close(&sym);
-	elf_file__close(&rt);
-	return found;
+	return debugfile__find_symbol_file(path, build_id, build_id_len,
+					   search_paths(paths, &dp));
 }
 
 struct symtab *symtab__open(const char *path, const uint8_t *build_id,
@@ -744,10 +458,11 @@ struct symtab *symtab__open(const char *path, const uint8_t *build_id,
 			    const struct symtab_paths *paths,
 			    const struct diag *d)
 {
-	struct elf_file rt = ELF_FILE_INIT, sym = ELF_FILE_INIT;
+	struct debugfile rt, sym;
+	struct debugfile_paths dp;
 	struct symtab *st = NULL;
-	int err = find_files(path, build_id, build_id_len, paths, d, &rt,
-			     &sym);
+	int err = debugfile__find(path, build_id, build_id_len,
+				  search_paths(paths, &dp), d, &rt, &sym);
 
 	if (!rt.elf && !sym.elf) {
 		errno = err == -ENOEXEC ? ENOEXEC : ENOENT;
@@ -765,8 +480,8 @@ struct symtab *symtab__open(const char *path, const uint8_t *build_id,
 			store_cached(st, paths, &rt, &sym);
 	}
 out:
-	elf_file__close(&sym);
-	elf_file__close(&rt);
+	debugfile__close(&sym);
+	debugfile__close(&rt);
 	if (err) {
 		symtab__free(st);
 		errno = -err;
@@ -778,13 +493,11 @@ out:
 struct symtab *symtab__open_image(const void *image, size_t len,
 				  const char *name, const struct diag *d)
 {
-	struct elf_file ef = ELF_FILE_INIT;
+	struct debugfile ef = DEBUGFILE_INIT;
 	struct symtab *st;
-	GElf_Ehdr eh;
 	int err = -ENOMEM;
 
 	(void)d;
-	elf_version(EV_CURRENT);
 	st = symtab_alloc();
 	if (!st)
 		goto fail;
@@ -792,26 +505,17 @@ struct symtab *symtab__open_image(const void *image, size_t len,
 	if (!st->image)
 		goto fail;
 	memcpy(st->image, image, len);
-	ef.elf = elf_memory(st->image, len);
-	if (!ef.elf || elf_kind(ef.elf) != ELF_K_ELF ||
-	    !gelf_getehdr(ef.elf, &eh)) {
-		err = -ENOEXEC;
-		goto fail;
-	}
-	ef.path = strdup(name ? name : "");
-	if (!ef.path)
-		goto fail;
-	ef.build_id_len = (size_t)read_build_id(ef.elf, ef.build_id,
-						sizeof(ef.build_id));
-	err = name_files(st, &ef, &ef);
+	err = debugfile__open_image(&ef, st->image, len, name);
+	if (!err)
+		err = name_files(st, &ef, &ef);
 	if (!err)
 		err = fill(st, &ef, &ef);
 	if (err)
 		goto fail;
-	elf_file__close(&ef);
+	debugfile__close(&ef);
 	return st;
 fail:
-	elf_file__close(&ef);
+	debugfile__close(&ef);
 	symtab__free(st);
 	errno = -err;
 	return NULL;
@@ -905,16 +609,15 @@ const struct symarr *symtab__symarr(const struct symtab *st)
 
 void symtab__default_paths(struct symtab_paths *p, char *buf, size_t buf_len)
 {
-	const char *env = getenv("PERF_BUILDID_DIR");
-	const char *home = getenv("HOME");
+	struct debugfile_paths dp;
 
-	p->debug_root = "/usr/lib/debug";
-	p->buildid_dir = NULL;
+	debugfile__default_paths(&dp, buf, buf_len);
+	p->debug_root = dp.debug_root;
+	p->buildid_dir = dp.buildid_dir;
 	p->cache = NULL;
-	if (env && *env) {
-		p->buildid_dir = env;
-	} else if (home && *home && buf_len) {
-		snprintf(buf, buf_len, "%s/.debug", home);
-		p->buildid_dir = buf;
-	}
+}
+
+int symtab__read_build_id(const char *path, uint8_t *buf, size_t cap)
+{
+	return debugfile__read_build_id(path, buf, cap);
 }

@@ -1,12 +1,12 @@
 /* symtab: the function symbols of one ELF file (a DSO), as perf names them.
  *
- * Reads .symtab, else .dynsym, with libelf; finds separate debuginfo through
- * .gnu_debuglink and /usr/lib/debug; checks the build id recorded in
- * perf.data against the file on disk and falls back to perf's build-id cache
- * (~/.debug) when they differ. Names are demangled as perf 6.1 prints them
- * (libiberty's cplus_demangle with no options: C++ without parameter lists,
- * Rust legacy without the hash, Rust v0). PLT entries get perf's synthesized
- * "name@plt" symbols.
+ * Reads .symtab, else .dynsym, with libelf, from the files debugfile.h
+ * finds: separate debuginfo through .gnu_debuglink and /usr/lib/debug, the
+ * build id recorded in perf.data checked against the file on disk, perf's
+ * build-id cache (~/.debug) when they differ. Names are demangled as perf
+ * 6.1 prints them (libiberty's cplus_demangle with no options: C++ without
+ * parameter lists, Rust legacy without the hash, Rust v0). PLT entries get
+ * perf's synthesized "name@plt" symbols.
  *
  * Addresses. A sample's ip in a mapping [start, end) with page offset pgoff
  * sits at file offset ip - start + pgoff; symtab__addr() turns that file
