@@ -1,6 +1,6 @@
 /* notes: the GNU build id in ELF notes, as bytes (an ELF notes file such
  * as /sys/kernel/notes, or a PT_NOTE segment in memory). Files read with
- * libelf have symtab__read_build_id().
+ * libelf have debugfile__read_build_id().
  */
 #ifndef PERFFOLD_NOTES_H
 #define PERFFOLD_NOTES_H

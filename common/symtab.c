@@ -616,8 +616,3 @@ void symtab__default_paths(struct symtab_paths *p, char *buf, size_t buf_len)
 	p->buildid_dir = dp.buildid_dir;
 	p->cache = NULL;
 }
-
-int symtab__read_build_id(const char *path, uint8_t *buf, size_t cap)
-{
-	return debugfile__read_build_id(path, buf, cap);
-}

@@ -116,8 +116,4 @@ const struct symarr *symtab__symarr(const struct symtab *st);
  * through an ELF file, such as jitdump CODE_LOAD names after perf inject. */
 char *symtab__demangle(const char *name);
 
-/* Read the GNU build id note of the ELF file at path into buf (cap bytes).
- * Returns its length, 0 when the file has none, or a negative errno. */
-int symtab__read_build_id(const char *path, uint8_t *buf, size_t cap);
-
 #endif

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debugfile.h"
 #include "symcache.h"
 
 START_TEST(test_dso_once)
@@ -27,7 +28,7 @@ START_TEST(test_dso_once)
 	ck_assert_uint_gt(symtab__count(dso__symtab(a)), 0);
 	/* Another build id is another entry: here, a wrong one that no file
 	 * matches, remembered as missing. */
-	n = symtab__read_build_id("/proc/self/exe", id, sizeof(id));
+	n = debugfile__read_build_id("/proc/self/exe", id, sizeof(id));
 	ck_assert_int_gt(n, 0);
 	id[0] ^= 0xff;
 	ck_assert_ptr_null(symcache__dso(sc, "/proc/self/exe", id, (size_t)n));

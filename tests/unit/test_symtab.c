@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debugfile.h"
 #include "fcache.h"
 #include "symarr.h"
 #include "symtab.h"
@@ -350,14 +351,14 @@ START_TEST(test_build_id_check_and_cache)
 	size_t len;
 	int n, i;
 
-	n = symtab__read_build_id(fx_path("fx_pie"), id, sizeof(id));
+	n = debugfile__read_build_id(fx_path("fx_pie"), id, sizeof(id));
 	ck_assert_int_eq(n, 20);
-	ck_assert_int_eq(symtab__read_build_id(fx_path("fx_nopie"), other,
-					       sizeof(other)), 20);
+	ck_assert_int_eq(debugfile__read_build_id(fx_path("fx_nopie"), other,
+						  sizeof(other)), 20);
 	ck_assert_int_ne(memcmp(id, other, 20), 0);
-	ck_assert_int_eq(symtab__read_build_id("/nonexistent/x", id, 20),
+	ck_assert_int_eq(debugfile__read_build_id("/nonexistent/x", id, 20),
 			 -ENOENT);
-	symtab__read_build_id(fx_path("fx_pie"), id, sizeof(id));
+	debugfile__read_build_id(fx_path("fx_pie"), id, sizeof(id));
 
 	/* The right build id: the file is used. */
 	st = symtab__open(fx_path("fx_pie"), id, 20, NULL, NULL);
