@@ -14,9 +14,8 @@
 #include <string.h>
 #include <sys/auxv.h>
 
-#include <libiberty/demangle.h>
-
 #include "debugfile.h"
+#include "demangle.h"
 #include "fcache.h"
 #include "symarr.h"
 #include "symtab.h"
@@ -75,14 +74,13 @@ static Elf_Scn *section_by_name(Elf *elf, const char *name, GElf_Shdr *shdr)
 	return NULL;
 }
 
-/* perf's demangle_sym() for user space: bfd_demangle(), here libiberty's
- * cplus_demangle(), with DMGL_NO_OPTS (no parameter lists). The Rust pass
- * perf runs after it finds nothing to do on libiberty's output. */
+/* Add name, demangled as perf does (demangle.h), with suffix (or NULL)
+ * after it. */
 static int add_symbol(struct symarr *a, uint64_t start, uint64_t size,
 		      enum symarr_binding bind, const char *name,
 		      const char *suffix)
 {
-	char *dem = cplus_demangle(name, DMGL_NO_OPTS);
+	char *dem = demangle__symbol(name);
 	const char *s = dem ? dem : name;
 	size_t len = strlen(s), slen = suffix ? strlen(suffix) : 0;
 	int err;
@@ -103,11 +101,6 @@ static int add_symbol(struct symarr *a, uint64_t start, uint64_t size,
 	}
 	free(dem);
 	return err;
-}
-
-char *symtab__demangle(const char *name)
-{
-	return cplus_demangle(name, DMGL_NO_OPTS);
 }
 
 static int skip_mapping_symbol(const GElf_Ehdr *eh, const char *name)

@@ -4,9 +4,9 @@
  * finds: separate debuginfo through .gnu_debuglink and /usr/lib/debug, the
  * build id recorded in perf.data checked against the file on disk, perf's
  * build-id cache (~/.debug) when they differ. Names are demangled as perf
- * 6.1 prints them (libiberty's cplus_demangle with no options: C++ without
- * parameter lists, Rust legacy without the hash, Rust v0). PLT entries get
- * perf's synthesized "name@plt" symbols.
+ * 6.1 prints them (demangle.h: C++ without parameter lists, Rust legacy
+ * without the hash, Rust v0). PLT entries get perf's synthesized "name@plt"
+ * symbols.
  *
  * Addresses. A sample's ip in a mapping [start, end) with page offset pgoff
  * sits at file offset ip - start + pgoff; symtab__addr() turns that file
@@ -109,11 +109,5 @@ size_t symtab__count(const struct symtab *st);
 /* The symbols, for comparing two tables (symarr__interval()); borrowed
  * until symtab__free(). */
 const struct symarr *symtab__symarr(const struct symtab *st);
-
-/* name demangled as perf 6.1 demangles ELF symbols (see the top of this
- * file), as a malloc'd string the caller frees, or NULL when name is not
- * mangled (or out of memory). For names read elsewhere that perf would see
- * through an ELF file, such as jitdump CODE_LOAD names after perf inject. */
-char *symtab__demangle(const char *name);
 
 #endif

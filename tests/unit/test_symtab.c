@@ -468,17 +468,6 @@ START_TEST(test_vdso_from_cache)
 }
 END_TEST
 
-START_TEST(test_demangle)
-{
-	char *d = symtab__demangle("_ZN2ns4workEi");
-
-	ck_assert_str_eq(d, "ns::work");
-	free(d);
-	ck_assert_ptr_null(symtab__demangle("py::f:x.py"));
-	ck_assert_ptr_null(symtab__demangle("main"));
-}
-END_TEST
-
 START_TEST(test_errors)
 {
 	errno = 0;
@@ -668,7 +657,6 @@ static Suite *symtab_suite(void)
 	tcase_add_test(tc, test_build_id_check_and_cache);
 	tcase_add_test(tc, test_vdso_self);
 	tcase_add_test(tc, test_vdso_from_cache);
-	tcase_add_test(tc, test_demangle);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_corrupted);
 	tcase_add_test(tc, test_cached_tables);
