@@ -174,7 +174,8 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 	if (why != UNWIND_END) {
 		uint32_t id;
 
-		n = symbolize__stop_frame(df->names, why, &id);
+		n = symbolize__stop_frame(df->names, unwind__stop_str(why),
+					  &id);
 		if (n < 0)
 			return n;
 		add_ids(df, &id, 1);

@@ -355,14 +355,14 @@ int symbolize__frame(struct symbolize *sy, int32_t pid, bool is_kernel,
 	return name_frame(sy, pid, is_kernel, with_inline, m, map, ip, ids);
 }
 
-int symbolize__stop_frame(struct symbolize *sy, enum unwind_stop why,
+int symbolize__stop_frame(struct symbolize *sy, const char *reason,
 			  uint32_t *id)
 {
 	struct frame f = {.kind = FRAME_NATIVE, .dso = cstr("[unwind]")};
 	int n;
 
 	snprintf(sy->scratch, sizeof(sy->scratch), "[unwind stopped: %s]",
-		 unwind__stop_str(why));
+		 reason);
 	f.sym = cstr(sy->scratch);
 	n = folder__name(sy->folder, &f, id, 1);
 	return n < 0 ? n : 0;

@@ -21,8 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "unwind.h"
-
 struct folder;
 struct session;
 struct symcache;
@@ -49,8 +47,9 @@ const struct session_map *symbolize__map(struct symbolize *sy, int32_t pid,
 /* The mappings changed (MMAP, FORK): forget the ones remembered. */
 void symbolize__forget_maps(struct symbolize *sy);
 
-/* The id of a frame "[unwind stopped: REASON]", or -ENOMEM. */
-int symbolize__stop_frame(struct symbolize *sy, enum unwind_stop why,
+/* The id of the frame "[unwind stopped: REASON]" (reason: why a user
+ * stack's walk ended short, unwind__stop_str()) in *id: 0, or -ENOMEM. */
+int symbolize__stop_frame(struct symbolize *sy, const char *reason,
 			  uint32_t *id);
 
 struct symbolize_stats {
