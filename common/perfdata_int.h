@@ -139,12 +139,16 @@ static inline uint16_t pd_u16(const uint8_t *p)
 	return v;
 }
 
-/* perfdata.c */
+/* perfdata_attrs.c */
 int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 		const uint8_t *ids, uint64_t nr_ids);
 int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id);
 uint32_t pd_find_id(const struct perfdata *pd, uint64_t id);
 void pd_set_name(struct pd_attr *a, const char *name, size_t len);
+/* Free the attrs and the id table (perfdata__free). */
+void pd_attrs_release(struct perfdata *pd);
+
+/* perfdata.c */
 void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
 /* Report "cannot read 'NAME': MESSAGE" once through the diag hook; returns
  * err, so that callers can `return pd_fail(pd, -EINVAL, ...)`. */
