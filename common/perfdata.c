@@ -4,9 +4,7 @@
  * perfdata_attrs.c. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -25,28 +23,7 @@ bool perfdata__sniff(const void *buf, size_t len)
 	return len >= 8 && pd_u64(buf) == PERFDATA_MAGIC;
 }
 
-void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what)
-{
-	pd->stats.nr_bad++;
-	diag__limited(&pd->diag, &pd->nr_warned, PD_WARN_LIMIT,
-		      "'%s': skipped record at offset 0x%" PRIx64 ": %s",
-		      pd->name, off, what);
-}
-
 /* ---- the file header ----------------------------------------------------- */
-
-int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag__emit(&pd->diag, DIAG_ERROR, "cannot read '%s': %s", pd->name,
-		   msg);
-	return err;
-}
 
 /* Is [off, off + size) inside the image? */
 static bool in_image(const struct perfdata *pd, uint64_t off, uint64_t size)

@@ -148,22 +148,22 @@ void pd_set_name(struct pd_attr *a, const char *name, size_t len);
 /* Free the attrs and the id table (perfdata__free). */
 void pd_attrs_release(struct perfdata *pd);
 
-/* perfdata.c */
-void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
-/* Report "cannot read 'NAME': MESSAGE" once through the diag hook; returns
- * err, so that callers can `return pd_fail(pd, -EINVAL, ...)`. */
-int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* perfdata_feat.c */
 int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
 		     uint64_t len, uint64_t off);
 int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
 
 /* perfdata_read.c */
+/* Report "cannot read 'NAME': MESSAGE" once through the diag hook; returns
+ * err, so that callers can `return pd_fail(pd, -EINVAL, ...)`. */
+int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int pd_stream_open(struct perfdata *pd);
 
 /* perfdata_sample.c */
+/* Count a skipped record in stats.nr_bad and report the first
+ * PD_WARN_LIMIT of them: "'NAME': skipped record at offset 0x..: WHAT". */
+void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
 uint32_t pd_record_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len);
 bool pd_record_time(const struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		    uint32_t attr_idx, uint64_t *time);

@@ -14,6 +14,18 @@
 
 #include "perfdata_int.h"
 
+int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag__emit(&pd->diag, DIAG_ERROR, "cannot read '%s': %s", pd->name,
+		   msg);
+	return err;
+}
 
 /* ---- stream input ------------------------------------------------------- */
 

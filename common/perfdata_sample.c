@@ -1,6 +1,8 @@
 /* perfdata: bodies of the kernel records (struct perf_event_header types
  * below 64, as <linux/perf_event.h> lays them out), the sample_id_all
- * trailer, attribution of records to attrs, and delivery to callbacks. */
+ * trailer, attribution of records to attrs, and delivery to callbacks.
+ * Skipped records are counted and reported here (pd_warn_bad). Below it is
+ * only perfdata_attrs.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +12,15 @@
 /* sample_type bits whose fields precede ID in a sample. */
 #define PD_BEFORE_ID                                                           \
 	(PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR)
+
+/* A per-record problem: count it, report the first few. */
+void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what)
+{
+	pd->stats.nr_bad++;
+	diag__limited(&pd->diag, &pd->nr_warned, PD_WARN_LIMIT,
+		      "'%s': skipped record at offset 0x%" PRIx64 ": %s",
+		      pd->name, off, what);
+}
 
 static uint64_t bit(uint64_t st, uint64_t b)
 {
