@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "perfdata_int.h"
+#include "perfdata_order.h"
 
 /* "PERFILE2" written by a machine of the other endianness. */
 #define PD_MAGIC_SWAPPED 0x50455246494c4532ULL
@@ -313,10 +313,7 @@ void perfdata__free(struct perfdata *pd)
 	free(pd->build_ids);
 	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
 	free(pd->zbuf);
-	free(pd->q);
-	free(pd->q2);
-	free(pd->arena);
-	free(pd->arena2);
+	pd_order_release(&pd->order);
 	free(pd->sbuf);
 	free(pd->scratch);
 	free(pd->owned_image);

@@ -40,13 +40,20 @@ struct pd_qent {
 	uint32_t attr_idx;
 };
 
+/* The reorder queue (perfdata_order.c, perfdata_order.h). */
+struct pd_order {
+	struct pd_qent *q, *q2; /* q2: merge space */
+	size_t nr, cap, q2_cap;
+	size_t nr_sorted; /* q[0, nr_sorted) is in order */
+	uint8_t *arena, *arena2;
+	size_t arena_len, arena_cap, arena2_cap;
+	uint64_t seq, max_time, next_flush, last_flush;
+};
+
 #define PD_NO_ATTR UINT32_MAX
 /* attrs bigger than this are taken as garbage (perf 6.x writes 136) */
 #define PD_MAX_ATTR_SIZE 4096
 #define PD_WARN_LIMIT 5
-/* Bounds of the reorder queue (see flush_half()). */
-#define PD_QUEUE_MAX_BYTES (64u << 20)
-#define PD_QUEUE_MAX_RECORDS (4u << 20)
 /* Release mapped file pages behind the reader in steps of this size. */
 #define PD_RELEASE_CHUNK (8u << 20)
 /* Files this large get their pages mapped and released on a thread. */
@@ -99,12 +106,7 @@ struct perfdata {
 	size_t zbuf_len;
 	uint64_t zskip;
 
-	struct pd_qent *q, *q2; /* q2: merge space */
-	size_t q_nr, q_cap, q2_cap;
-	size_t q_sorted; /* q[0, q_sorted) is in order */
-	uint8_t *arena, *arena2;
-	size_t arena_len, arena_cap, arena2_cap;
-	uint64_t seq, max_time, next_flush, last_flush;
+	struct pd_order order;
 
 	const struct perfdata_ops *ops;
 	void *ctx;

@@ -1,8 +1,12 @@
 /* perfdata: the record stream. Walks the data section of a mapped file or
  * reads a pipe sequentially, handles the perf-tool records (attrs, features
  * and build ids as records in pipe mode, out-of-band payloads, zstd
- * compressed records), and queues kernel records to deliver them in time
- * order, flushing at FINISHED_ROUND as perf's ordered_events does. */
+ * compressed records), and hands kernel records to the reorder queue
+ * (perfdata_order.c), flushing it at FINISHED_ROUND, or to the record
+ * parser (perfdata_sample.c) directly when they have no time. It owns the
+ * input: the mapped file's pages are faulted ahead and released behind
+ * the reader and the queue. Fatal read errors are reported here
+ * (pd_fail). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,7 +16,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "perfdata_int.h"
+#include "perfdata_order.h"
 
 int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
 {
@@ -256,186 +260,17 @@ int pd_stream_open(struct perfdata *pd)
 
 /* ---- ordering --------------------------------------------------------- */
 
-static int qent_cmp(const void *a, const void *b)
-{
-	const struct pd_qent *x = a, *y = b;
-
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static int arena_reserve(uint8_t **buf, size_t *cap, size_t need)
-{
-	size_t c = *cap ? *cap : 1 << 16;
-	uint8_t *n;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	n = realloc(*buf, c);
-	if (!n)
-		return -ENOMEM;
-	*buf = n;
-	*cap = c;
-	return 0;
-}
-
-static int enqueue(struct perfdata *pd, const uint8_t *rec, uint32_t len,
-		   uint64_t off, bool is_stable, uint32_t attr_idx,
-		   uint64_t time)
-{
-	struct pd_qent *e;
-
-	if (pd->q_nr == pd->q_cap) {
-		size_t cap = pd->q_cap ? pd->q_cap * 2 : 4096;
-		struct pd_qent *n = realloc(pd->q, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		pd->q = n;
-		pd->q_cap = cap;
-	}
-	e = &pd->q[pd->q_nr];
-	e->time = time;
-	e->seq = pd->seq++;
-	e->off = off;
-	e->len = len;
-	e->attr_idx = attr_idx;
-	if (is_stable) {
-		e->rec = rec;
-	} else {
-		/* keep 8-byte alignment of copies */
-		size_t at = (pd->arena_len + 7) & ~(size_t)7;
-
-		if (arena_reserve(&pd->arena, &pd->arena_cap, at + len))
-			return -ENOMEM;
-		memcpy(pd->arena + at, rec, len);
-		e->rec = NULL;
-		e->arena_off = at;
-		pd->arena_len = at + len;
-	}
-	pd->q_nr++;
-	if (time < pd->last_flush)
-		pd->stats.nr_out_of_order++;
-	if (time > pd->max_time)
-		pd->max_time = time;
-	return 0;
-}
-
-static int flush(struct perfdata *pd, uint64_t limit);
-
-static inline bool qent_less(const struct pd_qent *x, const struct pd_qent *y)
-{
-	return x->time != y->time ? x->time < y->time : x->seq < y->seq;
-}
-
-/* The end of the ascending run that starts at i, before n. */
-static size_t run_end(const struct pd_qent *q, size_t i, size_t n)
-{
-	while (++i < n && !qent_less(&q[i], &q[i - 1]))
-		;
-	return i;
-}
-
-/* Sort q[lo, n) by merging its ascending runs, pair by pair, through q2
- * (as large as q). A round holds one run per CPU's ring buffer, so this
- * is a pass or two where a comparison sort would take log n. */
-static void sort_runs(struct pd_qent *q, struct pd_qent *q2, size_t lo,
-		      size_t n)
-{
-	struct pd_qent *from = q, *to = q2, *t;
-	size_t a, b, c, i, j, k;
-	bool is_sorted = run_end(q, lo, n) == n;
-
-	while (!is_sorted) {
-		is_sorted = true;
-		for (a = lo; a < n; a = c) {
-			b = run_end(from, a, n);
-			c = b < n ? run_end(from, b, n) : n;
-			if (b < n)
-				is_sorted = false;
-			for (i = a, j = b, k = a; i < b && j < c;)
-				to[k++] = qent_less(&from[j], &from[i]) ? from[j++]
-									: from[i++];
-			memcpy(to + k, from + i, (b - i) * sizeof(*to));
-			k += b - i;
-			memcpy(to + k, from + j, (c - j) * sizeof(*to));
-		}
-		t = from;
-		from = to;
-		to = t;
-	}
-	if (from != q)
-		memcpy(q + lo, from + lo, (n - lo) * sizeof(*q));
-}
-
-/* Sort the queue. What a flush left is in order already, so sort only
- * what came since and merge: a round costs O(n + k log k), not a full
- * sort of everything still waiting. */
-static int sort_queue(struct perfdata *pd)
-{
-	size_t old = pd->q_sorted, i = 0, j = old, k = 0;
-	struct pd_qent *t;
-
-	if (old >= pd->q_nr)
-		return 0;
-	if (pd->q2_cap < pd->q_nr) {
-		t = realloc(pd->q2, pd->q_cap * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		pd->q2 = t;
-		pd->q2_cap = pd->q_cap;
-	}
-	sort_runs(pd->q, pd->q2, old, pd->q_nr);
-	if (old && qent_cmp(&pd->q[old - 1], &pd->q[old]) > 0) {
-		while (i < old && j < pd->q_nr)
-			pd->q2[k++] = qent_cmp(&pd->q[i], &pd->q[j]) <= 0
-					  ? pd->q[i++]
-					  : pd->q[j++];
-		while (i < old)
-			pd->q2[k++] = pd->q[i++];
-		while (j < pd->q_nr)
-			pd->q2[k++] = pd->q[j++];
-		t = pd->q;
-		pd->q = pd->q2;
-		pd->q2 = t;
-		k = pd->q_cap;
-		pd->q_cap = pd->q2_cap;
-		pd->q2_cap = k;
-	}
-	pd->q_sorted = pd->q_nr;
-	return 0;
-}
-
-/* Without FINISHED_ROUND (perf before 3.x, some pipes) the queue would
- * hold the whole file: past a bound, deliver its older half, as perf's
- * ordered_events does when it reaches its memory limit (OE_FLUSH__HALF). */
-static int flush_half(struct perfdata *pd)
-{
-	if (pd->arena_len < PD_QUEUE_MAX_BYTES &&
-	    pd->q_nr < PD_QUEUE_MAX_RECORDS)
-		return 0;
-	if (sort_queue(pd))
-		return -ENOMEM;
-	return flush(pd, pd->q[pd->q_nr / 2].time);
-}
-
 /* Release the pages of a mapped file that no queued record needs any
  * more: the file's pages would otherwise all count in our resident set
  * (a 100 MB perf.data, 100 MB RSS). The mapping is private and read-only,
  * so a later access would just read the file again. */
 static void release_mapped(struct perfdata *pd)
 {
-	uint64_t low = pd->pos, page = (uint64_t)sysconf(_SC_PAGESIZE);
-	size_t i;
+	uint64_t low, page = (uint64_t)sysconf(_SC_PAGESIZE);
 
 	if (!pd->munmap_addr)
 		return;
-	for (i = 0; i < pd->q_nr; i++)
-		if (pd->q[i].rec && (uint64_t)(pd->q[i].rec - pd->map) < low)
-			low = pd->q[i].rec - pd->map;
+	low = pd_order_lowest(pd, pd->pos);
 	low &= ~(page - 1);
 	if (low < pd->dropped + PD_RELEASE_CHUNK)
 		return;
@@ -447,60 +282,29 @@ static void release_mapped(struct perfdata *pd)
 	pd->dropped = low;
 }
 
-/* Deliver queued records with time <= limit, in time order. */
+/* Deliver queued records with time <= limit, in time order, then the
+ * pages behind the records still queued go. */
 static int flush(struct perfdata *pd, uint64_t limit)
 {
-	size_t i, n = 0, keep_len = 0;
-	int ret = 0;
+	int ret;
 
-	if (!pd->q_nr)
+	if (pd_order_is_empty(pd))
 		return 0;
-	if (sort_queue(pd))
-		return -ENOMEM;
-	for (i = 0; i < pd->q_nr && pd->q[i].time <= limit; i++) {
-		const struct pd_qent *e = &pd->q[i];
-		const uint8_t *rec = e->rec ? e->rec : pd->arena + e->arena_off;
-
-		ret = pd_deliver(pd, rec, e->len, e->attr_idx, e->off);
-		if (ret) {
-			i++;
-			break;
-		}
-	}
-	n = i;
-	if (n)
-		pd->last_flush = pd->q[n - 1].time;
-	/* keep the rest, compacting their arena copies */
-	for (i = n; i < pd->q_nr; i++) {
-		struct pd_qent *e = &pd->q[i];
-
-		if (!e->rec) {
-			size_t at = (keep_len + 7) & ~(size_t)7;
-
-			if (arena_reserve(&pd->arena2, &pd->arena2_cap,
-					  at + e->len))
-				return -ENOMEM;
-			memcpy(pd->arena2 + at, pd->arena + e->arena_off,
-			       e->len);
-			e->arena_off = at;
-			keep_len = at + e->len;
-		}
-		pd->q[i - n] = *e;
-	}
-	pd->q_nr -= n;
-	pd->q_sorted = pd->q_nr;
-	{
-		uint8_t *t = pd->arena;
-		size_t c = pd->arena_cap;
-
-		pd->arena = pd->arena2;
-		pd->arena_cap = pd->arena2_cap;
-		pd->arena2 = t;
-		pd->arena2_cap = c;
-		pd->arena_len = keep_len;
-	}
+	ret = pd_order_flush(pd, limit);
 	release_mapped(pd);
 	return ret;
+}
+
+/* A queue past its bounds delivers its older half (see perfdata_order.h). */
+static int flush_half(struct perfdata *pd)
+{
+	uint64_t limit;
+
+	if (!pd_order_is_full(pd))
+		return 0;
+	if (pd_order_half(pd, &limit))
+		return -ENOMEM;
+	return flush(pd, limit);
 }
 
 /* ---- records ---------------------------------------------------------- */
@@ -684,7 +488,8 @@ static int kernel_record(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	if (!pd->opts.is_unordered &&
 	    pd_record_time(pd, rec, len, attr_idx, &time) && time &&
 	    time != UINT64_MAX) {
-		ret = enqueue(pd, rec, len, off, is_stable, attr_idx, time);
+		ret = pd_order_add(pd, rec, len, off, is_stable, attr_idx,
+				   time);
 		return ret ? ret : flush_half(pd);
 	}
 	return pd_deliver(pd, rec, len, attr_idx, off);
@@ -752,9 +557,7 @@ static int process_record(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	case PERFDATA_RECORD_FINISHED_ROUND:
 		if (pd->opts.is_unordered)
 			return 0;
-		ret = flush(pd, pd->next_flush);
-		pd->next_flush = pd->max_time;
-		return ret;
+		return flush(pd, pd_order_round(pd));
 	case PERFDATA_RECORD_COMPRESSED:
 	case PERFDATA_RECORD_COMPRESSED2:
 		if (in_zstd) {
