@@ -1,7 +1,9 @@
-/* perfdata: opening perf.data, the file header and freeing. Feature
- * sections are in perfdata_feat.c, the record stream in perfdata_read.c,
- * record bodies in perfdata_sample.c, attrs and their ids in
- * perfdata_attrs.c. */
+/* perfdata: opening perf.data (a file is mapped, a stream buffered), the
+ * file header and its attrs section, and freeing; the top of perfdata's
+ * files (their order is in perfdata_int.h). Feature sections are in
+ * perfdata_feat.c, the record stream in perfdata_read.c, the reorder queue
+ * in perfdata_order.c, record bodies in perfdata_sample.c, attrs and their
+ * ids in perfdata_attrs.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,7 +11,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include "perfdata_order.h"
 
@@ -298,23 +299,12 @@ struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 
 void perfdata__free(struct perfdata *pd)
 {
-	uint32_t i;
-
 	if (!pd)
 		return;
 	pd_attrs_release(pd);
-	for (i = 0; i < 7; i++)
-		free(pd->feat_str[i]);
-	for (i = 0; i < pd->cmdline_argc; i++)
-		free(pd->cmdline[i]);
-	free(pd->cmdline);
-	for (i = 0; i < pd->nr_build_ids; i++)
-		free((char *)pd->build_ids[i].filename);
-	free(pd->build_ids);
-	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
-	free(pd->zbuf);
+	pd_feat_release(pd);
+	pd_stream_release(pd);
 	pd_order_release(&pd->order);
-	free(pd->sbuf);
 	free(pd->scratch);
 	free(pd->owned_image);
 	pager__free(pd->pager);		/* before the mapping goes */
@@ -330,43 +320,6 @@ void perfdata__free(struct perfdata *pd)
 bool perfdata__is_pipe(const struct perfdata *pd)
 {
 	return pd->is_pipe;
-}
-
-bool perfdata__has_feature(const struct perfdata *pd, unsigned int feat)
-{
-	return feat < 256 && (pd->feat_bits[feat / 64] & (1ULL << (feat % 64)));
-}
-
-const char *perfdata__feature_string(const struct perfdata *pd,
-				     unsigned int feat)
-{
-	if (feat < PERFDATA_FEAT_HOSTNAME || feat > PERFDATA_FEAT_ARCH)
-		return NULL;
-	return pd->feat_str[feat];
-}
-
-const char *const *perfdata__cmdline(const struct perfdata *pd, uint32_t *argc)
-{
-	*argc = pd->cmdline_argc;
-	return (const char *const *)pd->cmdline;
-}
-
-uint32_t perfdata__nr_build_ids(const struct perfdata *pd)
-{
-	return pd->nr_build_ids;
-}
-
-const struct perfdata_build_id *perfdata__build_id(const struct perfdata *pd,
-						   uint32_t idx)
-{
-	return idx < pd->nr_build_ids ? &pd->build_ids[idx] : NULL;
-}
-
-uint32_t perfdata__compression(const struct perfdata *pd, uint32_t *level)
-{
-	if (level)
-		*level = pd->comp_level;
-	return pd->comp_type;
 }
 
 const struct perfdata_stats *perfdata__stats(const struct perfdata *pd)

@@ -2,7 +2,9 @@
  * writes them; perf.data-file-format.txt describes them), which pipe mode
  * sends as HEADER_FEATURE records instead. Parsed: the strings (HOSTNAME,
  * OSRELEASE, VERSION, ARCH), CMDLINE, EVENT_DESC (event names), BUILD_ID,
- * COMPRESSED; the others are skipped. Every read is bounded by the section. */
+ * COMPRESSED; the others are skipped. Every read is bounded by the section.
+ * This file owns what they give and its accessors. It calls only
+ * perfdata_attrs.c (EVENT_DESC names attrs). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -213,4 +215,58 @@ int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
 		err = 0;
 	}
 	return err;
+}
+
+void pd_feat_release(struct perfdata *pd)
+{
+	uint32_t i;
+
+	for (i = 0; i < 7; i++)
+		free(pd->feat_str[i]);
+	for (i = 0; i < pd->cmdline_argc; i++)
+		free(pd->cmdline[i]);
+	free(pd->cmdline);
+	for (i = 0; i < pd->nr_build_ids; i++)
+		free((char *)pd->build_ids[i].filename);
+	free(pd->build_ids);
+}
+
+/* ---- accessors ------------------------------------------------------------
+ */
+
+bool perfdata__has_feature(const struct perfdata *pd, unsigned int feat)
+{
+	return feat < 256 && (pd->feat_bits[feat / 64] & (1ULL << (feat % 64)));
+}
+
+const char *perfdata__feature_string(const struct perfdata *pd,
+				     unsigned int feat)
+{
+	if (feat < PERFDATA_FEAT_HOSTNAME || feat > PERFDATA_FEAT_ARCH)
+		return NULL;
+	return pd->feat_str[feat];
+}
+
+const char *const *perfdata__cmdline(const struct perfdata *pd, uint32_t *argc)
+{
+	*argc = pd->cmdline_argc;
+	return (const char *const *)pd->cmdline;
+}
+
+uint32_t perfdata__nr_build_ids(const struct perfdata *pd)
+{
+	return pd->nr_build_ids;
+}
+
+const struct perfdata_build_id *perfdata__build_id(const struct perfdata *pd,
+						   uint32_t idx)
+{
+	return idx < pd->nr_build_ids ? &pd->build_ids[idx] : NULL;
+}
+
+uint32_t perfdata__compression(const struct perfdata *pd, uint32_t *level)
+{
+	if (level)
+		*level = pd->comp_level;
+	return pd->comp_type;
 }

@@ -1,7 +1,5 @@
-/* perfdata internals shared by perfdata.c (open, header, attrs, accessors),
- * perfdata_feat.c (feature sections), perfdata_read.c (record stream, zstd,
- * ordering) and perfdata_sample.c (record bodies and delivery). Not installed.
- */
+/* perfdata internals: struct perfdata and the functions its files share
+ * (their order is at the prototypes below). Not installed. */
 #ifndef PERFFOLD_PERFDATA_INT_H
 #define PERFFOLD_PERFDATA_INT_H
 
@@ -141,35 +139,70 @@ static inline uint16_t pd_u16(const uint8_t *p)
 	return v;
 }
 
-/* perfdata_attrs.c */
-int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
-		const uint8_t *ids, uint64_t nr_ids);
-int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id);
-uint32_t pd_find_id(const struct perfdata *pd, uint64_t id);
-void pd_set_name(struct pd_attr *a, const char *name, size_t len);
-/* Free the attrs and the id table (perfdata__free). */
-void pd_attrs_release(struct perfdata *pd);
-
-/* perfdata_feat.c */
-int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
-		     uint64_t len, uint64_t off);
-int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
+/* The files of perfdata call each other one way only, from the top down:
+ *
+ *   perfdata.c          open, the file header, free
+ *   perfdata_read.c     the record stream, zstd, the mapped file's pages
+ *   perfdata_order.c    the reorder queue (perfdata_order.h)
+ *   perfdata_sample.c   kernel record bodies, delivery to the callbacks
+ *   perfdata_feat.c     feature sections (from perfdata.c and the stream)
+ *   perfdata_attrs.c    attrs, their ids and names
+ *
+ * A file calls only files below it (perfdata_feat.c only perfdata_attrs.c),
+ * never one above: the prototypes below go in that order. */
 
 /* perfdata_read.c */
 /* Report "cannot read 'NAME': MESSAGE" once through the diag hook; returns
  * err, so that callers can `return pd_fail(pd, -EINVAL, ...)`. */
 int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Check the start of a stream (pd->sbuf holds what was read so far): pipe
+ * format is then read record by record, the file format is read whole and
+ * becomes pd->owned_image. 0 or a negative errno, reported. */
 int pd_stream_open(struct perfdata *pd);
+/* Free the stream buffer and the zstd state (perfdata__free). */
+void pd_stream_release(struct perfdata *pd);
+
+/* perfdata_order.c: see perfdata_order.h */
 
 /* perfdata_sample.c */
 /* Count a skipped record in stats.nr_bad and report the first
  * PD_WARN_LIMIT of them: "'NAME': skipped record at offset 0x..: WHAT". */
 void pd_warn_bad(struct perfdata *pd, uint64_t off, const char *what);
+/* The attr of a kernel record, by its id as perf finds it: 0 when it has
+ * none or an unknown one, PD_NO_ATTR when there is no attr yet. */
 uint32_t pd_record_attr(struct perfdata *pd, const uint8_t *rec, uint32_t len);
+/* The record's time in *time when its attr puts one in it. */
 bool pd_record_time(const struct perfdata *pd, const uint8_t *rec, uint32_t len,
 		    uint32_t attr_idx, uint64_t *time);
+/* Parse one kernel record and hand it to pd->ops; returns the callback's
+ * return (0 also for a record skipped as bad). */
 int pd_deliver(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 	       uint32_t attr_idx, uint64_t off);
+
+/* perfdata_feat.c */
+/* Parse one feature's payload (a file section or a HEADER_FEATURE body);
+ * a malformed one is reported and skipped. 0 or -ENOMEM. */
+int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
+		     uint64_t len, uint64_t off);
+/* Add a build_id_event; -EINVAL when too short, -ENOMEM. */
+int pd_add_build_id(struct perfdata *pd, const uint8_t *rec, uint64_t len);
+/* Free the feature strings, cmdline and build ids (perfdata__free). */
+void pd_feat_release(struct perfdata *pd);
+
+/* perfdata_attrs.c: calls no other perfdata file and reports nothing */
+/* Add an attr (attr_len bytes as the file has it) and its nr_ids ids.
+ * 0, -E2BIG past PD_MAX_ATTRS, or -ENOMEM. */
+int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
+		const uint8_t *ids, uint64_t nr_ids);
+/* Map id to attr_idx (the first mapping wins). 0 or -ENOMEM. */
+int pd_add_id(struct perfdata *pd, uint32_t attr_idx, uint64_t id);
+/* The attr of id, or PD_NO_ATTR. */
+uint32_t pd_find_id(const struct perfdata *pd, uint64_t id);
+/* Name the attr as the file does (EVENT_DESC, EVENT_UPDATE); on ENOMEM the
+ * name stays. */
+void pd_set_name(struct pd_attr *a, const char *name, size_t len);
+/* Free the attrs and the id table (perfdata__free). */
+void pd_attrs_release(struct perfdata *pd);
 
 #endif

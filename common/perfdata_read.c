@@ -258,6 +258,13 @@ int pd_stream_open(struct perfdata *pd)
 	return 0;
 }
 
+void pd_stream_release(struct perfdata *pd)
+{
+	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
+	free(pd->zbuf);
+	free(pd->sbuf);
+}
+
 /* ---- ordering --------------------------------------------------------- */
 
 /* Release the pages of a mapped file that no queued record needs any
