@@ -1,9 +1,10 @@
 /* perfdata: the attr table, the bottom of perfdata's one-way chain
- * (perfdata.c opens -> perfdata_read.c reads the stream ->
- * perfdata_sample.c parses records -> this file). Attrs as the
- * file header, HEADER_ATTR records or EVENT_DESC give them, the sample ids
- * that map records to them, their names, and the accessors over them. It
- * calls no other perfdata file and reports nothing: errors are returned. */
+ * (perfdata.c opens -> perfdata_read.c reads the stream -> perfdata_order.c
+ * orders it -> perfdata_sample.c parses records -> this file; see
+ * perfdata_int.h). Attrs as the file header, HEADER_ATTR records or
+ * EVENT_DESC give them, the sample ids that map records to them, their
+ * names, and the accessors over them. It calls no other perfdata file and
+ * reports nothing: errors are returned. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,9 +223,9 @@ int pd_add_attr(struct perfdata *pd, const uint8_t *attr, uint64_t attr_len,
 				  PERF_SAMPLE_CPU | PERF_SAMPLE_IDENTIFIER));
 	}
 	a->sample_time_pos =
-	    8 + 8 * __builtin_popcountll(
-		    a->attr.sample_type & (PERF_SAMPLE_IDENTIFIER |
-					   PERF_SAMPLE_IP | PERF_SAMPLE_TID));
+	    8 + 8 * __builtin_popcountll(a->attr.sample_type &
+					 (PERF_SAMPLE_IDENTIFIER |
+					  PERF_SAMPLE_IP | PERF_SAMPLE_TID));
 	a->name = attr_default_name(&a->attr);
 	if (!a->name)
 		return -ENOMEM;

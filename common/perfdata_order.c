@@ -80,8 +80,9 @@ static void sort_runs(struct pd_qent *q, struct pd_qent *q2, size_t lo,
 			if (b < n)
 				is_sorted = false;
 			for (i = a, j = b, k = a; i < b && j < c;)
-				to[k++] = qent_less(&from[j], &from[i]) ? from[j++]
-									: from[i++];
+				to[k++] = qent_less(&from[j], &from[i])
+					      ? from[j++]
+					      : from[i++];
 			memcpy(to + k, from + i, (b - i) * sizeof(*to));
 			k += b - i;
 			memcpy(to + k, from + j, (c - j) * sizeof(*to));
