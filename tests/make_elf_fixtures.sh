@@ -1,6 +1,6 @@
 #!/bin/sh
 # make_elf_fixtures: build the ELF files tests/unit/test_symtab.c,
-# test_inlines.c and test_dwinfo.c read.
+# test_inlines.c, test_dwinfo.c and test_dso.c read.
 # usage: make_elf_fixtures.sh CC SRCDIR OUTDIR STAMP
 # Writes into OUTDIR:
 #   fx_pie fx_nopie libfx.so   built from fx_elf.c with -g
@@ -12,6 +12,11 @@
 #                              path under a test debug root (Fedora layout)
 #   fx_inl                     built from fx_inline.c with -O2 -g
 #   fx_inl_gz                  fx_inl with zlib-compressed debug sections
+#   fx_tramp_sub fx_tramp_cet fx_tramp_push fx_tramp_unknown
+#                              built from fx_pytramp.c, one per trampoline
+#                              layout (test_dso.c)
+#   fx_tramp_dyn               fx_tramp_sub built -rdynamic, stripped of
+#                              .symtab: the labels only in .dynsym
 #   *.nm                       `nm` of each unstripped file
 #   *.plt                      "ADDR NAME" for each PLT entry objdump labels
 #   STAMP                      touched last
@@ -42,6 +47,12 @@ mkdir -p "root/usr/lib/debug$PWD"
 objcopy --only-keep-debug fx_pie "root/usr/lib/debug$PWD/fx_fed.debug"
 $cc -O2 -g "$src/fx_inline.c" -o fx_inl
 objcopy --compress-debug-sections=zlib fx_inl fx_inl_gz
+for t in sub cet push unknown; do
+	$cc -O1 -DFX_TRAMP_$(echo $t | tr a-z A-Z) "$src/fx_pytramp.c" -o fx_tramp_$t
+done
+$cc -O1 -rdynamic -DFX_TRAMP_SUB "$src/fx_pytramp.c" -o fx_tramp_dyn.full
+objcopy --strip-all fx_tramp_dyn.full fx_tramp_dyn
+rm fx_tramp_dyn.full
 for f in fx_pie fx_nopie libfx.so fx_inl; do
 	nm "$f" > "$f.nm"
 	objdump -d --section=.plt "$f" |
