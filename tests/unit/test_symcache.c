@@ -117,6 +117,163 @@ START_TEST(test_kallsyms_and_jitdump)
 }
 END_TEST
 
+/* ---- the JIT registry: which process wrote which jitdump ---- */
+
+/* In tests/data/py313-fib.jit.dump (see test_jitdump.c): 11 bytes of
+ * "py::fib:/tmp/symx/fib.py" with its unwind info. */
+#define FIB_CODE 0x7f0ab1ffdf20ULL
+
+static const char *data_path(const char *name)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", getenv("PERFFOLD_TEST_DATA"),
+		 name);
+	return path;
+}
+
+static void copy_file(const char *from, const char *dir, const char *name)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/%s'", from, dir, name);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void assert_fib(const struct jit_code *j)
+{
+	ck_assert_str_eq(j->name, "py::fib:/tmp/symx/fib.py");
+	ck_assert_uint_eq(j->start, FIB_CODE);
+	ck_assert_uint_eq(j->size, 11);
+	ck_assert_ptr_nonnull(j->eh_frame);
+	ck_assert_uint_eq(j->eh_frame_len, 48);
+	ck_assert_ptr_nonnull(j->eh_frame_hdr);
+	ck_assert_uint_eq(j->eh_frame_hdr_len, 20);
+}
+
+/* Without a perf map directory the dump is read where the process wrote
+ * it (and perf maps from /tmp: no pid above pid_max has one). */
+START_TEST(test_jit_registry)
+{
+	const int32_t pid = 2000000000;
+	struct symcache *sc = symcache__new(NULL, NULL);
+	struct jit_code j;
+
+	ck_assert_int_eq(symcache__jit_code(sc, pid, FIB_CODE + 5, &j),
+			 -ENOENT);
+	ck_assert_int_eq(symcache__add_jitdump(sc, pid,
+					       data_path("py313-fib.jit.dump")),
+			 0);
+	ck_assert_int_eq(symcache__jit_code(sc, pid, FIB_CODE + 5, &j), 0);
+	assert_fib(&j);
+	ck_assert_int_eq(symcache__jit_code(sc, pid, FIB_CODE, &j), 0);
+	assert_fib(&j);
+	/* 3.13 pads its trampolines: the gap is no one's */
+	ck_assert_int_eq(symcache__jit_code(sc, pid, FIB_CODE + 11, &j),
+			 -ENOENT);
+	ck_assert_ptr_null(j.name);
+	ck_assert_uint_eq(j.size, 0);
+	/* another process wrote no dump */
+	ck_assert_int_eq(symcache__jit_code(sc, pid + 1, FIB_CODE + 5, &j),
+			 -ENOENT);
+	ck_assert_ptr_null(j.name);
+	symcache__free(sc);
+}
+END_TEST
+
+/* With a perf map directory (maps and dumps copied from the recording
+ * machine), the dump is read from it by its base name. */
+START_TEST(test_jit_registry_dir)
+{
+	char dir[] = "/tmp/perffold-jitreg-XXXXXX";
+	struct symcache *sc = symcache__new(NULL, NULL);
+	struct jit_code j;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	copy_file(data_path("py313-fib.jit.dump"), dir, "jit-30484.dump");
+	copy_file(data_path("py313-fib.jit.dump"), dir, "jit-7.dump");
+	ck_assert_int_eq(symcache__set_perf_map_dir(sc, dir), 0);
+	ck_assert_int_eq(symcache__add_jitdump(sc, 30484,
+					       "/nonexistent/jit-30484.dump"),
+			 0);
+	ck_assert_int_eq(symcache__add_jitdump(sc, 7, "jit-7.dump"), 0);
+	ck_assert_int_eq(symcache__add_jitdump(sc, 8, "/x/jit-8.dump"), 0);
+	ck_assert_int_eq(symcache__jit_code(sc, 30484, FIB_CODE + 5, &j), 0);
+	assert_fib(&j);
+	ck_assert_int_eq(symcache__jit_code(sc, 7, FIB_CODE + 5, &j), 0);
+	assert_fib(&j);
+	/* the dump is not in the directory */
+	ck_assert_int_eq(symcache__jit_code(sc, 8, FIB_CODE + 5, &j), -ENOENT);
+	/* read once: gone from the directory, still known */
+	remove_dir(dir);
+	ck_assert_int_eq(symcache__jit_code(sc, 30484, FIB_CODE + 5, &j), 0);
+	assert_fib(&j);
+	symcache__free(sc);
+}
+END_TEST
+
+/* perf names JIT code by the perf map when it has the address, else by
+ * the jitdump (whose unwind info comes along). */
+START_TEST(test_jit_code_prefers_perf_map)
+{
+	char dir[] = "/tmp/perffold-jitreg-XXXXXX", path[128];
+	struct symcache *sc = symcache__new(NULL, NULL);
+	const struct jitdump *jd;
+	const struct jitdump_code *other = NULL;
+	struct jit_code j;
+	FILE *f;
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	copy_file(data_path("py313-fib.jit.dump"), dir, "jit-30484.dump");
+	snprintf(path, sizeof(path), "%s/perf-30484.map", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("7f0ab1ffdf20 20 from_map\n", f);
+	fclose(f);
+	ck_assert_int_eq(symcache__set_perf_map_dir(sc, dir), 0);
+	ck_assert_int_eq(symcache__add_jitdump(sc, 30484,
+					       "/tmp/jit-30484.dump"), 0);
+	ck_assert_int_eq(symcache__jit_code(sc, 30484, FIB_CODE + 5, &j), 0);
+	ck_assert_str_eq(j.name, "from_map");
+	ck_assert_uint_eq(j.start, FIB_CODE);
+	ck_assert_uint_eq(j.size, 0x20);
+	ck_assert_ptr_null(j.eh_frame);
+	ck_assert_uint_eq(j.eh_frame_len, 0);
+	ck_assert_ptr_null(j.eh_frame_hdr);
+	ck_assert_uint_eq(j.eh_frame_hdr_len, 0);
+	/* the map's entry covers the dump's padding too */
+	ck_assert_int_eq(symcache__jit_code(sc, 30484, FIB_CODE + 0x1f, &j), 0);
+	ck_assert_str_eq(j.name, "from_map");
+	/* code the map does not have: the dump's */
+	snprintf(path, sizeof(path), "%s/jit-30484.dump", dir);
+	jd = symcache__jitdump(sc, path);
+	ck_assert_ptr_nonnull(jd);
+	for (i = 0; i < jitdump__count(jd) && !other; i++)
+		if (jitdump__at(jd, i)->start >= FIB_CODE + 0x20 ||
+		    jitdump__at(jd, i)->start + 11 <= FIB_CODE)
+			other = jitdump__at(jd, i);
+	ck_assert_ptr_nonnull(other);
+	ck_assert_int_eq(symcache__jit_code(sc, 30484, other->start + 1, &j),
+			 0);
+	ck_assert_str_eq(j.name, other->name);
+	ck_assert_uint_eq(j.start, other->start);
+	ck_assert_uint_eq(j.size, other->size);
+	ck_assert_ptr_eq(j.eh_frame, other->eh_frame);
+	ck_assert_uint_eq(j.eh_frame_len, 48);
+	remove_dir(dir);
+	symcache__free(sc);
+}
+END_TEST
+
 /* The prefetch reports itself loading until its file is read: a FIFO
  * holds the loader until the test writes the symbols. */
 START_TEST(test_kallsyms_loading)
@@ -527,6 +684,9 @@ static Suite *symcache_suite(void)
 	tcase_add_test(tc, test_vdso);
 	tcase_add_test(tc, test_perfmap_dir);
 	tcase_add_test(tc, test_kallsyms_and_jitdump);
+	tcase_add_test(tc, test_jit_registry);
+	tcase_add_test(tc, test_jit_registry_dir);
+	tcase_add_test(tc, test_jit_code_prefers_perf_map);
 	tcase_add_test(tc, test_kallsyms_loading);
 	tcase_add_test(tc, test_copy_when_equivalent);
 	tcase_add_test(tc, test_no_build_id_copy);
