@@ -439,7 +439,8 @@ static uint32_t name_part(struct foldname *fn, const struct frame *f,
 	if (is_unknown((struct slice){s, len})) {
 		const char *base = f->dso.s;
 		size_t base_len = f->dso.len;
-		const char *slash = memrchr(base, '/', base_len);
+		const char *slash = base_len ? memrchr(base, '/', base_len)
+					     : NULL;
 
 		if (f->dso.len == 9 && !memcmp(f->dso.s, "[unknown]", 9)) {
 			base = "unknown";

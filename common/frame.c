@@ -24,7 +24,7 @@ bool frame__is_kernel_dso(struct slice dso)
 
 bool frame__is_interpreter(struct slice dso)
 {
-	const char *base = memrchr(dso.s, '/', dso.len);
+	const char *base = dso.len ? memrchr(dso.s, '/', dso.len) : NULL;
 	size_t n;
 
 	base = base ? base + 1 : dso.s;

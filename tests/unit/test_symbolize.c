@@ -23,6 +23,7 @@
 #include "session.h"
 #include "symbolize.h"
 #include "symcache.h"
+#include "unwind.h"
 
 #define PID 4242
 #define BASE 0x555555554000ULL
@@ -691,13 +692,15 @@ START_TEST(test_stop_frame)
 	uint32_t id = UINT32_MAX;
 
 	setup(&fx);
-	ck_assert_int_eq(symbolize__stop_frame(fx.sy, UNWIND_STACK_END, &id),
+	ck_assert_int_eq(symbolize__stop_frame(
+				 fx.sy, unwind__stop_str(UNWIND_STACK_END), &id),
 			 0);
 	ck_assert_str_eq(text_of(&fx, &id, 1),
 			 "[unwind stopped: stack copy too small]");
 	assert_named(0, FRAME_NATIVE, "[unwind stopped: stack copy too small]",
 		     "[unwind]", 0);
-	ck_assert_int_eq(symbolize__stop_frame(fx.sy, UNWIND_TRAMPOLINE, &id),
+	ck_assert_int_eq(symbolize__stop_frame(
+				 fx.sy, unwind__stop_str(UNWIND_TRAMPOLINE), &id),
 			 0);
 	ck_assert_str_eq(text_of(&fx, &id, 1),
 			 "[unwind stopped: unknown CPython trampoline]");
