@@ -20,8 +20,6 @@
 #include "symcache.h"
 #include "unwind.h"
 
-#define DATAFOLD_BATCH 256	/* frame ids handed to the folder at once */
-
 struct datafold {
 	struct perfdata *pd;
 	struct folder *folder;
@@ -36,11 +34,6 @@ struct datafold {
 	enum unwind_stop uwhy;
 	bool is_unwound;		/* uframes hold this sample's walk */
 	bool arch_checked, is_other_arch;
-	/* the sample's frame ids not yet given to the folder, filling
-	 * batch[batch_low..] from the end as frames come, leaf first (one
-	 * call per batch, not per frame) */
-	uint32_t batch[DATAFOLD_BATCH];
-	size_t batch_low;
 };
 
 static bool has_prefix(const char *s, const char *p)
@@ -48,37 +41,9 @@ static bool has_prefix(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-/* ---- a sample's frames, to the folder in batches ---- */
-
-static void flush_ids(struct datafold *df)
-{
-	folder__ids(df->folder, df->batch + df->batch_low,
-		    DATAFOLD_BATCH - df->batch_low);
-	df->batch_low = DATAFOLD_BATCH;
-}
-
-/* The ids of the sample's next frame (root-most first), below those of
- * the frames nearer the leaf, as folder__ids() puts them. */
-static inline void add_ids(struct datafold *df, const uint32_t *ids,
-			   size_t n)
-{
-	if (n > df->batch_low) {
-		flush_ids(df);
-		if (n > DATAFOLD_BATCH) {
-			folder__ids(df->folder, ids, n);
-			return;
-		}
-	}
-	df->batch_low -= n;
-	if (n == 1)
-		df->batch[df->batch_low] = ids[0];
-	else
-		memcpy(df->batch + df->batch_low, ids, n * sizeof(*ids));
-}
-
 static int end_sample(struct datafold *df)
 {
-	flush_ids(df);
+	symbolize__end(df->names);
 	return folder__end(df->folder);
 }
 
@@ -148,7 +113,6 @@ static uint64_t uframe_ip(const struct unwind_frame *f)
  * walk stopped, unless it reached the outermost frame. */
 static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 {
-	int32_t pid = (int32_t)s->sid.pid;
 	enum unwind_stop why;
 	size_t nr, i;
 	int n = unwind_user(df, s);
@@ -161,25 +125,14 @@ static int add_unwound(struct datafold *df, const struct perfdata_sample *s)
 	df->st->nr_unwound++;
 	df->st->nr_unwind_stops[why]++;
 	for (i = 0; i < nr; i++) {
-		const struct unwind_frame *f = &df->uframes[i];
-		const uint32_t *ids;
-
-		n = symbolize__frame(df->names, pid, false,
-				     !df->opts->no_inline, uframe_ip(f), &ids);
+		n = symbolize__add(df->names, false, !df->opts->no_inline,
+				   uframe_ip(&df->uframes[i]));
 		if (n < 0)
 			return n;
-		add_ids(df, ids, (size_t)n);
-		df->st->nr_frames++;
 	}
-	if (why != UNWIND_END) {
-		uint32_t id;
-
-		n = symbolize__stop_frame(df->names, unwind__stop_str(why),
-					  &id);
-		if (n < 0)
-			return n;
-		add_ids(df, &id, 1);
-	}
+	df->st->nr_frames += nr;
+	if (why != UNWIND_END)
+		return symbolize__add_stop(df->names, unwind__stop_str(why));
 	return 0;
 }
 
@@ -236,7 +189,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	struct folder_who who = {.is_nr = true};
 	struct slice event;
 	bool is_dwarf;
-	uint64_t i;
+	int64_t nr;
 	int n;
 
 	if (!(++df->st->nr_samples & 0xffff) && df->opts->progress)
@@ -254,16 +207,12 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	if (!folder__begin(df->folder, &who, event, s->period,
 			   s->sample_type & PERF_SAMPLE_PERIOD))
 		return 0;
-	df->batch_low = DATAFOLD_BATCH;
+	symbolize__begin(df->names, (int32_t)s->sid.pid);
 	df->is_unwound = false;
 	if (!(s->sample_type & PERF_SAMPLE_CALLCHAIN)) {
-		const uint32_t *ids;
-
-		n = symbolize__frame(df->names, (int32_t)s->sid.pid, is_kernel,
-				     false, s->ip, &ids);
+		n = symbolize__add(df->names, is_kernel, false, s->ip);
 		if (n < 0)
 			return n;
-		add_ids(df, ids, (size_t)n);
 		df->st->nr_frames++;
 		return end_sample(df);
 	}
@@ -271,29 +220,13 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	if (symcache__is_loading_kallsyms(df->syms) &&
 	    (n = warm_user_frames(df, s, is_dwarf)) < 0)
 		return n;
-	for (i = 0; i < s->nr_callchain; i++) {
-		uint64_t ip = s->callchain[i];
-		const uint32_t *ids;
-
-		if (ip >= PERF_CONTEXT_MAX) {
-			is_kernel = ip == PERF_CONTEXT_KERNEL ||
-				    ip == PERF_CONTEXT_GUEST_KERNEL;
-			continue;
-		}
-		if (is_dwarf && !is_kernel)
-			continue;	/* the user part is unwound below */
-		n = symbolize__frame(df->names, (int32_t)s->sid.pid, is_kernel,
-				     false, ip, &ids);
-		if (n < 0)
-			return n;
-		add_ids(df, ids, (size_t)n);
-		df->st->nr_frames++;
-	}
-	if (is_dwarf) {
-		n = add_unwound(df, s);
-		if (n < 0)
-			return n;
-	}
+	nr = symbolize__add_callchain(df->names, s->callchain, s->nr_callchain,
+				      is_kernel, is_dwarf);
+	if (nr < 0)
+		return (int)nr;
+	df->st->nr_frames += (uint64_t)nr;
+	if (is_dwarf && (n = add_unwound(df, s)) < 0)
+		return n;
 	return end_sample(df);
 }
 
@@ -431,10 +364,7 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 		.on_fork = on_fork,
 		.on_lost = on_lost,
 	};
-	struct datafold df = {
-		.pd = pd, .folder = f, .opts = o, .st = st,
-		.batch_low = DATAFOLD_BATCH,
-	};
+	struct datafold df = {.pd = pd, .folder = f, .opts = o, .st = st};
 	const struct perfdata_stats *ps;
 	struct symbolize_stats ns;
 	struct symtab_paths paths;

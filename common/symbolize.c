@@ -1,5 +1,6 @@
 /* symbolize: addresses -> frames -> folded frame ids (see symbolize.h). */
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "symcache.h"
 #include "symtab.h"
 
+#define SYMBOLIZE_BATCH 256	/* frame ids handed to the folder at once */
 #define MAP_KERNEL UINT32_MAX		/* cache "map" id of kernel addresses */
 #define MAP_NONE (UINT32_MAX - 1)	/* user address in no mapping */
 
@@ -39,6 +41,15 @@ struct symbolize {
 	const struct session_map *recent_maps[2];
 	int32_t last_pid;
 	bool is_dwarf_wanted;	/* symcache__want_dwarf() was called */
+	/* the sample begun: its process, whether its names get FlameGraph's
+	 * Java tidying (folder__is_java()), and its frame ids not yet given
+	 * to the folder, filling batch[batch_low..] from the end as frames
+	 * come, leaf first (one folder__ids() call per batch, not per
+	 * frame) */
+	int32_t pid;
+	bool is_java;
+	uint32_t batch[SYMBOLIZE_BATCH];
+	size_t batch_low;
 };
 
 static struct slice cstr(const char *s)
@@ -100,6 +111,7 @@ struct symbolize *symbolize__new(struct session *s, struct symcache *sc,
 	sy->session = s;
 	sy->syms = sc;
 	sy->folder = f;
+	sy->batch_low = SYMBOLIZE_BATCH;
 	return sy;
 }
 
@@ -297,11 +309,11 @@ static inline bool map_has(const struct session_map *m, uint64_t ip)
 	return m && ip >= m->start && ip < m->end;
 }
 
-/* Most addresses of a stack fall in the mapping of the one before, or of
- * the one before that (a program and its libc, say), so the last two are
- * tried first. */
-const struct session_map *symbolize__map(struct symbolize *sy, int32_t pid,
-					 uint64_t ip)
+/* The mapping of pid holding ip. Most addresses of a stack fall in the
+ * mapping of the one before, or of the one before that (a program and its
+ * libc, say), so the last two are tried first. */
+static inline const struct session_map *recent_map(struct symbolize *sy,
+						   int32_t pid, uint64_t ip)
 {
 	const struct session_map **r = sy->recent_maps, *m;
 
@@ -326,8 +338,16 @@ const struct session_map *symbolize__map(struct symbolize *sy, int32_t pid,
 	return m;
 }
 
-int symbolize__frame(struct symbolize *sy, int32_t pid, bool is_kernel,
-		     bool with_inline, uint64_t ip, const uint32_t **ids)
+const struct session_map *symbolize__map(struct symbolize *sy, int32_t pid,
+					 uint64_t ip)
+{
+	return recent_map(sy, pid, ip);
+}
+
+/* The ids of the frame at ip of pid, from the cache or named now. */
+static inline int frame_ids(struct symbolize *sy, int32_t pid,
+			    bool is_kernel, bool is_java, bool with_inline,
+			    uint64_t ip, const uint32_t **ids)
 {
 	const struct session_map *m = NULL;
 	uint32_t map;
@@ -335,10 +355,10 @@ int symbolize__frame(struct symbolize *sy, int32_t pid, bool is_kernel,
 	if (is_kernel) {
 		map = MAP_KERNEL;
 	} else {
-		m = symbolize__map(sy, pid, ip);
+		m = recent_map(sy, pid, ip);
 		map = m ? m->id : MAP_NONE;
 	}
-	if (folder__is_java(sy->folder))
+	if (is_java)
 		map ^= 0x80000000u;	/* Java tidying changes names */
 	if (with_inline)
 		map ^= 0x40000000u;	/* so do inline frames */
@@ -355,6 +375,89 @@ int symbolize__frame(struct symbolize *sy, int32_t pid, bool is_kernel,
 	return name_frame(sy, pid, is_kernel, with_inline, m, map, ip, ids);
 }
 
+int symbolize__frame(struct symbolize *sy, int32_t pid, bool is_kernel,
+		     bool with_inline, uint64_t ip, const uint32_t **ids)
+{
+	return frame_ids(sy, pid, is_kernel, folder__is_java(sy->folder),
+			 with_inline, ip, ids);
+}
+
+/* ---- a sample's frames, to the folder in batches ---- */
+
+void symbolize__begin(struct symbolize *sy, int32_t pid)
+{
+	sy->pid = pid;
+	sy->is_java = folder__is_java(sy->folder);
+	sy->batch_low = SYMBOLIZE_BATCH;
+}
+
+void symbolize__end(struct symbolize *sy)
+{
+	folder__ids(sy->folder, sy->batch + sy->batch_low,
+		    SYMBOLIZE_BATCH - sy->batch_low);
+	sy->batch_low = SYMBOLIZE_BATCH;
+}
+
+/* The ids of the sample's next frame (root-most first), below those of
+ * the frames nearer the leaf, as folder__ids() puts them. */
+static inline void add_ids(struct symbolize *sy, const uint32_t *ids,
+			   size_t n)
+{
+	if (n > sy->batch_low) {
+		symbolize__end(sy);
+		if (n > SYMBOLIZE_BATCH) {
+			folder__ids(sy->folder, ids, n);
+			return;
+		}
+	}
+	sy->batch_low -= n;
+	if (n == 1)
+		sy->batch[sy->batch_low] = ids[0];
+	else
+		memcpy(sy->batch + sy->batch_low, ids, n * sizeof(*ids));
+}
+
+int symbolize__add(struct symbolize *sy, bool is_kernel, bool with_inline,
+		   uint64_t ip)
+{
+	const uint32_t *ids;
+	int n = frame_ids(sy, sy->pid, is_kernel, sy->is_java, with_inline,
+			  ip, &ids);
+
+	if (n < 0)
+		return n;
+	add_ids(sy, ids, (size_t)n);
+	return 0;
+}
+
+int64_t symbolize__add_callchain(struct symbolize *sy, const uint64_t *ips,
+				 uint64_t nr, bool is_kernel, bool skip_user)
+{
+	int64_t nr_added = 0;
+	const uint32_t *ids;
+	uint64_t i;
+	int n;
+
+	for (i = 0; i < nr; i++) {
+		uint64_t ip = ips[i];
+
+		if (ip >= PERF_CONTEXT_MAX) {
+			is_kernel = ip == PERF_CONTEXT_KERNEL ||
+				    ip == PERF_CONTEXT_GUEST_KERNEL;
+			continue;
+		}
+		if (skip_user && !is_kernel)
+			continue;
+		n = frame_ids(sy, sy->pid, is_kernel, sy->is_java, false, ip,
+			      &ids);
+		if (n < 0)
+			return n;
+		add_ids(sy, ids, (size_t)n);
+		nr_added++;
+	}
+	return nr_added;
+}
+
 int symbolize__stop_frame(struct symbolize *sy, const char *reason,
 			  uint32_t *id)
 {
@@ -366,4 +469,14 @@ int symbolize__stop_frame(struct symbolize *sy, const char *reason,
 	f.sym = cstr(sy->scratch);
 	n = folder__name(sy->folder, &f, id, 1);
 	return n < 0 ? n : 0;
+}
+
+int symbolize__add_stop(struct symbolize *sy, const char *reason)
+{
+	uint32_t id;
+	int err = symbolize__stop_frame(sy, reason, &id);
+
+	if (!err)
+		add_ids(sy, &id, 1);
+	return err;
 }
