@@ -1,8 +1,11 @@
-/* symarr: perf's symbol red-black tree, rebuilt (see symarr.h).
+/* symarr: the set, its sealed form and its lookups (see symarr.h).
  *
- * Nodes live in one array and link by index; names live in a chunked pool
- * so that their addresses never move. Erased nodes stay in the array,
- * unlinked.
+ * A set's entries are added to perf's tree (symarr_tree.c) or loaded flat
+ * (below); symarr__seal() then turns the descent's answers into sorted
+ * intervals, bounds[] with ans[], and a direct index first[] over them, so
+ * that symarr__find() is one short binary search. The sealed form is exact:
+ * consecutive intervals have different answers, the first starts at 0, and
+ * it is dropped (symarr_unseal()) whenever the entries change.
  *
  * symarr__load() takes a shortcut. The tree's in-order walk is the entries
  * sorted by start, equal starts in insertion order (they go right, and
@@ -15,59 +18,12 @@
  * built exactly as symarr__add() and symarr__fixup() would have.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
-#include "symarr.h"
+#include "symarr_int.h"
 
-#define NIL UINT32_MAX
 #define POOL_CHUNK 65536
-
-enum { RED, BLACK };
-
-struct node {
-	struct symarr_sym sym;
-	uint32_t left, right, parent;
-	uint8_t color;
-	uint8_t binding;
-	uint8_t is_end_fixed;	/* flat: end set by the fixup, was start */
-};
-
-struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
-struct symarr {
-	/* After symarr__seal(): lookups answered by interval; ans[i] holds
-	 * for [bounds[i], bounds[i + 1]), NIL for no symbol. */
-	uint64_t *bounds;
-	uint32_t *ans;
-	size_t nr_bounds;
-	/* A direct index over the bounds: slot k covers addresses from
-	 * bounds[1] + (k << slot_shift); first[k] is the last bound at or
-	 * below that, so a lookup searches first[k] .. first[k + 1]. */
-	uint32_t *first;
-	size_t nr_slots;
-	unsigned int slot_shift;
-	struct node *nodes;
-	size_t nr_nodes, nodes_cap;
-	size_t nr_live;
-	uint32_t root;
-	struct chunk *pool;
-	/* Loaded flat (no tree links); flat_flags are the fixups done and
-	 * flat_order[0 .. nr_live) the live entries by start. */
-	bool is_flat;
-	uint32_t *flat_order;
-	unsigned int flat_flags;
-	/* Appended so far (symarr__append()) out of start order. */
-	bool is_unsorted;
-	/* From symarr__from_image(): the sealed answers only, no tree. */
-	bool is_frozen;
-};
 
 struct symarr *symarr__new(void)
 {
@@ -99,15 +55,7 @@ void symarr__free(struct symarr *a)
 	free(a);
 }
 
-/* malloc() for arrays that may be large. */
-static void *alloc_big(size_t size)
-{
-	size_t usable;
-
-	return array__alloc_big(size, &usable);
-}
-
-static void unseal(struct symarr *a)
+void symarr_unseal(struct symarr *a)
 {
 	free(a->bounds);
 	free(a->ans);
@@ -118,7 +66,7 @@ static void unseal(struct symarr *a)
 	a->nr_bounds = a->nr_slots = 0;
 }
 
-static const char *pool_copy(struct symarr *a, const char *s, size_t len)
+const char *symarr_pool_copy(struct symarr *a, const char *s, size_t len)
 {
 	struct chunk *c = a->pool;
 	char *p;
@@ -141,276 +89,8 @@ static const char *pool_copy(struct symarr *a, const char *s, size_t len)
 	return p;
 }
 
-#define N(i) (a->nodes[i])
-
-static void materialize(struct symarr *a);
-
-static bool is_red(const struct symarr *a, uint32_t i)
-{
-	return i != NIL && N(i).color == RED;
-}
-
-/* Replace old by new as parent's child (or as the root). */
-static void change_child(struct symarr *a, uint32_t old, uint32_t new,
-			 uint32_t parent)
-{
-	if (parent == NIL)
-		a->root = new;
-	else if (N(parent).left == old)
-		N(parent).left = new;
-	else
-		N(parent).right = new;
-}
-
-/* After a rotation: new takes old's place and colour, old goes under new
- * with the given colour (lib/rbtree.c __rb_rotate_set_parents()). */
-static void rotate_set_parents(struct symarr *a, uint32_t old, uint32_t new,
-			       uint8_t color)
-{
-	uint32_t parent = N(old).parent;
-
-	N(new).parent = parent;
-	N(new).color = N(old).color;
-	N(old).parent = new;
-	N(old).color = color;
-	change_child(a, old, new, parent);
-}
-
-static void set_parent_color(struct symarr *a, uint32_t i, uint32_t parent,
-			     uint8_t color)
-{
-	N(i).parent = parent;
-	N(i).color = color;
-}
-
-/* Rebalance after linking red node (lib/rbtree.c __rb_insert()). The
- * mirror cases swap left and right; "l" and "r" below are the child
- * fields seen from the parent's side. */
-static void insert_fixup(struct symarr *a, uint32_t node)
-{
-	uint32_t parent = N(node).parent, gparent, tmp;
-
-	for (;;) {
-		if (parent == NIL) {
-			N(node).color = BLACK;
-			break;
-		}
-		if (N(parent).color == BLACK)
-			break;
-		gparent = N(parent).parent;
-		tmp = N(gparent).right;
-		if (parent != tmp) {	/* parent is gparent's left child */
-			if (is_red(a, tmp)) {
-				set_parent_color(a, tmp, gparent, BLACK);
-				set_parent_color(a, parent, gparent, BLACK);
-				node = gparent;
-				parent = N(node).parent;
-				set_parent_color(a, node, parent, RED);
-				continue;
-			}
-			tmp = N(parent).right;
-			if (node == tmp) {
-				tmp = N(node).left;
-				N(parent).right = tmp;
-				N(node).left = parent;
-				if (tmp != NIL)
-					set_parent_color(a, tmp, parent, BLACK);
-				set_parent_color(a, parent, node, RED);
-				parent = node;
-				tmp = N(node).right;
-			}
-			N(gparent).left = tmp;
-			N(parent).right = gparent;
-			if (tmp != NIL)
-				set_parent_color(a, tmp, gparent, BLACK);
-			rotate_set_parents(a, gparent, parent, RED);
-			break;
-		}
-		tmp = N(gparent).left;
-		if (is_red(a, tmp)) {
-			set_parent_color(a, tmp, gparent, BLACK);
-			set_parent_color(a, parent, gparent, BLACK);
-			node = gparent;
-			parent = N(node).parent;
-			set_parent_color(a, node, parent, RED);
-			continue;
-		}
-		tmp = N(parent).left;
-		if (node == tmp) {
-			tmp = N(node).right;
-			N(parent).left = tmp;
-			N(node).right = parent;
-			if (tmp != NIL)
-				set_parent_color(a, tmp, parent, BLACK);
-			set_parent_color(a, parent, node, RED);
-			parent = node;
-			tmp = N(node).left;
-		}
-		N(gparent).right = tmp;
-		N(parent).left = gparent;
-		if (tmp != NIL)
-			set_parent_color(a, tmp, gparent, BLACK);
-		rotate_set_parents(a, gparent, parent, RED);
-		break;
-	}
-}
-
-/* Restore the black height below parent after erasing a black leaf
- * (lib/rbtree.c ____rb_erase_color()). */
-static void erase_fixup(struct symarr *a, uint32_t parent)
-{
-	uint32_t node = NIL, sibling, tmp1, tmp2;
-
-	for (;;) {
-		sibling = N(parent).right;
-		if (node != sibling) {	/* node is parent's left child */
-			if (is_red(a, sibling)) {
-				tmp1 = N(sibling).left;
-				N(parent).right = tmp1;
-				N(sibling).left = parent;
-				set_parent_color(a, tmp1, parent, BLACK);
-				rotate_set_parents(a, parent, sibling, RED);
-				sibling = tmp1;
-			}
-			tmp1 = N(sibling).right;
-			if (!is_red(a, tmp1)) {
-				tmp2 = N(sibling).left;
-				if (!is_red(a, tmp2)) {
-					set_parent_color(a, sibling, parent,
-							 RED);
-					if (N(parent).color == RED) {
-						N(parent).color = BLACK;
-					} else {
-						node = parent;
-						parent = N(node).parent;
-						if (parent != NIL)
-							continue;
-					}
-					break;
-				}
-				tmp1 = N(tmp2).right;
-				N(sibling).left = tmp1;
-				N(tmp2).right = sibling;
-				N(parent).right = tmp2;
-				if (tmp1 != NIL)
-					set_parent_color(a, tmp1, sibling,
-							 BLACK);
-				tmp1 = sibling;
-				sibling = tmp2;
-			}
-			tmp2 = N(sibling).left;
-			N(parent).right = tmp2;
-			N(sibling).left = parent;
-			set_parent_color(a, tmp1, sibling, BLACK);
-			if (tmp2 != NIL)
-				N(tmp2).parent = parent;
-			rotate_set_parents(a, parent, sibling, BLACK);
-			break;
-		}
-		sibling = N(parent).left;
-		if (is_red(a, sibling)) {
-			tmp1 = N(sibling).right;
-			N(parent).left = tmp1;
-			N(sibling).right = parent;
-			set_parent_color(a, tmp1, parent, BLACK);
-			rotate_set_parents(a, parent, sibling, RED);
-			sibling = tmp1;
-		}
-		tmp1 = N(sibling).left;
-		if (!is_red(a, tmp1)) {
-			tmp2 = N(sibling).right;
-			if (!is_red(a, tmp2)) {
-				set_parent_color(a, sibling, parent, RED);
-				if (N(parent).color == RED) {
-					N(parent).color = BLACK;
-				} else {
-					node = parent;
-					parent = N(node).parent;
-					if (parent != NIL)
-						continue;
-				}
-				break;
-			}
-			tmp1 = N(tmp2).left;
-			N(sibling).right = tmp1;
-			N(tmp2).left = sibling;
-			N(parent).left = tmp2;
-			if (tmp1 != NIL)
-				set_parent_color(a, tmp1, sibling, BLACK);
-			tmp1 = sibling;
-			sibling = tmp2;
-		}
-		tmp2 = N(sibling).right;
-		N(parent).left = tmp2;
-		N(sibling).right = parent;
-		set_parent_color(a, tmp1, sibling, BLACK);
-		if (tmp2 != NIL)
-			N(tmp2).parent = parent;
-		rotate_set_parents(a, parent, sibling, BLACK);
-		break;
-	}
-}
-
-/* Unlink node (lib/rbtree.c __rb_erase_augmented() + rebalance). */
-static void erase(struct symarr *a, uint32_t node)
-{
-	uint32_t child = N(node).right, tmp = N(node).left;
-	uint32_t parent, rebalance, successor, child2;
-	uint8_t color;
-
-	if (tmp == NIL) {
-		parent = N(node).parent;
-		color = N(node).color;
-		change_child(a, node, child, parent);
-		if (child != NIL) {
-			set_parent_color(a, child, parent, color);
-			rebalance = NIL;
-		} else {
-			rebalance = color == BLACK ? parent : NIL;
-		}
-	} else if (child == NIL) {
-		parent = N(node).parent;
-		set_parent_color(a, tmp, parent, N(node).color);
-		change_child(a, node, tmp, parent);
-		rebalance = NIL;
-	} else {
-		successor = child;
-		tmp = N(child).left;
-		if (tmp == NIL) {
-			parent = successor;
-			child2 = N(successor).right;
-		} else {
-			do {
-				parent = successor;
-				successor = tmp;
-				tmp = N(tmp).left;
-			} while (tmp != NIL);
-			child2 = N(successor).right;
-			N(parent).left = child2;
-			N(successor).right = child;
-			N(child).parent = successor;
-		}
-		tmp = N(node).left;
-		N(successor).left = tmp;
-		N(tmp).parent = successor;
-		change_child(a, node, successor, N(node).parent);
-		if (child2 != NIL) {
-			set_parent_color(a, child2, parent, BLACK);
-			rebalance = NIL;
-		} else {
-			rebalance = N(successor).color == BLACK ? parent : NIL;
-		}
-		set_parent_color(a, successor, N(node).parent,
-				 N(node).color);
-	}
-	if (rebalance != NIL)
-		erase_fixup(a, rebalance);
-	N(node).left = N(node).right = N(node).parent = NIL;
-	a->nr_live--;
-}
-
 /* Room for need nodes in all; at most NIL - 1, as they link by index. */
-static int reserve_nodes(struct symarr *a, size_t need)
+int symarr_reserve_nodes(struct symarr *a, size_t need)
 {
 	size_t usable;
 
@@ -429,13 +109,13 @@ static int reserve_nodes(struct symarr *a, size_t need)
 }
 
 /* Fill node i (not yet linked). */
-static int set_node(struct symarr *a, uint32_t i, uint64_t start,
+int symarr_set_node(struct symarr *a, uint32_t i, uint64_t start,
 		    uint64_t size, enum symarr_binding binding,
 		    const char *name, size_t len, uint32_t tag)
 {
 	struct node *n = &N(i);
 
-	n->sym.name = pool_copy(a, name, len);
+	n->sym.name = symarr_pool_copy(a, name, len);
 	if (!n->sym.name)
 		return -ENOMEM;
 	n->sym.start = start;
@@ -445,192 +125,6 @@ static int set_node(struct symarr *a, uint32_t i, uint64_t start,
 	n->is_end_fixed = 0;
 	n->left = n->right = n->parent = NIL;
 	return 0;
-}
-
-/* Link node i into the tree as perf's __symbols__insert() does: equal
- * starts go right. */
-static void link_node(struct symarr *a, uint32_t i)
-{
-	uint32_t parent = NIL, cur = a->root;
-	uint64_t start = N(i).sym.start;
-	bool left = false;
-
-	while (cur != NIL) {
-		parent = cur;
-		left = start < N(cur).sym.start;
-		cur = left ? N(cur).left : N(cur).right;
-	}
-	N(i).left = N(i).right = NIL;
-	N(i).parent = parent;
-	N(i).color = RED;
-	if (parent == NIL)
-		a->root = i;
-	else if (left)
-		N(parent).left = i;
-	else
-		N(parent).right = i;
-	insert_fixup(a, i);
-}
-
-int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
-		enum symarr_binding binding, const char *name, size_t len,
-		uint32_t tag)
-{
-	uint32_t i;
-	int err;
-
-	if (a->is_frozen)
-		return -EPERM;
-	err = reserve_nodes(a, a->nr_nodes + 1);
-	if (err)
-		return err;
-	if (a->is_flat)
-		materialize(a);
-	unseal(a);
-	i = (uint32_t)a->nr_nodes;
-	err = set_node(a, i, start, size, binding, name, len, tag);
-	if (err)
-		return err;
-	a->nr_nodes++;
-	a->nr_live++;
-	link_node(a, i);
-	return 0;
-}
-
-static uint32_t first(const struct symarr *a)
-{
-	uint32_t i = a->root;
-
-	if (i == NIL)
-		return NIL;
-	while (N(i).left != NIL)
-		i = N(i).left;
-	return i;
-}
-
-static uint32_t next(const struct symarr *a, uint32_t i)
-{
-	uint32_t p;
-
-	if (N(i).right != NIL) {
-		i = N(i).right;
-		while (N(i).left != NIL)
-			i = N(i).left;
-		return i;
-	}
-	while ((p = N(i).parent) != NIL && i == N(p).right)
-		i = p;
-	return p;
-}
-
-static unsigned int leading_underscores(const char *s)
-{
-	unsigned int n = 0;
-
-	while (s[n] == '_')
-		n++;
-	return n;
-}
-
-/* perf's choose_best_symbol(x, y) == SYMBOL_B: y is better than x. */
-static bool prefer_second(const struct node *x, const struct node *y)
-{
-	uint64_t sx = x->sym.end - x->sym.start, sy = y->sym.end - y->sym.start;
-	unsigned int ux, uy;
-	size_t lx, ly;
-
-	if (sy == 0 && sx > 0)
-		return false;
-	if (sx == 0 && sy > 0)
-		return true;
-	if ((x->binding == SYMARR_WEAK) != (y->binding == SYMARR_WEAK))
-		return x->binding == SYMARR_WEAK;
-	if ((x->binding == SYMARR_GLOBAL) != (y->binding == SYMARR_GLOBAL))
-		return y->binding == SYMARR_GLOBAL;
-	ux = leading_underscores(x->sym.name);
-	uy = leading_underscores(y->sym.name);
-	if (ux != uy)
-		return ux > uy;
-	lx = strlen(x->sym.name);
-	ly = strlen(y->sym.name);
-	if (lx != ly)
-		return ly > lx;
-	/* arch__choose_best_symbol(): avoid "SyS" syscall aliases. */
-	return !strncmp(x->sym.name, "SyS", 3) ||
-	       !strncmp(x->sym.name, "compat_SyS", 10);
-}
-
-static void fixup_end(struct symarr *a, bool is_kallsyms)
-{
-	uint32_t prev, cur = first(a);
-
-	if (cur == NIL)
-		return;
-	for (prev = cur; (cur = next(a, prev)) != NIL; prev = cur) {
-		struct symarr_sym *p = &N(prev).sym;
-
-		if (p->end != p->start)
-			continue;
-		if (is_kallsyms && !p->tag != !N(cur).sym.tag)
-			p->end = (p->end + 4096 + 4095) & ~(uint64_t)4095;
-		else
-			p->end = N(cur).sym.start;
-	}
-	if (N(prev).sym.end == N(prev).sym.start)
-		N(prev).sym.end =
-			((N(prev).sym.start + 4095) & ~(uint64_t)4095) + 4096;
-}
-
-static void fixup_duplicate(struct symarr *a)
-{
-	uint32_t cur, nd = first(a);
-
-	while (nd != NIL) {
-		cur = nd;
-again:
-		nd = next(a, cur);
-		if (nd == NIL)
-			break;
-		if (N(cur).sym.start != N(nd).sym.start)
-			continue;
-		if (!prefer_second(&N(cur), &N(nd))) {
-			erase(a, nd);
-			goto again;
-		}
-		nd = next(a, cur);
-		erase(a, cur);
-	}
-}
-
-void symarr__fixup(struct symarr *a, unsigned int flags)
-{
-	if (a->is_frozen)
-		return;
-	if (a->is_flat)
-		materialize(a);
-	unseal(a);
-	if (flags & SYMARR_FIXUP_END)
-		fixup_end(a, flags & SYMARR_KALLSYMS);
-	if (flags & SYMARR_DEDUP)
-		fixup_duplicate(a);
-}
-
-/* perf's symbols__find(): the first node on the way down holding addr. */
-static uint32_t descend(const struct symarr *a, uint64_t addr)
-{
-	uint32_t i = a->root;
-
-	while (i != NIL) {
-		const struct symarr_sym *s = &N(i).sym;
-
-		if (addr < s->start)
-			i = N(i).left;
-		else if (addr > s->end || (addr == s->end && addr != s->start))
-			i = N(i).right;
-		else
-			return i;
-	}
-	return NIL;
 }
 
 static int cmp_u64(const void *pa, const void *pb)
@@ -650,7 +144,7 @@ struct keyed {
 
 static int radix_sort(struct keyed *v, size_t n)
 {
-	struct keyed *tmp = alloc_big((n ? n : 1) * sizeof(*tmp));
+	struct keyed *tmp = symarr_alloc_big((n ? n : 1) * sizeof(*tmp));
 	struct keyed *from = v, *to = tmp, *t;
 	size_t count[256], i, shift;
 
@@ -685,7 +179,7 @@ static int radix_sort(struct keyed *v, size_t n)
 /* b[0 .. n) in ascending order */
 static void sort_bounds(uint64_t *b, size_t n)
 {
-	struct keyed *v = alloc_big((n ? n : 1) * sizeof(*v));
+	struct keyed *v = symarr_alloc_big((n ? n : 1) * sizeof(*v));
 	size_t i;
 
 	if (v) {
@@ -702,7 +196,7 @@ static void sort_bounds(uint64_t *b, size_t n)
 	qsort(b, n, sizeof(*b), cmp_u64);
 }
 
-static int build_index(struct symarr *a)
+int symarr_build_index(struct symarr *a)
 {
 	uint64_t span, base;
 	size_t k, j = 0;
@@ -715,7 +209,7 @@ static int build_index(struct symarr *a)
 	while ((span >> a->slot_shift) + 1 > 2 * a->nr_bounds)
 		a->slot_shift++;
 	a->nr_slots = (size_t)(span >> a->slot_shift) + 1;
-	a->first = alloc_big((a->nr_slots + 1) * sizeof(*a->first));
+	a->first = symarr_alloc_big((a->nr_slots + 1) * sizeof(*a->first));
 	if (!a->first) {
 		a->nr_slots = 0;
 		return 0;	/* plain binary search still works */
@@ -730,30 +224,6 @@ static int build_index(struct symarr *a)
 		a->first[k] = (uint32_t)j;
 	}
 	return 0;
-}
-
-/* Build the tree a flat set stands for: every entry linked in the order
- * added, with its own end, then the fixups done on it. Needs no memory. */
-static void materialize(struct symarr *a)
-{
-	size_t i;
-
-	unseal(a);
-	a->root = NIL;
-	for (i = 0; i < a->nr_nodes; i++) {
-		if (N(i).is_end_fixed)
-			N(i).sym.end = N(i).sym.start;
-		N(i).is_end_fixed = 0;
-		link_node(a, (uint32_t)i);
-	}
-	a->nr_live = a->nr_nodes;
-	a->is_flat = false;
-	free(a->flat_order);
-	a->flat_order = NULL;
-	if (a->flat_flags & SYMARR_FIXUP_END)
-		fixup_end(a, a->flat_flags & SYMARR_KALLSYMS);
-	if (a->flat_flags & SYMARR_DEDUP)
-		fixup_duplicate(a);
 }
 
 /* Append the interval [b, ...) answered by v, keeping the array minimal:
@@ -780,10 +250,10 @@ static int seal_flat(struct symarr *a)
 {
 	size_t i;
 
-	a->bounds = alloc_big((2 * a->nr_live + 1) * sizeof(*a->bounds));
-	a->ans = alloc_big((2 * a->nr_live + 1) * sizeof(*a->ans));
+	a->bounds = symarr_alloc_big((2 * a->nr_live + 1) * sizeof(*a->bounds));
+	a->ans = symarr_alloc_big((2 * a->nr_live + 1) * sizeof(*a->ans));
 	if (!a->bounds || !a->ans) {
-		unseal(a);
+		symarr_unseal(a);
 		return -ENOMEM;
 	}
 	a->bounds[0] = 0;
@@ -795,13 +265,13 @@ static int seal_flat(struct symarr *a)
 		if (s->end <= s->start ||
 		    (i + 1 < a->nr_live &&
 		     s->end > N(a->flat_order[i + 1]).sym.start)) {
-			unseal(a);
+			symarr_unseal(a);
 			return -EAGAIN;
 		}
 		push_bound(a, s->start, a->flat_order[i]);
 		push_bound(a, s->end, NIL);
 	}
-	return build_index(a);
+	return symarr_build_index(a);
 }
 
 static int cmp_order(const void *pa, const void *pb, void *arg)
@@ -819,7 +289,7 @@ static int cmp_order(const void *pa, const void *pb, void *arg)
 static void sort_by_start(struct symarr *a)
 {
 	size_t i, n = a->nr_nodes;
-	struct keyed *v = alloc_big((n ? n : 1) * sizeof(*v));
+	struct keyed *v = symarr_alloc_big((n ? n : 1) * sizeof(*v));
 
 	if (v) {
 		for (i = 0; i < n; i++)
@@ -862,7 +332,7 @@ static void fixup_flat(struct symarr *a, bool is_kallsyms)
 		}
 		if (!m || N(o[m - 1]).sym.start != p->sym.start)
 			o[m++] = o[k];
-		else if (prefer_second(&N(o[m - 1]), p))
+		else if (symarr_prefer_second(&N(o[m - 1]), p))
 			o[m - 1] = o[k];
 	}
 	a->nr_live = m;
@@ -870,12 +340,12 @@ static void fixup_flat(struct symarr *a, bool is_kallsyms)
 
 int symarr__reserve(struct symarr *a, size_t n, size_t name_bytes)
 {
-	int err = a->is_frozen ? -EPERM : reserve_nodes(a, n);
+	int err = a->is_frozen ? -EPERM : symarr_reserve_nodes(a, n);
 
 	if (err || name_bytes <= POOL_CHUNK || a->pool)
 		return err;
 	/* one chunk for every name: it is never touched past what they use */
-	a->pool = alloc_big(sizeof(*a->pool) + name_bytes);
+	a->pool = symarr_alloc_big(sizeof(*a->pool) + name_bytes);
 	if (!a->pool)
 		return -ENOMEM;
 	a->pool->next = NULL;
@@ -892,12 +362,12 @@ int symarr__append(struct symarr *a, const struct symarr_entry *e)
 	if (a->is_frozen)
 		return -EPERM;
 	if (a->nr_nodes == a->nodes_cap) {
-		err = reserve_nodes(a, a->nr_nodes + 1);
+		err = symarr_reserve_nodes(a, a->nr_nodes + 1);
 		if (err)
 			return err;
 	}
-	err = set_node(a, i, e->start, e->size, e->binding, e->name, e->len,
-		       e->tag);
+	err = symarr_set_node(a, i, e->start, e->size, e->binding, e->name,
+			      e->len, e->tag);
 	if (err)
 		return err;
 	if (i && e->start < N(i - 1).sym.start)
@@ -915,7 +385,7 @@ int symarr__load_finish(struct symarr *a, unsigned int flags)
 	    (flags & (SYMARR_FIXUP_END | SYMARR_DEDUP)) !=
 		    (SYMARR_FIXUP_END | SYMARR_DEDUP))
 		goto tree;
-	a->flat_order = alloc_big((n ? n : 1) * sizeof(*a->flat_order));
+	a->flat_order = symarr_alloc_big((n ? n : 1) * sizeof(*a->flat_order));
 	if (!a->flat_order)
 		goto tree;
 	for (i = 0; i < n; i++)
@@ -928,7 +398,7 @@ int symarr__load_finish(struct symarr *a, unsigned int flags)
 		goto tree;	/* overlaps, or no memory: then unsealed */
 	return 0;
 tree:
-	materialize(a);
+	symarr_materialize(a);
 	symarr__seal(a);	/* on failure lookups just walk the tree */
 	return 0;
 }
@@ -941,7 +411,7 @@ int symarr__load(struct symarr *a, const struct symarr_entry *e, size_t n,
 
 	if (a->nr_nodes)
 		return -EINVAL;
-	err = reserve_nodes(a, n);
+	err = symarr_reserve_nodes(a, n);
 	for (i = 0; !err && i < n; i++)
 		err = symarr__append(a, &e[i]);
 	if (err)
@@ -957,15 +427,15 @@ int symarr__seal(struct symarr *a)
 
 	if (a->is_frozen)
 		return 0;
-	unseal(a);
+	symarr_unseal(a);
 	if (a->is_flat) {
 		if (!seal_flat(a))
 			return 0;
-		materialize(a);
+		symarr_materialize(a);
 		return -ENOMEM;
 	}
-	b = alloc_big((2 * a->nr_nodes + 1) * sizeof(*b));
-	ans = alloc_big((2 * a->nr_nodes + 1) * sizeof(*ans));
+	b = symarr_alloc_big((2 * a->nr_nodes + 1) * sizeof(*b));
+	ans = symarr_alloc_big((2 * a->nr_nodes + 1) * sizeof(*ans));
 	if (!b || !ans) {
 		free(b);
 		free(ans);
@@ -989,7 +459,7 @@ int symarr__seal(struct symarr *a)
 
 		if (m && b[m - 1] == b[i])
 			continue;
-		v = descend(a, b[i]);
+		v = symarr_descend(a, b[i]);
 		/* Merge runs with one answer. */
 		if (m && ans[m - 1] == v)
 			continue;
@@ -999,7 +469,7 @@ int symarr__seal(struct symarr *a)
 	a->bounds = b;
 	a->ans = ans;
 	a->nr_bounds = m;
-	return build_index(a);
+	return symarr_build_index(a);
 }
 
 const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr)
@@ -1008,7 +478,7 @@ const struct symarr_sym *symarr__find(const struct symarr *a, uint64_t addr)
 	uint32_t i;
 
 	if (!a->bounds) {
-		i = descend(a, addr);
+		i = symarr_descend(a, addr);
 		return i == NIL ? NULL : &N(i).sym;
 	}
 	if (a->first && addr >= a->bounds[1]) {
@@ -1050,19 +520,6 @@ const struct symarr_sym *symarr__interval(const struct symarr *a, size_t i,
 size_t symarr__count(const struct symarr *a)
 {
 	return a->nr_live;
-}
-
-size_t symarr__nr_shared_starts(const struct symarr *a)
-{
-	uint32_t prev, cur = first(a);
-	size_t n = 0;
-
-	if (cur == NIL)
-		return 0;
-	for (prev = cur; (cur = next(a, prev)) != NIL; prev = cur)
-		if (N(cur).sym.start == N(prev).sym.start)
-			n++;
-	return n;
 }
 
 /* An image (symarr__image()): this head, then bounds[nr_bounds],
@@ -1208,10 +665,11 @@ struct symarr *symarr__from_image(const void *image, size_t len)
 		return NULL;
 	a->is_frozen = true;
 	a->nr_live = h.nr_live;
-	a->bounds = alloc_big(h.nr_bounds * sizeof(*a->bounds));
-	a->ans = alloc_big(h.nr_bounds * sizeof(*a->ans));
-	if (!a->bounds || !a->ans || reserve_nodes(a, h.nr_syms) ||
-	    (h.names_len && !pool_copy(a, img + l.names, h.names_len - 1)))
+	a->bounds = symarr_alloc_big(h.nr_bounds * sizeof(*a->bounds));
+	a->ans = symarr_alloc_big(h.nr_bounds * sizeof(*a->ans));
+	if (!a->bounds || !a->ans || symarr_reserve_nodes(a, h.nr_syms) ||
+	    (h.names_len &&
+	     !symarr_pool_copy(a, img + l.names, h.names_len - 1)))
 		goto nomem;
 	a->nr_bounds = h.nr_bounds;
 	memcpy(a->bounds, img + sizeof(h), h.nr_bounds * sizeof(*a->bounds));
@@ -1225,7 +683,7 @@ struct symarr *symarr__from_image(const void *image, size_t len)
 			.left = NIL, .right = NIL, .parent = NIL,
 		};
 	a->nr_nodes = h.nr_syms;
-	build_index(a);
+	symarr_build_index(a);
 	return a;
 nomem:
 	symarr__free(a);

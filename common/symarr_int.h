@@ -1,0 +1,123 @@
+/* symarr internals shared by symarr.c (the set, its sealed form, lookups,
+ * loading, images) and symarr_tree.c (perf's red-black tree and its
+ * fixups). Not an API.
+ *
+ * Entries live in nodes[] and are named by index, whatever form holds
+ * them; names live in a chunked pool so that their addresses never move.
+ */
+#ifndef PERFFOLD_SYMARR_INT_H
+#define PERFFOLD_SYMARR_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "array.h"
+#include "symarr.h"
+
+/* No node: a missing link, or an interval no entry answers. Nodes link by
+ * index, so there are fewer than NIL of them. */
+#define NIL UINT32_MAX
+
+enum { RED, BLACK };
+
+struct node {
+	struct symarr_sym sym;
+	uint32_t left, right, parent;
+	uint8_t color;
+	uint8_t binding;
+	uint8_t is_end_fixed;	/* flat: end set by the fixup, was start */
+};
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct symarr {
+	/* After symarr__seal(): lookups answered by interval; ans[i] holds
+	 * for [bounds[i], bounds[i + 1]), NIL for no symbol. */
+	uint64_t *bounds;
+	uint32_t *ans;
+	size_t nr_bounds;
+	/* A direct index over the bounds: slot k covers addresses from
+	 * bounds[1] + (k << slot_shift); first[k] is the last bound at or
+	 * below that, so a lookup searches first[k] .. first[k + 1]. */
+	uint32_t *first;
+	size_t nr_slots;
+	unsigned int slot_shift;
+	struct node *nodes;
+	size_t nr_nodes, nodes_cap;
+	size_t nr_live;
+	uint32_t root;
+	struct chunk *pool;
+	/* Loaded flat (no tree links); flat_flags are the fixups done and
+	 * flat_order[0 .. nr_live) the live entries by start. */
+	bool is_flat;
+	uint32_t *flat_order;
+	unsigned int flat_flags;
+	/* Appended so far (symarr__append()) out of start order. */
+	bool is_unsorted;
+	/* From symarr__from_image(): the sealed answers only, no tree. */
+	bool is_frozen;
+};
+
+/* Node i of the set a (which must be in scope). */
+#define N(i) (a->nodes[i])
+
+/* malloc() for arrays that may be large. */
+static inline void *symarr_alloc_big(size_t size)
+{
+	size_t usable;
+
+	return array__alloc_big(size, &usable);
+}
+
+/* perf's symbols__find(): the first node on the way down holding addr.
+ * Inline: symarr__find() walks it when unsealed, symarr__seal() once per
+ * bound. */
+static inline uint32_t symarr_descend(const struct symarr *a, uint64_t addr)
+{
+	uint32_t i = a->root;
+
+	while (i != NIL) {
+		const struct symarr_sym *s = &N(i).sym;
+
+		if (addr < s->start)
+			i = N(i).left;
+		else if (addr > s->end || (addr == s->end && addr != s->start))
+			i = N(i).right;
+		else
+			return i;
+	}
+	return NIL;
+}
+
+/* symarr.c */
+
+/* Drop the sealed intervals and their index (lookups walk the tree). */
+void symarr_unseal(struct symarr *a);
+/* A NUL-terminated copy of the len bytes at s in a's pool, or NULL out of
+ * memory. */
+const char *symarr_pool_copy(struct symarr *a, const char *s, size_t len);
+/* Room for need nodes in all. 0 or -ENOMEM. */
+int symarr_reserve_nodes(struct symarr *a, size_t need);
+/* Fill node i (room reserved, not yet linked). 0 or -ENOMEM. */
+int symarr_set_node(struct symarr *a, uint32_t i, uint64_t start,
+		    uint64_t size, enum symarr_binding binding,
+		    const char *name, size_t len, uint32_t tag);
+/* The direct index over a's bounds. Always 0: without memory for it, a
+ * lookup is a plain binary search. */
+int symarr_build_index(struct symarr *a);
+
+/* symarr_tree.c */
+
+/* Link node i into the tree as perf's __symbols__insert() does. */
+void symarr_link_node(struct symarr *a, uint32_t i);
+/* perf's choose_best_symbol(x, y) == SYMBOL_B: y is better than x. */
+bool symarr_prefer_second(const struct node *x, const struct node *y);
+/* Build the tree a flat set stands for, and unseal it. Needs no memory. */
+void symarr_materialize(struct symarr *a);
+
+#endif
