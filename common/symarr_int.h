@@ -1,6 +1,6 @@
 /* symarr internals shared by symarr.c (the set, its sealed form, lookups,
- * loading, images) and symarr_tree.c (perf's red-black tree and its
- * fixups). Not an API.
+ * loading), symarr_tree.c (perf's red-black tree and its fixups) and
+ * symarr_image.c (the set as bytes on disk). Not an API.
  *
  * Entries live in nodes[] and are named by index, whatever form holds
  * them; names live in a chunked pool so that their addresses never move.

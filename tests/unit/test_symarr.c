@@ -446,7 +446,8 @@ START_TEST(test_image_round_trip)
 }
 END_TEST
 
-/* The image's layout (symarr.c): head, bounds, answers, entries, names. */
+/* The image's layout (symarr_image.c): head, bounds, answers, entries,
+ * names. */
 struct test_head {
 	uint32_t magic, nr_syms;
 	uint64_t nr_bounds, nr_live, names_len;
