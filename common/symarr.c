@@ -55,17 +55,6 @@ void symarr__free(struct symarr *a)
 	free(a);
 }
 
-void symarr_unseal(struct symarr *a)
-{
-	free(a->bounds);
-	free(a->ans);
-	free(a->first);
-	a->bounds = NULL;
-	a->ans = NULL;
-	a->first = NULL;
-	a->nr_bounds = a->nr_slots = 0;
-}
-
 const char *symarr_pool_copy(struct symarr *a, const char *s, size_t len)
 {
 	struct chunk *c = a->pool;
@@ -106,25 +95,6 @@ int symarr_reserve_nodes(struct symarr *a, size_t need)
 	}
 	return array__reserve((void **)&a->nodes, &a->nodes_cap, need,
 			      sizeof(*a->nodes));
-}
-
-/* Fill node i (not yet linked). */
-int symarr_set_node(struct symarr *a, uint32_t i, uint64_t start,
-		    uint64_t size, enum symarr_binding binding,
-		    const char *name, size_t len, uint32_t tag)
-{
-	struct node *n = &N(i);
-
-	n->sym.name = symarr_pool_copy(a, name, len);
-	if (!n->sym.name)
-		return -ENOMEM;
-	n->sym.start = start;
-	n->sym.end = start + size < start ? UINT64_MAX : start + size;
-	n->sym.tag = tag;
-	n->binding = (uint8_t)binding;
-	n->is_end_fixed = 0;
-	n->left = n->right = n->parent = NIL;
-	return 0;
 }
 
 static int cmp_u64(const void *pa, const void *pb)

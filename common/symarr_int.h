@@ -8,9 +8,11 @@
 #ifndef PERFFOLD_SYMARR_INT_H
 #define PERFFOLD_SYMARR_INT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "array.h"
 #include "symarr.h"
@@ -66,6 +68,29 @@ struct symarr {
 /* Node i of the set a (which must be in scope). */
 #define N(i) (a->nodes[i])
 
+/* symarr.c */
+
+/* A NUL-terminated copy of the len bytes at s in a's pool, or NULL out of
+ * memory. */
+const char *symarr_pool_copy(struct symarr *a, const char *s, size_t len);
+/* Room for need nodes in all. 0 or -ENOMEM. */
+int symarr_reserve_nodes(struct symarr *a, size_t need);
+/* The direct index over a's bounds. Always 0: without memory for it, a
+ * lookup is a plain binary search. */
+int symarr_build_index(struct symarr *a);
+
+/* symarr_tree.c */
+
+/* Link node i into the tree as perf's __symbols__insert() does. */
+void symarr_link_node(struct symarr *a, uint32_t i);
+/* perf's choose_best_symbol(x, y) == SYMBOL_B: y is better than x. */
+bool symarr_prefer_second(const struct node *x, const struct node *y);
+/* Build the tree a flat set stands for, and unseal it. Needs no memory. */
+void symarr_materialize(struct symarr *a);
+
+/* Inline, as when symarr was one file: each runs once per entry, per
+ * bound or per lookup. */
+
 /* malloc() for arrays that may be large. */
 static inline void *symarr_alloc_big(size_t size)
 {
@@ -74,9 +99,39 @@ static inline void *symarr_alloc_big(size_t size)
 	return array__alloc_big(size, &usable);
 }
 
-/* perf's symbols__find(): the first node on the way down holding addr.
- * Inline: symarr__find() walks it when unsealed, symarr__seal() once per
- * bound. */
+/* Drop the sealed intervals and their index (lookups walk the tree). */
+static inline void symarr_unseal(struct symarr *a)
+{
+	free(a->bounds);
+	free(a->ans);
+	free(a->first);
+	a->bounds = NULL;
+	a->ans = NULL;
+	a->first = NULL;
+	a->nr_bounds = a->nr_slots = 0;
+}
+
+/* Fill node i (room reserved, not yet linked). 0 or -ENOMEM. */
+static inline int symarr_set_node(struct symarr *a, uint32_t i,
+				  uint64_t start, uint64_t size,
+				  enum symarr_binding binding,
+				  const char *name, size_t len, uint32_t tag)
+{
+	struct node *n = &N(i);
+
+	n->sym.name = symarr_pool_copy(a, name, len);
+	if (!n->sym.name)
+		return -ENOMEM;
+	n->sym.start = start;
+	n->sym.end = start + size < start ? UINT64_MAX : start + size;
+	n->sym.tag = tag;
+	n->binding = (uint8_t)binding;
+	n->is_end_fixed = 0;
+	n->left = n->right = n->parent = NIL;
+	return 0;
+}
+
+/* perf's symbols__find(): the first node on the way down holding addr. */
 static inline uint32_t symarr_descend(const struct symarr *a, uint64_t addr)
 {
 	uint32_t i = a->root;
@@ -93,31 +148,5 @@ static inline uint32_t symarr_descend(const struct symarr *a, uint64_t addr)
 	}
 	return NIL;
 }
-
-/* symarr.c */
-
-/* Drop the sealed intervals and their index (lookups walk the tree). */
-void symarr_unseal(struct symarr *a);
-/* A NUL-terminated copy of the len bytes at s in a's pool, or NULL out of
- * memory. */
-const char *symarr_pool_copy(struct symarr *a, const char *s, size_t len);
-/* Room for need nodes in all. 0 or -ENOMEM. */
-int symarr_reserve_nodes(struct symarr *a, size_t need);
-/* Fill node i (room reserved, not yet linked). 0 or -ENOMEM. */
-int symarr_set_node(struct symarr *a, uint32_t i, uint64_t start,
-		    uint64_t size, enum symarr_binding binding,
-		    const char *name, size_t len, uint32_t tag);
-/* The direct index over a's bounds. Always 0: without memory for it, a
- * lookup is a plain binary search. */
-int symarr_build_index(struct symarr *a);
-
-/* symarr_tree.c */
-
-/* Link node i into the tree as perf's __symbols__insert() does. */
-void symarr_link_node(struct symarr *a, uint32_t i);
-/* perf's choose_best_symbol(x, y) == SYMBOL_B: y is better than x. */
-bool symarr_prefer_second(const struct node *x, const struct node *y);
-/* Build the tree a flat set stands for, and unseal it. Needs no memory. */
-void symarr_materialize(struct symarr *a);
 
 #endif
