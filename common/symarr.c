@@ -310,8 +310,11 @@ static void fixup_flat(struct symarr *a, bool is_kallsyms)
 
 int symarr__reserve(struct symarr *a, size_t n, size_t name_bytes)
 {
-	int err = a->is_frozen ? -EPERM : symarr_reserve_nodes(a, n);
+	int err;
 
+	if (a->form == SYMARR_FORM_FROZEN)
+		return -EPERM;
+	err = symarr_reserve_nodes(a, n);
 	if (err || name_bytes <= POOL_CHUNK || a->pool)
 		return err;
 	/* one chunk for every name: it is never touched past what they use */
@@ -329,7 +332,7 @@ int symarr__append(struct symarr *a, const struct symarr_entry *e)
 	uint32_t i = (uint32_t)a->nr_nodes;
 	int err;
 
-	if (a->is_frozen)
+	if (a->form == SYMARR_FORM_FROZEN)
 		return -EPERM;
 	if (a->nr_nodes == a->nodes_cap) {
 		err = symarr_reserve_nodes(a, a->nr_nodes + 1);
@@ -350,6 +353,8 @@ int symarr__load_finish(struct symarr *a, unsigned int flags)
 {
 	size_t i, n = a->nr_nodes;
 
+	if (a->form == SYMARR_FORM_FROZEN)
+		return 0;	/* it stays as it was: nothing was appended */
 	a->flat_flags = flags & ~SYMARR_REFERENCE;
 	if (flags & SYMARR_REFERENCE ||
 	    (flags & (SYMARR_FIXUP_END | SYMARR_DEDUP)) !=
@@ -363,7 +368,7 @@ int symarr__load_finish(struct symarr *a, unsigned int flags)
 	if (a->is_unsorted)
 		sort_by_start(a);
 	fixup_flat(a, flags & SYMARR_KALLSYMS);
-	a->is_flat = true;
+	a->form = SYMARR_FORM_FLAT;
 	if (seal_flat(a))
 		goto tree;	/* overlaps, or no memory: then unsealed */
 	return 0;
@@ -395,10 +400,10 @@ int symarr__seal(struct symarr *a)
 	uint64_t *b;
 	uint32_t *ans;
 
-	if (a->is_frozen)
+	if (a->form == SYMARR_FORM_FROZEN)
 		return 0;
 	symarr_unseal(a);
-	if (a->is_flat) {
+	if (a->form == SYMARR_FORM_FLAT) {
 		if (!seal_flat(a))
 			return 0;
 		symarr_materialize(a);

@@ -156,7 +156,7 @@ struct symarr *symarr__from_image(const void *image, size_t len)
 	a = symarr__new();
 	if (!a)
 		return NULL;
-	a->is_frozen = true;
+	a->form = SYMARR_FORM_FROZEN;
 	a->nr_live = h.nr_live;
 	a->bounds = symarr_alloc_big(h.nr_bounds * sizeof(*a->bounds));
 	a->ans = symarr_alloc_big(h.nr_bounds * sizeof(*a->ans));

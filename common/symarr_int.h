@@ -37,6 +37,26 @@ struct chunk {
 	char data[];
 };
 
+/* The form holding a set's entries; one of three, where there were two
+ * booleans (is_flat, is_frozen) that could not both be true. Whether the
+ * set is sealed is apart from it (bounds != NULL), as is the order of
+ * appends (is_unsorted). Between calls FLAT and FROZEN sets are sealed. */
+enum symarr_form {
+	/* Linked in perf's tree from root (symarr_tree.c), sealed or not.
+	 * Also a set being appended to (symarr__append()): root stays NIL
+	 * and the entries unlinked until symarr__load_finish() links them
+	 * or loads them flat. */
+	SYMARR_FORM_TREE,
+	/* Loaded without a tree: no node is linked; flat_order lists the
+	 * live entries by start and flat_flags are the fixups they stand
+	 * for. Anything that needs the tree builds it
+	 * (symarr_materialize()), and the set is then a TREE. */
+	SYMARR_FORM_FLAT,
+	/* From symarr__from_image(): nodes[] are the entries some interval
+	 * answers, without links or bindings; it never changes. */
+	SYMARR_FORM_FROZEN,
+};
+
 struct symarr {
 	/* After symarr__seal(): lookups answered by interval; ans[i] holds
 	 * for [bounds[i], bounds[i + 1]), NIL for no symbol. */
@@ -54,15 +74,13 @@ struct symarr {
 	size_t nr_live;
 	uint32_t root;
 	struct chunk *pool;
-	/* Loaded flat (no tree links); flat_flags are the fixups done and
+	enum symarr_form form;
+	/* SYMARR_FORM_FLAT: flat_flags are the fixups done and
 	 * flat_order[0 .. nr_live) the live entries by start. */
-	bool is_flat;
 	uint32_t *flat_order;
 	unsigned int flat_flags;
 	/* Appended so far (symarr__append()) out of start order. */
 	bool is_unsorted;
-	/* From symarr__from_image(): the sealed answers only, no tree. */
-	bool is_frozen;
 };
 
 /* Node i of the set a (which must be in scope). */

@@ -313,12 +313,12 @@ int symarr__add(struct symarr *a, uint64_t start, uint64_t size,
 	uint32_t i;
 	int err;
 
-	if (a->is_frozen)
+	if (a->form == SYMARR_FORM_FROZEN)
 		return -EPERM;
 	err = symarr_reserve_nodes(a, a->nr_nodes + 1);
 	if (err)
 		return err;
-	if (a->is_flat)
+	if (a->form == SYMARR_FORM_FLAT)
 		symarr_materialize(a);
 	symarr_unseal(a);
 	i = (uint32_t)a->nr_nodes;
@@ -437,9 +437,9 @@ again:
 
 void symarr__fixup(struct symarr *a, unsigned int flags)
 {
-	if (a->is_frozen)
+	if (a->form == SYMARR_FORM_FROZEN)
 		return;
-	if (a->is_flat)
+	if (a->form == SYMARR_FORM_FLAT)
 		symarr_materialize(a);
 	symarr_unseal(a);
 	if (flags & SYMARR_FIXUP_END)
@@ -463,7 +463,7 @@ void symarr_materialize(struct symarr *a)
 		symarr_link_node(a, (uint32_t)i);
 	}
 	a->nr_live = a->nr_nodes;
-	a->is_flat = false;
+	a->form = SYMARR_FORM_TREE;
 	free(a->flat_order);
 	a->flat_order = NULL;
 	if (a->flat_flags & SYMARR_FIXUP_END)
