@@ -486,9 +486,11 @@ static bool takes(const void *img, size_t len)
 	for (i = 0; i < symarr__nr_intervals(b); i++) {	/* touch all */
 		const struct symarr_sym *s = symarr__interval(b, i, &start);
 
-		ck_assert_ptr_eq(symarr__find(b, start), s);
-		if (s)
-			ck_assert_uint_lt(strlen(s->name), len);
+		/* not ck_assert_*(): see answers_differ() */
+		if (symarr__find(b, start) != s)
+			ck_abort_msg("interval %zu: find differs", i);
+		if (s && strlen(s->name) >= len)
+			ck_abort_msg("interval %zu: name too long", i);
 	}
 	symarr__free(b);
 	return true;
