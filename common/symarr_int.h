@@ -130,9 +130,8 @@ static inline void symarr_unseal(struct symarr *a)
 }
 
 /* Fill node i (room reserved, not yet linked). 0 or -ENOMEM. */
-static inline int symarr_set_node(struct symarr *a, uint32_t i,
-				  uint64_t start, uint64_t size,
-				  enum symarr_binding binding,
+static inline int symarr_set_node(struct symarr *a, uint32_t i, uint64_t start,
+				  uint64_t size, enum symarr_binding binding,
 				  const char *name, size_t len, uint32_t tag)
 {
 	struct node *n = &N(i);
