@@ -229,26 +229,26 @@ static bool has_prefix(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-/* What the code of a mapping named name is, decided here only:
- *
- *  - perf 6.1's map__new() names anonymous and no-DSO executable memory
- *    (//anon, /dev/zero, /anon_hugepage, [stack, [heap], /SYSV) as
- *    "/tmp/perf-PID.map", the JIT's perf map, and looks its symbols up
- *    there; other names ([anon:NAME] of prctl(PR_SET_VMA), /memfd:NAME)
- *    stay as they are;
- *  - JIT compilers place code in //anon mappings, in [anon:NAME] ones they
- *    named, or in a memfd they map twice (writable and executable): the
- *    unwinder asks the JIT registry (perf map, jitdump) about code there,
- *    and about no other, as the rest has no JIT's unwind info. */
-static void classify(struct session_map *m, const char *name)
+/* Whether a mapping named name holds JIT code, decided here only: perf
+ * 6.1's map__new() names anonymous and no-DSO executable memory (//anon,
+ * /dev/zero, /anon_hugepage, [stack, [heap], /SYSV) by the JIT's
+ * /tmp/perf-PID.map; JIT compilers also place code in mappings they named
+ * with prctl(PR_SET_VMA) ([anon:NAME]) or in a memfd they map twice,
+ * writable and executable (/memfd:NAME, as .NET's doublemapper, which
+ * later perf names by the perf map too). Code in any of these is named by
+ * the perf map or jitdump and unwound as JIT code. */
+static bool is_jit_name(const char *name)
 {
-	m->is_perf_map = has_prefix(name, "//anon") ||
-			 has_prefix(name, "/dev/zero") ||
-			 has_prefix(name, "/anon_hugepage") ||
-			 has_prefix(name, "[stack") || has_prefix(name, "[heap]") ||
-			 has_prefix(name, "/SYSV");
-	m->is_jit = has_prefix(name, "//anon") || has_prefix(name, "[anon") ||
-		    has_prefix(name, "/memfd:");
+	static const char *const prefixes[] = {
+		"//anon", "/dev/zero", "/anon_hugepage", "[stack", "[heap]",
+		"/SYSV", "[anon", "/memfd:",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (has_prefix(name, prefixes[i]))
+			return true;
+	return false;
 }
 
 int session__mmap(struct session *s, int32_t pid, uint64_t start,
@@ -270,7 +270,7 @@ int session__mmap(struct session *s, int32_t pid, uint64_t start,
 	tmpl.end = start + len;
 	tmpl.pgoff = pgoff;
 	tmpl.filename = intern__str(s->strings, name);
-	classify(&tmpl, tmpl.filename);
+	tmpl.is_jit = is_jit_name(tmpl.filename);
 	tmpl.id = s->next_id++;
 	if (build_id && build_id_size) {
 		if (build_id_size > sizeof(tmpl.build_id))

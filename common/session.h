@@ -25,11 +25,11 @@ struct session_map {
 	uint8_t build_id[20];
 	uint8_t build_id_size;		/* 0 when none was recorded */
 	uint32_t id;			/* unique per mapping record */
-	/* from the name (see session.c's classify()): */
-	bool is_perf_map;		/* perf names its code through the
-					 * JIT's /tmp/perf-PID.map */
-	bool is_jit;			/* JIT code: unwound through the JIT
-					 * registry (perf map, jitdump) */
+	bool is_jit;			/* JIT code, by the name (session.c's
+					 * is_jit_name()): named as
+					 * "/tmp/perf-PID.map" from the perf
+					 * map or jitdump, and unwound through
+					 * them */
 };
 
 struct session_thread {

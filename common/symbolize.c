@@ -182,7 +182,7 @@ static void name_user(struct symbolize *sy, int32_t pid,
 		f->addr = ip;
 		return;
 	}
-	if (m->is_perf_map) {
+	if (m->is_jit) {
 		name_jit(sy, pid, ip, f);
 		return;
 	}
@@ -218,7 +218,7 @@ static int add_inlines(struct symbolize *sy, const struct session_map *m,
 		symcache__want_dwarf(sy->syms);
 		sy->is_dwarf_wanted = true;
 	}
-	if (m->filename[0] == '[' || m->is_perf_map ||
+	if (m->filename[0] == '[' || m->is_jit ||
 	    !(d = symcache__dso(sy->syms, m->filename,
 				m->build_id_size ? m->build_id : NULL,
 				m->build_id_size)))

@@ -3,7 +3,7 @@
  * Names every address as perf 6.1's perf script does, so both input paths
  * print the same frames: kernel addresses from kallsyms as "sym
  * ([kernel.kallsyms])" or "sym ([module])"; the JIT's memory (see
- * session.h's is_perf_map) as "/tmp/perf-PID.map", its code named by the
+ * session.h's is_jit) as "/tmp/perf-PID.map", its code named by the
  * perf map (CPython's -X perf) or else the process's jitdump (3.13's -X
  * perf_jit, read directly); files through their dso's ELF symbols, and,
  * for DWARF-unwound frames, the functions inlined there from its DWARF

@@ -92,26 +92,27 @@ START_TEST(test_fork_and_comm)
 }
 END_TEST
 
-/* What a mapping's name says (session.c's classify(), after perf's
- * map__new(): anonymous and no-DSO memory is named through the JIT's perf
- * map), and what the unwinder treats as JIT code. */
-START_TEST(test_classify)
+/* One answer to "is this JIT code" (session.c's is_jit_name()): perf's
+ * anonymous and no-DSO memory, and the mappings JITs name or double-map. */
+START_TEST(test_jit_mappings)
 {
 	static const struct {
 		const char *name;
-		bool is_perf_map, is_jit;
+		bool is_jit;
 	} cases[] = {
-		{"//anon", true, true},
-		{"[heap]", true, false},
-		{"[stack]", true, false},
-		{"/dev/zero (deleted)", true, false},
-		{"/anon_hugepage (deleted)", true, false},
-		{"/SYSV00000000 (deleted)", true, false},
-		{"[anon:foo]", false, true},
-		{"/memfd:x (deleted)", false, true},
-		{"/usr/lib/libc.so.6", false, false},
-		{"[vdso]", false, false},
-		{"/tmp/anon", false, false},
+		{"//anon", true},
+		{"[heap]", true},
+		{"[stack]", true},
+		{"/dev/zero (deleted)", true},
+		{"/anon_hugepage (deleted)", true},
+		{"/SYSV00000000 (deleted)", true},
+		{"[anon:v8 code]", true},
+		{"/memfd:doublemapper (deleted)", true},
+		{"/usr/lib/libc.so.6", false},
+		{"[vdso]", false},
+		{"/tmp/anon", false},
+		{"/tmp/perf-12.map", false},
+		{"/home/me/memfd:x", false},
 	};
 	struct session *s = session__new();
 	struct session_map *m;
@@ -125,9 +126,6 @@ START_TEST(test_classify)
 		m = session__find_map(s, 3, at);
 		ck_assert_ptr_nonnull(m);
 		ck_assert_str_eq(m->filename, cases[i].name);
-		ck_assert_msg(m->is_perf_map == cases[i].is_perf_map,
-			      "%s: is_perf_map %d", cases[i].name,
-			      m->is_perf_map);
 		ck_assert_msg(m->is_jit == cases[i].is_jit, "%s: is_jit %d",
 			      cases[i].name, m->is_jit);
 	}
@@ -135,13 +133,13 @@ START_TEST(test_classify)
 	session__mmap(s, 4, 0x10000, 0x10000, 0, "//anon", NULL, 0);
 	session__mmap(s, 4, 0x14000, 0x1000, 0, "/lib/x.so", NULL, 0);
 	m = session__find_map(s, 4, 0x18000);
-	ck_assert(m->is_perf_map && m->is_jit);
+	ck_assert(m->is_jit);
 	m = session__find_map(s, 4, 0x14000);
-	ck_assert(!m->is_perf_map && !m->is_jit);
+	ck_assert(!m->is_jit);
 	ck_assert_int_eq(session__fork(s, 5, 4, 5, 4), 0);
 	m = session__find_map(s, 5, 0x10000);
 	ck_assert_str_eq(m->filename, "//anon");
-	ck_assert(m->is_perf_map && m->is_jit);
+	ck_assert(m->is_jit);
 	session__free(s);
 }
 END_TEST
@@ -156,7 +154,7 @@ int main(void)
 	tcase_add_test(tc, test_find_and_miss);
 	tcase_add_test(tc, test_overlap_splits);
 	tcase_add_test(tc, test_fork_and_comm);
-	tcase_add_test(tc, test_classify);
+	tcase_add_test(tc, test_jit_mappings);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

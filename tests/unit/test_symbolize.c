@@ -380,19 +380,26 @@ START_TEST(test_no_mapping)
 }
 END_TEST
 
-/* [anon:...] memory is JIT code to unwind, but perf names it as a file of
- * that name: "[unknown]". */
+/* Memory a JIT named ([anon:NAME]) or double-maps (/memfd:NAME) is JIT
+ * code: named by the perf map, as //anon is, not as a file of that name. */
 START_TEST(test_anon_named)
 {
 	struct fixture fx;
 
 	setup(&fx);
-	put_file(&fx, "perf-4242.map", "7f0000001000 10 py::f:/x/f.py\n");
+	put_file(&fx, "perf-4242.map", "7f0000001000 10 py::f:/x/f.py\n"
+				       "7f0000021000 10 jitted_g\n");
 	ck_assert_int_eq(session__mmap(fx.s, PID, ANON, 0x10000, 0,
 				       "[anon:jit]", NULL, 0), 0);
+	ck_assert_int_eq(session__mmap(fx.s, PID, ANON + 0x20000, 0x10000, 0,
+				       "/memfd:doublemapper (deleted)", NULL,
+				       0), 0);
 	ck_assert_str_eq(name_at(&fx, PID, false, false, ANON + 0x1000, 1),
-			 "[[anon:jit]]");
-	assert_named(0, FRAME_NATIVE, "[unknown]", "[anon:jit]", 0x1000);
+			 "py::f:/x/f.py");
+	assert_named(0, FRAME_PYTHON, "py::f:/x/f.py", "/tmp/perf-4242.map",
+		     ANON + 0x1000);
+	ck_assert_str_eq(name_at(&fx, PID, false, false, ANON + 0x21000, 1),
+			 "jitted_g");
 	teardown(&fx);
 }
 END_TEST
