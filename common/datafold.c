@@ -382,6 +382,7 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 	if (o->perf_map_dir &&
 	    symcache__set_perf_map_dir(df.syms, o->perf_map_dir) < 0)
 		goto out;
+	symcache__set_force(df.syms, o->force);
 	err = perfdata__read(pd, &ops, &df);
 	ps = perfdata__stats(pd);
 	st->nr_bad_records = ps->nr_bad;

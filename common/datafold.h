@@ -34,6 +34,8 @@ struct datafold_opts {
 	void *progress_ctx;
 	bool no_inline;			/* no "(inlined)" frames for DWARF-
 					 * unwound addresses */
+	bool force;			/* read perf maps and jitdumps of
+					 * other owners (jitfile.h) */
 	/* where symbol tables and inflated DWARF are kept between runs
 	 * (fcache.h), or NULL */
 	const struct fcache *cache;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "jitdump.h"
+#include "jitfile.h"
 
 #define JITDUMP_MAGIC 0x4A695444u
 #define JITDUMP_MAGIC_SWAPPED 0x4454694Au
@@ -76,15 +77,16 @@ void jitdump__free(struct jitdump *jd)
 	free(jd);
 }
 
-static int read_file(const char *path, uint8_t **buf, size_t *len)
+static int read_file(const char *path, bool force, const struct diag *d,
+		     uint8_t **buf, size_t *len)
 {
 	struct stat sb;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = jitfile__open(path, force, d);
 	int err = 0;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fstat(fd, &sb) < 0) {
 		err = -errno;
 		goto out;
@@ -313,7 +315,8 @@ static int build_order(struct jitdump *jd)
 	return 0;
 }
 
-struct jitdump *jitdump__open(const char *path, const struct diag *d)
+struct jitdump *jitdump__open(const char *path, bool force,
+			      const struct diag *d)
 {
 	struct jitdump *jd = calloc(1, sizeof(*jd));
 	size_t first;
@@ -323,10 +326,11 @@ struct jitdump *jitdump__open(const char *path, const struct diag *d)
 		errno = ENOMEM;
 		return NULL;
 	}
-	err = read_file(path, &jd->buf, &jd->len);
+	err = read_file(path, force, d, &jd->buf, &jd->len);
 	if (err) {
-		diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", path,
-			   strerror(-err));
+		if (err != -EPERM && err != -EINVAL)	/* jitfile said why */
+			diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", path,
+				   strerror(-err));
 		goto fail;
 	}
 	err = parse_header(jd, path, d, &first);
@@ -345,14 +349,14 @@ fail:
 	return NULL;
 }
 
-struct jitdump *jitdump__open_pid(const char *dir, int pid,
+struct jitdump *jitdump__open_pid(const char *dir, int pid, bool force,
 				  const struct diag *d)
 {
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/jit-%d.dump", dir ? dir : "/tmp",
 		 pid);
-	return jitdump__open(path, d);
+	return jitdump__open(path, force, d);
 }
 
 const struct jitdump_code *jitdump__lookup(const struct jitdump *jd,

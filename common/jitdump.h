@@ -39,12 +39,15 @@ struct jitdump_code {
 
 struct jitdump;
 
-/* Read the dump at path. Returns an owned dump, or NULL with errno: the
- * open/read error, EPROTO for a byte-swapped or wrong magic or an
- * unsupported header, ENOMEM. Each problem is also reported to d. */
-struct jitdump *jitdump__open(const char *path, const struct diag *d);
+/* Read the dump at path, opened as perf would (jitfile.h: force reads a
+ * file of another owner). Returns an owned dump, or NULL with errno: the
+ * open/read error (EPERM, EINVAL: refused by jitfile__open()), EPROTO for
+ * a byte-swapped or wrong magic or an unsupported header, ENOMEM. Each
+ * problem is also reported to d. */
+struct jitdump *jitdump__open(const char *path, bool force,
+			      const struct diag *d);
 /* Read DIR/jit-PID.dump (DIR "/tmp" when NULL). */
-struct jitdump *jitdump__open_pid(const char *dir, int pid,
+struct jitdump *jitdump__open_pid(const char *dir, int pid, bool force,
 				  const struct diag *d);
 /* Free jd; NULL is a no-op. */
 void jitdump__free(struct jitdump *jd);

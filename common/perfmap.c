@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "jitfile.h"
 #include "perfmap.h"
 #include "symarr.h"
 
@@ -60,18 +62,25 @@ bad_line:
 	return 0;
 }
 
-struct perfmap *perfmap__open(const char *path, const struct diag *d)
+struct perfmap *perfmap__open(const char *path, bool force,
+			      const struct diag *d)
 {
 	struct perfmap *pm;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	FILE *f;
-	int err = 0;
+	int err = 0, fd = jitfile__open(path, force, d);
 
-	f = fopen(path, "re");
-	if (!f)
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
 	pm = calloc(1, sizeof(*pm));
 	if (!pm || !(pm->syms = symarr__new())) {
 		err = -ENOMEM;
@@ -97,14 +106,14 @@ out:
 	return pm;
 }
 
-struct perfmap *perfmap__open_pid(const char *dir, int pid,
+struct perfmap *perfmap__open_pid(const char *dir, int pid, bool force,
 				  const struct diag *d)
 {
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/perf-%d.map", dir ? dir : "/tmp",
 		 pid);
-	return perfmap__open(path, d);
+	return perfmap__open(path, force, d);
 }
 
 const char *perfmap__lookup(const struct perfmap *pm, uint64_t addr,

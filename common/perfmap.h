@@ -18,6 +18,7 @@
 #ifndef PERFFOLD_PERFMAP_H
 #define PERFFOLD_PERFMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,12 +26,14 @@
 
 struct perfmap;
 
-/* Read the map at path. Returns an owned map, or NULL with errno (from
- * fopen, or ENOMEM). Lines perf would parse oddly are still taken as perf
- * takes them, and counted in perfmap__nr_bad_lines(). */
-struct perfmap *perfmap__open(const char *path, const struct diag *d);
+/* Read the map at path, opened as perf would (jitfile.h: force reads a
+ * file of another owner). Returns an owned map, or NULL with errno (from
+ * jitfile__open(), or ENOMEM). Lines perf would parse oddly are still
+ * taken as perf takes them, and counted in perfmap__nr_bad_lines(). */
+struct perfmap *perfmap__open(const char *path, bool force,
+			      const struct diag *d);
 /* Read DIR/perf-PID.map (DIR "/tmp" when NULL: --perf-map-dir). */
-struct perfmap *perfmap__open_pid(const char *dir, int pid,
+struct perfmap *perfmap__open_pid(const char *dir, int pid, bool force,
 				  const struct diag *d);
 /* Free pm; NULL is a no-op. */
 void perfmap__free(struct perfmap *pm);

@@ -59,6 +59,7 @@ struct symcache {
 	struct ksource_result source;
 	const struct diag *diag;
 	struct dso_env dso_env;		/* what the dsos share */
+	bool force;			/* read JIT files of other owners */
 	bool is_dwarf_wanted;		/* begin each new dso's DWARF */
 	/* DWARF files begun before their dso was made, for it to take */
 	struct early_dwarf *early;
@@ -172,6 +173,11 @@ const struct fcache *symcache__fcache(const struct symcache *sc)
 int symcache__set_perf_map_dir(struct symcache *sc, const char *dir)
 {
 	return dup_opt(&sc->perf_map_dir, dir);
+}
+
+void symcache__set_force(struct symcache *sc, bool force)
+{
+	sc->force = force;
 }
 
 int symcache__set_kallsyms_path(struct symcache *sc, const char *path)
@@ -507,7 +513,8 @@ const struct perfmap *symcache__perfmap(struct symcache *sc, int pid)
 	snprintf(name, sizeof(name), "%d", pid);
 	e = get(sc, KIND_PERFMAP, name, NULL, 0, &is_new);
 	if (e && is_new)
-		e->obj = perfmap__open_pid(sc->perf_map_dir, pid, sc->diag);
+		e->obj = perfmap__open_pid(sc->perf_map_dir, pid, sc->force,
+					   sc->diag);
 	return e ? e->obj : NULL;
 }
 
@@ -519,7 +526,7 @@ const struct jitdump *symcache__jitdump(struct symcache *sc,
 
 	e = get(sc, KIND_JITDUMP, path, NULL, 0, &is_new);
 	if (e && is_new)
-		e->obj = jitdump__open(path, sc->diag);
+		e->obj = jitdump__open(path, sc->force, sc->diag);
 	return e ? e->obj : NULL;
 }
 

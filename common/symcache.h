@@ -40,6 +40,9 @@ const struct fcache *symcache__fcache(const struct symcache *sc);
 /* Where perf maps are read: DIR/perf-PID.map (default "/tmp"). Copied.
  * 0 or -ENOMEM. */
 int symcache__set_perf_map_dir(struct symcache *sc, const char *dir);
+/* Read perf maps and jitdumps of other owners too (perf -f; see
+ * jitfile.h). Default false. */
+void symcache__set_force(struct symcache *sc, bool force);
 /* The running kernel's kallsyms file (default "/proc/kallsyms"), its
  * notes with its build id ("/sys/kernel/notes") and its module list
  * ("/proc/modules"): see ksource.h. Copied. 0 or -ENOMEM. */

@@ -38,6 +38,7 @@ struct opts {
 	bool progress;
 	bool no_inline;
 	bool no_cache;
+	bool force;
 	bool verbose;
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
@@ -224,6 +225,7 @@ static int read_data(struct run *r, int fd, const char *name,
 	struct datafold_opts dopts = {
 		.perf_map_dir = r->opts->perf_map_dir,
 		.no_inline = r->opts->no_inline,
+		.force = r->opts->force,
 	};
 	struct progress progress = {name, 0};
 	struct datafold_stats st;
@@ -380,6 +382,9 @@ static const struct argp_option options[] = {
 	{"output", 'o', "FILE", 0, "Write to FILE instead of stdout", 0},
 	{"perf-map-dir", OPT_MAP_DIR, "DIR", 0,
 	 "Read perf-PID.map and jit-PID.dump from DIR, not /tmp", 0},
+	{"force", 'f', NULL, 0,
+	 "Read perf maps and jitdumps owned by neither you nor root (perf's -f; "
+	 "they are ignored otherwise)", 0},
 	{"no-cache", OPT_NO_CACHE, NULL, 0,
 	 "Neither read nor keep symbol tables and inflated DWARF in the cache "
 	 "($PERFFOLD_CACHE_DIR, else ~/.cache/perffold)", 0},
@@ -440,6 +445,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_THREADS: o->folder.threads = true; break;
 	case OPT_NO_INLINE: o->no_inline = true; break;
 	case OPT_NO_CACHE: o->no_cache = true; break;
+	case 'f': o->force = true; break;
 	case OPT_EVENT:
 		if (!*arg)
 			argp_error(state, "--event-filter needs an event name");

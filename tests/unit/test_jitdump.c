@@ -103,7 +103,7 @@ static struct jitdump *open_buf(const struct buf *b, struct captured *c)
 {
 	struct diag d = { .emit = capture, .ctx = c };
 	char *path = write_tmp(b->data, b->len);
-	struct jitdump *jd = jitdump__open(path, &d);
+	struct jitdump *jd = jitdump__open(path, false, &d);
 
 	unlink(path);
 	return jd;
@@ -213,7 +213,7 @@ START_TEST(test_bad_headers)
 	ck_assert_ptr_nonnull(strstr(c.last, "header size"));
 
 	errno = 0;
-	ck_assert_ptr_null(jitdump__open("/nonexistent/jit-1.dump", NULL));
+	ck_assert_ptr_null(jitdump__open("/nonexistent/jit-1.dump", false, NULL));
 	ck_assert_int_eq(errno, ENOENT);
 	jitdump__free(NULL);
 }
@@ -262,7 +262,7 @@ START_TEST(test_real_cpython313)
 	struct captured c = { .nr = 0 };
 	struct diag d = { .emit = capture, .ctx = &c };
 	char *path = write_tmp(data, len);
-	struct jitdump *jd = jitdump__open(path, &d);
+	struct jitdump *jd = jitdump__open(path, false, &d);
 	const struct jitdump_code *code;
 	size_t i;
 	uint64_t off;
@@ -333,7 +333,7 @@ START_TEST(test_truncated)
 		char *path = write_tmp(data, k);
 
 		errno = 0;
-		ck_assert_ptr_null(jitdump__open(path, NULL));
+		ck_assert_ptr_null(jitdump__open(path, false, NULL));
 		ck_assert_int_eq(errno, EPROTO);
 		unlink(path);
 	}
@@ -343,7 +343,7 @@ START_TEST(test_truncated)
 
 		for (k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
 			char *path = write_tmp(data, cuts[k]);
-			struct jitdump *jd = jitdump__open(path, NULL);
+			struct jitdump *jd = jitdump__open(path, false, NULL);
 			uint64_t at = 0;
 			bool at_boundary = cuts[k] == bounds[i];
 
@@ -381,7 +381,7 @@ START_TEST(test_corrupted)
 			memcpy(copy, data, 40);
 		cut = i % 2 ? len : (size_t)rand_r(&seed) % len;
 		path = write_tmp(copy, cut);
-		jd = jitdump__open(path, NULL);
+		jd = jitdump__open(path, false, NULL);
 		unlink(path);
 		if (jd) {
 			for (k = 0; k < jitdump__count(jd); k++) {

@@ -40,7 +40,7 @@ START_TEST(test_cpython_lines)
 		"7f0000001000 b py::<module>:/home/dev/my prog.py\n"
 		"7f000000100b b py::Outer.<locals>.inner:/home/dev/a:b.py\n"
 		"7f0000001016 b py::f:<frozen importlib._bootstrap>\n");
-	struct perfmap *pm = perfmap__open(path, NULL);
+	struct perfmap *pm = perfmap__open(path, false, NULL);
 	uint64_t off = 0;
 
 	unlink(path);
@@ -75,7 +75,7 @@ START_TEST(test_perf_quirks)
 		"5000 10 first\n"
 		"5000 20 second\n"
 		"6000 10 no newline at end");
-	struct perfmap *pm = perfmap__open(path, NULL);
+	struct perfmap *pm = perfmap__open(path, false, NULL);
 	uint64_t off;
 
 	unlink(path);
@@ -107,13 +107,13 @@ START_TEST(test_open_pid_dir)
 	struct perfmap *pm;
 	char *path = write_map(4242, "7f00 b py::g:x.py\n");
 
-	pm = perfmap__open_pid(tmpdir, 4242, NULL);
+	pm = perfmap__open_pid(tmpdir, 4242, false, NULL);
 	unlink(path);
 	ck_assert_ptr_nonnull(pm);
 	ck_assert_str_eq(look(pm, 0x7f0a, NULL), "py::g:x.py");
 	perfmap__free(pm);
 	errno = 0;
-	ck_assert_ptr_null(perfmap__open_pid(tmpdir, 4243, NULL));
+	ck_assert_ptr_null(perfmap__open_pid(tmpdir, 4243, false, NULL));
 	ck_assert_int_eq(errno, ENOENT);
 	perfmap__free(NULL);
 }
@@ -127,7 +127,7 @@ START_TEST(test_real_cpython312)
 
 	snprintf(path, sizeof(path), "%s/py312-fib.perf.map",
 		 getenv("PERFFOLD_TEST_DATA"));
-	pm = perfmap__open(path, NULL);
+	pm = perfmap__open(path, false, NULL);
 	ck_assert_ptr_nonnull(pm);
 	ck_assert_uint_eq(perfmap__count(pm), 186);
 	ck_assert_uint_eq(perfmap__nr_bad_lines(pm), 0);

@@ -72,6 +72,59 @@ START_TEST(test_vdso)
 }
 END_TEST
 
+static int nr_warnings;
+
+static void count_warnings(void *ctx, enum diag_level level, const char *msg)
+{
+	(void)ctx;
+	(void)msg;
+	nr_warnings += level == DIAG_WARN;
+}
+
+/* Perf maps and jitdumps of another owner are ignored, as perf ignores
+ * them, unless forced (perf2folded --force); each is looked at once. */
+START_TEST(test_other_owners_files)
+{
+	static const struct diag d = {count_warnings, NULL};
+	char dir[] = "/tmp/perffold-symcache-XXXXXX", path[128], cmd[256];
+	struct symcache *sc = symcache__new(NULL, &d);
+	struct jit_code j;
+	FILE *f;
+
+	ck_assert_msg(geteuid() == 0, "this test chowns files: run as root");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/perf-31340.map", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("1000 10 planted\n", f);
+	fclose(f);
+	ck_assert_int_eq(chown(path, 4321, 4321), 0);
+	snprintf(cmd, sizeof(cmd), "cp %s/py313-fib.jit.dump %s/jit-31340.dump"
+		 " && chown 4321 %s/jit-31340.dump", getenv("PERFFOLD_TEST_DATA"),
+		 dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(symcache__set_perf_map_dir(sc, dir), 0);
+	ck_assert_int_eq(symcache__add_jitdump(sc, 31340, "/tmp/jit-31340.dump"),
+			 0);
+	nr_warnings = 0;
+	ck_assert_ptr_null(symcache__perfmap(sc, 31340));
+	ck_assert_int_eq(symcache__jit_code(sc, 31340, 0x1001, &j), -ENOENT);
+	ck_assert_int_eq(symcache__jit_code(sc, 31340, 0x1002, &j), -ENOENT);
+	ck_assert_int_eq(nr_warnings, 2);	/* the map and the dump, once */
+	symcache__free(sc);
+
+	sc = symcache__new(NULL, &d);
+	ck_assert_int_eq(symcache__set_perf_map_dir(sc, dir), 0);
+	symcache__set_force(sc, true);
+	ck_assert_int_eq(symcache__jit_code(sc, 31340, 0x1001, &j), 0);
+	ck_assert_str_eq(j.name, "planted");
+	ck_assert_int_eq(nr_warnings, 2);
+	symcache__free(sc);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_perfmap_dir)
 {
 	char dir[] = "/tmp/perffold-symcache-XXXXXX", path[128];
@@ -694,6 +747,7 @@ static Suite *symcache_suite(void)
 	tcase_add_test(tc, test_other_kernel_copy_relocated);
 	tcase_add_test(tc, test_other_kernel_no_copy_warns);
 	tcase_add_test(tc, test_notes_build_id);
+	tcase_add_test(tc, test_other_owners_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
