@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "demangle.h"
 #include "foldname.h"
 #include "intern.h"
 
@@ -300,23 +301,6 @@ static void put_clean(struct text *t, const char *s, size_t len)
 	}
 }
 
-/* "/tmp/perf-1234.map" anywhere in the DSO name */
-static bool is_jit_dso(const struct slice *dso)
-{
-	const char *p = dso->s, *end = dso->s + dso->len;
-
-	while ((p = memmem(p, (size_t)(end - p), "/tmp/perf-", 10))) {
-		const char *q = p + 10, *digits = q;
-
-		while (q < end && *q >= '0' && *q <= '9')
-			q++;
-		if (q > digits && end - q >= 4 && !memcmp(q, ".map", 4))
-			return true;
-		p += 10;
-	}
-	return false;
-}
-
 /* "QUALNAME:FILENAME" (after "py::") as "QUALNAME (PATH)", the path as a
  * Python user knows it: below site-packages or dist-packages, below the
  * stdlib's lib/pythonX.Y, or below the working directory. The qualname
@@ -458,10 +442,18 @@ static uint32_t name_part(struct foldname *fn, const struct frame *f,
 		   !memcmp(s, "py::", 4)) {
 		put_python(fn, &t, s + 4, len - 4);
 	} else {
+		char rust[1024];
+		size_t n;
+
 		end = arglist_start(s, len);
 		if (is_java && end > 1 && s[0] == 'L' && memchr(s, '/', end))
 			start = 1;
-		put_clean(&t, s + start, end - start);
+		n = demangle__rust_legacy(s + start, end - start, rust,
+					  sizeof(rust));
+		if (n)
+			put_clean(&t, rust, n);
+		else
+			put_clean(&t, s + start, end - start);
 	}
 	if (index > 0) {
 		if (!contains(fn->buf, t.len, "_[i]"))
@@ -470,7 +462,7 @@ static uint32_t name_part(struct foldname *fn, const struct frame *f,
 		puts_(&t, "_[i]");
 	} else if (o->annotate_kernel && frame__is_kernel_dso(f->dso)) {
 		puts_(&t, "_[k]");
-	} else if (o->annotate_jit && is_jit_dso(&f->dso)) {
+	} else if (o->annotate_jit && frame__is_jit_dso(f->dso)) {
 		if (!contains(fn->buf, t.len, "_[j]"))
 			puts_(&t, "_[j]");
 	}

@@ -48,17 +48,25 @@ struct frame {
 };
 
 /* The kind the text of a perf script frame says: "py::" symbols are
- * Python, a DSO "inlined" (perf's "(inlined)") inlined, "[...]" DSOs but
- * [vdso] and [unknown] (FlameGraph's rule) kernel, interpreter DSOs
- * interpreter code, the rest native. */
+ * Python, a DSO "inlined" (perf's "(inlined)") inlined, kernel DSOs
+ * (frame__is_kernel_dso()) but [vdso] kernel, JIT DSOs
+ * (frame__is_jit_dso()) JIT, interpreter DSOs interpreter code, the rest
+ * native. */
 enum frame_kind frame__kind_of_text(const struct frame *f);
 
 /* The DSO named dso is a CPython interpreter: its file name begins with
  * "python" or "libpython". */
 bool frame__is_interpreter(struct slice dso);
 
-/* FlameGraph's kernel frame rule (stackcollapse-perf.pl --kernel): a DSO
- * name "[...]" or ending in "vmlinux", not containing "unknown". */
+/* The kernel frame rule of --kernel: FlameGraph's (stackcollapse-perf.pl:
+ * a DSO name "[...]" or ending in "vmlinux", not containing "unknown"),
+ * and a kernel image perf found by its version, "vmlinux-VERSION" (as a
+ * file name; "[vmlinux-VERSION]" is "[...]"). */
 bool frame__is_kernel_dso(struct slice dso);
+
+/* The JIT frame rule of --jit: FlameGraph's ("/tmp/perf-PID.map" in the
+ * DSO name), and "jitted-PID-N.so", the DSOs perf inject --jit writes (as
+ * a file name, in any directory). */
+bool frame__is_jit_dso(struct slice dso);
 
 #endif

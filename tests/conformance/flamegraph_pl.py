@@ -10,6 +10,8 @@ usage: flamegraph_pl.py PERF2FOLDED SHARED_DIR
 """
 import collections
 import os
+import re
+import unicodedata
 import subprocess
 import sys
 
@@ -41,8 +43,53 @@ QUOTES_KEPT = {"perf-js-stacks-01"}
 # frames of ours back to " ".
 EMPTY_SYMBOL = {"perf-vertx-stacks-01": "[libc-2.15.so"}
 
+# Rust legacy names perf printed half demangled
+# ("core::fmt::write::_$u7b$$u7b$closure$u7d$$u7d$::h0123456789abcdef"):
+# the Perl script keeps them, perf2folded completes them as rustc-demangle
+# (and inferno) show them ("core::fmt::write::{{closure}}"). Compared by
+# completing the Perl script's frames with rust_legacy() below, written
+# here from rustc-demangle's rules, not from perf2folded's code.
+RUST_LEGACY = {"perf-rust-Yamakaky-dcpu"}
+
 DEVIATIONS = ["last sample kept", "stale java L", "quotes kept",
-              "empty symbol named"]
+              "empty symbol named", "rust legacy completed"]
+
+RUST_HASH = re.compile(r"::h[0-9a-f]{16}$")
+RUST_ESCAPES = {"SP": "@", "BP": "*", "RF": "&", "LT": "<", "GT": ">",
+                "LP": "(", "RP": ")", "C": ","}
+
+
+def rust_element(e):
+    if e.startswith("_$"):
+        e = e[1:]
+    out = ""
+    while e:
+        if e.startswith(".."):
+            out, e = out + "::", e[2:]
+        elif e.startswith("$"):
+            end = e.find("$", 1)
+            esc = e[1:end] if end > 0 else None
+            if esc in RUST_ESCAPES:
+                out += RUST_ESCAPES[esc]
+            elif esc and re.fullmatch(r"u[0-9a-f]{1,6}", esc) and \
+                    int(esc[1:], 16) <= 0x10ffff and \
+                    unicodedata.category(chr(int(esc[1:], 16))) not in \
+                    ("Cc", "Cs"):
+                out += chr(int(esc[1:], 16))
+            else:
+                return out + e
+            e = e[end + 1:]
+        else:
+            m = re.match(r"[^.$]+|\.", e)
+            out, e = out + m.group(0), e[m.end():]
+    return out
+
+
+def rust_legacy(frame):
+    if not RUST_HASH.search(frame) or len(frame) <= 19:
+        return frame
+    return "::".join(rust_element(e) for e in frame[:-19].split("::"))
+
 
 
 def parse_folded(text):
@@ -109,6 +156,10 @@ def check_case(tool, base, name, opt):
     if name in QUOTES_KEPT:
         ours = rewrite(ours, lambda s: s.replace('"', "").replace("'", ""))
         used.append("quotes kept")
+    if name in RUST_LEGACY:
+        exp = rewrite(exp, lambda s: ";".join(
+            rust_legacy(f) for f in s.split(";")))
+        used.append("rust legacy completed")
     if name in EMPTY_SYMBOL:
         unk = EMPTY_SYMBOL[name]
         ours = rewrite(ours, lambda s: ";".join(

@@ -25,10 +25,11 @@ START_TEST(test_python)
 	/* the symbol decides, whatever the DSO */
 	ck_assert_int_eq(kind("py::f:/x/f.py", "[unknown]"), FRAME_PYTHON);
 	ck_assert_int_eq(kind("py::x", "/usr/bin/python3.12"), FRAME_PYTHON);
-	/* "py::" with nothing after it names no Python function */
-	ck_assert_int_eq(kind("py::", "/tmp/perf-1.map"), FRAME_NATIVE);
-	ck_assert_int_eq(kind("py:x", "/tmp/perf-1.map"), FRAME_NATIVE);
-	ck_assert_int_eq(kind("xpy::x", "/tmp/perf-1.map"), FRAME_NATIVE);
+	/* "py::" with nothing after it names no Python function: other JIT
+	 * code of the perf map */
+	ck_assert_int_eq(kind("py::", "/tmp/perf-1.map"), FRAME_JIT);
+	ck_assert_int_eq(kind("py:x", "/tmp/perf-1.map"), FRAME_JIT);
+	ck_assert_int_eq(kind("xpy::x", "/lib/x.so"), FRAME_NATIVE);
 }
 END_TEST
 
@@ -92,7 +93,13 @@ START_TEST(test_is_kernel_dso)
 	ck_assert(frame__is_kernel_dso(sl("[vdso]")));
 	ck_assert(!frame__is_kernel_dso(sl("[unknown]")));
 	ck_assert(!frame__is_kernel_dso(sl("/unknown/vmlinux")));
-	ck_assert(!frame__is_kernel_dso(sl("/boot/vmlinux-6.1.0")));
+	/* a kernel image perf found by its version */
+	ck_assert(frame__is_kernel_dso(sl("/boot/vmlinux-6.1.0")));
+	ck_assert(frame__is_kernel_dso(
+		sl("/usr/lib/debug/boot/vmlinux-5.4.14-cloudflare-2020.1.11")));
+	ck_assert(frame__is_kernel_dso(sl("[vmlinux-5.4.14-cloudflare-2020.1.11]")));
+	ck_assert(!frame__is_kernel_dso(sl("/boot/my-vmlinux-6.1.0")));
+	ck_assert(!frame__is_kernel_dso(sl("/boot/vmlinux-unknown")));
 	ck_assert(!frame__is_kernel_dso(sl("/lib/libc.so.6")));
 	ck_assert(!frame__is_kernel_dso(sl("")));
 	/* a slice: its own bytes decide, not those after it */
@@ -104,6 +111,27 @@ END_TEST
 
 /* Frames whose DSO the input left empty (NULL bytes, length 0): native,
  * read without touching the bytes. */
+START_TEST(test_is_jit_dso)
+{
+	ck_assert(frame__is_jit_dso(sl("/tmp/perf-1234.map")));
+	ck_assert(frame__is_jit_dso(sl("/home/me/copy/tmp/perf-1.map")));
+	ck_assert(!frame__is_jit_dso(sl("/tmp/perf-.map")));
+	/* perf inject --jit's DSOs, in any directory */
+	ck_assert(frame__is_jit_dso(sl("jitted-4242-17.so")));
+	ck_assert(frame__is_jit_dso(sl("/root/.debug/jit/java-jit-20261204.XXabcd/jitted-4242-0.so")));
+	ck_assert(!frame__is_jit_dso(sl("/lib/jitted-4242-17.so.1")));
+	ck_assert(!frame__is_jit_dso(sl("/lib/jitted-x-17.so")));
+	ck_assert(!frame__is_jit_dso(sl("/lib/jitted-42-.so")));
+	ck_assert(!frame__is_jit_dso(sl("/lib/notjitted-4-2.so")));
+	ck_assert(!frame__is_jit_dso(sl("/lib/libc.so.6")));
+	ck_assert(!frame__is_jit_dso(sl("")));
+	/* and such frames are JIT code */
+	ck_assert_int_eq(kind("Interpreter", "/x/jitted-4242-17.so"),
+			 FRAME_JIT);
+	ck_assert_int_eq(kind("LFoo;::bar", "/tmp/perf-9.map"), FRAME_JIT);
+}
+END_TEST
+
 START_TEST(test_empty_dso)
 {
 	struct frame f = {.kind = FRAME_TEXT, .sym = sl("f")};
@@ -127,6 +155,7 @@ int main(void)
 	tcase_add_test(tc, test_interpreter);
 	tcase_add_test(tc, test_is_interpreter);
 	tcase_add_test(tc, test_is_kernel_dso);
+	tcase_add_test(tc, test_is_jit_dso);
 	tcase_add_test(tc, test_empty_dso);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
