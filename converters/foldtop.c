@@ -1,0 +1,482 @@
+/* foldtop: folded stacks -> the hottest functions (or files), as a table.
+ *
+ * Reads folded stacks from files or stdin, adds each stack's weight to its
+ * functions' self and total time (common/tally.h) and prints the top rows,
+ * sized to the terminal, then the total of everything read.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "folded.h"
+#include "tally.h"
+
+#define TOOL "foldtop"
+#define MAX_LINE_REPORTS 10
+#define MIN_NAME_COLS 10
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_PARTIAL = 1,
+	EXIT_FATAL = 2,
+	EXIT_USAGE = 64
+};
+
+/* What a weight is: perf2folded's default weight is the sample period,
+ * nanoseconds for the cpu-clock and task-clock events; with --weight=samples
+ * (or other collapsers) it is a count. */
+enum unit { UNIT_NS, UNIT_SAMPLES };
+
+struct opts {
+	char **files; /* none = stdin */
+	int nr_files;
+	unsigned long nr_rows; /* 0 = all */
+	enum tally_by by;
+	enum tally_sort sort;
+	enum unit unit;
+	unsigned flags; /* TALLY_PYTHON */
+	unsigned width; /* columns; 0 = the terminal's, or 80 */
+};
+
+enum { OPT_BY = 0x100, OPT_SORT, OPT_UNIT, OPT_PYTHON };
+
+const char *argp_program_version = TOOL " 0.1.0";
+const char *argp_program_bug_address = NULL;
+
+static const char doc[] =
+    "Print the hottest functions of folded stacks: each one's self time "
+    "(stacks where it is the leaf) and total time (stacks it is in, "
+    "counted once however deep its recursion), with their share of all "
+    "stacks read, and the total at the end."
+    "\vFILEs are merged; with no FILE, or when FILE is -, read stdin. "
+    "Lines are `frame;frame;... WEIGHT`, root first; weights may be "
+    "fractional.\n\n"
+    "By file, a Python frame (`qualname (path)` or `py::qualname:path`) "
+    "counts under its path, `[dso]` under the dso, a `_[k]` frame under "
+    "[kernel.kallsyms], and any other native frame under its own name.\n\n"
+    "Rows fit the terminal's width (COLUMNS, else the tty's), or 80 "
+    "columns when stdout is no terminal; long names are cut in the "
+    "middle with '...'. Rows whose share rounds to 0.0% are not shown.\n\n"
+    "Exit status: 0 ok, 1 some input lines were skipped, 2 fatal error, "
+    "64 usage error.\n\n"
+    "EXAMPLES:\n"
+    "  perf2folded --python perf.data | foldtop -n 10\n"
+    "  foldtop --sort total --python prof.folded\n"
+    "  foldtop --by file --python prof.folded\n"
+    "  perf2folded --weight=samples perf.data | foldtop --unit samples\n"
+    "  foldtop -n 0 --width 200 a.folded b.folded > top.txt";
+
+static const struct argp_option options[] = {
+    {"top", 'n', "N", 0, "show the N hottest rows (default 20, 0: all)", 0},
+    {"sort", OPT_SORT, "KEY", 0, "self (default) or total", 0},
+    {"by", OPT_BY, "WHAT", 0, "function (default) or file", 0},
+    {"python", OPT_PYTHON, NULL, 0,
+     "only Python frames; a stack's self time goes to its innermost "
+     "Python frame (with the native code it called)",
+     0},
+    {"unit", OPT_UNIT, "UNIT", 0,
+     "what weights are: ns (default: perf2folded's weight for cpu-clock, "
+     "shown as s and ms) or samples (shown as counts)",
+     0},
+    {"width", 'w', "COLS", 0, "table width (default: the terminal's)", 0},
+    {0}};
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno || end == s || *end || *s == '-' || *s == '+' || *out > max
+		   ? -EINVAL
+		   : 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct opts *o = state->input;
+	unsigned long v;
+
+	switch (key) {
+	case 'n':
+		if (parse_ulong(arg, 1000000, &o->nr_rows))
+			argp_error(state, "invalid -n '%s' (0 to 1000000)",
+				   arg);
+		break;
+	case 'w':
+		if (parse_ulong(arg, 10000, &v) || v < 40)
+			argp_error(state, "invalid --width '%s' (40 to 10000)",
+				   arg);
+		o->width = (unsigned)v;
+		break;
+	case OPT_SORT:
+		if (strcmp(arg, "self") && strcmp(arg, "total"))
+			argp_error(state, "--sort is self or total, not '%s'",
+				   arg);
+		o->sort =
+		    strcmp(arg, "self") ? TALLY_SORT_TOTAL : TALLY_SORT_SELF;
+		break;
+	case OPT_BY:
+		if (strcmp(arg, "function") && strcmp(arg, "file"))
+			argp_error(state, "--by is function or file, not '%s'",
+				   arg);
+		o->by = strcmp(arg, "file") ? TALLY_BY_FUNCTION : TALLY_BY_FILE;
+		break;
+	case OPT_UNIT:
+		if (strcmp(arg, "ns") && strcmp(arg, "samples"))
+			argp_error(state, "--unit is ns or samples, not '%s'",
+				   arg);
+		o->unit = strcmp(arg, "ns") ? UNIT_SAMPLES : UNIT_NS;
+		break;
+	case OPT_PYTHON:
+		o->flags |= TALLY_PYTHON;
+		break;
+	case ARGP_KEY_ARGS:
+		o->files = state->argv + state->next;
+		o->nr_files = state->argc - state->next;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void emit(void *ctx, enum diag_level level, const char *msg)
+{
+	(void)ctx;
+	(void)level;
+	fprintf(stderr, TOOL ": %s\n", msg);
+}
+
+static const struct diag diag = {.emit = emit};
+
+struct input_state {
+	uint64_t nr_lines, nr_invalid, nr_nonblank;
+};
+
+/* A line's problem, or NULL when it is a valid one-count line (in *fl). */
+static const char *check_line(const char *line, size_t n,
+			      struct folded_line *fl)
+{
+	int err;
+
+	if (memchr(line, '\0', n))
+		return "NUL byte in line";
+	err = folded__parse(line, n, 0, fl);
+	if (err)
+		return folded__strerror(err);
+	if (fl->nr_counts == 2)
+		return "two counts (differential input): one weight expected";
+	return NULL;
+}
+
+/* Add one stream's stacks to t. 0, or -errno for a read or memory error
+ * (reported here). */
+static int read_stream(FILE *f, const char *name, struct tally *t,
+		       struct input_state *in)
+{
+	struct folded_reader *r = folded__reader_new(f);
+	unsigned long lineno = 0;
+	struct folded_line fl;
+	const char *line, *why;
+	size_t n;
+	int err = 0, got;
+
+	if (!r) {
+		diag__emit(&diag, DIAG_ERROR, "out of memory");
+		return -ENOMEM;
+	}
+	while ((got = folded__read_line(r, &line, &n)) > 0) {
+		lineno++;
+		if (folded__is_blank(line, n))
+			continue;
+		in->nr_nonblank++;
+		why = check_line(line, n, &fl);
+		if (why) {
+			diag__limited(&diag, &in->nr_invalid, MAX_LINE_REPORTS,
+				      "skipped '%s' line %lu: %s", name, lineno,
+				      why);
+			continue;
+		}
+		in->nr_lines++;
+		err = tally__add(t, fl.stack, fl.stack_len, fl.count[0]);
+		if (err) {
+			diag__emit(&diag, DIAG_ERROR, "out of memory");
+			break;
+		}
+	}
+	if (got < 0) {
+		err = got;
+		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", name,
+			   strerror(got == -EIO ? errno : -got));
+	}
+	folded__reader_free(r);
+	return err;
+}
+
+static int read_inputs(const struct opts *o, struct tally *t,
+		       struct input_state *in)
+{
+	static char *stdin_only[] = {"-", NULL};
+	char **files = o->nr_files ? o->files : stdin_only;
+	int i, nr = o->nr_files ? o->nr_files : 1, err = 0;
+
+	for (i = 0; i < nr && !err; i++) {
+		int is_stdin = !strcmp(files[i], "-");
+		FILE *f = is_stdin ? stdin : fopen(files[i], "r");
+		const char *name = is_stdin ? "<stdin>" : files[i];
+
+		if (!f) {
+			err = -errno;
+			diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s",
+				   name, strerror(errno));
+			return err;
+		}
+		err = read_stream(f, name, t, in);
+		if (!is_stdin)
+			fclose(f);
+	}
+	return err;
+}
+
+/* --- the table --- */
+
+/* The width to fill: --width, else the terminal's when stdout is one
+ * (COLUMNS first, as a shell that resized it says, then the tty's), else
+ * 80 so that piped output does not depend on where it ran. */
+static unsigned table_width(const struct opts *o)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	unsigned long v;
+
+	if (o->width)
+		return o->width;
+	if (!isatty(STDOUT_FILENO))
+		return 80;
+	if (env && !parse_ulong(env, 10000, &v) && v > 0)
+		return (unsigned)v;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+static void format_weight(char *buf, size_t size, double w, enum unit unit)
+{
+	if (unit == UNIT_SAMPLES) {
+		if (w == (double)(uint64_t)w)
+			snprintf(buf, size, "%.0f", w);
+		else
+			snprintf(buf, size, "%.2f", w);
+	} else if (w == 0) {
+		snprintf(buf, size, "0 ms");
+	} else if (w >= 999.995e6) { /* rounds to 1000.00 ms: show s */
+		snprintf(buf, size, "%.2f s", w / 1e9);
+	} else if (w >= 0.9995e6) {
+		snprintf(buf, size, "%.1f ms", w / 1e6);
+	} else {
+		snprintf(buf, size, "%.3f ms", w / 1e6);
+	}
+}
+
+static void format_pct(char *buf, size_t size, double w, double sum)
+{
+	snprintf(buf, size, "%.1f%%", 100 * w / sum);
+}
+
+/* Code points in s[0..len): what a terminal shows of UTF-8 text (wide
+ * characters aside). */
+static size_t nr_columns(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* The byte offset of code point cp in s. */
+static size_t column_offset(const char *s, size_t len, size_t cp)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && cp-- == 0)
+			break;
+	}
+	return i;
+}
+
+/* Bytes of s as text for a terminal: control bytes become '?', so that
+ * a name cannot move the cursor or recolour it. */
+static void put_text(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		putchar(c < 0x20 || c == 0x7f ? '?' : c);
+	}
+}
+
+/* name in at most cols columns: cut in the middle with "...", which keeps
+ * a Python frame's qualname and the end of its path. */
+static void put_name(const char *name, size_t cols)
+{
+	size_t len = strlen(name), have = nr_columns(name, len), head, tail;
+
+	if (have <= cols) {
+		put_text(name, len);
+		return;
+	}
+	tail = (cols - 3) / 2;
+	head = cols - 3 - tail;
+	put_text(name, column_offset(name, len, head));
+	fputs("...", stdout);
+	tail = column_offset(name, len, have - tail);
+	put_text(name + tail, len - tail);
+}
+
+struct row {
+	char self[32], self_pct[16], total[32], total_pct[16];
+	const char *name;
+};
+
+static void make_row(struct row *r, const char *name, double self, double total,
+		     double sum, enum unit unit)
+{
+	format_weight(r->self, sizeof(r->self), self, unit);
+	format_pct(r->self_pct, sizeof(r->self_pct), self, sum);
+	format_weight(r->total, sizeof(r->total), total, unit);
+	format_pct(r->total_pct, sizeof(r->total_pct), total, sum);
+	r->name = name;
+}
+
+static void print_row(const struct row *r, int tw, size_t name_cols)
+{
+	printf("%*s %6s  %*s %6s  ", tw, r->self, r->self_pct, tw, r->total,
+	       r->total_pct);
+	put_name(r->name, name_cols);
+	putchar('\n');
+}
+
+/* Print the table: rows whose share (by the sort key) shows as more than
+ * 0.0%, at most o->nr_rows of them, then the total. 0 or -ENOMEM. */
+static int print_table(const struct opts *o, struct tally *t)
+{
+	static const char *const heads[2][2] = {
+	    {"function", "file"},
+	    {"Python function", "Python file"},
+	};
+	const struct tally_entry *e;
+	double sum = tally__sum(t);
+	struct row *rows, total;
+	size_t nr, nr_rows = 0, i, name_cols, fixed, width = table_width(o);
+	int tw = 5;
+
+	e = tally__sorted(t, o->sort, &nr);
+	rows = calloc(nr ? nr : 1, sizeof(*rows));
+	if (!e || !rows) {
+		free(rows);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr && (!o->nr_rows || nr_rows < o->nr_rows); i++) {
+		struct row *r = &rows[nr_rows];
+
+		make_row(r, e[i].name, e[i].self, e[i].total, sum, o->unit);
+		if (!strcmp(o->sort == TALLY_SORT_SELF ? r->self_pct
+						       : r->total_pct,
+			    "0.0%"))
+			break; /* sorted: the rest show 0.0% too */
+		nr_rows++;
+	}
+	make_row(&total, "total", sum, sum, sum, o->unit);
+	for (i = 0; i < nr_rows; i++) {
+		if ((int)strlen(rows[i].self) > tw)
+			tw = (int)strlen(rows[i].self);
+		if ((int)strlen(rows[i].total) > tw)
+			tw = (int)strlen(rows[i].total);
+	}
+	if ((int)strlen(total.self) > tw)
+		tw = (int)strlen(total.self);
+	fixed = 2 * (size_t)tw + 18;
+	name_cols =
+	    width > fixed + MIN_NAME_COLS ? width - fixed : MIN_NAME_COLS;
+
+	printf("%*s %6s  %*s %6s  %s\n", tw, "self", "self%", tw, "total",
+	       "total%", heads[!!(o->flags & TALLY_PYTHON)][o->by]);
+	for (i = 0; i < nr_rows; i++)
+		print_row(&rows[i], tw, name_cols);
+	if (!nr_rows)
+		printf("%*s  (no %s%s above 0.0%%)\n", 2 * tw + 16, "",
+		       o->flags & TALLY_PYTHON ? "Python " : "",
+		       o->by == TALLY_BY_FILE ? "file" : "function");
+	print_row(&total, tw, name_cols);
+	free(rows);
+	return 0;
+}
+
+static int run(const struct opts *o)
+{
+	struct tally *t = tally__new(o->by, o->flags);
+	struct input_state in = {0};
+	int status = EXIT_FATAL;
+
+	if (!t) {
+		diag__emit(&diag, DIAG_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (read_inputs(o, t, &in))
+		goto cleanup;
+	if (in.nr_invalid > MAX_LINE_REPORTS)
+		diag__emit(&diag, DIAG_WARN,
+			   "skipped %llu invalid lines in all",
+			   (unsigned long long)in.nr_invalid);
+	if (!in.nr_lines) {
+		diag__emit(&diag, DIAG_ERROR,
+			   in.nr_nonblank ? "no valid folded line in input"
+					  : "input is empty");
+		goto cleanup;
+	}
+	if (!(tally__sum(t) > 0)) {
+		diag__emit(&diag, DIAG_ERROR, "all weights in input are zero");
+		goto cleanup;
+	}
+	if (print_table(o, t)) {
+		diag__emit(&diag, DIAG_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		diag__emit(&diag, DIAG_ERROR, "cannot write the table: %s",
+			   strerror(errno));
+		goto cleanup;
+	}
+	status = in.nr_invalid ? EXIT_PARTIAL : EXIT_OK;
+cleanup:
+	tally__free(t);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+	    .nr_rows = 20,
+	    .by = TALLY_BY_FUNCTION,
+	    .sort = TALLY_SORT_SELF,
+	    .unit = UNIT_NS,
+	};
+	struct argp argp = {options, parse_opt, "[FILE...]", doc,
+			    NULL,    NULL,	NULL};
+
+	argp_err_exit_status = EXIT_USAGE;
+	argv[0] = (char *)TOOL; /* getopt names the tool by argv[0] */
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	return run(&o);
+}
