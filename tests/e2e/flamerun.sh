@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End to end: the one-command workflow. Runs scripts/flamerun as a user
 # would and checks what it promises: the SVG (well-formed, with the Python
-# functions), the table of hottest functions, the program's exit status
-# passed through, --keep, -p PID with --duration, and clear failures.
+# functions), the tables of hottest functions (foldtop's), the program's
+# exit status passed through, --keep, -p PID with --duration, and clear
+# failures.
 # Needs perf, python3.12 and xmllint; fails naming what is missing.
 # usage: flamerun.sh SOURCE_ROOT
 set -u
@@ -25,8 +26,15 @@ ok "svg written and well-formed" 'xmllint --noout fib.svg'
 ok "svg has the Python stack" 'grep -q "fibonacci_plus_factorial (fibfact.py)" fib.svg'
 ok "svg title" 'grep -q "fib test" fib.svg'
 ok "path printed" 'grep -q "flame graph: $work/fib.svg" out.txt'
-ok "self table names fibonacci" 'grep -A3 "^self" out.txt | grep -q "fibonacci (fibfact.py)"'
-ok "total table has <module> first" 'grep -A1 "^total" out.txt | tail -1 | grep -q "<module> (fibfact.py)"'
+# the report (foldtop): a heading, the column heads, rows, the total line
+ok "self table has fibonacci first" 'grep -A2 "^hottest Python functions by self time:" out.txt | tail -1 | grep -q "  fibonacci (fibfact.py)$"'
+ok "fibonacci's self share is most of the run" 'grep -A2 "by self time:" out.txt | tail -1 | awk "{ exit !(\$3 + 0 > 50) }"'
+ok "total table has <module> first" 'grep -A2 "^hottest Python functions by total time:" out.txt | tail -1 | grep -q "  <module> (fibfact.py)$"'
+ok "total table has main" 'sed -n "/by total time:/,/ total$/p" out.txt | grep -q "  main (fibfact.py)$"'
+ok "column heads" '[ "$(grep -c "self  *self%  *total  *total%  Python function$" out.txt)" -eq 2 ]'
+ok "times in s or ms" 'grep -A2 "by self time:" out.txt | tail -1 | grep -Eq "^ *[0-9.]+ m?s +[0-9.]+%"'
+ok "total line at 100%" '[ "$(grep -Ec "^ *[0-9.]+ m?s 100.0% +[0-9.]+ m?s 100.0%  total$" out.txt)" -eq 2 ]'
+ok "at most ten rows a table" '[ "$(sed -n "/by self time:/,/ total$/p" out.txt | wc -l)" -le 13 ]'
 
 # the program's exit status is flamerun's
 printf 'import sys\nx = sum(range(10**6))\nsys.exit(3)\n' > three.py
