@@ -152,7 +152,7 @@ static int has_symtab(Elf *elf)
 	return 0;
 }
 
-static Elf_Scn *section_by_name(Elf *elf, const char *name, GElf_Shdr *shdr)
+Elf_Scn *debugfile__section(Elf *elf, const char *name, GElf_Shdr *shdr)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
@@ -230,7 +230,7 @@ static size_t symbol_candidates(char **c, const char *path,
 	size_t n = 0;
 
 	dir_of(dir, sizeof(dir), path);
-	if (rt->elf && (scn = section_by_name(rt->elf, ".gnu_debuglink", &sh))) {
+	if (rt->elf && (scn = debugfile__section(rt->elf, ".gnu_debuglink", &sh))) {
 		Elf_Data *d = elf_getdata(scn, NULL);
 
 		if (d && d->d_size && memchr(d->d_buf, '\0', d->d_size)) {

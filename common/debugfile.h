@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gelf.h>
 #include <libelf.h>
 
 #include "diag.h"
@@ -105,5 +106,8 @@ void debugfile__close(struct debugfile *df);
  * Returns its length, 0 when the file has none, or a negative errno
  * (-ENOSPC when it is longer than cap). */
 int debugfile__read_build_id(const char *path, uint8_t *buf, size_t cap);
+
+/* The section of elf named name (its header in *shdr), or NULL. */
+Elf_Scn *debugfile__section(Elf *elf, const char *name, GElf_Shdr *shdr);
 
 #endif

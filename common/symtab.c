@@ -55,25 +55,6 @@ static Elf_Scn *section_by_type(Elf *elf, GElf_Word type, GElf_Shdr *shdr,
 	return NULL;
 }
 
-static Elf_Scn *section_by_name(Elf *elf, const char *name, GElf_Shdr *shdr)
-{
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-
-	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
-		return NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		const char *s;
-
-		if (!gelf_getshdr(scn, shdr))
-			continue;
-		s = elf_strptr(elf, shstrndx, shdr->sh_name);
-		if (s && !strcmp(s, name))
-			return scn;
-	}
-	return NULL;
-}
-
 /* Add name, demangled as perf does (demangle.h), with suffix (or NULL)
  * after it. */
 static int add_symbol(struct symarr *a, uint64_t start, uint64_t size,
@@ -198,13 +179,13 @@ static int synthesize_plt(struct symarr *a, Elf *elf)
 	dyn = section_by_type(elf, SHT_DYNSYM, &dsh, &dynidx);
 	if (!dyn)
 		return 0;
-	rel = section_by_name(elf, ".rela.plt", &rsh);
+	rel = debugfile__section(elf, ".rela.plt", &rsh);
 	if (!rel)
-		rel = section_by_name(elf, ".rel.plt", &rsh);
+		rel = debugfile__section(elf, ".rel.plt", &rsh);
 	if (!rel || (rsh.sh_type != SHT_RELA && rsh.sh_type != SHT_REL) ||
 	    rsh.sh_link != dynidx || !rsh.sh_entsize)
 		return 0;
-	if (!section_by_name(elf, ".plt", &psh) || psh.sh_type == SHT_NOBITS)
+	if (!debugfile__section(elf, ".plt", &psh) || psh.sh_type == SHT_NOBITS)
 		return 0;
 	switch (eh.e_machine) {
 	case EM_ARM:
