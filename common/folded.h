@@ -1,7 +1,7 @@
 /* folded: parse one line of Brendan Gregg's folded-stack format.
  *
  * A line is `frame;frame;...;frame COUNT` (root first) or, in the
- * differential form written by difffolded.pl and folddiff,
+ * differential form written by FlameGraph's difffolded.pl,
  * `frame;...;frame BEFORE AFTER`. Counts are non-negative decimals, integer
  * or fractional (`12`, `0.5`); no sign, exponent, inf or nan. The stack is
  * everything before the count column(s), trailing blanks removed.
