@@ -2,8 +2,8 @@
 # End to end: the one-command workflow. Runs scripts/flamerun as a user
 # would and checks what it promises: the SVG (well-formed, with the Python
 # functions), the tables of hottest functions (foldtop's), the program's
-# exit status passed through, --keep, -p PID with --duration, and clear
-# failures.
+# exit status passed through, --keep, the call-graph mode
+# has-frame-pointers chose, -p PID with --duration, and clear failures.
 # Needs perf, python3.12 and xmllint; fails naming what is missing.
 # usage: flamerun.sh SOURCE_ROOT
 set -u
@@ -48,6 +48,26 @@ ok "svg even when the program fails" '[ -s three.svg ]'
 ok "--keep perf.data" '[ -s kept.perf.data ]'
 ok "--keep perf map" 'ls perf-*.map > /dev/null 2>&1'
 ok "kept data converts again" '"$src/build/converters/perf2folded" --python --perf-map-dir . kept.perf.data 2>/dev/null | grep -q "fibonacci (fibfact.py)"'
+
+# the call-graph mode is has-frame-pointers' answer, which reads the eval
+# loop's code as well as the build flags: here the flags claim
+# -fno-omit-frame-pointer (a sysconfig module that adds it, see CPython's
+# _PYTHON_SYSCONFIGDATA_NAME), which the flags alone would believe
+mkdir claim
+real=$("$py" -c 'import sysconfig; print(sysconfig._get_sysconfigdata_name())')
+cat > claim/_sysconfigdata_fp_claim.py <<EOF
+import importlib
+build_time_vars = dict(importlib.import_module("$real").build_time_vars)
+build_time_vars["CFLAGS"] = (build_time_vars.get("CFLAGS") or "") + " -fno-omit-frame-pointer"
+EOF
+claim=(env PYTHONPATH="$work/claim" _PYTHON_SYSCONFIGDATA_NAME=_sysconfigdata_fp_claim)
+"${claim[@]}" "$src/scripts/has-frame-pointers" "$py" > claim-hfp.txt 2>&1
+hfp_rc=$?
+want=dwarf; [ $hfp_rc -eq 0 ] && want=fp
+"${claim[@]}" "$run" -o claim.svg -- python3.12 fibfact.py 2 > /dev/null 2> claim.txt
+ok "the claimed flags are seen" '"${claim[@]}" "$py" -c "import sysconfig; print(sysconfig.get_config_var(\"CFLAGS\"))" | grep -q -- -fno-omit-frame-pointer'
+ok "mode as has-frame-pointers says ($want: $(cat claim-hfp.txt))" 'grep -q "($want call graphs" claim.txt'
+ok "graph recorded in that mode" 'grep -q "fibonacci (fibfact.py)" claim.svg'
 
 # attach to a running Python started with -X perf
 "$py" -X perf -c 'import time
