@@ -3,7 +3,8 @@
 # would and checks what it promises: the SVG (well-formed, with the Python
 # functions), the tables of hottest functions (foldtop's), the program's
 # exit status passed through, --keep, the call-graph mode
-# has-frame-pointers chose, -p PID with --duration, and clear failures.
+# has-frame-pointers chose, -p PID (with --duration, until the process
+# exits, perf's failure passed through), and clear failures.
 # Needs perf, python3.12 and xmllint; fails naming what is missing.
 # usage: flamerun.sh SOURCE_ROOT
 set -u
@@ -73,13 +74,30 @@ ok "graph recorded in that mode" 'grep -q "fibonacci (fibfact.py)" claim.svg'
 "$py" -X perf -c 'import time
 def busy_loop():
     t = time.time()
-    while time.time() - t < 6: pass
+    while time.time() - t < 12: pass
 busy_loop()' &
 pid=$!
 sleep 1
 "$run" -p "$pid" --duration 2 -o attached.svg > attached.txt 2>&1
-ok "-p PID --duration" 'grep -q "busy_loop" attached.svg'
+status=$?
+ok "-p PID --duration" '[ $status -eq 0 ] && grep -q "busy_loop" attached.svg'
+# perf's failure is flamerun's, with its status (here perf rejects -F)
+"$run" -p "$pid" --duration 2 -F bogus -o bad.svg > /dev/null 2> bad.txt
+status=$?
+ok "-p: perf's failure status passed through" '[ $status -ne 0 ] && [ $status -ne 2 ] && grep -q "perf record failed (exit status $status)" bad.txt'
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+# the process exits before --duration is over: perf stops, no failure
+"$py" -X perf -c 'import time
+def short_loop():
+    t = time.time()
+    while time.time() - t < 8: pass
+short_loop()' &
+pid=$!
+sleep 0.5
+"$run" -p "$pid" --duration 60 -o exited.svg > exited.txt 2>&1
+status=$?
+ok "-p: process exits first, exit 0" '[ $status -eq 0 ] && grep -q "short_loop" exited.svg'
+wait "$pid" 2>/dev/null
 
 # clear failures
 "$run" -- python3.12 > /dev/null 2> none.txt
