@@ -439,6 +439,9 @@ static int decompress(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 				uint64_t s =
 				    pd->zskip < left ? pd->zskip : left;
 
+				if (!left)
+					break;	/* the rest comes in later
+						 * output, or never */
 				p += s;
 				pd->zskip -= s;
 				continue;

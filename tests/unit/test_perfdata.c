@@ -1347,6 +1347,29 @@ START_TEST(test_pipe_trailing_message)
 }
 END_TEST
 
+/* A pipe whose compressed record holds an AUXTRACE record promising 1000
+ * bytes of trace after it that the record does not have (found by
+ * tests/fuzz/fuzz_perfdata: the skip of those bytes spun forever once the
+ * decompressed bytes ran out). It must end, with one error. */
+START_TEST(test_compressed_skip_past_end)
+{
+	static const uint8_t img[] = {
+		0x50, 0x45, 0x52, 0x46, 0x49, 0x4c, 0x45, 0x32, 0x10, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x51, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x28, 0x00, 0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58,
+		0x81, 0x00, 0x00, 0x47, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+		0x00, 0xe8, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct buf b = {(uint8_t *)img, sizeof(img), sizeof(img)};
+	struct seen w = {0};
+
+	ck_assert_int_lt(read_img(&b, &w, NULL, false), 0);
+	ck_assert_int_eq(w.nr_errors, 1);
+	ck_assert_int_eq(w.nr_samples, 0);
+}
+END_TEST
+
 static Suite *perfdata_suite(void)
 {
 	Suite *s = suite_create("perfdata");
@@ -1361,6 +1384,7 @@ static Suite *perfdata_suite(void)
 	tcase_add_test(tc, test_ordering_ties);
 	tcase_add_test(tc, test_ordering_runs);
 	tcase_add_test(tc, test_compressed);
+	tcase_add_test(tc, test_compressed_skip_past_end);
 	tcase_add_test(tc, test_pipe_mem);
 	tcase_add_test(tc, test_pipe_fd_prefix);
 	tcase_add_test(tc, test_header_errors);
