@@ -2,7 +2,9 @@
 # e2e: JIT code in an anonymous mapping, a prctl-named one ([anon:NAME])
 # and a double-mapped memfd (/memfd:NAME), recorded with real perf, is
 # named from the process's perf map in all three and annotated _[j] by
-# --jit: one answer to "is this JIT memory" (common/session.c).
+# --jit: one answer to "is this JIT memory" (common/session.c). The map
+# chowned to another user is then ignored, as perf ignores it, unless
+# --force.
 #
 # usage: jit_regions.sh PERF2FOLDED DATADIR
 # Fails (does not skip) when perf or cc is missing.
@@ -40,4 +42,25 @@ for f in $want; do
 	fi
 done
 [ $fail = 0 ] && echo "$me: named and annotated: $want"
+
+# The same map owned by another user: ignored with one warning, as perf
+# ignores it, unless --force (the test runs as root, as CI does).
+map=/tmp/perf-$(cat pid).map
+chown 4321 "$map"
+"$tool" --jit perf.data > other.folded 2> other.err || true
+if ! grep -q "is owned by uid 4321, neither you nor root: not read" other.err ||
+   [ "$(grep -c 'owned by uid' other.err)" != 1 ] ||
+   grep -q 'jit_in_' other.folded; then
+	echo "$me: another user's perf map was read, or not said once:" >&2
+	cat other.err other.folded >&2
+	fail=1
+fi
+"$tool" --jit --force perf.data > forced.folded 2> forced.err
+if ! cmp -s out.folded forced.folded || [ -s forced.err ]; then
+	echo "$me: --force did not read the map as its owner would:" >&2
+	diff out.folded forced.folded >&2
+	cat forced.err >&2
+	fail=1
+fi
+[ $fail = 0 ] && echo "$me: another owner's map ignored, read with --force"
 exit $fail
