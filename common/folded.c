@@ -16,6 +16,22 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* A validated count with a fraction, correctly rounded: summing digit
+ * times 0.1^k does not round correctly (`0.3` became 0.30000000000000004),
+ * strtod() does. It reads a NUL-terminated copy (the line is not
+ * terminated), in the C locale the tools run in; a count too long for the
+ * copy keeps the approximation. */
+static double fraction_value(const char *s, size_t len, double approx)
+{
+	char buf[128];
+
+	if (len >= sizeof(buf))
+		return approx;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return strtod(buf, NULL);
+}
+
 /* Parse the count that ends at s[end) and starts after the last blank
  * before it. Sets *start to its first byte. */
 static int parse_count(const char *s, size_t end, size_t *start, double *out)
@@ -48,6 +64,8 @@ static int parse_count(const char *s, size_t end, size_t *start, double *out)
 	}
 	if (!seen_digit)
 		return FOLDED_BAD_COUNT;
+	if (seen_dot)
+		v = fraction_value(s + i, end - i, v);
 	*out = v;
 	return FOLDED_OK;
 }

@@ -38,6 +38,11 @@ START_TEST(test_fractional_counts)
 
 	ck_assert_int_eq(parse("a;b 0.25", 1, &fl), FOLDED_OK);
 	ck_assert(fl.count[0] == 0.25);
+	/* correctly rounded, as strtod: 3 * 0.1 would be 0.30000000000000004 */
+	ck_assert_int_eq(parse("a;b 0.3", 1, &fl), FOLDED_OK);
+	ck_assert(fl.count[0] == 0.3);
+	ck_assert_int_eq(parse("a;b 12.345678901234567", 1, &fl), FOLDED_OK);
+	ck_assert(fl.count[0] == 12.345678901234567);
 	ck_assert_int_eq(parse("a;b 12.", 1, &fl), FOLDED_OK);
 	ck_assert(fl.count[0] == 12);
 	ck_assert_int_eq(parse("a;b .5", 1, &fl), FOLDED_OK);
