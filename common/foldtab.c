@@ -1,0 +1,429 @@
+/* foldtab: folded stacks aggregated by text, written sorted (foldtab.h).
+ *
+ * Stacks are copied once into an arena of large chunks; entries hold the
+ * text, its hash and the weights, and an open-addressing table of entry
+ * numbers finds them. Writing sorts the entries with a multikey quicksort
+ * (Bentley and Sedgewick's three-way radix quicksort): stacks share long
+ * prefixes (the same root frames), which a comparison sort would compare
+ * again at every step, while the radix sort looks at each byte of a shared
+ * prefix about once per partition.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folded.h"
+#include "foldtab.h"
+#include "hash.h"
+
+#define CHUNK_SIZE (4u << 20)
+#define HASH_SEED 0x666f6c64746162ULL	/* "foldtab" */
+#define SMALL_SORT 12
+
+struct entry {
+	const char *stack;	/* in the arena, not NUL-terminated */
+	uint32_t len;
+	uint32_t hash;		/* low bits of the stack's hash */
+	double w[FOLDTAB_MAX_COLUMNS];
+};
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct foldtab {
+	unsigned nr_columns;
+	struct entry *entries;
+	size_t nr_entries, entries_cap;
+	/* the stack's hash << 32 | entry number + 1; 0 = empty. The hash in
+	 * the slot spares a probe the cache miss of reading the entry */
+	uint64_t *slots;
+	size_t slots_mask;	/* slots has slots_mask + 1 entries */
+	int is_stale;		/* entries were reordered: slots need a rebuild */
+	struct chunk *chunks;
+	double total[FOLDTAB_MAX_COLUMNS];
+};
+
+struct foldtab *foldtab__new(unsigned nr_columns)
+{
+	struct foldtab *t;
+
+	if (nr_columns < 1 || nr_columns > FOLDTAB_MAX_COLUMNS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->slots = calloc(1024, sizeof(*t->slots)))) {
+		free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->nr_columns = nr_columns;
+	t->slots_mask = 1023;
+	return t;
+}
+
+void foldtab__free(struct foldtab *t)
+{
+	struct chunk *c, *next;
+
+	if (!t)
+		return;
+	for (c = t->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(t->entries);
+	free(t->slots);
+	free(t);
+}
+
+/* A copy of s[0..len) in the arena, or NULL. A stack longer than a chunk
+ * gets a chunk of its own. */
+static const char *arena_copy(struct foldtab *t, const char *s, size_t len)
+{
+	struct chunk *c = t->chunks;
+	char *p;
+
+	if (!c || c->cap - c->used < len) {
+		size_t cap = len > CHUNK_SIZE ? len : CHUNK_SIZE;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->cap = cap;
+		c->used = 0;
+		c->next = t->chunks;
+		t->chunks = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, len);
+	c->used += len;
+	return p;
+}
+
+static void place(struct foldtab *t, size_t i)
+{
+	size_t s = t->entries[i].hash & t->slots_mask;
+
+	while (t->slots[s])
+		s = (s + 1) & t->slots_mask;
+	t->slots[s] = (uint64_t)t->entries[i].hash << 32 | (i + 1);
+}
+
+/* Rebuild the slots at twice the size when half full (or after a sort). */
+static int rehash(struct foldtab *t, size_t nr_slots)
+{
+	uint64_t *slots = calloc(nr_slots, sizeof(*slots));
+	size_t i;
+
+	if (!slots)
+		return -ENOMEM;
+	free(t->slots);
+	t->slots = slots;
+	t->slots_mask = nr_slots - 1;
+	for (i = 0; i < t->nr_entries; i++)
+		place(t, i);
+	t->is_stale = 0;
+	return 0;
+}
+
+static struct entry *new_entry(struct foldtab *t, const char *stack,
+			       size_t len, uint32_t h)
+{
+	struct entry *e;
+
+	if (t->nr_entries == t->entries_cap) {
+		size_t cap = t->entries_cap ? t->entries_cap * 2 : 1024;
+
+		e = realloc(t->entries, cap * sizeof(*e));
+		if (!e)
+			return NULL;
+		t->entries = e;
+		t->entries_cap = cap;
+	}
+	e = &t->entries[t->nr_entries];
+	memset(e, 0, sizeof(*e));
+	e->stack = arena_copy(t, stack, len);
+	if (!e->stack)
+		return NULL;
+	e->len = (uint32_t)len;
+	e->hash = h;
+	t->nr_entries++;
+	return e;
+}
+
+int foldtab__add(struct foldtab *t, const char *stack, size_t len,
+		 unsigned column, double weight)
+{
+	uint32_t h = (uint32_t)hash__wide(stack, len, HASH_SEED);
+	uint64_t n;
+	struct entry *e;
+	size_t s;
+
+	if (column >= t->nr_columns || len == 0 || len > UINT32_MAX)
+		return -EINVAL;
+	if (t->is_stale || (t->nr_entries + 1) * 2 > t->slots_mask + 1) {
+		size_t nr = t->slots_mask + 1;
+
+		while ((t->nr_entries + 1) * 2 > nr)
+			nr *= 2;
+		if (t->nr_entries >= UINT32_MAX - 1 || rehash(t, nr))
+			return -ENOMEM;
+	}
+	for (s = h & t->slots_mask; (n = t->slots[s]); s = (s + 1) & t->slots_mask) {
+		if (n >> 32 != h)
+			continue;
+		e = &t->entries[(uint32_t)n - 1];
+		if (e->len == len && !memcmp(e->stack, stack, len))
+			goto found;
+	}
+	e = new_entry(t, stack, len, h);
+	if (!e)
+		return -ENOMEM;
+	t->slots[s] = (uint64_t)h << 32 | t->nr_entries;
+found:
+	e->w[column] += weight;
+	t->total[column] += weight;
+	return 0;
+}
+
+size_t foldtab__nr_stacks(const struct foldtab *t)
+{
+	return t->nr_entries;
+}
+
+double foldtab__total(const struct foldtab *t, unsigned column)
+{
+	return column < t->nr_columns ? t->total[column] : 0;
+}
+
+void foldtab__map(struct foldtab *t, unsigned column,
+		  double (*fn)(double w, void *ctx), void *ctx)
+{
+	size_t i;
+
+	if (column >= t->nr_columns)
+		return;
+	t->total[column] = 0;
+	for (i = 0; i < t->nr_entries; i++) {
+		t->entries[i].w[column] = fn(t->entries[i].w[column], ctx);
+		t->total[column] += t->entries[i].w[column];
+	}
+}
+
+/* The byte of e at depth d, plus one; 0 past its end, so that a stack
+ * sorts before its extensions. */
+static inline int byte_at(const struct entry *e, size_t d)
+{
+	return d < e->len ? (unsigned char)e->stack[d] + 1 : 0;
+}
+
+static inline void swap(struct entry *a, struct entry *b)
+{
+	struct entry tmp = *a;
+
+	*a = *b;
+	*b = tmp;
+}
+
+/* memcmp order of two stacks that agree on their first d bytes. */
+static int cmp_from(const struct entry *a, const struct entry *b, size_t d)
+{
+	size_t n = (a->len < b->len ? a->len : b->len) - d;
+	int c = memcmp(a->stack + d, b->stack + d, n);
+
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static void insertion_sort(struct entry *a, size_t n, size_t d)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && cmp_from(&a[j - 1], &a[j], d) > 0; j--)
+			swap(&a[j - 1], &a[j]);
+}
+
+static int median3(int x, int y, int z)
+{
+	if (x < y)
+		return y < z ? y : x < z ? z : x;
+	return x < z ? x : y < z ? z : y;
+}
+
+/* Sort a[0..n), whose stacks agree on their first d bytes. Recurses on the
+ * two smaller of the three parts and loops on the largest, so the
+ * recursion stays within log2(n) levels whatever the stacks' lengths. */
+static void mkqsort(struct entry *a, size_t n, size_t d)
+{
+	while (n > SMALL_SORT) {
+		int v = median3(byte_at(&a[0], d), byte_at(&a[n / 2], d),
+				byte_at(&a[n - 1], d));
+		size_t lt = 0, i = 0, gt = n, nr_eq;
+
+		while (i < gt) {
+			int c = byte_at(&a[i], d);
+
+			if (c < v)
+				swap(&a[lt++], &a[i++]);
+			else if (c > v)
+				swap(&a[i], &a[--gt]);
+			else
+				i++;
+		}
+		nr_eq = gt - lt;
+		if (v == 0)	/* equal stacks end here: nothing to sort */
+			nr_eq = 0;
+		if (nr_eq >= lt && nr_eq >= n - gt) {
+			mkqsort(a, lt, d);
+			mkqsort(a + gt, n - gt, d);
+			a += lt;
+			n = nr_eq;
+			d++;
+		} else if (lt >= n - gt) {
+			mkqsort(a + lt, nr_eq, d + 1);
+			mkqsort(a + gt, n - gt, d);
+			n = lt;
+		} else {
+			mkqsort(a, lt, d);
+			mkqsort(a + lt, nr_eq, d + 1);
+			a += gt;
+			n -= gt;
+		}
+	}
+	insertion_sort(a, n, d);
+}
+
+/* Positional decimal of ±digits × 10^exp10 (digits "d1d2...", the value
+ * 0.d1d2... × 10^(exp10 + 1)), never exponent notation. */
+static size_t positional(char *buf, const char *digits, size_t nr, int exp10)
+{
+	size_t o = 0, i;
+	long point = (long)exp10 + 1;	/* digits before the point */
+
+	if (point <= 0) {
+		buf[o++] = '0';
+		buf[o++] = '.';
+		for (i = 0; i < (size_t)-point; i++)
+			buf[o++] = '0';
+		memcpy(buf + o, digits, nr);
+		o += nr;
+	} else if ((size_t)point >= nr) {
+		memcpy(buf + o, digits, nr);
+		o += nr;
+		for (i = nr; i < (size_t)point; i++)
+			buf[o++] = '0';
+	} else {
+		memcpy(buf + o, digits, (size_t)point);
+		o += (size_t)point;
+		buf[o++] = '.';
+		memcpy(buf + o, digits + point, nr - (size_t)point);
+		o += nr - (size_t)point;
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+size_t foldtab__format(double w, char *buf)
+{
+	char tmp[40], digits[20];
+	int prec, exp10;
+	size_t nr = 0, o = 0;
+	char *p;
+
+	if (!isfinite(w))
+		return (size_t)snprintf(buf, FOLDTAB_WEIGHT_LEN, "%g", w);
+	if (w == 0)
+		return (size_t)snprintf(buf, FOLDTAB_WEIGHT_LEN, "0");
+	if (w == floor(w) && fabs(w) < 9007199254740992.0)
+		return (size_t)snprintf(buf, FOLDTAB_WEIGHT_LEN, "%.0f", w);
+	if (w < 0) {
+		buf[o++] = '-';
+		w = -w;
+	}
+	/* the fewest significant digits that read back as w */
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, w);
+		if (strtod(tmp, NULL) == w)
+			break;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, w);
+	for (p = tmp; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[nr++] = *p;
+	exp10 = atoi(p + 1);
+	while (nr > 1 && digits[nr - 1] == '0')
+		nr--;
+	return o + positional(buf + o, digits, nr, exp10);
+}
+
+int foldtab__write(struct foldtab *t, FILE *f)
+{
+	char wbuf[FOLDTAB_WEIGHT_LEN];
+	size_t i, n;
+	unsigned c;
+
+	mkqsort(t->entries, t->nr_entries, 0);
+	t->is_stale = 1;
+	for (i = 0; i < t->nr_entries; i++) {
+		const struct entry *e = &t->entries[i];
+
+		fwrite(e->stack, 1, e->len, f);
+		for (c = 0; c < t->nr_columns; c++) {
+			putc_unlocked(' ', f);
+			n = foldtab__format(e->w[c], wbuf);
+			fwrite(wbuf, 1, n, f);
+		}
+		if (putc_unlocked('\n', f) == EOF)
+			return -EIO;
+	}
+	return fflush(f) || ferror(f) ? -EIO : 0;
+}
+
+int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
+{
+	struct folded_reader *rd = folded__reader_new(f);
+	size_t n;
+	unsigned long lineno = 0;
+	struct folded_line fl;
+	const char *line, *stack;
+	int err = 0, got;
+
+	if (!rd)
+		return -ENOMEM;
+	while ((got = folded__read_line(rd, &line, &n)) > 0) {
+		lineno++;
+		if (folded__is_blank(line, n))
+			continue;
+		r->nr_lines++;
+		err = memchr(line, '\0', n) ? 1 : folded__parse(line, n, 1, &fl);
+		if (err) {
+			diag__limited(r->diag, &r->nr_malformed, r->max_reports,
+				      "'%s' line %lu: %s", r->name, lineno,
+				      err == 1 ? "NUL byte in line" :
+				      folded__strerror(err));
+			err = 0;
+			continue;
+		}
+		stack = fl.stack;
+		n = r->edit ? r->edit(r->ctx, &stack, fl.stack_len) :
+		    fl.stack_len;
+		if (n == 0) {
+			r->nr_dropped++;
+			continue;
+		}
+		err = foldtab__add(t, stack, n, r->column, fl.count[0]);
+		if (err)
+			break;
+		r->nr_kept++;
+	}
+	if (got < 0)
+		err = got;
+	folded__reader_free(rd);
+	return err;
+}
