@@ -1,0 +1,235 @@
+/* folddiff: two folded profiles -> the differential form `stack BEFORE AFTER`.
+ *
+ * Reads BEFORE and AFTER (folded stacks, `stack COUNT`) into one table with
+ * two columns and writes every stack of either, 0 where it is absent,
+ * sorted bytewise: what FlameGraph's difffolded.pl prints, and what
+ * flamesvg draws as a differential flame graph. -n and -s do what they do
+ * to difffolded.pl. This file parses options, wires foldtab and words the
+ * messages.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "foldtab.h"
+
+#define TOOL "folddiff"
+#define MAX_LINE_REPORTS 10
+
+enum exit_status { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_FATAL = 2,
+		   EXIT_USAGE = 64 };
+
+struct opts {
+	const char *files[2];	/* BEFORE, AFTER; "-" is stdin */
+	int nr_files;
+	bool is_normalize;
+	bool is_strip_hex;
+};
+
+const char *argp_program_version = TOOL " 0.1.0";
+const char *argp_program_bug_address = NULL;
+
+static const char doc[] =
+	"Compare two folded profiles: print `stack BEFORE AFTER` for every "
+	"stack of either file (0 where absent), sorted by stack, for a "
+	"differential flame graph."
+	"\vBEFORE or AFTER may be - for stdin. Counts may be fractional. "
+	"Malformed lines are reported with their file and line number and "
+	"skipped.\n\n"
+	"Exit status: 0 ok, 1 some input lines were skipped, 2 fatal error, "
+	"64 usage error.\n\n"
+	"Examples:\n"
+	"  folddiff before.folded after.folded | flamesvg > diff.svg\n"
+	"  folddiff -n before.folded after.folded | flamesvg > diff.svg\n"
+	"  folddiff after.folded before.folded | flamesvg --negate > diff1.svg\n"
+	"  folddiff -s old.folded new.folded > diff.folded";
+
+static const struct argp_option options[] = {
+	{ "normalize", 'n', NULL, 0,
+	  "scale BEFORE's counts to AFTER's total (each truncated to an "
+	  "integer, as difffolded.pl -n)", 0 },
+	{ "strip-hex", 's', NULL, 0,
+	  "replace hex numbers (0x1a2b) in stacks by 0x... before comparing",
+	  0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct opts *o = state->input;
+
+	switch (key) {
+	case 'n': o->is_normalize = true; break;
+	case 's': o->is_strip_hex = true; break;
+	case ARGP_KEY_ARG:
+		if (o->nr_files == 2)
+			argp_error(state, "too many files: '%s'", arg);
+		o->files[o->nr_files++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (o->nr_files < 2)
+			argp_error(state, "BEFORE and AFTER are required");
+		if (!strcmp(o->files[0], "-") && !strcmp(o->files[1], "-"))
+			argp_error(state, "only one of BEFORE and AFTER can be stdin");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void emit(void *ctx, enum diag_level level, const char *msg)
+{
+	(void)ctx;
+	(void)level;
+	fprintf(stderr, TOOL ": %s\n", msg);
+}
+
+static const struct diag diag = { .emit = emit };
+
+/* The scratch text strip_hex() writes stacks to, reused line to line. */
+struct hexbuf {
+	char *buf;
+	size_t cap;
+	bool is_oom;	/* a stack could not be rewritten */
+};
+
+static size_t strip_hex(void *ctx, const char **stack, size_t len);
+
+/* Read one file into column; reports its own errors. 0 or -errno. */
+static int read_file(struct foldtab *t, const char *path, unsigned column,
+		     struct foldtab_read *r)
+{
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "r");
+	int err;
+
+	r->name = is_stdin ? "<stdin>" : path;
+	r->column = column;
+	if (!f) {
+		err = -errno;
+		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", r->name,
+			   strerror(errno));
+		return err;
+	}
+	err = foldtab__read(t, f, r);
+	if (err)
+		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", r->name,
+			   strerror(err == -EIO ? errno : -err));
+	if (!is_stdin)
+		fclose(f);
+	return err;
+}
+
+/* difffolded.pl -n: BEFORE's counts times AFTER's total over BEFORE's,
+ * truncated toward zero (Perl's int()). */
+static double normalize(double w, void *ctx)
+{
+	const double *ratio = ctx;	/* { after total, before total } */
+
+	return trunc(w * ratio[0] / ratio[1]);
+}
+
+static int run(const struct opts *o)
+{
+	struct foldtab *t = foldtab__new(2);
+	struct hexbuf hex = { 0 };
+	struct foldtab_read r = {
+		.diag = &diag, .max_reports = MAX_LINE_REPORTS,
+		.edit = o->is_strip_hex ? strip_hex : NULL, .ctx = &hex,
+	};
+	static char outbuf[1 << 20];
+	double totals[2];
+	int status = EXIT_FATAL, err;
+
+	if (!t) {
+		diag__emit(&diag, DIAG_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (read_file(t, o->files[0], 0, &r) || read_file(t, o->files[1], 1, &r))
+		goto cleanup;
+	if (hex.is_oom) {
+		diag__emit(&diag, DIAG_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (r.nr_malformed > MAX_LINE_REPORTS)
+		diag__emit(&diag, DIAG_WARN, "skipped %llu malformed lines in all",
+			   (unsigned long long)r.nr_malformed);
+	totals[0] = foldtab__total(t, 1);
+	totals[1] = foldtab__total(t, 0);
+	/* all-zero BEFORE: nothing to scale (difffolded.pl divides by zero) */
+	if (o->is_normalize && totals[0] != totals[1] && totals[1] > 0)
+		foldtab__map(t, 0, normalize, totals);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	err = foldtab__write(t, stdout);
+	if (err) {
+		diag__emit(&diag, DIAG_ERROR, "cannot write output: %s",
+			   strerror(err == -EIO ? errno : -err));
+		goto cleanup;
+	}
+	status = r.nr_malformed ? EXIT_PARTIAL : EXIT_OK;
+cleanup:
+	free(hex.buf);
+	foldtab__free(t);
+	return status;
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+/* difffolded.pl -s: s/0x[0-9a-fA-F]+/0x.../g on the stack. A stack
+ * without "0x" is left where it is; one with is rewritten into h. */
+static size_t strip_hex(void *ctx, const char **stack, size_t len)
+{
+	struct hexbuf *h = ctx;
+	const char *s = *stack;
+	/* `0x1` (3 bytes) becomes `0x...` (5): at most 5/3 of the input */
+	size_t i = 0, o = 0, need = len / 3 * 5 + 8;
+
+	if (!memmem(s, len, "0x", 2))
+		return len;
+	if (need > h->cap) {
+		char *p = realloc(h->buf, need);
+
+		if (!p) {
+			h->is_oom = true;
+			return 0;
+		}
+		h->buf = p;
+		h->cap = need;
+	}
+	while (i < len) {
+		if (s[i] == '0' && i + 2 < len && s[i + 1] == 'x' &&
+		    is_hex(s[i + 2])) {
+			for (i += 2; i < len && is_hex(s[i]); i++)
+				;
+			memcpy(h->buf + o, "0x...", 5);
+			o += 5;
+		} else {
+			h->buf[o++] = s[i++];
+		}
+	}
+	*stack = h->buf;
+	return o;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct argp argp = { options, parse_opt, "BEFORE AFTER", doc, NULL,
+			     NULL, NULL };
+
+	argp_err_exit_status = EXIT_USAGE;
+	argv[0] = (char *)TOOL;	/* getopt names the tool by argv[0] */
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	return run(&o);
+}
