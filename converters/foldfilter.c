@@ -47,6 +47,7 @@ struct filter {
 	size_t cap;
 	bool is_oom;
 	uint64_t nr_excluded, nr_unfocused;
+	uint64_t nr_emptied;	/* stacks of empty frames only (`;;`) */
 };
 
 enum { OPT_COLLAPSE = 0x100, OPT_FOCUS, OPT_EXCLUDE, OPT_PRUNE,
@@ -154,8 +155,13 @@ static size_t filter_stack(void *ctx, const char **stack, size_t len)
 	*stack = f->buf;
 	if (o->is_strip_pids)
 		len = foldedit__strip_pid(f->buf, len);
-	if (o->is_collapse)
+	if (o->is_collapse) {
 		len = foldedit__collapse_recursion(f->buf, len);
+		if (!len) {
+			f->nr_emptied++;
+			return 0;
+		}
+	}
 	if (o->re[RE_EXCLUDE] &&
 	    foldedit__find(f->buf, len, &f->match[RE_EXCLUDE], &end) >= 0) {
 		f->nr_excluded++;
@@ -255,14 +261,18 @@ static int run(const struct opts *o)
 	if (r.nr_malformed > MAX_LINE_REPORTS)
 		diag__emit(&d, DIAG_WARN, "skipped %llu malformed lines in all",
 			   (unsigned long long)r.nr_malformed);
+	if (f.nr_emptied)
+		diag__emit(&d, DIAG_WARN, "stacks of empty frames only, dropped when "
+			   "recursion was collapsed: %llu",
+			   (unsigned long long)f.nr_emptied);
 	diag__emit(&d, DIAG_INFO,
-		   "%llu lines read, %llu kept as %zu stacks, %llu dropped by "
-		   "--exclude, %llu by --focus, %llu malformed",
+		   "lines: %llu read, %llu kept, %llu dropped by --exclude, "
+		   "%llu dropped by --focus, %llu malformed; stacks written: %zu",
 		   (unsigned long long)r.nr_lines,
-		   (unsigned long long)r.nr_kept, foldtab__nr_stacks(t),
+		   (unsigned long long)r.nr_kept,
 		   (unsigned long long)f.nr_excluded,
 		   (unsigned long long)f.nr_unfocused,
-		   (unsigned long long)r.nr_malformed);
+		   (unsigned long long)r.nr_malformed, foldtab__nr_stacks(t));
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	err = foldtab__write(t, stdout);
 	if (err) {
@@ -270,7 +280,7 @@ static int run(const struct opts *o)
 			   strerror(err == -EIO ? errno : -err));
 		goto cleanup;
 	}
-	status = r.nr_malformed ? EXIT_PARTIAL : EXIT_OK;
+	status = r.nr_malformed || f.nr_emptied ? EXIT_PARTIAL : EXIT_OK;
 cleanup:
 	for (i = 0; i < NR_RES; i++)
 		if (compiled[i])
