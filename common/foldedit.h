@@ -20,7 +20,9 @@ struct foldedit_match {
 
 /* A predicate for struct foldedit_match: ctx is a compiled regex_t (POSIX,
  * <regex.h>), run on the frame alone, so that ^ and $ anchor at the
- * frame's bounds. Uses REG_STARTEND: the frame need not end in NUL. */
+ * frame's bounds. Uses REG_STARTEND, so the frame need not end in NUL, but
+ * a NUL must follow the stack in its buffer: the sanitizers' regexec
+ * checks the bytes up to the NUL, REG_STARTEND or not. */
 int foldedit__regex_frame(void *ctx, const char *frame, size_t len);
 
 /* Merge runs of the same frame (`a;f;f;f;b` -> `a;f;b`), as FlameGraph's

@@ -141,17 +141,18 @@ static size_t filter_stack(void *ctx, const char **stack, size_t len)
 	const struct opts *o = f->o;
 	size_t end;
 
-	if (len > f->cap) {
-		char *p = realloc(f->buf, len);
+	if (len + 1 > f->cap) {
+		char *p = realloc(f->buf, len + 1);
 
 		if (!p) {
 			f->is_oom = true;
 			return 0;
 		}
 		f->buf = p;
-		f->cap = len;
+		f->cap = len + 1;
 	}
 	memcpy(f->buf, *stack, len);
+	f->buf[len] = '\0';	/* for regexec (foldedit__regex_frame()) */
 	*stack = f->buf;
 	if (o->is_strip_pids)
 		len = foldedit__strip_pid(f->buf, len);

@@ -14,7 +14,7 @@ static void check_edit(size_t (*edit)(char *, size_t), const char *in,
 	char buf[256];
 	size_t len = strlen(in);
 
-	memcpy(buf, in, len);
+	memcpy(buf, in, len + 1);
 	len = edit(buf, len);
 	ck_assert_uint_eq(len, strlen(want));
 	ck_assert(!memcmp(buf, want, len));
