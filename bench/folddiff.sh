@@ -50,7 +50,7 @@ best() {
 	echo "$best_s $best_kb"
 }
 
-echo "inputs: $(stat -c %s "$a") + $(stat -c %s "$b") bytes, $lines lines each, $stacks distinct stacks each, depth 5-60"
+echo "inputs: $(stat -L -c %s "$a") + $(stat -L -c %s "$b") bytes, $lines lines each, $stacks distinct stacks each, depth 5-60"
 cat "$a" "$b" > /dev/null	# both read them from the page cache
 for opt in "" "-n"; do
 	read -r ps pkb <<< "$(best 1 perl "$peer" $opt "$a" "$b")"
@@ -63,5 +63,5 @@ for opt in "" "-n"; do
 	printf 'difffolded.pl %-3s %8.3f s %8.1f MB\n' "$opt" "$ps" "$(awk -v k="$pkb" 'BEGIN { print k / 1024 }')"
 	printf 'folddiff      %-3s %8.3f s %8.1f MB   %s x faster\n' "$opt" "$fs" \
 		"$(awk -v k="$fkb" 'BEGIN { print k / 1024 }')" \
-		"$(awk -v a="$ps" -v b="$fs" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')"
+		"$(awk -v a="$ps" -v b="$fs" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
 done
