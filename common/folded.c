@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "folded.h"
 
 static int is_blank(char c)
@@ -223,4 +224,44 @@ int folded__read_line(struct folded_reader *r, const char **line,
 		if (err)
 			return err;
 	}
+}
+
+int folded__read(FILE *f, struct folded_read *r, folded_line_fn fn,
+		 void *ctx)
+{
+	struct folded_reader *rd = folded__reader_new(f);
+	unsigned long lineno = 0;
+	struct folded_line fl;
+	const char *line, *why;
+	size_t n;
+	int err = 0, got;
+
+	if (!rd)
+		return -ENOMEM;
+	while ((got = folded__read_line(rd, &line, &n)) > 0) {
+		lineno++;
+		if (folded__is_blank(line, n))
+			continue;
+		r->nr_nonblank++;
+		if (memchr(line, '\0', n)) {
+			why = "NUL byte in line";
+		} else if ((err = folded__parse(line, n, r->nr_counts, &fl))) {
+			why = folded__strerror(err);
+		} else if (r->is_one_count && fl.nr_counts == 2) {
+			why = "two counts (differential input): one weight "
+			      "expected";
+		} else {
+			r->nr_lines++;
+			if ((err = fn(ctx, &fl)))
+				break;
+			continue;
+		}
+		err = 0;
+		diag__limited(r->diag, &r->nr_malformed, r->max_reports,
+			      "skipped '%s' line %lu: %s", r->name, lineno, why);
+	}
+	if (got < 0)
+		err = got;
+	folded__reader_free(rd);
+	return err;
 }

@@ -10,7 +10,10 @@
 #define PERFFOLD_FOLDED_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+struct diag;
 
 enum folded_err {
 	FOLDED_OK = 0,
@@ -55,5 +58,35 @@ void folded__reader_free(struct folded_reader *r);
  * (errno says why) or -ENOMEM. A last line without '\n' is a line. */
 int folded__read_line(struct folded_reader *r, const char **line,
 		      size_t *len);
+
+/* How folded__read() reads a stream, and what it saw. The caller fills the
+ * first part; the counters add up over the streams read with the same
+ * struct. */
+struct folded_read {
+	const char *name;		/* the stream in messages */
+	unsigned nr_counts;		/* for folded__parse(): 1, 2, or 0 to
+					 * take each line's own form */
+	int is_one_count;		/* a line with two counts is malformed
+					 * (differential input where one weight
+					 * is expected) */
+	const struct diag *diag;	/* gets malformed lines, DIAG_WARN
+					 * "skipped 'NAME' line N: why" */
+	uint64_t max_reports;		/* of them, the first this many */
+	uint64_t nr_nonblank;		/* lines read, but blank ones */
+	uint64_t nr_lines;		/* valid lines, handed to fn */
+	uint64_t nr_malformed;		/* lines skipped, all of them */
+};
+
+/* Called with each valid line, in order; the line is borrowed for the
+ * call. 0 goes on; anything else stops folded__read(), which returns it. */
+typedef int (*folded_line_fn)(void *ctx, const struct folded_line *line);
+
+/* Read every line of f (which stays the caller's) with the line reader:
+ * blank lines are skipped; a malformed one (no count, a bad count, no
+ * stack, a NUL byte, or two counts where is_one_count) is counted and
+ * reported; each valid one goes to fn. Returns 0, fn's non-zero result,
+ * -ENOMEM, or -EIO when reading failed (errno says why). */
+int folded__read(FILE *f, struct folded_read *r, folded_line_fn fn,
+		 void *ctx);
 
 #endif

@@ -385,45 +385,39 @@ int foldtab__write(struct foldtab *t, FILE *f)
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
+struct read_ctx {
+	struct foldtab *t;
+	struct foldtab_read *r;
+};
+
+static int add_line(void *ctx, const struct folded_line *fl)
+{
+	struct read_ctx *c = ctx;
+	const char *stack = fl->stack;
+	size_t n = c->r->edit ? c->r->edit(c->r->ctx, &stack, fl->stack_len)
+			      : fl->stack_len;
+	int err;
+
+	if (n == 0) {
+		c->r->nr_dropped++;
+		return 0;
+	}
+	err = foldtab__add(c->t, stack, n, c->r->column, fl->count[0]);
+	if (!err)
+		c->r->nr_kept++;
+	return err;
+}
+
 int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
 {
-	struct folded_reader *rd = folded__reader_new(f);
-	size_t n;
-	unsigned long lineno = 0;
-	struct folded_line fl;
-	const char *line, *stack;
-	int err = 0, got;
+	struct folded_read in = {
+		.name = r->name, .nr_counts = 1, .diag = r->diag,
+		.max_reports = r->max_reports, .nr_malformed = r->nr_malformed,
+	};
+	struct read_ctx c = {t, r};
+	int err = folded__read(f, &in, add_line, &c);
 
-	if (!rd)
-		return -ENOMEM;
-	while ((got = folded__read_line(rd, &line, &n)) > 0) {
-		lineno++;
-		if (folded__is_blank(line, n))
-			continue;
-		r->nr_lines++;
-		err = memchr(line, '\0', n) ? 1 : folded__parse(line, n, 1, &fl);
-		if (err) {
-			diag__limited(r->diag, &r->nr_malformed, r->max_reports,
-				      "'%s' line %lu: %s", r->name, lineno,
-				      err == 1 ? "NUL byte in line" :
-				      folded__strerror(err));
-			err = 0;
-			continue;
-		}
-		stack = fl.stack;
-		n = r->edit ? r->edit(r->ctx, &stack, fl.stack_len) :
-		    fl.stack_len;
-		if (n == 0) {
-			r->nr_dropped++;
-			continue;
-		}
-		err = foldtab__add(t, stack, n, r->column, fl.count[0]);
-		if (err)
-			break;
-		r->nr_kept++;
-	}
-	if (got < 0)
-		err = got;
-	folded__reader_free(rd);
+	r->nr_lines += in.nr_nonblank;
+	r->nr_malformed = in.nr_malformed;
 	return err;
 }

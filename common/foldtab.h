@@ -52,10 +52,10 @@ struct foldtab_read {
 
 /* Read folded lines (`stack COUNT`, one count: the text before the last
  * count is the stack, as FlameGraph's scripts read it) from f into the
- * table, with folded.h's reader and parser. Blank lines are ignored; a
- * malformed line (no count, a bad count, no stack, a NUL byte) is counted
- * and, among the first max_reports, reported as a DIAG_WARN `'NAME' line
- * N: why`. 0, -ENOMEM, or -EIO when reading failed (errno says why). */
+ * table, with folded__read(). Blank lines are ignored; a malformed line (no
+ * count, a bad count, no stack, a NUL byte) is counted and, among the
+ * first max_reports, reported as a DIAG_WARN `skipped 'NAME' line N: why`.
+ * 0, -ENOMEM, or -EIO when reading failed (errno says why). */
 int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r);
 
 /* The number of distinct stacks, and the sum of a column's weights. */

@@ -218,68 +218,37 @@ static void emit(void *ctx, enum diag_level level, const char *msg)
 static const struct diag diag = { .emit = emit };
 
 struct input_state {
-	unsigned nr_counts;	/* 0 until the first valid line decides */
-	uint64_t nr_lines, nr_invalid, nr_nonblank;
+	struct folded_read rd;	/* nr_counts: 0 until the first valid line
+				 * decides */
+	struct flametree *tree;
 	double factor;
 };
 
+static int add_line(void *ctx, const struct folded_line *fl)
+{
+	struct input_state *in = ctx;
+
+	in->rd.nr_counts = fl->nr_counts;
+	return flametree__add(in->tree, fl->stack, fl->stack_len,
+			      fl->nr_counts == 2 ? fl->count[0] * in->factor : 0,
+			      fl->count[fl->nr_counts - 1] * in->factor);
+}
+
 /* Feed one stream into the tree. 0, or -errno for a read or memory error
  * (reported here). */
-static int read_stream(FILE *f, const char *name, struct flametree *t,
-		       struct input_state *in)
+static int read_stream(FILE *f, const char *name, struct input_state *in)
 {
-	struct folded_reader *r = folded__reader_new(f);
-	const char *line;
-	size_t n;
-	unsigned long lineno = 0;
-	struct folded_line fl;
-	int err = 0, got;
+	int err;
 
-	if (!r) {
-		diag__emit(&diag, DIAG_ERROR, "out of memory");
-		return -ENOMEM;
-	}
-	while ((got = folded__read_line(r, &line, &n)) > 0) {
-		lineno++;
-		if (folded__is_blank(line, n))
-			continue;
-		in->nr_nonblank++;
-		if (memchr(line, '\0', n)) {
-			diag__limited(&diag, &in->nr_invalid, MAX_LINE_REPORTS,
-				      "skipped '%s' line %lu: NUL byte in line",
-				      name, lineno);
-			continue;
-		}
-		err = folded__parse(line, n, in->nr_counts, &fl);
-		if (err) {
-			diag__limited(&diag, &in->nr_invalid, MAX_LINE_REPORTS,
-				      "skipped '%s' line %lu: %s", name, lineno,
-				      folded__strerror(err));
-			err = 0;
-			continue;
-		}
-		in->nr_counts = fl.nr_counts;
-		in->nr_lines++;
-		err = flametree__add(t, fl.stack, fl.stack_len,
-				     fl.nr_counts == 2 ? fl.count[0] * in->factor : 0,
-				     fl.count[fl.nr_counts - 1] * in->factor);
-		if (err) {
-			diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s",
-				   name, strerror(-err));
-			break;
-		}
-	}
-	if (got < 0) {
-		err = got;
+	in->rd.name = name;
+	err = folded__read(f, &in->rd, add_line, in);
+	if (err)
 		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", name,
-			   strerror(got == -EIO ? errno : -got));
-	}
-	folded__reader_free(r);
+			   strerror(err == -EIO ? errno : -err));
 	return err;
 }
 
-static int read_inputs(const struct opts *o, struct flametree *t,
-		       struct input_state *in)
+static int read_inputs(const struct opts *o, struct input_state *in)
 {
 	static char *stdin_only[] = { "-", NULL };
 	char **files = o->nr_files ? o->files : stdin_only;
@@ -295,7 +264,7 @@ static int read_inputs(const struct opts *o, struct flametree *t,
 				   name, strerror(errno));
 			return -errno;
 		}
-		err = read_stream(f, name, t, in);
+		err = read_stream(f, name, in);
 		if (!is_stdin)
 			fclose(f);
 	}
@@ -356,7 +325,10 @@ static int run(struct opts *o)
 {
 	struct flametree *tree = flametree__new(o->tree_flags);
 	struct palette *pal = palette__new(o->palette);
-	struct input_state in = { .factor = o->factor };
+	struct input_state in = {
+		.rd = { .diag = &diag, .max_reports = MAX_LINE_REPORTS },
+		.tree = tree, .factor = o->factor,
+	};
 	static char outbuf[1 << 20];
 	struct flametree_node root;
 	int status = EXIT_FATAL, err;
@@ -367,13 +339,13 @@ static int run(struct opts *o)
 	}
 	/* prune while building: what is too narrow to draw is never stored */
 	flametree__prune_below(tree, svgwrite__min_fraction(&o->svg));
-	if (read_inputs(o, tree, &in))
+	if (read_inputs(o, &in))
 		goto cleanup;
-	if (in.nr_invalid > MAX_LINE_REPORTS)
+	if (in.rd.nr_malformed > MAX_LINE_REPORTS)
 		diag__emit(&diag, DIAG_WARN, "skipped %llu invalid lines in all",
-			   (unsigned long long)in.nr_invalid);
-	if (!in.nr_lines) {
-		diag__emit(&diag, DIAG_ERROR, in.nr_nonblank ?
+			   (unsigned long long)in.rd.nr_malformed);
+	if (!in.rd.nr_lines) {
+		diag__emit(&diag, DIAG_ERROR, in.rd.nr_nonblank ?
 			   "no valid folded line in input" : "input is empty");
 		goto cleanup;
 	}
@@ -390,7 +362,7 @@ static int run(struct opts *o)
 		diag__emit(&diag, DIAG_WARN,
 			   "--total %g is less than the input's total %g; "
 			   "using %g", o->svg.total, root.value, root.value);
-	o->svg.is_diff = in.nr_counts == 2;
+	o->svg.is_diff = in.rd.nr_counts == 2;
 	if (o->palette_map) {
 		if (load_map(pal, o->palette_map))
 			goto cleanup;
@@ -408,7 +380,7 @@ static int run(struct opts *o)
 			   o->palette_map, strerror(-err));
 		goto cleanup;
 	}
-	status = in.nr_invalid ? EXIT_PARTIAL : EXIT_OK;
+	status = in.rd.nr_malformed ? EXIT_PARTIAL : EXIT_OK;
 cleanup:
 	palette__free(pal);
 	flametree__free(tree);

@@ -155,72 +155,30 @@ static void emit(void *ctx, enum diag_level level, const char *msg)
 
 static const struct diag diag = {.emit = emit};
 
-struct input_state {
-	uint64_t nr_lines, nr_invalid, nr_nonblank;
-};
-
-/* A line's problem, or NULL when it is a valid one-count line (in *fl). */
-static const char *check_line(const char *line, size_t n,
-			      struct folded_line *fl)
+static int add_line(void *ctx, const struct folded_line *fl)
 {
-	int err;
-
-	if (memchr(line, '\0', n))
-		return "NUL byte in line";
-	err = folded__parse(line, n, 0, fl);
-	if (err)
-		return folded__strerror(err);
-	if (fl->nr_counts == 2)
-		return "two counts (differential input): one weight expected";
-	return NULL;
+	return tally__add(ctx, fl->stack, fl->stack_len, fl->count[0]);
 }
 
 /* Add one stream's stacks to t. 0, or -errno for a read or memory error
  * (reported here). */
 static int read_stream(FILE *f, const char *name, struct tally *t,
-		       struct input_state *in)
+		       struct folded_read *in)
 {
-	struct folded_reader *r = folded__reader_new(f);
-	unsigned long lineno = 0;
-	struct folded_line fl;
-	const char *line, *why;
-	size_t n;
-	int err = 0, got;
+	int err;
 
-	if (!r) {
+	in->name = name;
+	err = folded__read(f, in, add_line, t);
+	if (err == -ENOMEM)
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
-		return -ENOMEM;
-	}
-	while ((got = folded__read_line(r, &line, &n)) > 0) {
-		lineno++;
-		if (folded__is_blank(line, n))
-			continue;
-		in->nr_nonblank++;
-		why = check_line(line, n, &fl);
-		if (why) {
-			diag__limited(&diag, &in->nr_invalid, MAX_LINE_REPORTS,
-				      "skipped '%s' line %lu: %s", name, lineno,
-				      why);
-			continue;
-		}
-		in->nr_lines++;
-		err = tally__add(t, fl.stack, fl.stack_len, fl.count[0]);
-		if (err) {
-			diag__emit(&diag, DIAG_ERROR, "out of memory");
-			break;
-		}
-	}
-	if (got < 0) {
-		err = got;
+	else if (err)
 		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", name,
-			   strerror(got == -EIO ? errno : -got));
-	}
-	folded__reader_free(r);
+			   strerror(err == -EIO ? errno : -err));
 	return err;
 }
 
 static int read_inputs(const struct opts *o, struct tally *t,
-		       struct input_state *in)
+		       struct folded_read *in)
 {
 	static char *stdin_only[] = {"-", NULL};
 	char **files = o->nr_files ? o->files : stdin_only;
@@ -425,7 +383,10 @@ static int print_table(const struct opts *o, struct tally *t)
 static int run(const struct opts *o)
 {
 	struct tally *t = tally__new(o->by, o->flags);
-	struct input_state in = {0};
+	struct folded_read in = {
+		.is_one_count = 1, .diag = &diag,
+		.max_reports = MAX_LINE_REPORTS,
+	};
 	int status = EXIT_FATAL;
 
 	if (!t) {
@@ -434,10 +395,10 @@ static int run(const struct opts *o)
 	}
 	if (read_inputs(o, t, &in))
 		goto cleanup;
-	if (in.nr_invalid > MAX_LINE_REPORTS)
+	if (in.nr_malformed > MAX_LINE_REPORTS)
 		diag__emit(&diag, DIAG_WARN,
 			   "skipped %llu invalid lines in all",
-			   (unsigned long long)in.nr_invalid);
+			   (unsigned long long)in.nr_malformed);
 	if (!in.nr_lines) {
 		diag__emit(&diag, DIAG_ERROR,
 			   in.nr_nonblank ? "no valid folded line in input"
@@ -457,7 +418,7 @@ static int run(const struct opts *o)
 			   strerror(errno));
 		goto cleanup;
 	}
-	status = in.nr_invalid ? EXIT_PARTIAL : EXIT_OK;
+	status = in.nr_malformed ? EXIT_PARTIAL : EXIT_OK;
 cleanup:
 	tally__free(t);
 	return status;
