@@ -36,7 +36,7 @@ enum {
 	OPT_TITLE = 0x100, OPT_SUBTITLE, OPT_WIDTH, OPT_HEIGHT, OPT_FONTSIZE,
 	OPT_FONTTYPE, OPT_MINWIDTH, OPT_COUNTNAME, OPT_NAMETYPE, OPT_NOTES,
 	OPT_COLORS, OPT_BGCOLORS, OPT_CP, OPT_FLAMECHART, OPT_INVERTED,
-	OPT_REVERSE, OPT_FACTOR, OPT_TOTAL, OPT_NEGATE, OPT_TRUNCATE,
+	OPT_REVERSE, OPT_FACTOR, OPT_TOTAL, OPT_NEGATE, OPT_WIDTHS, OPT_TRUNCATE,
 };
 
 const char *argp_program_version = TOOL " 0.1.0";
@@ -88,6 +88,9 @@ static const struct argp_option options[] = {
 	{ "total", OPT_TOTAL, "N", 0,
 	  "count of the full width, to compare graphs (at least the sum)", 3 },
 	{ "negate", OPT_NEGATE, NULL, 0, "differential: swap red and blue", 3 },
+	{ "widths", OPT_WIDTHS, "COLUMN", 0,
+	  "differential: frame widths from the after (default) or before "
+	  "counts (what shrank or went stays in sight)", 3 },
 	{ NULL, 0, NULL, 0, "Colours:", 4 },
 	{ "colors", OPT_COLORS, "PALETTE", 0, "palette (default hot)", 4 },
 	{ "bgcolors", OPT_BGCOLORS, "BG", 0,
@@ -155,6 +158,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_REVERSE: o->tree_flags |= FLAMETREE_REVERSE; break;
 	case OPT_INVERTED: so->is_inverted = 1; break;
 	case OPT_NEGATE: so->is_negate = 1; break;
+	case OPT_WIDTHS:
+		if (strcmp(arg, "after") && strcmp(arg, "before"))
+			argp_error(state, "invalid --widths '%s' (after or "
+				   "before)", arg);
+		so->is_before_widths = !strcmp(arg, "before");
+		break;
 	case OPT_CP: o->palette_map = arg ? arg : "palette.map"; break;
 	case OPT_WIDTH:
 		if (parse_px(arg, 100, 1000000, &so->width))
@@ -222,16 +231,22 @@ struct input_state {
 				 * decides */
 	struct flametree *tree;
 	double factor;
+	int is_before_widths;	/* svg_opts' */
 };
 
 static int add_line(void *ctx, const struct folded_line *fl)
 {
 	struct input_state *in = ctx;
 
+	double before = fl->nr_counts == 2 ? fl->count[0] * in->factor : 0;
+	double after = fl->count[fl->nr_counts - 1] * in->factor;
+
 	in->rd.nr_counts = fl->nr_counts;
-	return flametree__add(in->tree, fl->stack, fl->stack_len,
-			      fl->nr_counts == 2 ? fl->count[0] * in->factor : 0,
-			      fl->count[fl->nr_counts - 1] * in->factor);
+	if (fl->nr_counts == 2 && in->is_before_widths)
+		return flametree__add(in->tree, fl->stack, fl->stack_len,
+				      after, before);
+	return flametree__add(in->tree, fl->stack, fl->stack_len, before,
+			      after);
 }
 
 /* Feed one stream into the tree. 0, or -errno for a read or memory error
@@ -328,6 +343,7 @@ static int run(struct opts *o)
 	struct input_state in = {
 		.rd = { .diag = &diag, .max_reports = MAX_LINE_REPORTS },
 		.tree = tree, .factor = o->factor,
+		.is_before_widths = o->svg.is_before_widths,
 	};
 	static char outbuf[1 << 20];
 	struct flametree_node root;

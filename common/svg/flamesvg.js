@@ -260,7 +260,7 @@ var flamesvg = (function () {
 	}
 
 	function on_over(e) {
-		var i = frame_at(e), s, d;
+		var i = frame_at(e), s, a, b, d;
 
 		if (i < 0) {
 			details.nodeValue = " ";
@@ -268,17 +268,22 @@ var flamesvg = (function () {
 			return;
 		}
 		show_outline(i);
-		s = C.nametype + " " + names[i] + " (" + num(count[i]) + " " +
+		/* widths are the BEFORE counts (beforewidths): say so first */
+		s = C.nametype + " " + names[i] + " (" +
+		    (C.beforewidths ? "before " : "") + num(count[i]) + " " +
 		    C.countname + ", " + pct(count[i], C.total);
 		if (zoomed > 0 && i >= zoomed && i < end[zoomed])
 			s += ", " + pct(count[i], count[zoomed]) + " of zoomed";
 		if (C.diff) {
-			d = count[i] - before[i];
-			s += "; before " + num(before[i]) + ", change " +
-			     (d < 0 ? "-" : "+") + num(Math.abs(d));
-			if (before[i] > 0)
+			a = C.beforewidths ? before[i] : count[i];
+			b = C.beforewidths ? count[i] : before[i];
+			d = a - b;
+			s += C.beforewidths ? "; after " + num(a) :
+			     "; before " + num(b);
+			s += ", change " + (d < 0 ? "-" : "+") + num(Math.abs(d));
+			if (b > 0)
 				s += " (" + (d < 0 ? "-" : "+") +
-				     pct(Math.abs(d), before[i]) + ")";
+				     pct(Math.abs(d), b) + ")";
 		}
 		details.nodeValue = s + ")";
 	}

@@ -397,6 +397,8 @@ static void put_config(struct out *o, const struct svg_opts *so,
 		   "charwidth: %g, framesw: %g, frameheight: %u, ",
 		so->width == 0, so->is_inverted, so->is_diff, so->font_size,
 		CHAR_WIDTH, l->frames_px, so->frame_height);
+	if (so->is_diff && so->is_before_widths)
+		puts_(o, "beforewidths: 1, ");
 	puts_(o, "total: ");
 	put_fixed(o, l->total, 3);
 	printf_(o, ", height: %u, ybase: %g, texty: %g, truncleft: %d, "
@@ -466,11 +468,14 @@ static struct palette_rgb frame_color(struct palette *p,
 				      const struct layout *l,
 				      const struct flametree_node *n)
 {
-	if (so->is_diff)
-		return so->is_negate ? palette__diff(n->value, n->before,
-						     l->max_delta)
-				     : palette__diff(n->before, n->value,
-						     l->max_delta);
+	if (so->is_diff) {
+		/* the counts before and after, whichever the widths show */
+		double b = so->is_before_widths ? n->value : n->before;
+		double a = so->is_before_widths ? n->before : n->value;
+
+		return so->is_negate ? palette__diff(a, b, l->max_delta)
+				     : palette__diff(b, a, l->max_delta);
+	}
 	if (n->depth == 0)
 		return (struct palette_rgb){ 0xe0, 0x90, 0x30 };
 	return palette__color(p, n->name, n->name_len);

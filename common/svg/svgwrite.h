@@ -28,6 +28,10 @@ struct svg_opts {
 	int is_inverted;	/* icicle: root at the top */
 	int is_diff;		/* colour by before -> after */
 	int is_negate;		/* swap the differential hues */
+	int is_before_widths;	/* differential, drawn at the BEFORE counts'
+				 * widths, so what shrank or went stays in
+				 * sight: the tree's values are then the
+				 * BEFORE counts, its befores the AFTER ones */
 	int is_truncate_left;	/* cut long labels at the start, not the end */
 };
 

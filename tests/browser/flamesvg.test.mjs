@@ -315,6 +315,26 @@ await test("fixed width, icicle and differential graphs zoom and hover", async (
 	await page.close();
 });
 
+await test("a differential graph at the BEFORE widths shows what went away", async () => {
+	const page = await open(render("diff-before",
+		"main;fib 900 0\nmain;fact 100 100\nmain;new 0 20\n",
+		["--widths", "before", "--width", "600"]));
+	// sorted by name: fact 0-10%, fib 10-100% of the BEFORE total; new,
+	// which was not there before, is not drawn
+	const fib = await pixel(page, 2, 0.6), fact = await pixel(page, 2, 0.05);
+	const rgb = (s) => [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16));
+	assert.ok(rgb(fib)[2] >= 240 && rgb(fib)[0] < 200,
+		  `fib went: blue, not ${fib}`);
+	assert.equal(await hoverAt(page, 2, 0.6),
+		     "Function: fib (before 900 samples, 90.00%; after 0, " +
+		     "change -900 (-100.00%))");
+	assert.equal(await hoverAt(page, 2, 0.05),
+		     "Function: fact (before 100 samples, 10.00%; after 100, " +
+		     "change +0 (+0.00%))");
+	assert.notEqual(fact, fib);
+	await page.close();
+});
+
 await test("counts show thousands separators and fractions", async () => {
 	const page = await open(render("counts", "main;a 1234567\nmain;b 1234.25\n",
 				       ["--countname", "ms"]));
