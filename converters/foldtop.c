@@ -6,6 +6,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +42,10 @@ struct opts {
 	enum unit unit;
 	unsigned flags; /* TALLY_PYTHON */
 	unsigned width; /* columns; 0 = the terminal's, or 80 */
+	const char *before; /* --compare: the profile before */
 };
 
-enum { OPT_BY = 0x100, OPT_SORT, OPT_UNIT, OPT_PYTHON };
+enum { OPT_BY = 0x100, OPT_SORT, OPT_UNIT, OPT_PYTHON, OPT_COMPARE };
 
 const char *argp_program_version = TOOL " 0.1.0";
 const char *argp_program_bug_address = NULL;
@@ -69,6 +71,7 @@ static const char doc[] =
     "  foldtop --sort total --python prof.folded\n"
     "  foldtop --by file --python prof.folded\n"
     "  perf2folded --weight=samples perf.data | foldtop --unit samples\n"
+    "  foldtop --python --compare before.folded after.folded\n"
     "  foldtop -n 0 --width 200 a.folded b.folded > top.txt";
 
 static const struct argp_option options[] = {
@@ -84,6 +87,11 @@ static const struct argp_option options[] = {
      "shown as s and ms) or samples (shown as counts)",
      0},
     {"width", 'w', "COLS", 0, "table width (default: the terminal's)", 0},
+    {"compare", OPT_COMPARE, "BEFORE", 0,
+     "compare with the profile BEFORE: the functions whose self (or, with "
+     "--sort total, total) time changed most, before, after, the change, "
+     "and the total's speed-up",
+     0},
     {0}};
 
 static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
@@ -136,6 +144,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_PYTHON:
 		o->flags |= TALLY_PYTHON;
 		break;
+	case OPT_COMPARE:
+		o->before = arg;
+		break;
 	case ARGP_KEY_ARGS:
 		o->files = state->argv + state->next;
 		o->nr_files = state->argc - state->next;
@@ -177,13 +188,17 @@ static int read_stream(FILE *f, const char *name, struct tally *t,
 	return err;
 }
 
-static int read_inputs(const struct opts *o, struct tally *t,
+/* Read files[0..nr) (none: stdin) into t. 0 or -errno (reported). */
+static int read_inputs(char **files, int nr, struct tally *t,
 		       struct folded_read *in)
 {
 	static char *stdin_only[] = {"-", NULL};
-	char **files = o->nr_files ? o->files : stdin_only;
-	int i, nr = o->nr_files ? o->nr_files : 1, err = 0;
+	int i, err = 0;
 
+	if (!nr) {
+		files = stdin_only;
+		nr = 1;
+	}
 	for (i = 0; i < nr && !err; i++) {
 		int is_stdin = !strcmp(files[i], "-");
 		FILE *f = is_stdin ? stdin : fopen(files[i], "r");
@@ -380,20 +395,204 @@ static int print_table(const struct opts *o, struct tally *t)
 	return 0;
 }
 
+/* ---- --compare: the change from BEFORE's tally to the inputs' ---- */
+
+struct change {
+	const char *name;
+	double before, after;
+};
+
+static int entry_by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct tally_entry *)a)->name,
+		      ((const struct tally_entry *)b)->name);
+}
+
+/* Largest change first, ties by name. */
+static int by_change(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	double dx = fabs(x->after - x->before), dy = fabs(y->after - y->before);
+
+	if (dx != dy)
+		return dx < dy ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* The weight (self or total, as --sort says) of every key of b and a,
+ * joined by name, into *out (*nr of them), largest change first. */
+static int join(const struct opts *o, struct tally *b, struct tally *a,
+		struct change **out, size_t *nr)
+{
+	const struct tally_entry *eb = NULL, *ea = NULL;
+	struct tally_entry *sb = NULL, *sa = NULL;
+	size_t nb = 0, na = 0, i = 0, j = 0, n = 0;
+	struct change *c = NULL;
+	int err = -ENOMEM;
+
+	if (!(eb = tally__sorted(b, o->sort, &nb)) ||
+	    !(sb = malloc((nb ? nb : 1) * sizeof(*sb))))
+		goto out;
+	memcpy(sb, eb, nb * sizeof(*sb));
+	if (!(ea = tally__sorted(a, o->sort, &na)) ||
+	    !(sa = malloc((na ? na : 1) * sizeof(*sa))) ||
+	    !(c = calloc(nb + na + 1, sizeof(*c))))
+		goto out;
+	memcpy(sa, ea, na * sizeof(*sa));
+	qsort(sb, nb, sizeof(*sb), entry_by_name);
+	qsort(sa, na, sizeof(*sa), entry_by_name);
+	while (i < nb || j < na) {
+		int cmp = i == nb ? 1 : j == na ? -1
+						: strcmp(sb[i].name, sa[j].name);
+		const struct tally_entry *x = cmp <= 0 ? &sb[i] : &sa[j];
+
+		c[n].name = x->name;
+		if (cmp <= 0)
+			c[n].before = o->sort == TALLY_SORT_SELF ? sb[i].self
+								 : sb[i].total;
+		if (cmp >= 0)
+			c[n].after = o->sort == TALLY_SORT_SELF ? sa[j].self
+								: sa[j].total;
+		i += cmp <= 0;
+		j += cmp >= 0;
+		n++;
+	}
+	qsort(c, n, sizeof(*c), by_change);
+	*out = c;
+	*nr = n;
+	c = NULL;
+	err = 0;
+out:
+	free(sb);
+	free(sa);
+	free(c);
+	return err;
+}
+
+static void format_change(char *buf, size_t size, double d, enum unit unit)
+{
+	char w[32];
+
+	format_weight(w, sizeof(w), fabs(d), unit);
+	snprintf(buf, size, "%s%s", d < 0 ? "-" : d > 0 ? "+" : "", w);
+}
+
+static void format_change_pct(char *buf, size_t size, double before,
+			      double after)
+{
+	if (before > 0)
+		snprintf(buf, size, "%+.1f%%", 100 * (after - before) / before);
+	else
+		snprintf(buf, size, "new");
+}
+
+struct crow {
+	char before[32], after[32], change[40], pct[16];
+};
+
+static void make_crow(struct crow *r, double before, double after,
+		      enum unit unit)
+{
+	format_weight(r->before, sizeof(r->before), before, unit);
+	format_weight(r->after, sizeof(r->after), after, unit);
+	format_change(r->change, sizeof(r->change), after - before, unit);
+	format_change_pct(r->pct, sizeof(r->pct), before, after);
+}
+
+/* The table of --compare: the keys whose weight changed most (at most
+ * o->nr_rows, none whose change is under 0.05% of BEFORE's total), then
+ * the totals and the speed-up. 0 or -ENOMEM. */
+static int print_compare(const struct opts *o, struct tally *b,
+			 struct tally *a)
+{
+	static const char *const heads[2][2] = {
+	    {"function", "file"},
+	    {"Python function", "Python file"},
+	};
+	double sum_b = tally__sum(b), sum_a = tally__sum(a);
+	struct change *c;
+	struct crow *rows, total;
+	size_t nr, nr_rows = 0, i, name_cols, width = table_width(o);
+	char speed[64];
+	int tw = 6;
+
+	if (join(o, b, a, &c, &nr))
+		return -ENOMEM;
+	rows = calloc(nr ? nr : 1, sizeof(*rows));
+	if (!rows) {
+		free(c);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr && (!o->nr_rows || nr_rows < o->nr_rows); i++) {
+		if (fabs(c[i].after - c[i].before) < 0.0005 * sum_b)
+			break;	/* sorted: the rest changed less */
+		make_crow(&rows[nr_rows++], c[i].before, c[i].after, o->unit);
+	}
+	make_crow(&total, sum_b, sum_a, o->unit);
+	for (i = 0; i <= nr_rows; i++) {
+		const struct crow *r = i < nr_rows ? &rows[i] : &total;
+
+		tw = (int)strlen(r->before) > tw ? (int)strlen(r->before) : tw;
+		tw = (int)strlen(r->after) > tw ? (int)strlen(r->after) : tw;
+		tw = (int)strlen(r->change) > tw ? (int)strlen(r->change) : tw;
+	}
+	name_cols = width > 3 * (size_t)tw + 13 + MIN_NAME_COLS
+			    ? width - 3 * (size_t)tw - 13
+			    : MIN_NAME_COLS;
+	printf("%*s %*s %*s %8s  %s\n", tw, "before", tw, "after", tw,
+	       "change", "change%", heads[!!(o->flags & TALLY_PYTHON)][o->by]);
+	for (i = 0; i < nr_rows; i++) {
+		printf("%*s %*s %*s %8s  ", tw, rows[i].before, tw,
+		       rows[i].after, tw, rows[i].change, rows[i].pct);
+		put_name(c[i].name, name_cols);
+		putchar('\n');
+	}
+	if (!nr_rows)
+		printf("%*s  (no %s%s changed by 0.05%% or more)\n",
+		       3 * tw + 11, "", o->flags & TALLY_PYTHON ? "Python " : "",
+		       o->by == TALLY_BY_FILE ? "file" : "function");
+	if (sum_a > 0 && sum_b >= sum_a)
+		snprintf(speed, sizeof(speed), "total, %.2fx faster",
+			 sum_b / sum_a);
+	else if (sum_b > 0 && sum_a > sum_b)
+		snprintf(speed, sizeof(speed), "total, %.2fx slower",
+			 sum_a / sum_b);
+	else
+		snprintf(speed, sizeof(speed), "total");
+	printf("%*s %*s %*s %8s  %s\n", tw, total.before, tw, total.after, tw,
+	       total.change, total.pct, speed);
+	free(rows);
+	free(c);
+	return 0;
+}
+
 static int run(const struct opts *o)
 {
 	struct tally *t = tally__new(o->by, o->flags);
+	struct tally *before = o->before ? tally__new(o->by, o->flags) : NULL;
 	struct folded_read in = {
 		.is_one_count = 1, .diag = &diag,
 		.max_reports = MAX_LINE_REPORTS,
 	};
 	int status = EXIT_FATAL;
 
-	if (!t) {
+	if (!t || (o->before && !before)) {
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
-	if (read_inputs(o, t, &in))
+	if (o->before) {
+		char *files[] = {(char *)o->before};
+
+		if (read_inputs(files, 1, before, &in))
+			goto cleanup;
+		if (!(tally__sum(before) > 0)) {
+			diag__emit(&diag, DIAG_ERROR, "no weight in '%s'",
+				   o->before);
+			goto cleanup;
+		}
+		in.nr_lines = in.nr_nonblank = 0;
+	}
+	if (read_inputs(o->files, o->nr_files, t, &in))
 		goto cleanup;
 	if (in.nr_malformed > MAX_LINE_REPORTS)
 		diag__emit(&diag, DIAG_WARN,
@@ -409,7 +608,7 @@ static int run(const struct opts *o)
 		diag__emit(&diag, DIAG_ERROR, "all weights in input are zero");
 		goto cleanup;
 	}
-	if (print_table(o, t)) {
+	if (before ? print_compare(o, before, t) : print_table(o, t)) {
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
@@ -420,6 +619,7 @@ static int run(const struct opts *o)
 	}
 	status = in.nr_malformed ? EXIT_PARTIAL : EXIT_OK;
 cleanup:
+	tally__free(before);
 	tally__free(t);
 	return status;
 }
