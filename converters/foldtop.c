@@ -500,7 +500,7 @@ static void make_crow(struct crow *r, double before, double after,
 }
 
 /* The table of --compare: the keys whose weight changed most (at most
- * o->nr_rows, none whose change is under 0.05% of BEFORE's total), then
+ * o->nr_rows, none whose change is under 0.5% of BEFORE's total), then
  * the totals and the speed-up. 0 or -ENOMEM. */
 static int print_compare(const struct opts *o, struct tally *b,
 			 struct tally *a)
@@ -524,7 +524,7 @@ static int print_compare(const struct opts *o, struct tally *b,
 		return -ENOMEM;
 	}
 	for (i = 0; i < nr && (!o->nr_rows || nr_rows < o->nr_rows); i++) {
-		if (fabs(c[i].after - c[i].before) < 0.0005 * sum_b)
+		if (fabs(c[i].after - c[i].before) < 0.005 * sum_b)
 			break;	/* sorted: the rest changed less */
 		make_crow(&rows[nr_rows++], c[i].before, c[i].after, o->unit);
 	}
@@ -548,7 +548,7 @@ static int print_compare(const struct opts *o, struct tally *b,
 		putchar('\n');
 	}
 	if (!nr_rows)
-		printf("%*s  (no %s%s changed by 0.05%% or more)\n",
+		printf("%*s  (no %s%s changed by 0.5%% or more)\n",
 		       3 * tw + 11, "", o->flags & TALLY_PYTHON ? "Python " : "",
 		       o->by == TALLY_BY_FILE ? "file" : "function");
 	if (sum_a > 0 && sum_b >= sum_a)

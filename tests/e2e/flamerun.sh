@@ -14,7 +14,7 @@ command -v xmllint >/dev/null || { echo "FAIL: xmllint is missing (libxml2-utils
 py=$("$src/scripts/find-python" 12) || { echo "FAIL: python3.12 is missing"; exit 1; }
 run=$src/scripts/flamerun
 work=$(mktemp -d /tmp/perffold-flamerun.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 cd "$work"
 passed=0 failed=0
 ok() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $1"; fi; }
@@ -36,6 +36,41 @@ ok "column heads" '[ "$(grep -c "self  *self%  *total  *total%  Python function$
 ok "times in s or ms" 'grep -A2 "by self time:" out.txt | tail -1 | grep -Eq "^ *[0-9.]+ m?s +[0-9.]+%"'
 ok "total line at 100%" '[ "$(grep -Ec "^ *[0-9.]+ m?s 100.0% +[0-9.]+ m?s 100.0%  total$" out.txt)" -eq 2 ]'
 ok "at most ten rows a table" '[ "$(sed -n "/by self time:/,/ total$/p" out.txt | wc -l)" -le 13 ]'
+
+# measure, optimize, measure again: the folded stacks beside the graph,
+# then --compare after making fibonacci iterative, in the same file
+ok "folded stacks beside the graph" '[ -s fib.folded ] && grep -q "^python3.12;.*fibonacci (fibfact.py) [0-9]*$" fib.folded'
+ok "folded path printed" 'grep -q "folded stacks: $work/fib.folded" out.txt'
+python3 - <<'PY'
+import re
+src = open("fibfact.py").read()
+fast = "def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n"
+src = re.sub(r"def fibonacci\(n\):\n(    .*\n)+", fast, src, count=1)
+open("fibfact.py", "w").write(src)
+PY
+"$run" --compare fib.folded -o fast.svg -- python3.12 fibfact.py 8 > cmp.txt 2> cmp.err
+status=$?
+ok "compare: exit 0" '[ $status -eq 0 ]'
+ok "compare: differential graph" 'xmllint --noout fast.diff.svg && grep -q "differential flame graph: $work/fast.diff.svg" cmp.txt'
+first_change() { sed -n "/whose self time changed most:/{n;n;p;q}" cmp.txt; }
+ok "compare: fibonacci's time gone, first" 'first_change | grep -q "  fibonacci (fibfact.py)$" && first_change | awk "{ exit !(\$(NF-2) + 0 <= -95) }"'
+changes() { sed -n "/whose self time changed most:/,\$p" cmp.txt; }
+# (a noisy machine moves factorial's time by tens of percent: what must read
+# at a glance is that its change is small beside fibonacci's)
+ok "compare: factorial about unchanged" '! changes | grep -q "  factorial (fibfact.py)$" || changes | awk "/  fibonacci \(fibfact.py\)\$/ { f = \$(NF-4) * (\$(NF-3) == \"s\" ? 1000 : 1) } /  factorial \(fibfact.py\)\$/ { c = \$(NF-4) * (\$(NF-3) == \"s\" ? 1000 : 1) } END { exit !(c * c < f * f / 25) }"'
+ok "compare: total several times faster" 'grep -Eq "total, ([3-9]|[1-9][0-9]+)\.[0-9]+x faster$" cmp.txt'
+# the differential graph in a browser: fibonacci's hover says what went
+if command -v node >/dev/null && [ -x /usr/bin/chromium ] &&
+   [ -d "$src/tests/browser/node_modules/playwright-core" ]; then
+	node "$src/tests/browser/hover.mjs" fast.diff.svg "fibonacci (fibfact.py)" /usr/bin/chromium > hover.txt 2>&1
+	ok "compare: fibonacci's hover shows its decrease" 'grep -Eq "^Function: fibonacci \(fibfact.py\) \(before [0-9.,]+ ms, [0-9.]+%; after [0-9.,]+, change -[0-9.,]+ \(-(9[5-9]|100)\.[0-9]+%\)\)$" hover.txt || { cat hover.txt; false; }'
+else
+	ok "compare: chromium, node and tests/browser/node_modules (scripts/deps --browser; npm ci in tests/browser) to hover the graph" false
+fi
+# two folded files compared, nothing recorded
+"$run" --compare fib.folded -o files.svg fast.folded > files.txt 2>&1
+ok "compare two folded files" '[ -s files.diff.svg ] && grep -q "total, .*x faster$" files.txt && ! grep -q "recording" files.txt'
+cp "$src/samples/fibfact.py" .	# as it was, for the runs below
 
 # the program's exit status is flamerun's
 printf 'import sys\nx = sum(range(10**6))\nsys.exit(3)\n' > three.py
