@@ -23,8 +23,6 @@
 
 #include "symarr_int.h"
 
-#define POOL_CHUNK 65536
-
 struct symarr *symarr__new(void)
 {
 	struct symarr *a = calloc(1, sizeof(*a));
@@ -39,62 +37,14 @@ struct symarr *symarr__new(void)
 
 void symarr__free(struct symarr *a)
 {
-	struct chunk *c, *next;
-
 	if (!a)
 		return;
-	for (c = a->pool; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	free(a->nodes);
+	symarr_store_release(a);
 	free(a->bounds);
 	free(a->ans);
 	free(a->first);
 	free(a->flat_order);
 	free(a);
-}
-
-const char *symarr_pool_copy(struct symarr *a, const char *s, size_t len)
-{
-	struct chunk *c = a->pool;
-	char *p;
-
-	if (!c || c->cap - c->used < len + 1) {
-		size_t cap = len + 1 > POOL_CHUNK ? len + 1 : POOL_CHUNK;
-
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
-			return NULL;
-		c->used = 0;
-		c->cap = cap;
-		c->next = a->pool;
-		a->pool = c;
-	}
-	p = c->data + c->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	c->used += len + 1;
-	return p;
-}
-
-/* Room for need nodes in all; at most NIL - 1, as they link by index. */
-int symarr_reserve_nodes(struct symarr *a, size_t need)
-{
-	size_t usable;
-
-	if (need >= NIL)
-		return -ENOMEM;
-	if (!a->nodes && need > 256) {
-		/* the first room asked for: all of a large table at once */
-		a->nodes = array__alloc_big(need * sizeof(*a->nodes), &usable);
-		if (!a->nodes)
-			return -ENOMEM;
-		a->nodes_cap = usable / sizeof(*a->nodes);
-		return 0;
-	}
-	return array__reserve((void **)&a->nodes, &a->nodes_cap, need,
-			      sizeof(*a->nodes));
 }
 
 static int cmp_u64(const void *pa, const void *pb)
@@ -315,7 +265,7 @@ int symarr__reserve(struct symarr *a, size_t n, size_t name_bytes)
 	if (a->form == SYMARR_FORM_FROZEN)
 		return -EPERM;
 	err = symarr_reserve_nodes(a, n);
-	if (err || name_bytes <= POOL_CHUNK || a->pool)
+	if (err || name_bytes <= SYMARR_POOL_CHUNK || a->pool)
 		return err;
 	/* one chunk for every name: it is never touched past what they use */
 	a->pool = symarr_alloc_big(sizeof(*a->pool) + name_bytes);

@@ -86,13 +86,20 @@ struct symarr {
 /* Node i of the set a (which must be in scope). */
 #define N(i) (a->nodes[i])
 
-/* symarr.c */
+/* symarr_store.c */
+
+#define SYMARR_POOL_CHUNK 65536	/* bytes of names a pool chunk holds */
 
 /* A NUL-terminated copy of the len bytes at s in a's pool, or NULL out of
  * memory. */
 const char *symarr_pool_copy(struct symarr *a, const char *s, size_t len);
 /* Room for need nodes in all. 0 or -ENOMEM. */
 int symarr_reserve_nodes(struct symarr *a, size_t need);
+/* Free the nodes and the name pool. */
+void symarr_store_release(struct symarr *a);
+
+/* symarr.c */
+
 /* The direct index over a's bounds. Always 0: without memory for it, a
  * lookup is a plain binary search. */
 int symarr_build_index(struct symarr *a);
