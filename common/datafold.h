@@ -1,10 +1,10 @@
 /* datafold: perf.data records -> folded stacks.
  *
- * Drives perfdata over a file or pipe, keeps the session (processes,
- * threads, mappings) current, symbolizes every callchain address as perf
- * script names it (ELF symbols, kallsyms, /tmp/perf-PID.map, jitdumps), and
- * hands each sample to a folder, as the text path does. ip -> frame ids are
- * cached per mapping, so each address is named once per run.
+ * Drives perfdata over a file or pipe through the stages (docs/design.md):
+ * keeps the session (processes, threads, mappings) current, tells the
+ * symcache what the recording says of the kernel and of JIT dumps, begins
+ * each sample in the folder and has symbolize name its callchain, as perf
+ * script names it, as the text path does.
  *
  * --call-graph dwarf samples (PERF_SAMPLE_REGS_USER and STACK_USER): the
  * kernel part of the stack comes from the callchain, the user part from
