@@ -1,7 +1,7 @@
 /* datafold: perf.data records -> the stages -> folder (see datafold.h).
  *
  * Each record goes where it belongs: MMAP, COMM and FORK to the session
- * (and jitdump MMAPs to the symcache's JIT registry), the kernel's
+ * (and jitdump MMAPs, FORK and exec to the symcache's JIT registry), the kernel's
  * relocation and build id to the symcache; each SAMPLE is begun in the
  * folder, its callchain addresses named by symbolize, and the user stack
  * of a --call-graph dwarf sample walked by unwind and then named.
@@ -274,6 +274,8 @@ static int on_comm(void *ctx, const struct perfdata_comm *c)
 {
 	struct datafold *df = ctx;
 
+	if (c->is_exec)
+		symcache__exec(df->syms, (int32_t)c->pid);
 	return session__comm(df->session, (int32_t)c->pid, (int32_t)c->tid,
 			     c->comm);
 }
@@ -281,8 +283,14 @@ static int on_comm(void *ctx, const struct perfdata_comm *c)
 static int on_fork(void *ctx, const struct perfdata_task *t)
 {
 	struct datafold *df = ctx;
+	int err;
 
 	symbolize__forget_maps(df->names);
+	/* a forked process runs the JIT code it inherited, which only its
+	 * ancestors' perf maps and jitdumps list */
+	err = symcache__fork(df->syms, (int32_t)t->pid, (int32_t)t->ppid);
+	if (err < 0)
+		return err;
 	return session__fork(df->session, (int32_t)t->pid, (int32_t)t->ppid,
 			     (int32_t)t->tid, (int32_t)t->ptid);
 }

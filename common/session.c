@@ -3,7 +3,9 @@
  * Mappings are allocated once per MMAP record and never move; an address
  * space is a sorted array of pointers to them. Splitting an older mapping
  * (a new one lands in its middle) makes copies of it that keep its id, as
- * the file offset of every address in them is unchanged.
+ * the file offset of every address in them is unchanged. A fork shares
+ * the parent's mappings with the child, but for JIT memory, whose copy in
+ * the child gets an id of its own (its contents diverge).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -374,9 +376,22 @@ int session__fork(struct session *s, int32_t pid, int32_t ppid, int32_t tid,
 		return -ENOMEM;
 	from = get_space(s, ppid);	/* get_space may have moved it */
 	child->nr_maps = 0;
-	for (i = 0; i < from->nr_maps; i++)
-		if (insert_at(child, child->nr_maps, from->maps[i]) < 0)
+	for (i = 0; i < from->nr_maps; i++) {
+		struct session_map *m = from->maps[i];
+
+		/* JIT memory diverges after a fork (parent and child each
+		 * fill the arena they share with code of their own), so
+		 * what is cached per mapping id must not cross: the
+		 * child's copy is a mapping of its own */
+		if (m->is_jit) {
+			m = new_map(s, m);
+			if (!m)
+				return -ENOMEM;
+			m->id = s->next_id++;
+		}
+		if (insert_at(child, child->nr_maps, m) < 0)
 			return -ENOMEM;
+	}
 	return 0;
 }
 

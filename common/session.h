@@ -5,7 +5,8 @@
  * threads belong to processes; a process has one address space of
  * executable mappings, sorted, where a new mapping replaces the parts of
  * older ones it overlaps; FORK of a new process copies its parent's
- * mappings; COMM (exec included) renames the thread and keeps the maps, as
+ * mappings (its JIT memory as mappings of the child's own, with new ids:
+ * their contents diverge after the fork); COMM (exec included) renames the thread and keeps the maps, as
  * perf 6.1 does. Feed records in the order perfdata delivers them.
  */
 #ifndef PERFFOLD_SESSION_H
@@ -24,7 +25,8 @@ struct session_map {
 	const char *filename;		/* as recorded, e.g. "//anon" */
 	uint8_t build_id[20];
 	uint8_t build_id_size;		/* 0 when none was recorded */
-	uint32_t id;			/* unique per mapping record */
+	uint32_t id;			/* unique per mapping record (and per
+					 * forked copy of JIT memory) */
 	bool is_jit;			/* JIT code, by the name (session.c's
 					 * is_jit_name()): named as
 					 * "/tmp/perf-PID.map" from the perf

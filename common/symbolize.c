@@ -151,15 +151,18 @@ static void name_kernel(struct symbolize *sy, uint64_t ip, struct frame *f)
 	f->addr = ip;
 }
 
-/* The JIT's memory, named by its perf map or jitdump, as perf names it */
+/* The JIT's memory, named by its perf map or jitdump, as perf names it;
+ * code a forked process inherited by its ancestor's, whose file names it */
 static void name_jit(struct symbolize *sy, int32_t pid, uint64_t ip,
 		     struct frame *f)
 {
 	struct jit_code j;
 	const char *name = NULL;
 
-	if (!symcache__jit_code(sy->syms, pid, ip, &j))
+	if (!symcache__jit_code(sy->syms, pid, ip, &j)) {
 		name = j.name;
+		pid = j.pid;
+	}
 	f->kind = name && strlen(name) > 4 && !memcmp(name, "py::", 4)
 			  ? FRAME_PYTHON : FRAME_JIT;
 	f->sym = cstr(name ? name : "[unknown]");

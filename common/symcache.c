@@ -27,6 +27,11 @@ struct jitdump_ref {
 	char *path;		/* where it is read */
 };
 
+/* pid -> the process it was forked from; pid 0 marks an empty slot */
+struct parent {
+	int32_t pid, ppid;	/* ppid 0: none (not forked, or exec'd) */
+};
+
 struct early_dwarf {
 	char *path;
 	struct dwinfo *di;
@@ -68,6 +73,9 @@ struct symcache {
 	/* which process wrote which jitdump (few: a registry, not a table) */
 	struct jitdump_ref *jitdumps;
 	size_t nr_jitdumps, jitdumps_cap;
+	/* who forked whom: open addressing, power of 2 */
+	struct parent *parents;
+	size_t nr_parents, parents_cap;
 };
 
 static void free_obj(enum kind kind, void *obj)
@@ -111,6 +119,7 @@ void symcache__free(struct symcache *sc)
 	for (i = 0; i < sc->nr_jitdumps; i++)
 		free(sc->jitdumps[i].path);
 	free(sc->jitdumps);
+	free(sc->parents);
 	free(sc->debug_root);
 	free(sc->buildid_dir);
 	free(sc->perf_map_dir);
@@ -566,8 +575,69 @@ static const struct jitdump *pid_jitdump(struct symcache *sc, int32_t pid)
 	return NULL;
 }
 
-int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
-		       struct jit_code *j)
+/* ---- ancestry: JIT code inherited across fork ---- */
+
+static struct parent *parent_slot(struct parent *tab, size_t cap, int32_t pid)
+{
+	uint32_t h = (uint32_t)pid * 0x9e3779b1u;
+	size_t i = (h ^ (h >> 15)) & (cap - 1);
+
+	while (tab[i].pid && tab[i].pid != pid)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+int symcache__fork(struct symcache *sc, int32_t pid, int32_t ppid)
+{
+	struct parent *p;
+
+	if (pid <= 0 || ppid <= 0 || pid == ppid)
+		return 0;	/* a thread, or the kernel's own */
+	if ((sc->nr_parents + 1) * 2 > sc->parents_cap) {
+		size_t cap = sc->parents_cap ? sc->parents_cap * 2 : 64, i;
+		struct parent *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		for (i = 0; i < sc->parents_cap; i++)
+			if (sc->parents[i].pid)
+				*parent_slot(n, cap, sc->parents[i].pid) =
+					sc->parents[i];
+		free(sc->parents);
+		sc->parents = n;
+		sc->parents_cap = cap;
+	}
+	p = parent_slot(sc->parents, sc->parents_cap, pid);
+	if (!p->pid)
+		sc->nr_parents++;
+	p->pid = pid;
+	p->ppid = ppid;
+	return 0;
+}
+
+void symcache__exec(struct symcache *sc, int32_t pid)
+{
+	struct parent *p;
+
+	if (!sc->parents_cap || pid <= 0)
+		return;
+	p = parent_slot(sc->parents, sc->parents_cap, pid);
+	if (p->pid)
+		p->ppid = 0;
+}
+
+/* The process pid was forked from, or 0. */
+static int32_t parent_of(const struct symcache *sc, int32_t pid)
+{
+	if (!sc->parents_cap)
+		return 0;
+	return parent_slot(sc->parents, sc->parents_cap, pid)->ppid;
+}
+
+/* The JIT code process pid lists itself at addr: its perf map's entry,
+ * else its jitdump's. 0, or -ENOENT. */
+static int own_jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
+			struct jit_code *j)
 {
 	const struct perfmap *pm = symcache__perfmap(sc, pid);
 	const struct jitdump *jd;
@@ -575,6 +645,7 @@ int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
 	uint64_t end;
 
 	memset(j, 0, sizeof(*j));
+	j->pid = pid;
 	if (pm && (j->name = perfmap__lookup_range(pm, addr, &j->start,
 						     &end))) {
 		j->size = end - j->start;
@@ -592,4 +663,44 @@ int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
 	j->eh_frame_hdr = c->eh_frame_hdr;
 	j->eh_frame_hdr_len = c->eh_frame_hdr_len;
 	return 0;
+}
+
+/* Some process of chain[0..n) lists code of its own at addr. */
+static bool is_listed_below(struct symcache *sc, const int32_t *chain,
+			    size_t n, uint64_t addr)
+{
+	struct jit_code tmp;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!own_jit_code(sc, chain[i], addr, &tmp))
+			return true;
+	return false;
+}
+
+int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
+		       struct jit_code *j)
+{
+	int32_t chain[SYMCACHE_MAX_ANCESTRY];
+	size_t n = 0;
+
+	for (;;) {
+		if (!own_jit_code(sc, pid, addr, j)) {
+			uint64_t last = j->start + (j->size ? j->size - 1 : 0);
+
+			/* an ancestor's entry holds unless the memory was
+			 * reused below it (both ends checked: entries of
+			 * another stride may overlap it in part) */
+			if (!n || (!is_listed_below(sc, chain, n, j->start) &&
+				   !is_listed_below(sc, chain, n, last)))
+				return 0;
+			break;
+		}
+		chain[n++] = pid;
+		pid = parent_of(sc, pid);
+		if (!pid || n == SYMCACHE_MAX_ANCESTRY)
+			break;
+	}
+	memset(j, 0, sizeof(*j));
+	return -ENOENT;
 }

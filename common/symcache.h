@@ -117,19 +117,40 @@ const struct jitdump *symcache__jitdump(struct symcache *sc,
 int symcache__add_jitdump(struct symcache *sc, int32_t pid,
 			  const char *path);
 
+/* Process pid was forked from ppid (a FORK record of a new process):
+ * JIT code pid does not list itself is looked up in ppid's, and so on up
+ * its ancestry (symcache__jit_code()). A later fork of the same pid (its
+ * number reused) replaces the link. 0 or -ENOMEM. */
+int symcache__fork(struct symcache *sc, int32_t pid, int32_t ppid);
+/* Process pid executed a new program (COMM with PERF_RECORD_MISC_COMM_EXEC):
+ * nothing of its parent's JIT code is left in it. */
+void symcache__exec(struct symcache *sc, int32_t pid);
+
 /* A piece of JIT code: its range and name from the perf map or the
  * jitdump, and the jitdump's unwind info for it (.eh_frame and
  * .eh_frame_hdr bytes) or NULLs. Borrowed until symcache__free(). */
 struct jit_code {
 	uint64_t start, size;
+	int32_t pid;		/* whose perf map or jitdump lists it: the
+				 * process's own, or an ancestor's */
 	const char *name;
 	const uint8_t *eh_frame, *eh_frame_hdr;
 	size_t eh_frame_len, eh_frame_hdr_len;
 };
 
 /* The JIT code of process pid at addr, as perf names it: the perf map's
- * entry, else the process's jitdump's. 0, or -ENOENT. */
+ * entry, else the process's jitdump's; else, for a forked process, its
+ * parent's entry at addr as it stood at the fork, and so on up the
+ * ancestry (at most SYMCACHE_MAX_ANCESTRY processes up). Perf maps have no
+ * times, so "as it stood at the fork" is approximated: an ancestor's entry
+ * is taken only when no process below it on the way (the child included)
+ * lists code of its own at the entry's first or last byte, i.e. the child
+ * did not reuse that memory (a forked CPython keeps filling the arena it
+ * inherited, so its new trampolines land where the parent's post-fork
+ * ones do, and the child's own map names them). 0, or -ENOENT. */
 int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
 		       struct jit_code *j);
+
+#define SYMCACHE_MAX_ANCESTRY 32
 
 #endif

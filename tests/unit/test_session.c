@@ -140,6 +140,15 @@ START_TEST(test_jit_mappings)
 	m = session__find_map(s, 5, 0x10000);
 	ck_assert_str_eq(m->filename, "//anon");
 	ck_assert(m->is_jit);
+	/* the child's JIT memory is a mapping of its own (a new id: names
+	 * cached per mapping must not cross), its files are shared */
+	ck_assert_ptr_ne(m, session__find_map(s, 4, 0x10000));
+	ck_assert_uint_ne(m->id, session__find_map(s, 4, 0x10000)->id);
+	ck_assert_uint_eq(m->start, 0x10000);
+	ck_assert_uint_eq(m->end, 0x14000);
+	ck_assert_ptr_eq(session__find_map(s, 5, 0x14000),
+			 session__find_map(s, 4, 0x14000));
+	ck_assert_uint_ne(session__find_map(s, 5, 0x18000)->id, m->id);
 	session__free(s);
 }
 END_TEST

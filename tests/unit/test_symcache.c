@@ -327,6 +327,94 @@ START_TEST(test_jit_code_prefers_perf_map)
 }
 END_TEST
 
+static void put_map(const char *dir, int pid, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/perf-%d.map", dir, pid);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A forked process's JIT code falls back to its parent's perf map and up
+ * the ancestry; an ancestor's entry holds only where no process below it
+ * lists code of its own (the memory was not reused after the fork). */
+START_TEST(test_jit_code_ancestry)
+{
+	char dir[] = "/tmp/perffold-fork-XXXXXX";
+	struct symcache *sc = symcache__new(NULL, NULL);
+	struct jit_code j;
+	int32_t p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* 100 forked 101, which forked 102; 103 forked from 100, then
+	 * exec'd */
+	put_map(dir, 100, "1000 b py::<module>:m.py\n"
+			  "100b b py::main:m.py\n"
+			  "1016 b py::after_fork_parent:m.py\n"
+			  "2000 10 py::partial:m.py\n");
+	put_map(dir, 101, "1016 b py::after_fork_child:m.py\n"
+			  "2008 10 py::overlaps:m.py\n");
+	put_map(dir, 102, "3000 b py::grandchild:m.py\n");
+	ck_assert_int_eq(symcache__set_perf_map_dir(sc, dir), 0);
+	ck_assert_int_eq(symcache__fork(sc, 101, 100), 0);
+	ck_assert_int_eq(symcache__fork(sc, 102, 101), 0);
+	ck_assert_int_eq(symcache__fork(sc, 103, 100), 0);
+	ck_assert_int_eq(symcache__fork(sc, 101, 101), 0);	/* a thread */
+	symcache__exec(sc, 103);
+
+	/* inherited: the parent's entry, named by the parent's map */
+	ck_assert_int_eq(symcache__jit_code(sc, 101, 0x1005, &j), 0);
+	ck_assert_str_eq(j.name, "py::<module>:m.py");
+	ck_assert_uint_eq(j.start, 0x1000);
+	ck_assert_uint_eq(j.size, 0xb);
+	ck_assert_int_eq(j.pid, 100);
+	/* the child's own entry wins where it reused the memory */
+	ck_assert_int_eq(symcache__jit_code(sc, 101, 0x1017, &j), 0);
+	ck_assert_str_eq(j.name, "py::after_fork_child:m.py");
+	ck_assert_int_eq(j.pid, 101);
+	ck_assert_int_eq(symcache__jit_code(sc, 100, 0x1017, &j), 0);
+	ck_assert_str_eq(j.name, "py::after_fork_parent:m.py");
+	ck_assert_int_eq(j.pid, 100);
+	/* the parent's [2000,2010) overlaps the child's [2008,2018): at
+	 * 0x2004 the child has nothing, but the parent's entry is not
+	 * taken, its memory having been reused */
+	ck_assert_int_eq(symcache__jit_code(sc, 101, 0x2004, &j), -ENOENT);
+	ck_assert_ptr_null(j.name);
+	ck_assert_int_eq(symcache__jit_code(sc, 100, 0x2004, &j), 0);
+	ck_assert_str_eq(j.name, "py::partial:m.py");
+	/* two levels up, and its own */
+	ck_assert_int_eq(symcache__jit_code(sc, 102, 0x100c, &j), 0);
+	ck_assert_str_eq(j.name, "py::main:m.py");
+	ck_assert_int_eq(j.pid, 100);
+	ck_assert_int_eq(symcache__jit_code(sc, 102, 0x1016, &j), 0);
+	ck_assert_str_eq(j.name, "py::after_fork_child:m.py");
+	ck_assert_int_eq(j.pid, 101);
+	ck_assert_int_eq(symcache__jit_code(sc, 102, 0x3000, &j), 0);
+	ck_assert_int_eq(j.pid, 102);
+	/* exec'd: nothing inherited; never forked: nothing either */
+	ck_assert_int_eq(symcache__jit_code(sc, 103, 0x1005, &j), -ENOENT);
+	ck_assert_int_eq(symcache__jit_code(sc, 104, 0x1005, &j), -ENOENT);
+	/* a cycle (pids reused) ends at SYMCACHE_MAX_ANCESTRY */
+	ck_assert_int_eq(symcache__fork(sc, 200, 201), 0);
+	ck_assert_int_eq(symcache__fork(sc, 201, 200), 0);
+	ck_assert_int_eq(symcache__jit_code(sc, 200, 0x1005, &j), -ENOENT);
+	/* many processes: the table grows and keeps every link */
+	for (p = 1000; p < 1400; p++)
+		ck_assert_int_eq(symcache__fork(sc, p, p == 1000 ? 100 : p - 1),
+				 0);
+	ck_assert_int_eq(symcache__jit_code(sc, 1020, 0x1005, &j), 0);
+	ck_assert_int_eq(j.pid, 100);
+	/* deeper than SYMCACHE_MAX_ANCESTRY: not found */
+	ck_assert_int_eq(symcache__jit_code(sc, 1399, 0x1005, &j), -ENOENT);
+	remove_dir(dir);
+	symcache__free(sc);
+}
+END_TEST
+
 /* The prefetch reports itself loading until its file is read: a FIFO
  * holds the loader until the test writes the symbols. */
 START_TEST(test_kallsyms_loading)
@@ -740,6 +828,7 @@ static Suite *symcache_suite(void)
 	tcase_add_test(tc, test_jit_registry);
 	tcase_add_test(tc, test_jit_registry_dir);
 	tcase_add_test(tc, test_jit_code_prefers_perf_map);
+	tcase_add_test(tc, test_jit_code_ancestry);
 	tcase_add_test(tc, test_kallsyms_loading);
 	tcase_add_test(tc, test_copy_when_equivalent);
 	tcase_add_test(tc, test_no_build_id_copy);
