@@ -7,6 +7,11 @@
   it inherited: <module> -> main -> ... -> Popen._launch ->
   BaseProcess._bootstrap -> worker), named and unwound by the parent's
   perf map.
+- samples/spawntree.py (a subprocess child with a grandchild, and a
+  multiprocessing spawn pool) under scripts/flamerun, which sets
+  PYTHONPERFSUPPORT=1 (children get no -X option) and says so: every
+  process has its Python stack, >= 95% of each one's Python samples whole
+  (reaching <module> or a thread's Thread._bootstrap).
 
 Recorded with --call-graph dwarf,65528 -F 999; asserts shares, never
 timings. Needs perf and python3.12; fails naming what is missing.
@@ -57,6 +62,53 @@ def fork_pool(tool, src, py, work):
               f"forkpool: worker {root}: no stack through the fork point")
 
 
+def whole(stacks):
+    """Of the samples with a Python frame, the share reaching <module> or
+    a thread's bootstrap."""
+    with_py = sum(w for f, w in stacks if any(" (" in x for x in f[1:]))
+    hit = sum(w for f, w in stacks
+              if any(x.startswith(("<module> (", "Thread._bootstrap ("))
+                     for x in f[1:]))
+    return hit / max(1, with_py), with_py
+
+
+def spawn_tree(tool, src, work):
+    run = os.path.join(src, "scripts", "flamerun")
+    p = subprocess.run([run, "--help"], capture_output=True, text=True)
+    check("PYTHONPERFSUPPORT=1" in p.stdout,
+          "flamerun --help does not name PYTHONPERFSUPPORT=1")
+    p = subprocess.run([run, "--keep", "-o", "spawn.svg", "--", "python3.12",
+                        os.path.join(src, "samples", "spawntree.py"),
+                        "300000"], cwd=work, capture_output=True, text=True)
+    check(p.returncode == 0, f"flamerun exit {p.returncode}: {p.stderr[:300]}")
+    check("PYTHONPERFSUPPORT=1 for every Python child" in p.stderr,
+          "flamerun does not say it sets PYTHONPERFSUPPORT=1")
+    data = os.path.join(work, "spawn.perf.data")
+    if not os.path.exists(data):
+        check(False, "flamerun --keep kept no perf.data")
+        return
+    procs = by_process(fold(tool, src, data, "--pid", "--perf-map-dir", work))
+    want = {"parent": ["<module>", "main", "parent_work", "busy"],
+            "child": ["<module>", "child_work", "busy"],
+            "grandchild": ["<module>", "grandchild_work", "busy"],
+            "spawn worker": ["<module>", "spawn_main", "worker",
+                             "spawn_work", "busy"]}
+    for what, path in want.items():
+        n = sum(has_path(st, path) for st in procs.values())
+        check(n >= (2 if what == "spawn worker" else 1),
+              f"spawntree: {n} processes with {what}'s {' -> '.join(path)}")
+    for root, st in sorted(procs.items()):
+        total = sum(w for _, w in st)
+        share, n = whole(st)
+        if total < 20:
+            continue	# a process that barely ran (the exec'ing env)
+        print(f"spawntree: {root}: {n} of {total} samples have a Python "
+              f"frame, {share:.1%} of them whole")
+        check(n >= total // 2, f"spawntree: {root}: {n} of {total} samples "
+              "have a Python frame (no perf support in it?)")
+        check(share >= 0.95, f"spawntree: {root}: only {share:.1%} whole")
+
+
 def main():
     tool, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     if not shutil.which("perf"):
@@ -71,6 +123,7 @@ def main():
     work = tempfile.mkdtemp(prefix="perffold-procs-")
     try:
         fork_pool(tool, src, py, work)
+        spawn_tree(tool, src, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     passed, failed = python_samples.PASSED, python_samples.FAILED
