@@ -4,7 +4,8 @@
  * (and jitdump MMAPs, FORK and exec to the symcache's JIT registry), the kernel's
  * relocation and build id to the symcache; each SAMPLE is begun in the
  * folder, its callchain addresses named by symbolize, and the user stack
- * of a --call-graph dwarf sample walked by unwind and then named.
+ * of a --call-graph dwarf sample walked by unwind (a walk cut at the
+ * stack copy's end completed by graft) and then named.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 
 #include "datafold.h"
 #include "folder.h"
+#include "graft.h"
 #include "perfdata.h"
 #include "session.h"
 #include "symbolize.h"
@@ -29,6 +31,7 @@ struct datafold {
 	struct symcache *syms;
 	struct symbolize *names;
 	struct unwind *unwind;
+	struct graft *graft;		/* cut walks completed per thread */
 	struct unwind_frame *uframes;	/* UNWIND_MAX_FRAMES, reused */
 	size_t nr_uframes;		/* of the sample being folded */
 	enum unwind_stop uwhy;
@@ -73,8 +76,9 @@ static bool is_dwarf_sample(const struct perfdata_sample *s)
 static int new_unwind(struct datafold *df)
 {
 	df->unwind = unwind__new(df->session, df->syms);
+	df->graft = graft__new();
 	df->uframes = malloc(UNWIND_MAX_FRAMES * sizeof(*df->uframes));
-	return df->unwind && df->uframes ? 0 : -ENOMEM;
+	return df->unwind && df->graft && df->uframes ? 0 : -ENOMEM;
 }
 
 /* Unwind the user stack of DWARF sample s into df->uframes, once per
@@ -97,6 +101,10 @@ static int unwind_user(struct datafold *df, const struct perfdata_sample *s)
 		    s->nr_regs_user, attr->sample_regs_user, s->stack_user,
 		    s->stack_user_dyn_size, df->uframes, UNWIND_MAX_FRAMES,
 		    &df->uwhy);
+		/* deeper than the copy: the rest from the thread's last
+		 * whole walk, where it provably matches */
+		graft__walk(df->graft, (int32_t)s->sid.tid, df->uframes,
+			    &df->nr_uframes, UNWIND_MAX_FRAMES, &df->uwhy);
 	}
 	df->is_unwound = true;
 	return 0;
@@ -274,8 +282,11 @@ static int on_comm(void *ctx, const struct perfdata_comm *c)
 {
 	struct datafold *df = ctx;
 
-	if (c->is_exec)
+	if (c->is_exec) {
 		symcache__exec(df->syms, (int32_t)c->pid);
+		if (df->graft)
+			graft__forget(df->graft, (int32_t)c->tid);
+	}
 	return session__comm(df->session, (int32_t)c->pid, (int32_t)c->tid,
 			     c->comm);
 }
@@ -286,6 +297,8 @@ static int on_fork(void *ctx, const struct perfdata_task *t)
 	int err;
 
 	symbolize__forget_maps(df->names);
+	if (df->graft)		/* a new thread: nothing of its stack known */
+		graft__forget(df->graft, (int32_t)t->tid);
 	/* a forked process runs the JIT code it inherited, which only its
 	 * ancestors' perf maps and jitdumps list */
 	err = symcache__fork(df->syms, (int32_t)t->pid, (int32_t)t->ppid);
@@ -406,7 +419,17 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 		st->nr_jit_cfi_steps = us.nr_jit_cfi_steps;
 		st->nr_fp_steps = us.nr_fp_steps;
 	}
+	if (df.graft) {
+		struct graft_stats gs;
+
+		graft__stats(df.graft, &gs);
+		st->nr_grafted = gs.nr_grafted;
+		st->nr_graft_unmatched = gs.nr_unmatched;
+		st->nr_graft_checked = gs.nr_checked;
+		st->nr_graft_disagreed = gs.nr_disagreed;
+	}
 out:
+	graft__free(df.graft);
 	unwind__free(df.unwind);
 	free(df.uframes);
 	symbolize__free(df.names);

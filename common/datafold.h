@@ -56,6 +56,11 @@ struct datafold_stats {
 	uint64_t nr_trampoline_steps;	/* CPython trampolines stepped */
 	uint64_t nr_jit_cfi_steps;	/* JIT frames by a jitdump's CFI */
 	uint64_t nr_fp_steps;		/* frame-pointer fallbacks */
+	/* walks cut at the stack copy's end (graft.h) */
+	uint64_t nr_grafted;		/* completed from their thread's */
+	uint64_t nr_graft_unmatched;	/* left cut: no provable match */
+	uint64_t nr_graft_checked;	/* grafts a later whole walk checked */
+	uint64_t nr_graft_disagreed;	/* ... and found wrong */
 };
 
 /* Read every record of pd into f. d gets the symbol loaders' messages.

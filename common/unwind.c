@@ -630,6 +630,7 @@ size_t unwind__stack(struct unwind *u, int32_t pid, const uint64_t *regs,
 			break;
 		}
 		out[nr].pc = pc;
+		out[nr].sp = sp;
 		out[nr++].is_activation = is_activation;
 		addr = is_activation ? pc : pc - 1;
 		m = walk_map(u, addr);

@@ -56,12 +56,18 @@ enum unwind_stop {
 	UNWIND_NR_STOPS
 };
 
-#define UNWIND_MAX_FRAMES 1024
+/* Frames a walk (or a walk completed by graft.h) holds at most: 64 KB of
+ * copied stack holds at most 4096 frames of 16 bytes, and a grafted stack
+ * 300 Python levels deep is some 1,500 frames. */
+#define UNWIND_MAX_FRAMES 4096
 
 /* One frame, leaf first. pc is the frame's program counter; perf names
- * callers (is_activation false) at pc - 1, inside the call instruction. */
+ * callers (is_activation false) at pc - 1, inside the call instruction.
+ * sp is its stack pointer: the sampled one for the leaf, the CFA of the
+ * frame it called for a caller (what identifies a frame across samples of
+ * a thread, graft.h). */
 struct unwind_frame {
-	uint64_t pc;
+	uint64_t pc, sp;
 	bool is_activation;
 };
 

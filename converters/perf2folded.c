@@ -151,6 +151,16 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 		   (unsigned long long)st->nr_trampoline_steps,
 		   (unsigned long long)st->nr_jit_cfi_steps,
 		   (unsigned long long)st->nr_fp_steps, len ? buf : "none");
+	if (st->nr_grafted || st->nr_graft_unmatched)
+		diag__emit(d, DIAG_INFO,
+			   "'%s': %llu DWARF stacks deeper than the copied "
+			   "stack completed from an earlier whole unwind of "
+			   "their thread (grafted), %llu left cut; %llu grafts "
+			   "checked by a later whole unwind, %llu disagreed",
+			   name, (unsigned long long)st->nr_grafted,
+			   (unsigned long long)st->nr_graft_unmatched,
+			   (unsigned long long)st->nr_graft_checked,
+			   (unsigned long long)st->nr_graft_disagreed);
 	if (n[UNWIND_STACK_END])
 		diag__emit(d, DIAG_WARN,
 			   "'%s': %llu of %llu DWARF stacks outgrew the copied "

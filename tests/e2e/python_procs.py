@@ -12,12 +12,20 @@
   PYTHONPERFSUPPORT=1 (children get no -X option) and says so: every
   process has its Python stack, >= 95% of each one's Python samples whole
   (reaching <module> or a thread's Thread._bootstrap).
+- samples/deeprec.py (recursion 300 Python levels deep, deeper than the
+  64 KB stack copy) under python3.12 and python3.13 -X perf: >= 90% of
+  Python samples reach <module> (walks cut at the copy's end completed
+  from an earlier whole walk of the thread, common/graft.c), the stacks
+  are <module> -> main -> walk x N -> [work] with N <= 301, and no graft
+  is contradicted by a later whole walk (perf2folded -v).
 
 Recorded with --call-graph dwarf,65528 -F 999; asserts shares, never
-timings. Needs perf and python3.12; fails naming what is missing.
+timings. Needs perf, python3.12 and python3.13; fails naming what is
+missing.
 usage: python_procs.py PERF2FOLDED SOURCE_ROOT
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -109,6 +117,50 @@ def spawn_tree(tool, src, work):
         check(share >= 0.95, f"spawntree: {root}: only {share:.1%} whole")
 
 
+def deep_recursion(tool, src, py, minor, work):
+    data = record(py, src, work, "deeprec", (2,))
+    p = subprocess.run([tool, "--python", "--weight=samples", "-v", data],
+                       cwd=src, capture_output=True, text=True)
+    check(p.returncode in (0, 1), f"deeprec 3.{minor}: perf2folded exit "
+          f"{p.returncode}: {p.stderr[:300]}")
+    stacks = []
+    for line in p.stdout.splitlines():
+        stack, _, w = line.rpartition(" ")
+        stacks.append((stack.split(";"), int(w)))
+    share, n = reach(stacks)
+    print(f"deeprec 3.{minor}: {share:.1%} of {n} Python samples reach "
+          "<module>")
+    check(share >= 0.90, f"deeprec 3.{minor}: only {share:.1%} reach <module>")
+    # every stack through main is the recursion as the program makes it
+    wrong = deepest = 0
+    for frames, w in stacks:
+        names = [f.split(" (")[0] for f in frames[1:] if " (" in f]
+        if names[:2] != ["<module>", "main"]:
+            continue
+        rest = names[2:]
+        k = 0
+        while k < len(rest) and rest[k] == "walk":
+            k += 1
+        deepest = max(deepest, k)
+        if k > 301 or rest[k:] not in ([], ["work"]):
+            wrong += w
+    check(wrong == 0, f"deeprec 3.{minor}: {wrong} samples with a stack "
+          "the program never had")
+    check(deepest >= 280, f"deeprec 3.{minor}: deepest stack has {deepest} "
+          "walk frames, want some 300")
+    m = re.search(r"(\d+) DWARF stacks deeper than the copied stack "
+                  r"completed .*?(\d+) left cut; (\d+) grafts checked by a "
+                  r"later whole unwind, (\d+) disagreed", p.stderr)
+    check(m is not None, f"deeprec 3.{minor}: -v says nothing of grafts")
+    if m:
+        grafted, cut, checked, disagreed = map(int, m.groups())
+        print(f"deeprec 3.{minor}: {grafted} grafted, {cut} left cut, "
+              f"{checked} checked, {disagreed} disagreed")
+        check(disagreed == 0, f"deeprec 3.{minor}: {disagreed} grafts "
+              "disagreed with a later whole walk")
+        check(checked > 0, f"deeprec 3.{minor}: no graft was checked")
+
+
 def main():
     tool, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     if not shutil.which("perf"):
@@ -120,10 +172,18 @@ def main():
         print(f"FAIL: python3.12 is missing: {p.stderr.strip()}")
         return 1
     py = p.stdout.strip()
+    p = subprocess.run([os.path.join(src, "scripts", "find-python"), "13"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f"FAIL: python3.13 is missing: {p.stderr.strip()}")
+        return 1
+    py13 = p.stdout.strip()
     work = tempfile.mkdtemp(prefix="perffold-procs-")
     try:
         fork_pool(tool, src, py, work)
         spawn_tree(tool, src, work)
+        deep_recursion(tool, src, py, "12", work)
+        deep_recursion(tool, src, py13, "13", work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     passed, failed = python_samples.PASSED, python_samples.FAILED

@@ -126,6 +126,7 @@ START_TEST(test_entry_returns_to_zero)
 	ck_assert_int_eq(why, UNWIND_END);
 	ck_assert_uint_eq(f.frames[0].pc, pc_of(0));
 	ck_assert(f.frames[0].is_activation);
+	ck_assert_uint_eq(f.frames[0].sp, STACK_AT);
 	teardown(&f);
 }
 END_TEST
@@ -198,6 +199,9 @@ START_TEST(test_frame_chain_through_stack)
 	ck_assert_int_eq(why, UNWIND_END);
 	ck_assert(!f.frames[1].is_activation);
 	ck_assert_uint_eq(f.frames[1].pc, pc_of(after_mov() + 1));
+	/* the leaf's stack pointer, then the CFA of the frame called */
+	ck_assert_uint_eq(f.frames[0].sp, STACK_AT);
+	ck_assert_uint_eq(f.frames[1].sp, STACK_AT + 32);
 	teardown(&f);
 }
 END_TEST
