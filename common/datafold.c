@@ -308,6 +308,16 @@ static int on_fork(void *ctx, const struct perfdata_task *t)
 			     (int32_t)t->tid, (int32_t)t->ptid);
 }
 
+/* EXIT: the thread's stack is gone; what graft kept of it goes too */
+static int on_exit_task(void *ctx, const struct perfdata_task *t)
+{
+	struct datafold *df = ctx;
+
+	if (df->graft)
+		graft__forget(df->graft, (int32_t)t->tid);
+	return 0;
+}
+
 static int on_lost(void *ctx, const struct perfdata_lost *l)
 {
 	struct datafold *df = ctx;
@@ -383,6 +393,7 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 		.on_mmap = on_mmap,
 		.on_comm = on_comm,
 		.on_fork = on_fork,
+		.on_exit = on_exit_task,
 		.on_lost = on_lost,
 	};
 	struct datafold df = {.pd = pd, .folder = f, .opts = o, .st = st};

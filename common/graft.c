@@ -117,7 +117,9 @@ void graft__forget(struct graft *g, int32_t tid)
 	struct thread *t = find_thread(g, tid);
 
 	if (t) {
-		t->nr = 0;
+		free(t->frames);	/* an exited thread's: memory back */
+		t->frames = NULL;
+		t->nr = t->cap = 0;
 		t->nr_pending = 0;
 		t->mark = 0;
 	}

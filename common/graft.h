@@ -63,8 +63,8 @@ void graft__free(struct graft *g);
 bool graft__walk(struct graft *g, int32_t tid, struct unwind_frame *frames,
 		 size_t *nr, size_t cap, enum unwind_stop *why);
 
-/* Thread tid is new (FORK) or runs a new program (exec): forget its
- * stack. */
+/* Thread tid is new (FORK), runs a new program (exec) or exited (EXIT):
+ * forget its stack and free what was kept of it. */
 void graft__forget(struct graft *g, int32_t tid);
 
 void graft__stats(const struct graft *g, struct graft_stats *st);
