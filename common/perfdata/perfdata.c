@@ -317,6 +317,11 @@ void perfdata__free(struct perfdata *pd)
 /* ---- accessors ------------------------------------------------------------
  */
 
+const char *perfdata__name(const struct perfdata *pd)
+{
+	return pd->name;
+}
+
 bool perfdata__is_pipe(const struct perfdata *pd)
 {
 	return pd->is_pipe;

@@ -268,6 +268,8 @@ void perfdata__free(struct perfdata *pd);
 int perfdata__read(struct perfdata *pd, const struct perfdata_ops *ops,
 		   void *ctx);
 
+/* The name given when opened, as messages quote it. */
+const char *perfdata__name(const struct perfdata *pd);
 bool perfdata__is_pipe(const struct perfdata *pd);
 /* Some event copies the user stack into its samples (--call-graph
  * dwarf): most of those bytes are never read, as unwinding looks at the
@@ -303,6 +305,12 @@ const char *const *perfdata__cmdline(const struct perfdata *pd, uint32_t *argc);
 uint32_t perfdata__nr_build_ids(const struct perfdata *pd);
 const struct perfdata_build_id *perfdata__build_id(const struct perfdata *pd,
 						   uint32_t idx);
+/* The tracing data perf saved for tracepoint events (the TRACING_DATA
+ * feature section, or in pipe mode the payload of HEADER_TRACING_DATA,
+ * known once on_ready runs): the raw bytes of tools/perf/util/
+ * trace-event-read.c's format, with *len set, or NULL (*len 0) when the
+ * recording has none. Borrowed until perfdata__free(). */
+const void *perfdata__tracing_data(const struct perfdata *pd, size_t *len);
 /* COMPRESSED feature: 1 = zstd; 0 when absent. */
 uint32_t perfdata__compression(const struct perfdata *pd, uint32_t *level);
 

@@ -2,7 +2,8 @@
  * writes them; perf.data-file-format.txt describes them), which pipe mode
  * sends as HEADER_FEATURE records instead. Parsed: the strings (HOSTNAME,
  * OSRELEASE, VERSION, ARCH), CMDLINE, EVENT_DESC (event names), BUILD_ID,
- * COMPRESSED; the others are skipped. Every read is bounded by the section.
+ * COMPRESSED; TRACING_DATA is kept as bytes for a tracepoint decoder; the
+ * others are skipped. Every read is bounded by the section.
  * This file owns what they give and its accessors. It calls only
  * perfdata_attrs.c (EVENT_DESC names attrs). */
 #include <errno.h>
@@ -194,6 +195,12 @@ int pd_parse_feature(struct perfdata *pd, unsigned int feat, const uint8_t *p,
 	case PERFDATA_FEAT_BUILD_ID:
 		err = feat_build_ids(pd, p, end);
 		break;
+	case PERFDATA_FEAT_TRACING_DATA:
+		/* borrowed: a file section lives as long as the image (pipe
+		 * mode sends a HEADER_TRACING_DATA record instead) */
+		pd->tracing = p;
+		pd->tracing_len = len;
+		break;
 	case PERFDATA_FEAT_COMPRESSED:
 		/* {u32 version, type, level, ratio, mmap_len} */
 		if (len < 20) {
@@ -229,6 +236,7 @@ void pd_feat_release(struct perfdata *pd)
 	for (i = 0; i < pd->nr_build_ids; i++)
 		free((char *)pd->build_ids[i].filename);
 	free(pd->build_ids);
+	free(pd->tracing_owned);
 }
 
 /* ---- accessors ------------------------------------------------------------
@@ -262,6 +270,12 @@ const struct perfdata_build_id *perfdata__build_id(const struct perfdata *pd,
 						   uint32_t idx)
 {
 	return idx < pd->nr_build_ids ? &pd->build_ids[idx] : NULL;
+}
+
+const void *perfdata__tracing_data(const struct perfdata *pd, size_t *len)
+{
+	*len = pd->tracing ? (size_t)pd->tracing_len : 0;
+	return pd->tracing;
 }
 
 uint32_t perfdata__compression(const struct perfdata *pd, uint32_t *level)

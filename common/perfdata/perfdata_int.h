@@ -98,6 +98,11 @@ struct perfdata {
 	struct perfdata_build_id *build_ids;
 	uint32_t nr_build_ids, build_ids_cap;
 	uint32_t comp_type, comp_level;
+	/* the tracing data (feature section or HEADER_TRACING_DATA payload):
+	 * in the image, or owned (tracing_owned) when read from a stream */
+	const uint8_t *tracing;
+	uint64_t tracing_len;
+	uint8_t *tracing_owned;
 
 	struct ZSTD_DCtx_s *zctx;
 	uint8_t *zbuf;

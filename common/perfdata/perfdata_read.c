@@ -210,6 +210,49 @@ static int skip_payload(struct perfdata *pd, uint64_t n, uint64_t off)
 	return 0;
 }
 
+/* The tracing data of a HEADER_TRACING_DATA record, n bytes after it:
+ * kept (pointed at in an image, copied from a stream) for
+ * perfdata__tracing_data(). A second one replaces the first. */
+static int keep_tracing_data(struct perfdata *pd, uint64_t n, uint64_t off)
+{
+	uint8_t *copy;
+	uint64_t done = 0;
+
+	if (!pd->is_stream) {
+		if (n <= pd->data_end - pd->pos) {
+			pd->tracing = pd->map + pd->pos;
+			pd->tracing_len = n;
+		}
+		return skip_payload(pd, n, off);
+	}
+	copy = malloc(n ? n : 1);
+	if (!copy)
+		return skip_payload(pd, n, off);
+	while (done < n) {
+		size_t chunk = n - done < pd->sbuf_cap ? n - done : pd->sbuf_cap;
+		ssize_t got = stream_fill(pd, chunk);
+
+		if (got < 0 || (size_t)got < chunk) {
+			free(copy);
+			if (got < 0)
+				return (int)got;
+			return pd_fail(pd, -EINVAL,
+				    "truncated payload of record "
+				    "at offset 0x%" PRIx64 " (%" PRIu64
+				    " bytes missing)",
+				    off, n - done - got);
+		}
+		memcpy(copy + done, pd->sbuf + pd->sbuf_pos, chunk);
+		stream_consume(pd, chunk);
+		done += chunk;
+	}
+	free(pd->tracing_owned);
+	pd->tracing_owned = copy;
+	pd->tracing = copy;
+	pd->tracing_len = n;
+	return 0;
+}
+
 /* Check the start of a stream. Pipe format is then read record by record;
  * the file format needs its sections, so it is read whole into memory and
  * parsed as an image. */
@@ -529,7 +572,7 @@ static int process_record(struct perfdata *pd, const uint8_t *rec, uint32_t len,
 			pd->zskip = pd_u32(rec + 8);
 			return 0;
 		}
-		return skip_payload(pd, pd_u32(rec + 8), off);
+		return keep_tracing_data(pd, pd_u32(rec + 8), off);
 	case PERFDATA_RECORD_AUXTRACE:
 		/* {hdr; u64 size; ...}: size bytes of AUX data follow */
 		if (len < 16) {
