@@ -20,6 +20,7 @@
 #include "session.h"
 #include "symbolize.h"
 #include "symcache.h"
+#include "tracepoint.h"
 #include "unwind.h"
 
 struct datafold {
@@ -37,7 +38,24 @@ struct datafold {
 	enum unwind_stop uwhy;
 	bool is_unwound;		/* uframes hold this sample's walk */
 	bool arch_checked, is_other_arch;
+	/* --off-cpu, --wall: unused (NULL) in DATAFOLD_CPU */
+	const struct diag *diag;
+	struct offcpu *oc;
+	struct tracepoint *tp;
+	bool is_tp_loaded;		/* tried: tp is the result */
+	bool has_switch, is_not_time_told;
+	uint64_t switch_id;		/* sched:sched_switch's attr config */
+	const struct tracepoint_field *prev_pid, *prev_state, *next_pid;
+	const char *wait_leaf;		/* the sample begun is a switch-out */
+	int32_t wait_tid;
+	uint64_t wait_time;
+	enum offcpu_why wait_why;
+	uint32_t *held;			/* FOLDER_MAX_FRAMES + 3, reused */
+	uint64_t last_time;
+	uint64_t nr_warned;
 };
+
+static int end_wait(struct datafold *df);
 
 static bool has_prefix(const char *s, const char *p)
 {
@@ -47,6 +65,8 @@ static bool has_prefix(const char *s, const char *p)
 static int end_sample(struct datafold *df)
 {
 	symbolize__end(df->names);
+	if (df->wait_leaf)
+		return end_wait(df);
 	return folder__end(df->folder);
 }
 
@@ -185,6 +205,190 @@ static int warm_user_frames(struct datafold *df,
 	return 0;
 }
 
+/* ---- off-CPU and wall-clock time (--off-cpu, --wall) ---- */
+
+/* Add a closed interval's time to its stack (a microsecond or more). */
+static int add_interval(struct datafold *df, const struct offcpu_interval *iv)
+{
+	if (!iv->us)
+		return 0;
+	return folder__add(df->folder, iv->ids, iv->nr, iv->us);
+}
+
+/* Thread tid is running at time: the interval it was off the CPU ends. */
+static int thread_runs(struct datafold *df, int32_t tid, uint64_t time)
+{
+	struct offcpu_interval iv;
+	int n = offcpu__in(df->oc, tid, time, &iv);
+
+	return n > 0 ? add_interval(df, &iv) : n;
+}
+
+/* The recording's tracepoint formats, parsed once; false without them
+ * (said once: every other sample is still folded). */
+static bool load_tracepoints(struct datafold *df)
+{
+	const void *data;
+	size_t len;
+
+	if (df->is_tp_loaded)
+		return df->tp;
+	df->is_tp_loaded = true;
+	data = perfdata__tracing_data(df->pd, &len);
+	if (!data)
+		diag__emit(df->diag, DIAG_WARN,
+			   "'%s': no tracing data: tracepoint samples cannot "
+			   "be decoded, so there is no off-CPU time",
+			   perfdata__name(df->pd));
+	else
+		df->tp = tracepoint__new(data, len, perfdata__name(df->pd),
+					 df->diag);
+	return df->tp;
+}
+
+/* Is id sched:sched_switch with the fields read below? */
+static bool is_switch(struct datafold *df, uint64_t id)
+{
+	if (df->has_switch)
+		return id == df->switch_id;
+	if (!tracepoint__is(df->tp, id, "sched", "sched_switch"))
+		return false;
+	df->prev_pid = tracepoint__field(df->tp, id, "prev_pid");
+	df->prev_state = tracepoint__field(df->tp, id, "prev_state");
+	df->next_pid = tracepoint__field(df->tp, id, "next_pid");
+	if (!df->prev_pid || !df->prev_state || !df->next_pid) {
+		diag__emit(df->diag, DIAG_WARN,
+			   "'%s': sched:sched_switch's format has no "
+			   "prev_pid, prev_state or next_pid",
+			   perfdata__name(df->pd));
+		return false;
+	}
+	df->switch_id = id;
+	df->has_switch = true;
+	return true;
+}
+
+/* A sched_switch sample: the thread next runs, prev leaves with the
+ * sample's stack (1: fold it, its leaf in df->wait_leaf). */
+static int switch_sample(struct datafold *df, const struct perfdata_sample *s)
+{
+	int64_t prev, state, next;
+
+	if (!s->raw || tracepoint__read_int(df->prev_pid, s->raw, s->raw_size,
+					    &prev) ||
+	    tracepoint__read_int(df->prev_state, s->raw, s->raw_size,
+				 &state) ||
+	    tracepoint__read_int(df->next_pid, s->raw, s->raw_size, &next)) {
+		diag__limited(df->diag, &df->nr_warned, 5,
+			      "'%s': sched_switch sample at time %llu: raw "
+			      "data of %u bytes, shorter than its format; "
+			      "skipped",
+			      perfdata__name(df->pd),
+			      (unsigned long long)s->sid.time, s->raw_size);
+		df->st->nr_undecoded++;
+		return 0;
+	}
+	df->st->nr_switches++;
+	df->st->nr_sampled_switches += s->period > 1;
+	/* recorded system-wide (-a), switches say who runs next */
+	if (next > 0 && next <= INT32_MAX) {
+		int n = thread_runs(df, (int32_t)next, s->sid.time);
+
+		if (n < 0)
+			return n;
+	}
+	if (prev <= 0 || prev > INT32_MAX)
+		return 0;	/* the idle task waits for nothing */
+	df->wait_tid = (int32_t)prev;
+	df->wait_time = s->sid.time;
+	df->wait_why = offcpu__why(state);
+	df->wait_leaf = offcpu__leaf(df->wait_why);
+	return 1;
+}
+
+/* Whether sample s is folded in the clock asked for: 1 with *weight (a
+ * CPU sample, microseconds) or df->wait_leaf set (a switch-out), 0 when
+ * it is not, or a negative errno. */
+static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
+		       uint64_t *weight)
+{
+	const struct perf_event_attr *attr =
+		perfdata__attr(df->pd, s->sid.attr_idx);
+	int32_t tid = (int32_t)s->sid.tid;
+	int n;
+
+	if (!(s->sample_type & PERF_SAMPLE_TIME))
+		return 0;
+	if (s->sid.time > df->last_time)
+		df->last_time = s->sid.time;
+	/* a thread with a sample is running: it is off the CPU no more
+	 * (the only end of its interval without --switch-events) */
+	if ((n = thread_runs(df, tid, s->sid.time)) < 0)
+		return n;
+	if (attr->type == PERF_TYPE_TRACEPOINT) {
+		if (!load_tracepoints(df))
+			return 0;
+		if (is_switch(df, attr->config))
+			return switch_sample(df, s);
+		if (!tracepoint__field(df->tp, attr->config, "common_type"))
+			df->st->nr_unknown_events++;
+		return 0;
+	}
+	if (df->opts->clock == DATAFOLD_OFFCPU)
+		return 0;
+	if (attr->type != PERF_TYPE_SOFTWARE ||
+	    (attr->config != PERF_COUNT_SW_CPU_CLOCK &&
+	     attr->config != PERF_COUNT_SW_TASK_CLOCK)) {
+		df->st->nr_not_time++;
+		return 0;
+	}
+	df->st->on_cpu_ns += s->period;
+	*weight = offcpu__us(df->oc, tid, s->period);
+	return *weight > 0;
+}
+
+/* The switch-out begun is folded: its interval opens. */
+static int end_wait(struct datafold *df)
+{
+	int n = folder__end_wait(df->folder, df->wait_leaf, df->held,
+				 FOLDER_MAX_FRAMES + 3);
+
+	if (n < 0)
+		return n;
+	return offcpu__out(df->oc, df->wait_tid, df->wait_time, df->wait_why,
+			   df->held, (size_t)n);
+}
+
+/* PERF_RECORD_SWITCH in: the thread runs again. */
+static int on_other(void *ctx, const struct perf_event_header *h,
+		    const struct perfdata_sample_id *sid)
+{
+	struct datafold *df = ctx;
+
+	if (!df->oc || !sid || !sid->has_tid || !sid->has_time ||
+	    (h->type != PERF_RECORD_SWITCH &&
+	     h->type != PERF_RECORD_SWITCH_CPU_WIDE))
+		return 0;
+	if (sid->time > df->last_time)
+		df->last_time = sid->time;
+	if (h->misc & PERF_RECORD_MISC_SWITCH_OUT)
+		return 0;
+	return thread_runs(df, (int32_t)sid->tid, sid->time);
+}
+
+/* The end: intervals still open are closed at the recording's last time. */
+static int finish_waits(struct datafold *df)
+{
+	struct offcpu_interval iv;
+	int n;
+
+	while ((n = offcpu__finish(df->oc, df->last_time, &iv)) > 0)
+		if ((n = add_interval(df, &iv)) < 0)
+			return n;
+	offcpu__stats(df->oc, &df->st->offcpu);
+	return n;
+}
+
 /* ---- records ---- */
 
 static int on_sample(void *ctx, const struct perfdata_sample *s)
@@ -196,6 +400,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 			 cpumode == PERF_RECORD_MISC_GUEST_KERNEL;
 	struct folder_who who = {.is_nr = true};
 	struct slice event;
+	uint64_t weight = s->period;
+	bool has_period = s->sample_type & PERF_SAMPLE_PERIOD;
 	bool is_dwarf;
 	int64_t nr;
 	int n;
@@ -212,8 +418,16 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	who.tid_nr = (int32_t)s->sid.tid;
 	event.s = perfdata__attr_name(df->pd, s->sid.attr_idx);
 	event.len = perfdata__attr_name_len(df->pd, s->sid.attr_idx);
-	if (!folder__begin(df->folder, &who, event, s->period,
-			   s->sample_type & PERF_SAMPLE_PERIOD))
+	df->wait_leaf = NULL;
+	if (df->oc) {
+		/* off-CPU and wall time: events chosen by what they are */
+		n = wait_sample(df, s, &weight);
+		if (n <= 0)
+			return n;
+		event.len = 0;
+		has_period = true;
+	}
+	if (!folder__begin(df->folder, &who, event, weight, has_period))
 		return 0;
 	symbolize__begin(df->names, (int32_t)s->sid.pid);
 	df->is_unwound = false;
@@ -308,13 +522,16 @@ static int on_fork(void *ctx, const struct perfdata_task *t)
 			     (int32_t)t->tid, (int32_t)t->ptid);
 }
 
-/* EXIT: the thread's stack is gone; what graft kept of it goes too */
+/* EXIT: the thread's stack is gone, and what graft kept of it; a wait it
+ * began is over (it counts nothing) */
 static int on_exit_task(void *ctx, const struct perfdata_task *t)
 {
 	struct datafold *df = ctx;
 
 	if (df->graft)
 		graft__forget(df->graft, (int32_t)t->tid);
+	if (df->oc)
+		offcpu__exit(df->oc, (int32_t)t->tid);
 	return 0;
 }
 
@@ -395,8 +612,10 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 		.on_fork = on_fork,
 		.on_exit = on_exit_task,
 		.on_lost = on_lost,
+		.on_other = on_other,
 	};
-	struct datafold df = {.pd = pd, .folder = f, .opts = o, .st = st};
+	struct datafold df = {.pd = pd, .folder = f, .opts = o, .st = st,
+			      .diag = d};
 	const struct perfdata_stats *ps;
 	struct symbolize_stats ns;
 	struct symtab_paths paths;
@@ -415,7 +634,16 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 	    symcache__set_perf_map_dir(df.syms, o->perf_map_dir) < 0)
 		goto out;
 	symcache__set_force(df.syms, o->force);
+	if (o->clock != DATAFOLD_CPU &&
+	    (!(df.oc = offcpu__new()) ||
+	     !(df.held = malloc((FOLDER_MAX_FRAMES + 3) *
+				sizeof(*df.held))))) {
+		err = -ENOMEM;
+		goto out;
+	}
 	err = perfdata__read(pd, &ops, &df);
+	if (!err && df.oc)
+		err = finish_waits(&df);
 	ps = perfdata__stats(pd);
 	st->nr_bad_records = ps->nr_bad;
 	st->nr_unknown_records = ps->nr_unknown;
@@ -441,6 +669,9 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 	}
 out:
 	graft__free(df.graft);
+	tracepoint__free(df.tp);
+	offcpu__free(df.oc);
+	free(df.held);
 	unwind__free(df.unwind);
 	free(df.uframes);
 	symbolize__free(df.names);

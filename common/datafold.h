@@ -20,11 +20,24 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "offcpu.h"
 #include "unwind.h"
 
 struct fcache;
 struct folder;
 struct perfdata;
+
+/* What a stack's weight measures. */
+enum datafold_clock {
+	DATAFOLD_CPU,		/* the samples' periods, as perf script */
+	/* microseconds off the CPU: each sched:sched_switch switch-out's
+	 * stack, ending in a frame saying why (offcpu.h), weighs the time
+	 * until its thread ran again; other samples are not counted */
+	DATAFOLD_OFFCPU,
+	/* microseconds of wall-clock time: off-CPU time as above, and
+	 * cpu-clock or task-clock samples as the nanoseconds they stand for */
+	DATAFOLD_WALL,
+};
 
 struct datafold_opts {
 	const char *perf_map_dir;	/* where perf-PID.map and jit-PID.dump
@@ -39,6 +52,7 @@ struct datafold_opts {
 	/* where symbol tables and inflated DWARF are kept between runs
 	 * (fcache.h), or NULL */
 	const struct fcache *cache;
+	enum datafold_clock clock;
 };
 
 struct datafold_stats {
@@ -61,6 +75,17 @@ struct datafold_stats {
 	uint64_t nr_graft_unmatched;	/* left cut: no provable match */
 	uint64_t nr_graft_checked;	/* grafts a later whole walk checked */
 	uint64_t nr_graft_disagreed;	/* ... and found wrong */
+	/* --off-cpu, --wall */
+	uint64_t nr_switches;		/* sched_switch samples decoded */
+	uint64_t nr_sampled_switches;	/* of them with a period > 1: perf
+					 * sampled switches, not all kept */
+	uint64_t nr_undecoded;		/* tracepoint raw data too short */
+	uint64_t nr_unknown_events;	/* tracepoint samples of no format */
+	uint64_t nr_not_time;		/* samples of events whose periods are
+					 * not time (--wall: not cpu-clock or
+					 * task-clock) */
+	uint64_t on_cpu_ns;		/* --wall: cpu-clock samples' periods */
+	struct offcpu_stats offcpu;
 };
 
 /* Read every record of pd into f. d gets the symbol loaders' messages.

@@ -275,6 +275,63 @@ int folder__end(struct folder *f)
 	return stacks__add(f->stacks, frames, n, f->weight);
 }
 
+/* --python, a wait: frames[0..n) keep up to the innermost Python frame,
+ * then "[GIL]" when take_gil was called above it. Returns the new count. */
+static size_t trim_wait(struct folder *f, uint32_t *frames, size_t n)
+{
+	uint32_t gil = intern__find(f->names, "take_gil", 8);
+	bool is_gil = false;
+	size_t last;
+
+	for (last = n; last > 0; last--)
+		if (foldname__kind(f->fold, frames[last - 1]) == FRAME_PYTHON)
+			break;
+	if (!last)
+		return n;	/* no Python frame: nothing to trim to */
+	for (; n > last; n--)
+		if (gil != INTERN_NONE && frames[n - 1] == gil)
+			is_gil = true;
+	if (is_gil && n < FOLDER_MAX_FRAMES)
+		frames[n++] = foldname__text(f->fold, "[GIL]", 5);
+	return n;
+}
+
+int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
+		     size_t cap)
+{
+	uint32_t *frames = f->frames + f->low;
+	size_t n = FOLDER_MAX_FRAMES - f->low;
+
+	if (f->root == INTERN_NONE)
+		return -ENOMEM;
+	if (f->opts.python == FOLDER_PYTHON_FOLD) {
+		n = trim_wait(f, frames, n);
+		n = fold_interpreter(f, frames, n);
+	}
+	if (n + 3 > cap)
+		n = cap - 3;	/* cap holds FOLDER_MAX_FRAMES + 3 */
+	out[0] = f->root;
+	if (f->opts.threads) {
+		if (f->thread == INTERN_NONE)
+			return -ENOMEM;
+		out[1] = f->thread;
+	}
+	memcpy(out + 1 + f->opts.threads, frames, n * sizeof(*frames));
+	n += 1 + f->opts.threads;
+	out[n] = foldname__text(f->fold, leaf, strlen(leaf));
+	if (out[n] == INTERN_NONE)
+		return -ENOMEM;
+	f->st.nr_accepted++;
+	f->st.nr_too_deep += f->too_deep;
+	return (int)n + 1;
+}
+
+int folder__add(struct folder *f, const uint32_t *ids, size_t nr,
+		uint64_t weight)
+{
+	return stacks__add(f->stacks, ids, nr, weight);
+}
+
 int folder__write(struct folder *f, FILE *out)
 {
 	return stacks__write(f->stacks, out);

@@ -73,6 +73,20 @@ void folder__ids(struct folder *f, const uint32_t *ids, size_t nr);
 /* Finish the sample begun: 0 or -ENOMEM. */
 int folder__end(struct folder *f);
 
+/* Finish the sample begun as a wait off the CPU: its stack, root first,
+ * ending in a frame named leaf ("[off-cpu: sleep]"), goes to out[0..cap)
+ * instead of the aggregate, to be added by folder__add() once its length
+ * is known. In the --python view the frames between the innermost Python
+ * frame and the leaf (libc, the kernel's scheduler) are dropped, and a
+ * wait for the GIL among them (CPython's take_gil) becomes a frame
+ * "[GIL]". cap is at least FOLDER_MAX_FRAMES + 3. Returns the count,
+ * or -ENOMEM. */
+int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
+		     size_t cap);
+/* Add weight to a stack folder__end_wait() gave. 0 or -ENOMEM. */
+int folder__add(struct folder *f, const uint32_t *ids, size_t nr,
+		uint64_t weight);
+
 /* The comm of the sample begun is "java": FlameGraph's Java tidying
  * changes its frames' names, so a cache of folder__name() keys on it. */
 bool folder__is_java(const struct folder *f);

@@ -40,6 +40,7 @@ struct opts {
 	bool no_cache;
 	bool force;
 	bool verbose;
+	enum datafold_clock clock;	/* --off-cpu, --wall */
 	const char *inputs[MAX_INPUTS];
 	int nr_inputs;
 };
@@ -181,6 +182,85 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 			   (unsigned long long)corrupt);
 }
 
+/* The recording command --off-cpu and --wall need. */
+#define OFFCPU_RECORD \
+	"perf record -e cpu-clock/freq=999/ " \
+	"-e sched:sched_switch/period=1/ --switch-events " \
+	"--call-graph dwarf,16384 -- python3.12 -X perf prog.py"
+
+/* --off-cpu, --wall: what was counted, and what could not be. Returns
+ * true when something was skipped. */
+static bool report_waits(const struct datafold_stats *st, const char *name,
+			 const struct opts *o, const struct diag *d)
+{
+	const struct offcpu_stats *oc = &st->offcpu;
+	uint64_t off = 0;
+	bool is_partial = false;
+	int i;
+
+	for (i = 0; i < OFFCPU_NR_WHY; i++)
+		off += oc->ns[i];
+	if (!st->nr_switches && !st->nr_undecoded) {
+		diag__emit(d, DIAG_WARN,
+			   "'%s': no sched:sched_switch samples, so no "
+			   "off-CPU time; record with: " OFFCPU_RECORD, name);
+		is_partial = true;
+	}
+	if (st->nr_sampled_switches)
+		diag__emit(d, DIAG_WARN,
+			   "'%s': %llu of %llu sched_switch samples stand for "
+			   "several switches (a period above 1: -F or -c applied "
+			   "to them), so off-CPU time is missing; record them "
+			   "with -e sched:sched_switch/period=1/",
+			   name, (unsigned long long)st->nr_sampled_switches,
+			   (unsigned long long)st->nr_switches);
+	if (st->nr_undecoded) {
+		diag__emit(d, DIAG_WARN,
+			   "'%s': skipped %llu sched_switch samples whose raw "
+			   "data is shorter than their format", name,
+			   (unsigned long long)st->nr_undecoded);
+		is_partial = true;
+	}
+	if (st->nr_unknown_events) {
+		diag__emit(d, DIAG_WARN,
+			   "'%s': skipped %llu tracepoint samples of events "
+			   "with no format in the tracing data", name,
+			   (unsigned long long)st->nr_unknown_events);
+		is_partial = true;
+	}
+	if (o->clock == DATAFOLD_WALL && st->nr_not_time)
+		diag__emit(d, DIAG_WARN,
+			   "'%s': skipped %llu samples of events whose periods "
+			   "are not time (--wall counts cpu-clock and "
+			   "task-clock samples)", name,
+			   (unsigned long long)st->nr_not_time);
+	diag__emit(d, DIAG_INFO,
+		   "'%s': %llu switch-outs, %llu off-CPU intervals closed, "
+		   "%.6f s off the CPU (sleep %.6f, uninterruptible %.6f, "
+		   "runnable %.6f, other %.6f)%s%.6f s on it",
+		   name, (unsigned long long)st->nr_switches,
+		   (unsigned long long)(oc->nr_closed + oc->nr_open_at_end),
+		   off / 1e9, oc->ns[OFFCPU_SLEEP] / 1e9, oc->ns[OFFCPU_IO] / 1e9,
+		   oc->ns[OFFCPU_RUNNABLE] / 1e9,
+		   (oc->ns[OFFCPU_STOPPED] + oc->ns[OFFCPU_DEAD] +
+		    oc->ns[OFFCPU_IDLE]) / 1e9,
+		   o->clock == DATAFOLD_WALL ? ", cpu-clock samples: " : "; ",
+		   o->clock == DATAFOLD_WALL ? st->on_cpu_ns / 1e9 : 0.0);
+	if (oc->nr_open_at_end || oc->nr_exited || oc->nr_missed_in ||
+	    oc->nr_backwards)
+		diag__emit(d, DIAG_INFO,
+			   "'%s': %llu off-CPU intervals still open at the end "
+			   "(counted up to the last record), %llu ended by "
+			   "their thread's exit (not counted), %llu with no "
+			   "switch-in before the next switch-out and %llu "
+			   "ending before they began (not counted)",
+			   name, (unsigned long long)oc->nr_open_at_end,
+			   (unsigned long long)oc->nr_exited,
+			   (unsigned long long)oc->nr_missed_in,
+			   (unsigned long long)oc->nr_backwards);
+	return is_partial;
+}
+
 static void report_data(const struct datafold_stats *st, const char *name,
 			const struct diag *d)
 {
@@ -236,6 +316,7 @@ static int read_data(struct run *r, int fd, const char *name,
 		.perf_map_dir = r->opts->perf_map_dir,
 		.no_inline = r->opts->no_inline,
 		.force = r->opts->force,
+		.clock = r->opts->clock,
 	};
 	struct progress progress = {name, 0};
 	struct datafold_stats st;
@@ -263,6 +344,9 @@ static int read_data(struct run *r, int fd, const char *name,
 		fputs("\n", stderr);
 	report_data(&st, name, d);
 	if (st.nr_bad_records)
+		r->err = 1;
+	if (!err && r->opts->clock != DATAFOLD_CPU &&
+	    report_waits(&st, name, r->opts, d))
 		r->err = 1;
 	perfdata__free(pd);
 	fcache__free(cache);
@@ -294,6 +378,11 @@ static int read_input(struct run *r, const char *path, const struct diag *d)
 	}
 	if (perfdata__sniff(magic, n)) {
 		err = read_data(r, fd, name, magic, n, d);
+	} else if (r->opts->clock != DATAFOLD_CPU) {
+		diag__emit(d, DIAG_ERROR,
+			   "cannot read '%s': --off-cpu and --wall read "
+			   "perf.data only, not perf script text", name);
+		err = -EINVAL;
 	} else {
 		err = read_text(r, fd, name, magic, n, d);
 	}
@@ -384,7 +473,7 @@ cleanup:
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	OPT_EVENT, OPT_WEIGHT, OPT_INLINE, OPT_MAP_DIR, OPT_PYTHON, OPT_THREADS,
-	OPT_PROGRESS, OPT_NO_INLINE, OPT_NO_CACHE,
+	OPT_PROGRESS, OPT_NO_INLINE, OPT_NO_CACHE, OPT_OFF_CPU, OPT_WALL,
 };
 
 static const struct argp_option options[] = {
@@ -421,6 +510,14 @@ static const struct argp_option options[] = {
 	{"weight", OPT_WEIGHT, "KIND", 0,
 	 "period (default: the sample period perf printed, else 1) or "
 	 "samples (count samples)", 2},
+	{"off-cpu", OPT_OFF_CPU, NULL, 0,
+	 "Time off the CPU, in microseconds: each sched_switch stack weighs "
+	 "the time until its thread ran again, under a leaf frame saying why "
+	 "([off-cpu: sleep], [off-cpu: uninterruptible], [off-cpu: "
+	 "runnable])", 2},
+	{"wall", OPT_WALL, NULL, 0,
+	 "Wall-clock time, in microseconds: --off-cpu's stacks and cpu-clock "
+	 "(or task-clock) samples as the time they stand for", 2},
 	{"verbose", 'v', NULL, 0, "Say how many samples were read and kept", 3},
 	{"progress", OPT_PROGRESS, NULL, 0,
 	 "Show progress on stderr while reading perf.data (on a terminal)", 3},
@@ -470,6 +567,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--weight is period or samples, not '%s'",
 				   arg);
 		break;
+	case OPT_OFF_CPU:
+	case OPT_WALL:
+		if (o->clock != DATAFOLD_CPU)
+			argp_error(state, "--off-cpu and --wall exclude each "
+				   "other");
+		o->clock = key == OPT_WALL ? DATAFOLD_WALL : DATAFOLD_OFFCPU;
+		break;
+	case ARGP_KEY_END:
+		if (o->clock != DATAFOLD_CPU &&
+		    (o->folder.event || o->folder.weight_samples))
+			argp_error(state, "--off-cpu and --wall choose their "
+				   "events and weigh in microseconds: no "
+				   "--event-filter or --weight=samples");
+		break;
 	case 'v': o->verbose = true; break;
 	case OPT_PROGRESS: o->progress = true; break;
 	case 'i':
@@ -503,7 +614,9 @@ static const char doc[] =
 	"  perf script | perf2folded > out.folded\n"
 	"  perf script | perf2folded --kernel --pid | flamesvg > out.svg\n"
 	"  perf2folded --event-filter=cycles --weight=samples script.txt\n"
-	"  perf record -g -- python3.12 -X perf prog.py; perf2folded --python\n\n"
+	"  perf record -g -- python3.12 -X perf prog.py; perf2folded --python\n"
+	"  " OFFCPU_RECORD "\n"
+	"  perf2folded --wall --python perf.data | flamesvg --countname us\n\n"
 	"Exit status: 0 ok, 1 some input was skipped (said on stderr) or no "
 	"samples, 2 fatal error, 64 usage.";
 
