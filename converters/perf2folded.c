@@ -185,7 +185,7 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 /* The recording command --off-cpu and --wall need. */
 #define OFFCPU_RECORD \
 	"perf record -e cpu-clock/freq=999/ " \
-	"-e sched:sched_switch/period=1/ --switch-events " \
+	"-e sched:sched_switch --switch-events " \
 	"--call-graph dwarf,16384 -- python3.12 -X perf prog.py"
 
 /* --off-cpu, --wall: what was counted, and what could not be. Returns
@@ -210,8 +210,8 @@ static bool report_waits(const struct datafold_stats *st, const char *name,
 		diag__emit(d, DIAG_WARN,
 			   "'%s': %llu of %llu sched_switch samples stand for "
 			   "several switches (a period above 1: -F or -c applied "
-			   "to them), so off-CPU time is missing; record them "
-			   "with -e sched:sched_switch/period=1/",
+			   "to them), so off-CPU time is missing; record without "
+			   "-F or -c (rate cpu-clock alone: cpu-clock/freq=999/)",
 			   name, (unsigned long long)st->nr_sampled_switches,
 			   (unsigned long long)st->nr_switches);
 	if (st->nr_undecoded) {
