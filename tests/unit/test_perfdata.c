@@ -857,6 +857,69 @@ START_TEST(test_pipe_mem)
 END_TEST
 
 /* The same through a real pipe, with the first 8 bytes sniffed first. */
+/* The tracing data: a file's TRACING_DATA section, and a pipe's
+ * HEADER_TRACING_DATA payload (copied from a real pipe), as bytes. */
+START_TEST(test_tracing_data)
+{
+	struct attr_spec a = {mk_attr(PERF_TYPE_TRACEPOINT, 372,
+				      PERF_SAMPLE_RAW), NULL, 0};
+	struct buf d = {0}, t = {0}, img, pipe_img = {0};
+	struct feat_spec f = {PERFDATA_FEAT_TRACING_DATA, &t};
+	struct seen w = {0};
+	struct diag dg = {emit, &w};
+	struct perfdata *pd;
+	const uint8_t *p;
+	char prefix[8];
+	size_t len, at;
+	int fds[2], status;
+	pid_t child;
+
+	put(&t, "\x17\x08\x44tracing0.6", 14);
+	img = file_image(&a, 1, sizeof(a.attr), &d, &f, 1);
+	pd = perfdata__open_mem(img.p, img.len, "t.data", &dg, NULL);
+	ck_assert_ptr_nonnull(pd);
+	p = perfdata__tracing_data(pd, &len);
+	ck_assert_uint_eq(len, 14);
+	ck_assert_mem_eq(p, "\x17\x08\x44tracing0.6", 14);
+	ck_assert_str_eq(perfdata__name(pd), "t.data");
+	perfdata__free(pd);
+	free(img.p);
+
+	/* pipe: header, HEADER_TRACING_DATA {hdr; u32 size; u32 pad}, the
+	 * payload padded to 8 bytes */
+	put64(&pipe_img, PERFDATA_MAGIC);
+	put64(&pipe_img, 16);
+	at = rec(&pipe_img, PERFDATA_RECORD_HEADER_TRACING_DATA, 0);
+	put32(&pipe_img, 16);
+	put32(&pipe_img, 0);
+	end_rec(&pipe_img, at);
+	put(&pipe_img, "\x17\x08\x44tracing0.6\0\0", 16);
+	ck_assert_int_eq(pipe(fds), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (!child) {
+		close(fds[0]);
+		_exit(write(fds[1], pipe_img.p, pipe_img.len) !=
+		      (ssize_t)pipe_img.len);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], prefix, 8), 8);
+	pd = perfdata__open_fd(fds[0], prefix, 8, "stdin", &dg, NULL);
+	ck_assert_ptr_nonnull(pd);
+	ck_assert_ptr_null(perfdata__tracing_data(pd, &len));
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(perfdata__read(pd, &ops, &w), 0);
+	p = perfdata__tracing_data(pd, &len);
+	ck_assert_uint_eq(len, 16);
+	ck_assert_mem_eq(p, "\x17\x08\x44tracing0.6\0\0", 16);
+	perfdata__free(pd);
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_int_eq(status, 0);
+	free(pipe_img.p);
+}
+END_TEST
+
 START_TEST(test_pipe_fd_prefix)
 {
 	struct buf img = pipe_image();
@@ -1387,6 +1450,7 @@ static Suite *perfdata_suite(void)
 	tcase_add_test(tc, test_compressed_skip_past_end);
 	tcase_add_test(tc, test_pipe_mem);
 	tcase_add_test(tc, test_pipe_fd_prefix);
+	tcase_add_test(tc, test_tracing_data);
 	tcase_add_test(tc, test_header_errors);
 	tcase_add_test(tc, test_record_errors);
 	tcase_add_test(tc, test_unknown_lost_stop);
