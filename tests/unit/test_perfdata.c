@@ -884,6 +884,7 @@ START_TEST(test_tracing_data)
 	ck_assert_str_eq(perfdata__name(pd), "t.data");
 	perfdata__free(pd);
 	free(img.p);
+	free(t.p);
 
 	/* pipe: header, HEADER_TRACING_DATA {hdr; u32 size; u32 pad}, the
 	 * payload padded to 8 bytes */
