@@ -310,7 +310,7 @@ tracepoint__field(const struct tracepoint *tp, uint64_t id, const char *name)
 {
 	struct tep_event *e = find_event(tp, id);
 
-	return e ? (const struct tracepoint_field *)tep_find_field(e, name)
+	return e ? (const struct tracepoint_field *)tep_find_any_field(e, name)
 		 : NULL;
 }
 

@@ -40,8 +40,8 @@ uint32_t tracepoint__nr_bad_formats(const struct tracepoint *tp);
 bool tracepoint__is(const struct tracepoint *tp, uint64_t id,
 		    const char *system, const char *name);
 
-/* The field called name of the event with this id, or NULL when the
- * event or the field is unknown. Borrowed until tracepoint__free(). */
+/* The field called name (its own, or a common_* one) of the event with
+ * this id, or NULL when the event or the field is unknown. Borrowed until tracepoint__free(). */
 const struct tracepoint_field *
 tracepoint__field(const struct tracepoint *tp, uint64_t id, const char *name);
 

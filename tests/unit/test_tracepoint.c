@@ -102,6 +102,7 @@ START_TEST(test_fields_by_name)
 	static struct buf b;
 	struct tracepoint *tp;
 	const struct tracepoint_field *f;
+	const uint8_t raw_type[2] = {372 & 0xff, 372 >> 8};
 	uint8_t raw[64];
 	int64_t v;
 
@@ -116,6 +117,9 @@ START_TEST(test_fields_by_name)
 	ck_assert(!tracepoint__is(tp, 373, "sched", "sched_switch"));
 	ck_assert_ptr_null(tracepoint__field(tp, 373, "prev_pid"));
 	ck_assert_ptr_null(tracepoint__field(tp, 372, "no_such"));
+	f = tracepoint__field(tp, 372, "common_type");	/* a common field */
+	ck_assert_int_eq(tracepoint__read_int(f, raw_type, 2, &v), 0);
+	ck_assert_int_eq(v, 372);
 	raw_switch(raw);
 	f = tracepoint__field(tp, 372, "prev_pid");
 	ck_assert_int_eq(tracepoint__read_int(f, raw, 64, &v), 0);
