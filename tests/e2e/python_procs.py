@@ -103,7 +103,10 @@ def spawn_tree(tool, src, work):
                              "spawn_work", "busy"]}
     for what, path in want.items():
         n = sum(has_path(st, path) for st in procs.values())
-        check(n >= (2 if what == "spawn worker" else 1),
+        # (a pool of two spawn workers: on a loaded machine the first
+        # one up may take all four tasks, so one worker is enough here;
+        # every process's share of whole stacks is checked below)
+        check(n >= 1,
               f"spawntree: {n} processes with {what}'s {' -> '.join(path)}")
     for root, st in sorted(procs.items()):
         total = sum(w for _, w in st)
