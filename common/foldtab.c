@@ -329,6 +329,26 @@ static size_t positional(char *buf, const char *digits, size_t nr, int exp10)
 	return o;
 }
 
+/* An integral w below 2^53 in plain digits: what "%.0f" prints, without
+ * printf's multiprecision path (most weights are counts). */
+static size_t format_integer(double w, char *buf)
+{
+	char tmp[24];
+	uint64_t v = (uint64_t)fabs(w);
+	size_t n = 0, o = 0;
+
+	if (w < 0)
+		buf[o++] = '-';
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		buf[o++] = tmp[--n];
+	buf[o] = '\0';
+	return o;
+}
+
 size_t foldtab__format(double w, char *buf)
 {
 	char tmp[40], digits[20];
@@ -341,7 +361,7 @@ size_t foldtab__format(double w, char *buf)
 	if (w == 0)
 		return (size_t)snprintf(buf, FOLDTAB_WEIGHT_LEN, "0");
 	if (w == floor(w) && fabs(w) < 9007199254740992.0)
-		return (size_t)snprintf(buf, FOLDTAB_WEIGHT_LEN, "%.0f", w);
+		return format_integer(w, buf);
 	if (w < 0) {
 		buf[o++] = '-';
 		w = -w;
@@ -362,14 +382,19 @@ size_t foldtab__format(double w, char *buf)
 	return o + positional(buf + o, digits, nr, exp10);
 }
 
+void foldtab__sort(struct foldtab *t)
+{
+	mkqsort(t->entries, t->nr_entries, 0);
+	t->is_stale = 1;
+}
+
 int foldtab__write(struct foldtab *t, FILE *f)
 {
 	char wbuf[FOLDTAB_WEIGHT_LEN];
 	size_t i, n;
 	unsigned c;
 
-	mkqsort(t->entries, t->nr_entries, 0);
-	t->is_stale = 1;
+	foldtab__sort(t);
 	for (i = 0; i < t->nr_entries; i++) {
 		const struct entry *e = &t->entries[i];
 
@@ -382,6 +407,57 @@ int foldtab__write(struct foldtab *t, FILE *f)
 		if (putc_unlocked('\n', f) == EOF)
 			return -EIO;
 	}
+	return fflush(f) || ferror(f) ? -EIO : 0;
+}
+
+static void write_weight(double w, FILE *f)
+{
+	char wbuf[FOLDTAB_WEIGHT_LEN];
+	size_t n = foldtab__format(w, wbuf);
+
+	putc_unlocked(' ', f);
+	fwrite_unlocked(wbuf, 1, n, f);
+}
+
+/* One line of the pair's output: the stack of a (or b when a is NULL),
+ * a's weight then b's, 0 for the one without the stack. */
+static int write_joined(const struct entry *a, const struct entry *b,
+			FILE *f)
+{
+	const struct entry *e = a ? a : b;
+
+	fwrite_unlocked(e->stack, 1, e->len, f);
+	write_weight(a ? a->w[0] : 0, f);
+	write_weight(b ? b->w[0] : 0, f);
+	return putc_unlocked('\n', f) == EOF ? -EIO : 0;
+}
+
+int foldtab__write_pair(const struct foldtab *before,
+			const struct foldtab *after, FILE *f)
+{
+	const struct entry *a = before->entries, *b = after->entries;
+	const struct entry *a_end = a + before->nr_entries;
+	const struct entry *b_end = b + after->nr_entries;
+	int c, err = 0;
+
+	if (before->nr_columns != 1 || after->nr_columns != 1)
+		return -EINVAL;
+	while (!err && (a < a_end || b < b_end)) {
+		if (a == a_end)
+			c = 1;
+		else if (b == b_end)
+			c = -1;
+		else
+			c = cmp_from(a, b, 0);
+		if (c < 0)
+			err = write_joined(a++, NULL, f);
+		else if (c > 0)
+			err = write_joined(NULL, b++, f);
+		else
+			err = write_joined(a++, b++, f);
+	}
+	if (err)
+		return err;
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 

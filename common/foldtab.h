@@ -73,6 +73,18 @@ void foldtab__map(struct foldtab *t, unsigned column,
  * why). Sorts the table in place; adding afterwards is allowed. */
 int foldtab__write(struct foldtab *t, FILE *f);
 
+/* Sort the table's stacks bytewise, as foldtab__write() does, for
+ * foldtab__write_pair(); adding afterwards is allowed (and unsorts it). */
+void foldtab__sort(struct foldtab *t);
+
+/* Write `stack BEFORE AFTER\n` for every stack of either table, sorted
+ * bytewise: the weight of a stack a table lacks is 0. Both tables have one
+ * column and are sorted (foldtab__sort(), which may run on two threads, a
+ * table each); neither is changed. 0, -EINVAL for a table of two columns,
+ * -EIO when writing failed (errno says why). */
+int foldtab__write_pair(const struct foldtab *before,
+			const struct foldtab *after, FILE *f);
+
 /* Format a weight into buf (at least FOLDTAB_WEIGHT_LEN bytes, NUL added):
  * an integral value below 2^53 in plain digits (`12`), any other value as
  * the shortest decimal that reads back as the same double (`0.5`,
