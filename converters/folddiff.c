@@ -1,8 +1,9 @@
 /* folddiff: two folded profiles -> the differential form `stack BEFORE AFTER`.
  *
- * Reads BEFORE and AFTER (folded stacks, `stack COUNT`) into one table with
- * two columns and writes every stack of either, 0 where it is absent,
- * sorted bytewise: what FlameGraph's difffolded.pl prints, and what
+ * Reads BEFORE and AFTER (folded stacks, `stack COUNT`) on two threads, each
+ * into a table of its own which it then sorts, and writes every stack of
+ * either, merging the two sorted lists, 0 where a stack is absent, sorted
+ * bytewise: what FlameGraph's difffolded.pl prints, and what
  * flamesvg draws as a differential flame graph. -n and -s do what they do
  * to difffolded.pl. This file parses options, wires foldtab and words the
  * messages.
@@ -10,7 +11,9 @@
 #include <argp.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,29 +104,108 @@ struct hexbuf {
 
 static size_t strip_hex(void *ctx, const char **stack, size_t len);
 
-/* Read one file into column; reports its own errors. 0 or -errno. */
-static int read_file(struct foldtab *t, const char *path, unsigned column,
-		     struct foldtab_read *r)
-{
-	bool is_stdin = !strcmp(path, "-");
-	FILE *f = is_stdin ? stdin : fopen(path, "r");
+/* One input and what reading it made: its own table (one column), its
+ * scratch text for -s, and its messages, held until both files are read so
+ * that they come out in the order a one-file-after-the-other read gives. */
+struct side {
+	const char *path;
+	struct foldtab *t;
+	struct foldtab_read r;
+	struct hexbuf hex;
+	struct diag diag;	/* captures into msgs */
+	struct msg {
+		enum diag_level level;
+		char *text;
+	} *msgs;
+	size_t nr_msgs, msgs_cap;
+	bool is_msg_oom;
 	int err;
+};
 
-	r->name = is_stdin ? "<stdin>" : path;
-	r->column = column;
-	if (!f) {
-		err = -errno;
-		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", r->name,
-			   strerror(errno));
-		return err;
+static void capture(void *ctx, enum diag_level level, const char *msg)
+{
+	struct side *s = ctx;
+
+	if (s->nr_msgs == s->msgs_cap) {
+		size_t cap = s->msgs_cap ? s->msgs_cap * 2 : 16;
+		struct msg *m = realloc(s->msgs, cap * sizeof(*m));
+
+		if (!m) {
+			s->is_msg_oom = true;
+			return;
+		}
+		s->msgs = m;
+		s->msgs_cap = cap;
 	}
-	err = foldtab__read(t, f, r);
-	if (err)
-		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", r->name,
-			   strerror(err == -EIO ? errno : -err));
+	s->msgs[s->nr_msgs].text = strdup(msg);
+	if (!s->msgs[s->nr_msgs].text) {
+		s->is_msg_oom = true;
+		return;
+	}
+	s->msgs[s->nr_msgs++].level = level;
+}
+
+/* Read one file into its side's table and sort it; on a thread of its own
+ * for AFTER. Messages go to the side's capture; s->err is 0 or -errno. */
+static void *read_side(void *arg)
+{
+	struct side *s = arg;
+	bool is_stdin = !strcmp(s->path, "-");
+	FILE *f = is_stdin ? stdin : fopen(s->path, "r");
+
+	s->r.name = is_stdin ? "<stdin>" : s->path;
+	if (!f) {
+		s->err = -errno;
+		diag__emit(&s->diag, DIAG_ERROR, "cannot read '%s': %s",
+			   s->r.name, strerror(errno));
+		return NULL;
+	}
+	s->err = foldtab__read(s->t, f, &s->r);
+	if (s->err)
+		diag__emit(&s->diag, DIAG_ERROR, "cannot read '%s': %s",
+			   s->r.name,
+			   strerror(s->err == -EIO ? errno : -s->err));
 	if (!is_stdin)
 		fclose(f);
-	return err;
+	if (!s->err)
+		foldtab__sort(s->t);
+	return NULL;
+}
+
+/* Print a side's messages, the malformed-line ones only while fewer than
+ * MAX_LINE_REPORTS have been printed in all (*nr_reported counts them). */
+static void print_msgs(const struct side *s, uint64_t *nr_reported)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_msgs; i++) {
+		if (s->msgs[i].level == DIAG_WARN &&
+		    ++*nr_reported > MAX_LINE_REPORTS)
+			continue;
+		diag__emit(&diag, s->msgs[i].level, "%s", s->msgs[i].text);
+	}
+}
+
+static void side_init(struct side *s, const char *path, const struct opts *o)
+{
+	s->path = path;
+	s->t = foldtab__new(1);
+	s->diag = (struct diag){ .emit = capture, .ctx = s };
+	s->r = (struct foldtab_read){
+		.diag = &s->diag, .max_reports = MAX_LINE_REPORTS,
+		.edit = o->is_strip_hex ? strip_hex : NULL, .ctx = &s->hex,
+	};
+}
+
+static void side_release(struct side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_msgs; i++)
+		free(s->msgs[i].text);
+	free(s->msgs);
+	free(s->hex.buf);
+	foldtab__free(s->t);
 }
 
 /* difffolded.pl -n: BEFORE's counts times AFTER's total over BEFORE's,
@@ -135,47 +217,70 @@ static double normalize(double w, void *ctx)
 	return trunc(w * ratio[0] / ratio[1]);
 }
 
+/* Read BEFORE here and AFTER on a thread (one after the other when both
+ * are stdin, or no thread can start): each into its own sorted table. */
+static void read_both(struct side *before, struct side *after)
+{
+	pthread_t tid;
+	bool is_threaded = strcmp(before->path, "-") ||
+			   strcmp(after->path, "-");
+
+	if (is_threaded && pthread_create(&tid, NULL, read_side, after))
+		is_threaded = false;
+	read_side(before);
+	if (is_threaded)
+		pthread_join(tid, NULL);
+	else
+		read_side(after);
+}
+
 static int run(const struct opts *o)
 {
-	struct foldtab *t = foldtab__new(2);
-	struct hexbuf hex = { 0 };
-	struct foldtab_read r = {
-		.diag = &diag, .max_reports = MAX_LINE_REPORTS,
-		.edit = o->is_strip_hex ? strip_hex : NULL, .ctx = &hex,
-	};
+	struct side sides[2] = { 0 };
+	struct side *before = &sides[0], *after = &sides[1];
 	static char outbuf[1 << 20];
+	uint64_t nr_reported = 0, nr_malformed;
 	double totals[2];
 	int status = EXIT_FATAL, err;
 
-	if (!t) {
+	side_init(before, o->files[0], o);
+	side_init(after, o->files[1], o);
+	if (!before->t || !after->t) {
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
-	if (read_file(t, o->files[0], 0, &r) || read_file(t, o->files[1], 1, &r))
+	read_both(before, after);
+	print_msgs(before, &nr_reported);
+	if (before->err)
 		goto cleanup;
-	if (hex.is_oom) {
+	print_msgs(after, &nr_reported);
+	if (after->err)
+		goto cleanup;
+	if (before->hex.is_oom || after->hex.is_oom || before->is_msg_oom ||
+	    after->is_msg_oom) {
 		diag__emit(&diag, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
-	if (r.nr_malformed > MAX_LINE_REPORTS)
+	nr_malformed = before->r.nr_malformed + after->r.nr_malformed;
+	if (nr_malformed > MAX_LINE_REPORTS)
 		diag__emit(&diag, DIAG_WARN, "skipped %llu malformed lines in all",
-			   (unsigned long long)r.nr_malformed);
-	totals[0] = foldtab__total(t, 1);
-	totals[1] = foldtab__total(t, 0);
+			   (unsigned long long)nr_malformed);
+	totals[0] = foldtab__total(after->t, 0);
+	totals[1] = foldtab__total(before->t, 0);
 	/* all-zero BEFORE: nothing to scale (difffolded.pl divides by zero) */
 	if (o->is_normalize && totals[0] != totals[1] && totals[1] > 0)
-		foldtab__map(t, 0, normalize, totals);
+		foldtab__map(before->t, 0, normalize, totals);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	err = foldtab__write(t, stdout);
+	err = foldtab__write_pair(before->t, after->t, stdout);
 	if (err) {
 		diag__emit(&diag, DIAG_ERROR, "cannot write output: %s",
 			   strerror(err == -EIO ? errno : -err));
 		goto cleanup;
 	}
-	status = r.nr_malformed ? EXIT_PARTIAL : EXIT_OK;
+	status = nr_malformed ? EXIT_PARTIAL : EXIT_OK;
 cleanup:
-	free(hex.buf);
-	foldtab__free(t);
+	side_release(before);
+	side_release(after);
 	return status;
 }
 
