@@ -1,8 +1,11 @@
 /* foldtab: folded stacks aggregated by text, written sorted (foldtab.h).
  *
- * Stacks are copied once into an arena of large chunks; entries hold the
- * text, its hash and the weights, and an open-addressing table of entry
- * numbers finds them. Writing sorts the entries with a multikey quicksort
+ * Each stack is copied once into an arena of large chunks, as an entry:
+ * its length, hash and weights, then its text right after them, so that a
+ * lookup that finds the entry finds the start of its text in the same
+ * cache line. An open-addressing table of entry numbers, each with the
+ * stack's hash beside it, finds them; a slot whose hash differs is passed
+ * over without reading its entry. Writing sorts the entries with a multikey quicksort
  * (Bentley and Sedgewick's three-way radix quicksort): stacks share long
  * prefixes (the same root frames), which a comparison sort would compare
  * again at every step, while the radix sort looks at each byte of a shared
@@ -23,10 +26,10 @@
 #define SMALL_SORT 12
 
 struct entry {
-	const char *stack;	/* in the arena, not NUL-terminated */
 	uint32_t len;
 	uint32_t hash;		/* low bits of the stack's hash */
 	double w[FOLDTAB_MAX_COLUMNS];
+	char stack[];		/* len bytes, not NUL-terminated */
 };
 
 struct chunk {
@@ -37,7 +40,7 @@ struct chunk {
 
 struct foldtab {
 	unsigned nr_columns;
-	struct entry *entries;
+	struct entry **entries;	/* in the arena; sorting reorders these */
 	size_t nr_entries, entries_cap;
 	/* the stack's hash << 32 | entry number + 1; 0 = empty. The hash in
 	 * the slot spares a probe the cache miss of reading the entry */
@@ -82,13 +85,14 @@ void foldtab__free(struct foldtab *t)
 	free(t);
 }
 
-/* A copy of s[0..len) in the arena, or NULL. A stack longer than a chunk
- * gets a chunk of its own. */
-static const char *arena_copy(struct foldtab *t, const char *s, size_t len)
+/* len bytes of the arena, 8-byte aligned, or NULL. An entry larger than
+ * a chunk gets a chunk of its own. */
+static void *arena_alloc(struct foldtab *t, size_t len)
 {
 	struct chunk *c = t->chunks;
 	char *p;
 
+	len = (len + 7) & ~(size_t)7;
 	if (!c || c->cap - c->used < len) {
 		size_t cap = len > CHUNK_SIZE ? len : CHUNK_SIZE;
 
@@ -101,18 +105,17 @@ static const char *arena_copy(struct foldtab *t, const char *s, size_t len)
 		t->chunks = c;
 	}
 	p = c->data + c->used;
-	memcpy(p, s, len);
 	c->used += len;
 	return p;
 }
 
 static void place(struct foldtab *t, size_t i)
 {
-	size_t s = t->entries[i].hash & t->slots_mask;
+	size_t s = t->entries[i]->hash & t->slots_mask;
 
 	while (t->slots[s])
 		s = (s + 1) & t->slots_mask;
-	t->slots[s] = (uint64_t)t->entries[i].hash << 32 | (i + 1);
+	t->slots[s] = (uint64_t)t->entries[i]->hash << 32 | (i + 1);
 }
 
 /* Rebuild the slots at twice the size when half full (or after a sort). */
@@ -135,22 +138,24 @@ static int rehash(struct foldtab *t, size_t nr_slots)
 static struct entry *new_entry(struct foldtab *t, const char *stack,
 			       size_t len, uint32_t h)
 {
-	struct entry *e;
+	struct entry *e, **entries;
 
 	if (t->nr_entries == t->entries_cap) {
 		size_t cap = t->entries_cap ? t->entries_cap * 2 : 1024;
 
-		e = realloc(t->entries, cap * sizeof(*e));
-		if (!e)
+		entries = realloc(t->entries, cap * sizeof(*entries));
+		if (!entries)
 			return NULL;
-		t->entries = e;
+		t->entries = entries;
 		t->entries_cap = cap;
 	}
-	e = &t->entries[t->nr_entries];
-	memset(e, 0, sizeof(*e));
-	e->stack = arena_copy(t, stack, len);
-	if (!e->stack)
+	/* the header (24 bytes, aligned for the doubles), then the text */
+	e = arena_alloc(t, sizeof(*e) + len);
+	if (!e)
 		return NULL;
+	memset(e, 0, sizeof(*e));
+	memcpy(e->stack, stack, len);
+	t->entries[t->nr_entries] = e;
 	e->len = (uint32_t)len;
 	e->hash = h;
 	t->nr_entries++;
@@ -178,7 +183,7 @@ int foldtab__add(struct foldtab *t, const char *stack, size_t len,
 	for (s = h & t->slots_mask; (n = t->slots[s]); s = (s + 1) & t->slots_mask) {
 		if (n >> 32 != h)
 			continue;
-		e = &t->entries[(uint32_t)n - 1];
+		e = t->entries[(uint32_t)n - 1];
 		if (e->len == len && !memcmp(e->stack, stack, len))
 			goto found;
 	}
@@ -211,8 +216,8 @@ void foldtab__map(struct foldtab *t, unsigned column,
 		return;
 	t->total[column] = 0;
 	for (i = 0; i < t->nr_entries; i++) {
-		t->entries[i].w[column] = fn(t->entries[i].w[column], ctx);
-		t->total[column] += t->entries[i].w[column];
+		t->entries[i]->w[column] = fn(t->entries[i]->w[column], ctx);
+		t->total[column] += t->entries[i]->w[column];
 	}
 }
 
@@ -223,9 +228,9 @@ static inline int byte_at(const struct entry *e, size_t d)
 	return d < e->len ? (unsigned char)e->stack[d] + 1 : 0;
 }
 
-static inline void swap(struct entry *a, struct entry *b)
+static inline void swap(struct entry **a, struct entry **b)
 {
-	struct entry tmp = *a;
+	struct entry *tmp = *a;
 
 	*a = *b;
 	*b = tmp;
@@ -240,12 +245,12 @@ static int cmp_from(const struct entry *a, const struct entry *b, size_t d)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-static void insertion_sort(struct entry *a, size_t n, size_t d)
+static void insertion_sort(struct entry **a, size_t n, size_t d)
 {
 	size_t i, j;
 
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && cmp_from(&a[j - 1], &a[j], d) > 0; j--)
+		for (j = i; j > 0 && cmp_from(a[j - 1], a[j], d) > 0; j--)
 			swap(&a[j - 1], &a[j]);
 }
 
@@ -259,15 +264,15 @@ static int median3(int x, int y, int z)
 /* Sort a[0..n), whose stacks agree on their first d bytes. Recurses on the
  * two smaller of the three parts and loops on the largest, so the
  * recursion stays within log2(n) levels whatever the stacks' lengths. */
-static void mkqsort(struct entry *a, size_t n, size_t d)
+static void mkqsort(struct entry **a, size_t n, size_t d)
 {
 	while (n > SMALL_SORT) {
-		int v = median3(byte_at(&a[0], d), byte_at(&a[n / 2], d),
-				byte_at(&a[n - 1], d));
+		int v = median3(byte_at(a[0], d), byte_at(a[n / 2], d),
+				byte_at(a[n - 1], d));
 		size_t lt = 0, i = 0, gt = n, nr_eq;
 
 		while (i < gt) {
-			int c = byte_at(&a[i], d);
+			int c = byte_at(a[i], d);
 
 			if (c < v)
 				swap(&a[lt++], &a[i++]);
@@ -396,7 +401,7 @@ int foldtab__write(struct foldtab *t, FILE *f)
 
 	foldtab__sort(t);
 	for (i = 0; i < t->nr_entries; i++) {
-		const struct entry *e = &t->entries[i];
+		const struct entry *e = t->entries[i];
 
 		fwrite(e->stack, 1, e->len, f);
 		for (c = 0; c < t->nr_columns; c++) {
@@ -435,9 +440,9 @@ static int write_joined(const struct entry *a, const struct entry *b,
 int foldtab__write_pair(const struct foldtab *before,
 			const struct foldtab *after, FILE *f)
 {
-	const struct entry *a = before->entries, *b = after->entries;
-	const struct entry *a_end = a + before->nr_entries;
-	const struct entry *b_end = b + after->nr_entries;
+	struct entry *const *a = before->entries, *const *b = after->entries;
+	struct entry *const *a_end = a + before->nr_entries;
+	struct entry *const *b_end = b + after->nr_entries;
 	int c, err = 0;
 
 	if (before->nr_columns != 1 || after->nr_columns != 1)
@@ -448,13 +453,13 @@ int foldtab__write_pair(const struct foldtab *before,
 		else if (b == b_end)
 			c = -1;
 		else
-			c = cmp_from(a, b, 0);
+			c = cmp_from(*a, *b, 0);
 		if (c < 0)
-			err = write_joined(a++, NULL, f);
+			err = write_joined(*a++, NULL, f);
 		else if (c > 0)
-			err = write_joined(NULL, b++, f);
+			err = write_joined(NULL, *b++, f);
 		else
-			err = write_joined(a++, b++, f);
+			err = write_joined(*a++, *b++, f);
 	}
 	if (err)
 		return err;
