@@ -1,6 +1,7 @@
 /* Unit tests for common/foldtab. */
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,9 @@ START_TEST(test_format)
 	ck_assert_str_eq(fmt(1.25e-7), "0.000000125");
 	ck_assert_str_eq(fmt(123.456), "123.456");
 	ck_assert_str_eq(fmt(-2.5), "-2.5");
+	ck_assert_str_eq(fmt(-7), "-7");
+	ck_assert_str_eq(fmt(-0.0), "0");
+	ck_assert_str_eq(fmt(10), "10");
 	/* the longest: a subnormal, positional */
 	ck_assert_uint_eq(strlen(fmt(4.9406564584124654e-324)), 2 + 323 + 1);
 	ck_assert_uint_lt(strlen(fmt(1.7976931348623157e308)), FOLDTAB_WEIGHT_LEN);
@@ -240,6 +244,46 @@ START_TEST(test_read)
 }
 END_TEST
 
+static void *sort_table(void *arg)
+{
+	foldtab__sort(arg);
+	return NULL;
+}
+
+/* Two one-column tables, sorted on two threads at once, merged: every
+ * stack of either, 0 where a table lacks it, in bytewise order. */
+START_TEST(test_write_pair)
+{
+	struct foldtab *a = foldtab__new(1), *b = foldtab__new(1);
+	struct foldtab *two = foldtab__new(2);
+	char *buf = NULL;
+	size_t len = 0;
+	pthread_t tid;
+	FILE *f;
+
+	ck_assert_int_eq(add(a, "main;b", 0, 2), 0);
+	ck_assert_int_eq(add(a, "main", 0, 1.5), 0);
+	ck_assert_int_eq(add(a, "main;a", 0, 3), 0);
+	ck_assert_int_eq(add(b, "main;c", 0, 4), 0);
+	ck_assert_int_eq(add(b, "main;a", 0, 5), 0);
+	ck_assert_int_eq(add(b, "Main", 0, 6), 0);
+	ck_assert_int_eq(pthread_create(&tid, NULL, sort_table, b), 0);
+	foldtab__sort(a);
+	ck_assert_int_eq(pthread_join(tid, NULL), 0);
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(foldtab__write_pair(a, b, f), 0);
+	ck_assert_int_eq(foldtab__write_pair(a, two, f), -EINVAL);
+	fclose(f);
+	ck_assert_str_eq(buf, "Main 0 6\nmain 1.5 0\nmain;a 3 5\n"
+			      "main;b 2 0\nmain;c 0 4\n");
+	free(buf);
+	foldtab__free(a);
+	foldtab__free(b);
+	foldtab__free(two);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("foldtab");
@@ -255,6 +299,7 @@ int main(void)
 	tcase_add_test(tc, test_sort_many);
 	tcase_add_test(tc, test_sort_long_prefix);
 	tcase_add_test(tc, test_read);
+	tcase_add_test(tc, test_write_pair);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
