@@ -162,10 +162,15 @@ static struct entry *new_entry(struct foldtab *t, const char *stack,
 	return e;
 }
 
-int foldtab__add(struct foldtab *t, const char *stack, size_t len,
-		 unsigned column, double weight)
+static uint32_t stack_hash(const char *stack, size_t len)
 {
-	uint32_t h = (uint32_t)hash__wide(stack, len, HASH_SEED);
+	return (uint32_t)hash__wide(stack, len, HASH_SEED);
+}
+
+/* foldtab__add() of a stack whose hash h is known. */
+static int add_hashed(struct foldtab *t, const char *stack, size_t len,
+		      uint32_t h, unsigned column, double weight)
+{
 	uint64_t n;
 	struct entry *e;
 	size_t s;
@@ -195,6 +200,13 @@ found:
 	e->w[column] += weight;
 	t->total[column] += weight;
 	return 0;
+}
+
+int foldtab__add(struct foldtab *t, const char *stack, size_t len,
+		 unsigned column, double weight)
+{
+	return add_hashed(t, stack, len, stack_hash(stack, len), column,
+			  weight);
 }
 
 size_t foldtab__nr_stacks(const struct foldtab *t)
@@ -466,27 +478,85 @@ int foldtab__write_pair(const struct foldtab *before,
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
+/* foldtab__read() adds each line READ_AHEAD lines after it reads it: a
+ * line's slot is prefetched when it is read and its entry halfway through
+ * the wait, so that adding it rarely waits for memory. The lines wait as
+ * copies, the reader's buffer being reused as it reads. */
+#define READ_AHEAD 8
+
+struct pending {
+	char *text;
+	size_t len, cap;
+	uint32_t hash;
+	double weight;
+};
+
 struct read_ctx {
 	struct foldtab *t;
 	struct foldtab_read *r;
+	struct pending ahead[READ_AHEAD];	/* a ring: oldest at first */
+	size_t first, nr;
 };
+
+/* Add the oldest waiting line to the table. */
+static int add_oldest(struct read_ctx *c)
+{
+	struct pending *p = &c->ahead[c->first];
+	int err = add_hashed(c->t, p->text, p->len, p->hash, c->r->column,
+			     p->weight);
+
+	c->first = (c->first + 1) % READ_AHEAD;
+	c->nr--;
+	if (!err)
+		c->r->nr_kept++;
+	return err;
+}
+
+/* Prefetch the entry in the first slot of p's hash, when its hash is p's:
+ * most often the one the add will compare. */
+static void prefetch_entry(const struct foldtab *t, const struct pending *p)
+{
+	uint64_t n = t->slots[p->hash & t->slots_mask];
+
+	if (n && n >> 32 == p->hash && (uint32_t)n - 1 < t->nr_entries)
+		__builtin_prefetch(t->entries[(uint32_t)n - 1]);
+}
 
 static int add_line(void *ctx, const struct folded_line *fl)
 {
 	struct read_ctx *c = ctx;
+	struct foldtab *t = c->t;
 	const char *stack = fl->stack;
 	size_t n = c->r->edit ? c->r->edit(c->r->ctx, &stack, fl->stack_len)
 			      : fl->stack_len;
+	struct pending *p;
 	int err;
 
 	if (n == 0) {
 		c->r->nr_dropped++;
 		return 0;
 	}
-	err = foldtab__add(c->t, stack, n, c->r->column, fl->count[0]);
-	if (!err)
-		c->r->nr_kept++;
-	return err;
+	if (c->nr == READ_AHEAD && (err = add_oldest(c)))
+		return err;
+	p = &c->ahead[(c->first + c->nr) % READ_AHEAD];
+	if (n > p->cap) {
+		char *q = realloc(p->text, n);
+
+		if (!q)
+			return -ENOMEM;
+		p->text = q;
+		p->cap = n;
+	}
+	memcpy(p->text, stack, n);
+	p->len = n;
+	p->hash = stack_hash(stack, n);
+	p->weight = fl->count[0];
+	c->nr++;
+	__builtin_prefetch(&t->slots[p->hash & t->slots_mask]);
+	if (c->nr > READ_AHEAD / 2)
+		prefetch_entry(t, &c->ahead[(c->first + c->nr - 1 -
+					     READ_AHEAD / 2) % READ_AHEAD]);
+	return 0;
 }
 
 int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
@@ -495,8 +565,14 @@ int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
 		.name = r->name, .nr_counts = 1, .diag = r->diag,
 		.max_reports = r->max_reports, .nr_malformed = r->nr_malformed,
 	};
-	struct read_ctx c = {t, r};
+	struct read_ctx c = { .t = t, .r = r };
 	int err = folded__read(f, &in, add_line, &c);
+	size_t i;
+
+	while (!err && c.nr)
+		err = add_oldest(&c);
+	for (i = 0; i < READ_AHEAD; i++)
+		free(c.ahead[i].text);
 
 	r->nr_lines += in.nr_nonblank;
 	r->nr_malformed = in.nr_malformed;
