@@ -51,6 +51,8 @@ best() {
 }
 
 echo "inputs: $(stat -L -c %s "$a") + $(stat -L -c %s "$b") bytes, $lines lines each, $stacks distinct stacks each, depth 5-60"
+# folddiff reads its two files on two threads: its time depends on a free core
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) on $(nproc) cores"
 cat "$a" "$b" > /dev/null	# both read them from the page cache
 for opt in "" "-n"; do
 	read -r ps pkb <<< "$(best 1 perl "$peer" $opt "$a" "$b")"
