@@ -55,7 +55,8 @@ static const char doc[] =
 	"  perf2folded perf.data | flamesvg > prof.svg\n"
 	"  flamesvg --colors python --title 'my job' job.folded > job.svg\n"
 	"  flamesvg --flamechart --width 1800 trace.folded > chart.svg\n"
-	"  difffolded.pl before.folded after.folded | flamesvg > diff.svg";
+	"  folddiff before.folded after.folded | flamesvg > diff.svg\n"
+	"  folddiff before.folded after.folded | flamesvg --widths before > went.svg";
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Layout:", 1 },

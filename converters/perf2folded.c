@@ -609,6 +609,7 @@ static const char doc[] =
 	"  perf record --call-graph dwarf,65528 -- python3.12 -X perf app.py\n"
 	"  perf2folded --no-inline perf.data | flamesvg > out.svg\n"
 	"  perf2folded --no-cache perf.data > out.folded   # nothing kept\n"
+	"  perf2folded --force --perf-map-dir copied/ perf.data   # maps of another user\n"
 	"  PERFFOLD_CACHE_DIR=/tmp/pfc perf2folded perf.data > out.folded\n"
 	"  perf record -g -o - -- ./prog | perf2folded | flamesvg > out.svg\n"
 	"  perf script | perf2folded > out.folded\n"
