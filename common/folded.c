@@ -265,3 +265,36 @@ int folded__read(FILE *f, struct folded_read *r, folded_line_fn fn,
 	folded__reader_free(rd);
 	return err;
 }
+
+int folded__read_files(char *const *files, int nr, struct folded_read *r,
+		       folded_line_fn fn, void *ctx)
+{
+	static char *const stdin_only[] = {"-"};
+	int i, err = 0;
+
+	if (nr <= 0) {
+		files = stdin_only;
+		nr = 1;
+	}
+	for (i = 0; i < nr && !err; i++) {
+		int is_stdin = !strcmp(files[i], "-");
+		FILE *f = is_stdin ? stdin : fopen(files[i], "r");
+
+		r->name = is_stdin ? "<stdin>" : files[i];
+		if (!f) {
+			err = -errno;
+			diag__emit(r->diag, DIAG_ERROR, "cannot read '%s': %s",
+				   r->name, strerror(-err));
+			break;
+		}
+		err = folded__read(f, r, fn, ctx);
+		if (err == -ENOMEM)
+			diag__emit(r->diag, DIAG_ERROR, "out of memory");
+		else if (err)
+			diag__emit(r->diag, DIAG_ERROR, "cannot read '%s': %s",
+				   r->name, strerror(err == -EIO ? errno : -err));
+		if (!is_stdin)
+			fclose(f);
+	}
+	return err;
+}

@@ -89,4 +89,12 @@ typedef int (*folded_line_fn)(void *ctx, const struct folded_line *line);
 int folded__read(FILE *f, struct folded_read *r, folded_line_fn fn,
 		 void *ctx);
 
+/* folded__read() of each of files[0..nr) in turn ("-", or no file at all:
+ * stdin), r->name set to each one's ("<stdin>" for stdin). A file that
+ * cannot be opened or read ends the reading, reported through r->diag as
+ * DIAG_ERROR "cannot read 'NAME': why" ("out of memory" for -ENOMEM).
+ * Returns 0 or that error (or fn's non-zero result). */
+int folded__read_files(char *const *files, int nr, struct folded_read *r,
+		       folded_line_fn fn, void *ctx);
+
 #endif

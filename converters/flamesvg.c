@@ -250,43 +250,6 @@ static int add_line(void *ctx, const struct folded_line *fl)
 			      after);
 }
 
-/* Feed one stream into the tree. 0, or -errno for a read or memory error
- * (reported here). */
-static int read_stream(FILE *f, const char *name, struct input_state *in)
-{
-	int err;
-
-	in->rd.name = name;
-	err = folded__read(f, &in->rd, add_line, in);
-	if (err)
-		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", name,
-			   strerror(err == -EIO ? errno : -err));
-	return err;
-}
-
-static int read_inputs(const struct opts *o, struct input_state *in)
-{
-	static char *stdin_only[] = { "-", NULL };
-	char **files = o->nr_files ? o->files : stdin_only;
-	int i, nr = o->nr_files ? o->nr_files : 1, err = 0;
-
-	for (i = 0; i < nr && !err; i++) {
-		int is_stdin = !strcmp(files[i], "-");
-		FILE *f = is_stdin ? stdin : fopen(files[i], "r");
-		const char *name = is_stdin ? "<stdin>" : files[i];
-
-		if (!f) {
-			diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s",
-				   name, strerror(errno));
-			return -errno;
-		}
-		err = read_stream(f, name, in);
-		if (!is_stdin)
-			fclose(f);
-	}
-	return err;
-}
-
 static void map_emit(void *ctx, enum diag_level level, const char *msg)
 {
 	(void)level;
@@ -356,7 +319,7 @@ static int run(struct opts *o)
 	}
 	/* prune while building: what is too narrow to draw is never stored */
 	flametree__prune_below(tree, svgwrite__min_fraction(&o->svg));
-	if (read_inputs(o, &in))
+	if (folded__read_files(o->files, o->nr_files, &in.rd, add_line, &in))
 		goto cleanup;
 	if (in.rd.nr_malformed > MAX_LINE_REPORTS)
 		diag__emit(&diag, DIAG_WARN, "skipped %llu invalid lines in all",

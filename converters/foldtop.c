@@ -171,52 +171,6 @@ static int add_line(void *ctx, const struct folded_line *fl)
 	return tally__add(ctx, fl->stack, fl->stack_len, fl->count[0]);
 }
 
-/* Add one stream's stacks to t. 0, or -errno for a read or memory error
- * (reported here). */
-static int read_stream(FILE *f, const char *name, struct tally *t,
-		       struct folded_read *in)
-{
-	int err;
-
-	in->name = name;
-	err = folded__read(f, in, add_line, t);
-	if (err == -ENOMEM)
-		diag__emit(&diag, DIAG_ERROR, "out of memory");
-	else if (err)
-		diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s", name,
-			   strerror(err == -EIO ? errno : -err));
-	return err;
-}
-
-/* Read files[0..nr) (none: stdin) into t. 0 or -errno (reported). */
-static int read_inputs(char **files, int nr, struct tally *t,
-		       struct folded_read *in)
-{
-	static char *stdin_only[] = {"-", NULL};
-	int i, err = 0;
-
-	if (!nr) {
-		files = stdin_only;
-		nr = 1;
-	}
-	for (i = 0; i < nr && !err; i++) {
-		int is_stdin = !strcmp(files[i], "-");
-		FILE *f = is_stdin ? stdin : fopen(files[i], "r");
-		const char *name = is_stdin ? "<stdin>" : files[i];
-
-		if (!f) {
-			err = -errno;
-			diag__emit(&diag, DIAG_ERROR, "cannot read '%s': %s",
-				   name, strerror(errno));
-			return err;
-		}
-		err = read_stream(f, name, t, in);
-		if (!is_stdin)
-			fclose(f);
-	}
-	return err;
-}
-
 /* --- the table --- */
 
 /* The width to fill: --width, else the terminal's when stdout is one
@@ -583,7 +537,7 @@ static int run(const struct opts *o)
 	if (o->before) {
 		char *files[] = {(char *)o->before};
 
-		if (read_inputs(files, 1, before, &in))
+		if (folded__read_files(files, 1, &in, add_line, before))
 			goto cleanup;
 		if (!(tally__sum(before) > 0)) {
 			diag__emit(&diag, DIAG_ERROR, "no weight in '%s'",
@@ -592,7 +546,7 @@ static int run(const struct opts *o)
 		}
 		in.nr_lines = in.nr_nonblank = 0;
 	}
-	if (read_inputs(o->files, o->nr_files, t, &in))
+	if (folded__read_files(o->files, o->nr_files, &in, add_line, t))
 		goto cleanup;
 	if (in.nr_malformed > MAX_LINE_REPORTS)
 		diag__emit(&diag, DIAG_WARN,
