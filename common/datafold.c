@@ -416,6 +416,8 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 	who.comm = (struct slice){t->comm, t->comm_len};
 	who.pid_nr = (int32_t)s->sid.pid;
 	who.tid_nr = (int32_t)s->sid.tid;
+	if (s->sample_type & PERF_SAMPLE_TIME)
+		who.time = s->sid.time;
 	event.s = perfdata__attr_name(df->pd, s->sid.attr_idx);
 	event.len = perfdata__attr_name_len(df->pd, s->sid.attr_idx);
 	df->wait_leaf = NULL;

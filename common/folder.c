@@ -16,7 +16,7 @@ struct folder_thread {
 	bool is_valid;
 	bool is_nr;		/* pid_nr and tid_nr, not their text */
 	int32_t pid_nr, tid_nr;
-	uint32_t root, thread;
+	uint32_t root, thread, thread_loc;
 	size_t comm_len, pid_len, tid_len;
 	char text[64];		/* comm, pid, tid */
 };
@@ -33,7 +33,8 @@ struct folder {
 	struct folder_stats st;
 	bool is_java;
 	uint64_t weight;
-	uint32_t root, thread;
+	const struct folder_who *who;	/* the sample begun, for a sink */
+	uint32_t root, thread, thread_loc;
 	struct folder_thread recent[FOLDER_RECENT_THREADS];
 	size_t next_recent;	/* the one to replace */
 	/* a sample's frames fill frames[low..] from the end, root first,
@@ -41,6 +42,10 @@ struct folder {
 	uint32_t frames[FOLDER_MAX_FRAMES];
 	size_t low;
 	bool too_deep;
+	/* with a sink: each frame's location, beside frames */
+	bool has_sink;
+	struct folder_sink sink;
+	uint32_t *locs;		/* FOLDER_MAX_FRAMES + 3 */
 };
 
 struct folder *folder__new(const struct folder_opts *o)
@@ -67,6 +72,53 @@ struct folder *folder__new(const struct folder_opts *o)
 	return f;
 }
 
+struct folder *folder__new_sink(const struct folder_opts *o,
+				const struct folder_sink *sink)
+{
+	struct folder *f = folder__new(o);
+
+	if (!f)
+		return NULL;
+	f->locs = malloc((FOLDER_MAX_FRAMES + 3) * sizeof(*f->locs));
+	if (!f->locs) {
+		folder__free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	f->sink = *sink;
+	f->has_sink = true;
+	return f;
+}
+
+bool folder__has_sink(const struct folder *f)
+{
+	return f->has_sink;
+}
+
+const struct intern *folder__names(const struct folder *f)
+{
+	return f->names;
+}
+
+uint32_t folder__location(struct folder *f, const struct folder_loc *l)
+{
+	return f->sink.location(f->sink.ctx, l);
+}
+
+/* The location of a frame the folder names itself (a thread's, a wait's
+ * leaf): no address. */
+static uint32_t text_loc(struct folder *f, uint32_t id)
+{
+	struct folder_loc l = {
+		.kind = foldname__kind(f->fold, id),
+		.sym = {intern__str(f->names, id), intern__len(f->names, id)},
+		.ids = &id,
+		.nr = 1,
+	};
+
+	return id == INTERN_NONE ? FOLDER_LOC_NONE : folder__location(f, &l);
+}
+
 void folder__free(struct folder *f)
 {
 	if (!f)
@@ -75,6 +127,7 @@ void folder__free(struct folder *f)
 	stacks__free(f->stacks);
 	intern__free(f->names);
 	free(f->event);
+	free(f->locs);
 	free(f);
 }
 
@@ -102,6 +155,7 @@ static bool is_recent_thread(struct folder *f, const struct folder_who *w)
 		if (is_thread(&f->recent[i], w)) {
 			f->root = f->recent[i].root;
 			f->thread = f->recent[i].thread;
+			f->thread_loc = f->recent[i].thread_loc;
 			return true;
 		}
 	return false;
@@ -142,15 +196,20 @@ static void name_thread(struct folder *f, const struct folder_who *w)
 		f->thread = foldname__text(f->fold, buf,
 					   n < (int)sizeof(buf) ? (size_t)n
 								: sizeof(buf) - 1);
+		if (f->has_sink)
+			f->thread_loc = text_loc(f, f->thread);
 	}
 	l->is_valid = comm.len + pid.len + tid.len <= sizeof(l->text) &&
 		      f->root != INTERN_NONE &&
-		      (!f->opts.threads || f->thread != INTERN_NONE);
+		      (!f->opts.threads || f->thread != INTERN_NONE) &&
+		      (!f->opts.threads || !f->has_sink ||
+		       f->thread_loc != FOLDER_LOC_NONE);
 	if (!l->is_valid)
 		return;
 	f->next_recent = (f->next_recent + 1) % FOLDER_RECENT_THREADS;
 	l->root = f->root;
 	l->thread = f->thread;
+	l->thread_loc = f->thread_loc;
 	l->is_nr = w->is_nr;
 	l->pid_nr = w->pid_nr;
 	l->tid_nr = w->tid_nr;
@@ -181,6 +240,7 @@ bool folder__begin(struct folder *f, const struct folder_who *w,
 	/* as stackcollapse-perf.pl: a period of 0 or none weighs 1 */
 	f->weight = f->opts.weight_samples || !has_period || !period ? 1
 								    : period;
+	f->who = w;
 	if (!is_recent_thread(f, w))
 		name_thread(f, w);
 	f->low = FOLDER_MAX_FRAMES;
@@ -214,14 +274,40 @@ void folder__ids(struct folder *f, const uint32_t *ids, size_t nr)
 		memcpy(f->frames + f->low, ids, nr * sizeof(*ids));
 }
 
+void folder__ids_at(struct folder *f, const uint32_t *ids,
+		    const uint32_t *locs, size_t nr)
+{
+	if (nr > f->low - 2) {
+		f->too_deep = true;
+		return;
+	}
+	f->low -= nr;
+	memcpy(f->frames + f->low, ids, nr * sizeof(*ids));
+	memcpy(f->locs + f->low, locs, nr * sizeof(*locs));
+}
+
 int folder__frame(struct folder *f, const struct frame *frame)
 {
-	uint32_t ids[64];
+	uint32_t ids[64], locs[64];
 	int n = foldname__frame(f->fold, frame, f->is_java, ids, 64);
+	struct folder_loc l = {.kind = frame->kind, .sym = frame->sym,
+			       .ids = ids};
+	int i;
 
 	if (n < 0)
 		return n;
-	folder__ids(f, ids, (size_t)n);
+	if (!f->has_sink) {
+		folder__ids(f, ids, (size_t)n);
+		return 0;
+	}
+	/* text frames have no mapping: their locations by name alone */
+	l.nr = (size_t)n;
+	locs[0] = folder__location(f, &l);
+	if (locs[0] == FOLDER_LOC_NONE)
+		return -ENOMEM;
+	for (i = 1; i < n; i++)
+		locs[i] = locs[0] | FOLDER_LOC_INLINED;
+	folder__ids_at(f, ids, locs, (size_t)n);
 	return 0;
 }
 
@@ -229,7 +315,7 @@ int folder__frame(struct folder *f, const struct frame *frame)
  * below (root-side of) the first Python frame, when the stack has one.
  * frames[0..n) is root first; returns the new count. */
 static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
-			       size_t n)
+			       uint32_t *locs, size_t n)
 {
 	enum frame_kind kind = FRAME_NATIVE;
 	size_t first, i, k = 0;
@@ -246,10 +332,45 @@ static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
 		 * inlined into (the one below it) belongs */
 		if (next != FRAME_INLINED)
 			kind = next;
-		if (kind != FRAME_INTERP)
-			frames[k++] = frames[i];
+		if (kind == FRAME_INTERP)
+			continue;
+		if (locs)
+			locs[k] = locs[i];
+		frames[k++] = frames[i];
 	}
 	return k;
+}
+
+/* A sample's stack frames[0..n) at locs[0..n) to the sink, with weight
+ * now when has_weight; its handle in *h. 0 or -ENOMEM. */
+static int sink_stack(struct folder *f, uint32_t *frames, uint32_t *locs,
+		      size_t n, int64_t *h)
+{
+	struct folder_sample s = {.who = f->who, .ids = frames, .locs = locs,
+				  .nr = n};
+
+	*h = f->sink.stack(f->sink.ctx, &s);
+	return *h < 0 ? (int)*h : 0;
+}
+
+static int end_sink(struct folder *f, uint32_t *frames, size_t n)
+{
+	uint32_t *locs = f->locs + (frames - f->frames);
+	int64_t h;
+	int err;
+
+	if (f->opts.python == FOLDER_PYTHON_FOLD)
+		n = fold_interpreter(f, frames, locs, n);
+	if (f->opts.threads) {
+		*--frames = f->thread;
+		*--locs = f->thread_loc;
+		n++;
+	}
+	f->st.nr_accepted++;
+	f->st.nr_too_deep += f->too_deep;
+	f->st.total_weight += f->weight;
+	err = sink_stack(f, frames, locs, n, &h);
+	return err ? err : f->sink.add(f->sink.ctx, (uint32_t)h, f->weight);
 }
 
 int folder__end(struct folder *f)
@@ -259,8 +380,10 @@ int folder__end(struct folder *f)
 
 	if (f->root == INTERN_NONE)
 		return -ENOMEM;
+	if (f->has_sink)
+		return end_sink(f, frames, n);
 	if (f->opts.python == FOLDER_PYTHON_FOLD)
-		n = fold_interpreter(f, frames, n);
+		n = fold_interpreter(f, frames, NULL, n);
 	/* root (and thread) frames in the two spare words below */
 	if (f->opts.threads) {
 		if (f->thread == INTERN_NONE)
@@ -276,8 +399,10 @@ int folder__end(struct folder *f)
 }
 
 /* --python, a wait: frames[0..n) keep up to the innermost Python frame,
- * then "[GIL]" when take_gil was called above it. Returns the new count. */
-static size_t trim_wait(struct folder *f, uint32_t *frames, size_t n)
+ * then "[GIL]" when take_gil was called above it (at locs[] too, with a
+ * sink). Returns the new count. */
+static size_t trim_wait(struct folder *f, uint32_t *frames, uint32_t *locs,
+			size_t n)
 {
 	uint32_t gil = intern__find(f->names, "take_gil", 8);
 	bool is_gil = false;
@@ -291,44 +416,81 @@ static size_t trim_wait(struct folder *f, uint32_t *frames, size_t n)
 	for (; n > last; n--)
 		if (gil != INTERN_NONE && frames[n - 1] == gil)
 			is_gil = true;
-	if (is_gil && n < FOLDER_MAX_FRAMES)
-		frames[n++] = foldname__text(f->fold, "[GIL]", 5);
+	if (is_gil && n < FOLDER_MAX_FRAMES) {
+		frames[n] = foldname__text(f->fold, "[GIL]", 5);
+		if (locs)
+			locs[n] = text_loc(f, frames[n]);
+		n++;
+	}
 	return n;
+}
+
+/* A wait's stack to the sink: out[0] its handle. */
+static int end_wait_sink(struct folder *f, uint32_t *frames, size_t n,
+			 uint32_t leaf, uint32_t *out)
+{
+	uint32_t *locs = f->locs + f->low;
+	size_t k = 0;
+	int64_t h;
+	int err;
+
+	if (f->opts.threads) {
+		out[k] = f->thread;
+		f->locs[k++] = f->thread_loc;
+	}
+	memcpy(out + k, frames, n * sizeof(*frames));
+	memmove(f->locs + k, locs, n * sizeof(*locs));
+	k += n;
+	out[k] = leaf;
+	f->locs[k++] = text_loc(f, leaf);
+	err = sink_stack(f, out, f->locs, k, &h);
+	if (err)
+		return err;
+	out[0] = (uint32_t)h;
+	return 1;
 }
 
 int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
 		     size_t cap)
 {
 	uint32_t *frames = f->frames + f->low;
+	uint32_t *locs = f->has_sink ? f->locs + f->low : NULL;
 	size_t n = FOLDER_MAX_FRAMES - f->low;
+	uint32_t leaf_id;
 
 	if (f->root == INTERN_NONE)
 		return -ENOMEM;
 	if (f->opts.python == FOLDER_PYTHON_FOLD) {
-		n = trim_wait(f, frames, n);
-		n = fold_interpreter(f, frames, n);
+		n = trim_wait(f, frames, locs, n);
+		n = fold_interpreter(f, frames, locs, n);
 	}
 	if (n + 3 > cap)
 		n = cap - 3;	/* cap holds FOLDER_MAX_FRAMES + 3 */
-	out[0] = f->root;
-	if (f->opts.threads) {
-		if (f->thread == INTERN_NONE)
-			return -ENOMEM;
-		out[1] = f->thread;
-	}
-	memcpy(out + 1 + f->opts.threads, frames, n * sizeof(*frames));
-	n += 1 + f->opts.threads;
-	out[n] = foldname__text(f->fold, leaf, strlen(leaf));
-	if (out[n] == INTERN_NONE)
+	if (f->opts.threads && f->thread == INTERN_NONE)
+		return -ENOMEM;
+	leaf_id = foldname__text(f->fold, leaf, strlen(leaf));
+	if (leaf_id == INTERN_NONE)
 		return -ENOMEM;
 	f->st.nr_accepted++;
 	f->st.nr_too_deep += f->too_deep;
+	if (f->has_sink)
+		return end_wait_sink(f, frames, n, leaf_id, out);
+	out[0] = f->root;
+	if (f->opts.threads)
+		out[1] = f->thread;
+	memcpy(out + 1 + f->opts.threads, frames, n * sizeof(*frames));
+	n += 1 + f->opts.threads;
+	out[n] = leaf_id;
 	return (int)n + 1;
 }
 
 int folder__add(struct folder *f, const uint32_t *ids, size_t nr,
 		uint64_t weight)
 {
+	if (f->has_sink) {
+		f->st.total_weight += weight;
+		return f->sink.add(f->sink.ctx, ids[0], weight);
+	}
 	return stacks__add(f->stacks, ids, nr, weight);
 }
 
@@ -341,6 +503,8 @@ void folder__stats(const struct folder *f, struct folder_stats *st)
 {
 	*st = f->st;
 	st->event = f->event;
+	if (f->has_sink)
+		return;		/* total_weight counted as added */
 	st->total_weight = stacks__total(f->stacks);
 	st->nr_stacks = stacks__count(f->stacks);
 }

@@ -8,6 +8,7 @@
 #include "array.h"
 #include "dso.h"
 #include "folder.h"
+#include "intern.h"
 #include "session.h"
 #include "symbolize.h"
 #include "symcache.h"
@@ -33,9 +34,12 @@ struct symbolize {
 	struct symbolize_stats st;
 	struct ipcache_slot *slots;
 	size_t slots_cap, nr_slots;
+	uint32_t *slot_locs;	/* a folder with a sink: each slot's location
+				 * token (folder.h), beside slots; else NULL */
 	uint32_t *ids;		/* ids[0] unused: first == 0 means empty */
 	size_t ids_len, ids_cap;
 	uint32_t uncached[64];	/* the ids of the last frame not cached */
+	uint32_t uncached_loc;
 	char scratch[512];
 	/* the mappings of last_pid used last, most recent first, or NULL */
 	const struct session_map *recent_maps[2];
@@ -49,6 +53,7 @@ struct symbolize {
 	int32_t pid;
 	bool is_java;
 	uint32_t batch[SYMBOLIZE_BATCH];
+	uint32_t batch_locs[SYMBOLIZE_BATCH];	/* with a sink */
 	size_t batch_low;
 };
 
@@ -81,20 +86,31 @@ static struct ipcache_slot *cache_find(struct symbolize *sy, uint32_t map,
 
 static int cache_grow(struct symbolize *sy)
 {
-	struct ipcache_slot *old = sy->slots;
+	struct ipcache_slot *old = sy->slots, *to;
+	uint32_t *old_locs = sy->slot_locs;
 	size_t old_cap = sy->slots_cap, i;
 
 	sy->slots_cap = old_cap ? old_cap * 2 : 4096;
 	sy->slots = calloc(sy->slots_cap, sizeof(*sy->slots));
-	if (!sy->slots) {
+	if (sy->slots && old_locs)
+		sy->slot_locs = malloc(sy->slots_cap * sizeof(*sy->slot_locs));
+	if (!sy->slots || (old_locs && !sy->slot_locs)) {
+		free(sy->slots);
 		sy->slots = old;
+		sy->slot_locs = old_locs;
 		sy->slots_cap = old_cap;
 		return -ENOMEM;
 	}
-	for (i = 0; i < old_cap; i++)
-		if (old[i].first)
-			*cache_find(sy, old[i].map, old[i].ip) = old[i];
+	for (i = 0; i < old_cap; i++) {
+		if (!old[i].first)
+			continue;
+		to = cache_find(sy, old[i].map, old[i].ip);
+		*to = old[i];
+		if (old_locs)
+			sy->slot_locs[to - sy->slots] = old_locs[i];
+	}
 	free(old);
+	free(old_locs);
 	return 0;
 }
 
@@ -103,7 +119,12 @@ struct symbolize *symbolize__new(struct session *s, struct symcache *sc,
 {
 	struct symbolize *sy = calloc(1, sizeof(*sy));
 
-	if (!sy || cache_grow(sy) < 0) {
+	/* (a first slot_locs for cache_grow() to replace) */
+	if (!sy || (folder__has_sink(f) &&
+		    !(sy->slot_locs = malloc(sizeof(*sy->slot_locs)))) ||
+	    cache_grow(sy) < 0) {
+		if (sy)
+			free(sy->slot_locs);
 		free(sy);
 		errno = ENOMEM;
 		return NULL;
@@ -120,6 +141,7 @@ void symbolize__free(struct symbolize *sy)
 	if (!sy)
 		return;
 	free(sy->slots);
+	free(sy->slot_locs);
 	free(sy->ids);
 	free(sy);
 }
@@ -251,12 +273,35 @@ static int add_inlines(struct symbolize *sy, const struct session_map *m,
 
 /* Name the frame at ip (map m, cache "map" id map) and remember its ids
  * in the cache: symbolize__frame() when the cache has not seen it. */
+/* The sink's location of the frame at ip named ids[0..n) (f as named
+ * before its inline frames), in map m (NULL: none). */
+static uint32_t locate(struct symbolize *sy, const struct frame *f,
+		       const struct session_map *m, uint64_t ip,
+		       const uint32_t *ids, int n)
+{
+	struct folder_mapping fm;
+	struct folder_loc l = {.kind = f->kind, .sym = f->sym, .ip = ip,
+			       .ids = ids, .nr = (size_t)n};
+
+	if (m && !m->is_jit) {
+		fm = (struct folder_mapping){
+			.id = m->id, .start = m->start, .limit = m->end,
+			.pgoff = m->pgoff, .file = m->filename,
+			.build_id = m->build_id,
+			.build_id_size = m->build_id_size,
+		};
+		l.map = &fm;
+	}
+	return folder__location(sy->folder, &l);
+}
+
 static int name_frame(struct symbolize *sy, int32_t pid, bool is_kernel,
 		      bool with_inline, const struct session_map *m,
-		      uint32_t map, uint64_t ip, const uint32_t **ids)
+		      uint32_t map, uint64_t ip, const uint32_t **ids,
+		      uint32_t *loc)
 {
 	struct ipcache_slot *slot = NULL;
-	struct frame f;
+	struct frame f, named;
 	uint32_t buf[64];
 	int n;
 
@@ -273,18 +318,26 @@ static int name_frame(struct symbolize *sy, int32_t pid, bool is_kernel,
 	n = folder__name(sy->folder, &f, buf, 64);
 	if (n < 0)
 		return n;
+	named = f;
 	if (with_inline && m)
 		n = add_inlines(sy, m, ip, &f, buf, n, 64);
 	if (n < 0)
 		return n;
 	if (!strcmp(f.sym.s, "[unknown]"))
 		sy->st.nr_unknown_frames++;
+	if (sy->slot_locs) {
+		*loc = locate(sy, &named, m, ip, buf, n);
+		if (*loc == FOLDER_LOC_NONE)
+			return -ENOMEM;
+	}
 	if (!slot) {
 		/* named each time they come: not kept */
 		memcpy(sy->uncached, buf, (size_t)n * sizeof(*buf));
 		*ids = sy->uncached;
 		return n;
 	}
+	if (sy->slot_locs)
+		sy->slot_locs[slot - sy->slots] = *loc;
 	if (array__reserve((void **)&sy->ids, &sy->ids_cap,
 			   sy->ids_len + (size_t)n + 1, sizeof(*sy->ids)) < 0)
 		return -ENOMEM;
@@ -350,7 +403,7 @@ const struct session_map *symbolize__map(struct symbolize *sy, int32_t pid,
 /* The ids of the frame at ip of pid, from the cache or named now. */
 static inline int frame_ids(struct symbolize *sy, int32_t pid,
 			    bool is_kernel, bool is_java, bool with_inline,
-			    uint64_t ip, const uint32_t **ids)
+			    uint64_t ip, const uint32_t **ids, uint32_t *loc)
 {
 	const struct session_map *m = NULL;
 	uint32_t map;
@@ -372,17 +425,22 @@ static inline int frame_ids(struct symbolize *sy, int32_t pid,
 			/* valid until the cache next grows: used at once */
 			*ids = slot->nr == 1 ? &slot->id
 					     : sy->ids + slot->first;
+			if (sy->slot_locs)
+				*loc = sy->slot_locs[slot - sy->slots];
 			return (int)slot->nr;
 		}
 	}
-	return name_frame(sy, pid, is_kernel, with_inline, m, map, ip, ids);
+	return name_frame(sy, pid, is_kernel, with_inline, m, map, ip, ids,
+			  loc);
 }
 
 int symbolize__frame(struct symbolize *sy, int32_t pid, bool is_kernel,
 		     bool with_inline, uint64_t ip, const uint32_t **ids)
 {
+	uint32_t loc;
+
 	return frame_ids(sy, pid, is_kernel, folder__is_java(sy->folder),
-			 with_inline, ip, ids);
+			 with_inline, ip, ids, &loc);
 }
 
 /* ---- a sample's frames, to the folder in batches ---- */
@@ -396,19 +454,37 @@ void symbolize__begin(struct symbolize *sy, int32_t pid)
 
 void symbolize__end(struct symbolize *sy)
 {
-	folder__ids(sy->folder, sy->batch + sy->batch_low,
-		    SYMBOLIZE_BATCH - sy->batch_low);
+	if (sy->slot_locs)
+		folder__ids_at(sy->folder, sy->batch + sy->batch_low,
+			       sy->batch_locs + sy->batch_low,
+			       SYMBOLIZE_BATCH - sy->batch_low);
+	else
+		folder__ids(sy->folder, sy->batch + sy->batch_low,
+			    SYMBOLIZE_BATCH - sy->batch_low);
 	sy->batch_low = SYMBOLIZE_BATCH;
 }
 
+/* With a sink: the locations of a frame's n ids at batch_locs[low..],
+ * the functions inlined there marked. */
+static void add_locs(struct symbolize *sy, uint32_t loc, size_t n)
+{
+	size_t i;
+
+	sy->batch_locs[sy->batch_low] = loc;
+	for (i = 1; i < n; i++)
+		sy->batch_locs[sy->batch_low + i] = loc | FOLDER_LOC_INLINED;
+}
+
 /* The ids of the sample's next frame (root-most first), below those of
- * the frames nearer the leaf, as folder__ids() puts them. */
+ * the frames nearer the leaf, as folder__ids() puts them; at location loc
+ * when the folder has a sink. */
 static inline void add_ids(struct symbolize *sy, const uint32_t *ids,
-			   size_t n)
+			   size_t n, uint32_t loc)
 {
 	if (n > sy->batch_low) {
 		symbolize__end(sy);
 		if (n > SYMBOLIZE_BATCH) {
+			/* (never with a sink: a frame has 64 ids at most) */
 			folder__ids(sy->folder, ids, n);
 			return;
 		}
@@ -418,18 +494,21 @@ static inline void add_ids(struct symbolize *sy, const uint32_t *ids,
 		sy->batch[sy->batch_low] = ids[0];
 	else
 		memcpy(sy->batch + sy->batch_low, ids, n * sizeof(*ids));
+	if (sy->slot_locs)
+		add_locs(sy, loc, n);
 }
 
 int symbolize__add(struct symbolize *sy, bool is_kernel, bool with_inline,
 		   uint64_t ip)
 {
 	const uint32_t *ids;
+	uint32_t loc;
 	int n = frame_ids(sy, sy->pid, is_kernel, sy->is_java, with_inline,
-			  ip, &ids);
+			  ip, &ids, &loc);
 
 	if (n < 0)
 		return n;
-	add_ids(sy, ids, (size_t)n);
+	add_ids(sy, ids, (size_t)n, loc);
 	return 0;
 }
 
@@ -438,6 +517,7 @@ int64_t symbolize__add_callchain(struct symbolize *sy, const uint64_t *ips,
 {
 	int64_t nr_added = 0;
 	const uint32_t *ids;
+	uint32_t loc;
 	uint64_t i;
 	int n;
 
@@ -452,10 +532,10 @@ int64_t symbolize__add_callchain(struct symbolize *sy, const uint64_t *ips,
 		if (skip_user && !is_kernel)
 			continue;
 		n = frame_ids(sy, sy->pid, is_kernel, sy->is_java, false, ip,
-			      &ids);
+			      &ids, &loc);
 		if (n < 0)
 			return n;
-		add_ids(sy, ids, (size_t)n);
+		add_ids(sy, ids, (size_t)n, loc);
 		nr_added++;
 	}
 	return nr_added;
@@ -476,10 +556,19 @@ int symbolize__stop_frame(struct symbolize *sy, const char *reason,
 
 int symbolize__add_stop(struct symbolize *sy, const char *reason)
 {
-	uint32_t id;
+	struct frame f = {.kind = FRAME_NATIVE};
+	uint32_t id, loc = 0;
 	int err = symbolize__stop_frame(sy, reason, &id);
 
-	if (!err)
-		add_ids(sy, &id, 1);
-	return err;
+	if (err)
+		return err;
+	if (sy->slot_locs) {
+		f.sym = (struct slice){intern__str(folder__names(sy->folder), id),
+				       intern__len(folder__names(sy->folder), id)};
+		loc = locate(sy, &f, NULL, 0, &id, 1);
+		if (loc == FOLDER_LOC_NONE)
+			return -ENOMEM;
+	}
+	add_ids(sy, &id, 1, loc);
+	return 0;
 }

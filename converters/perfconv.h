@@ -1,0 +1,87 @@
+/* perfconv: what the perf converters (perf2folded, perf2pprof,
+ * perf2speedscope) share: their options, reading perf.data or perf script
+ * text into a folder, and the messages about what was read.
+ *
+ * The converters differ only in the writer: perf2folded writes the
+ * folder's aggregate, the others a profile (common/profile.h) the folder
+ * filled as its sink. Each tool's argp takes perfconv__argp as a child.
+ */
+#ifndef PERFFOLD_PERFCONV_H
+#define PERFFOLD_PERFCONV_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "datafold.h"
+#include "diag.h"
+#include "folder.h"
+
+#define EXIT_PARTIAL 1
+#define EXIT_FATAL 2
+#define EXIT_USAGE 64
+#define PERFCONV_MAX_INPUTS 256
+
+/* The recording command --off-cpu and --wall need. */
+#define PERFCONV_OFFCPU_RECORD \
+	"perf record -e cpu-clock/freq=999/ " \
+	"-e sched:sched_switch --switch-events " \
+	"--call-graph dwarf,16384 -- python3.12 -X perf prog.py"
+
+struct perfconv_opts {
+	const char *prog;		/* messages begin "PROG: " */
+	struct folder_opts folder;
+	const char *output;
+	const char *perf_map_dir;
+	bool progress;
+	bool no_inline;
+	bool no_cache;
+	bool force;
+	bool verbose;
+	enum datafold_clock clock;	/* --off-cpu, --wall */
+	const char *inputs[PERFCONV_MAX_INPUTS];
+	int nr_inputs;
+};
+
+/* The options every converter takes; its input is the tool's struct
+ * perfconv_opts (the tool's parser passes it on at ARGP_KEY_INIT). */
+extern const struct argp perfconv__argp;
+
+/* Parse argv into o (o->prog set) with the tool's argp, whose children
+ * include perfconv__argp; the working directory kept for --python's
+ * paths. Exits with EXIT_USAGE on a usage error. */
+void perfconv__parse(const struct argp *argp, int argc, char **argv,
+		     struct perfconv_opts *o);
+
+/* The diagnostics hook that prints "PROG: MESSAGE" (DIAG_INFO only with
+ * -v); ctx is the struct perfconv_opts. */
+void perfconv__emit(void *ctx, enum diag_level level, const char *msg);
+
+/* Read every input of o (stdin, or ./perf.data on a terminal, when none)
+ * into f, saying what was skipped. 0 when all was read (*is_partial: some
+ * of it skipped, said), else a negative errno (said). */
+int perfconv__read(const struct perfconv_opts *o, struct folder *f,
+		   const struct diag *d, bool *is_partial);
+
+/* Say (with -v) what the folder kept, and warn of other events and cut
+ * stacks. */
+void perfconv__report(const struct folder_stats *st,
+		      const struct perfconv_opts *o, const struct diag *d);
+
+/* The exit status of a run that wrote its output: EXIT_PARTIAL when no
+ * sample was kept (said) or something was skipped. */
+int perfconv__status(const struct folder_stats *st, bool is_partial,
+		     const struct diag *d);
+
+/* For writers of whole files: a temporary file beside o->output, renamed
+ * to it by perfconv__commit() once written (so no partial file is left
+ * under its name), or stdout without -o. NULL when it cannot be made
+ * (said). */
+FILE *perfconv__create(const struct perfconv_opts *o, const struct diag *d,
+		       char **tmp);
+/* Close out; rename tmp to o->output when ok, else remove it. ok false,
+ * or a failing close or rename: said, and -1. tmp is freed. */
+int perfconv__commit(const struct perfconv_opts *o, FILE *out, char *tmp,
+		     bool ok, const struct diag *d);
+
+#endif
