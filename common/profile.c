@@ -190,6 +190,21 @@ static uint32_t add_mapping(struct profile *p, const struct folder_mapping *m)
 	return (uint32_t)p->nr_maps;
 }
 
+void profile__set_build_id(struct profile *p, const char *file,
+			   const uint8_t *build_id, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_maps; i++) {
+		struct profile_mapping *m = &p->maps[i];
+
+		if (m->build_id_size || strcmp(m->file, file))
+			continue;
+		m->build_id_size = (uint8_t)(size < 20 ? size : 20);
+		memcpy(m->build_id, build_id, m->build_id_size);
+	}
+}
+
 /* ---- locations ---- */
 
 static uint32_t loc_key_hash(uint32_t map_id, uint64_t ip, const uint32_t *ids,

@@ -61,6 +61,11 @@ void profile__free(struct profile *p);
 /* The folder sink that fills p (its ctx is p). */
 void profile__sink(struct profile *p, struct folder_sink *sink);
 
+/* The build id of file, for its mappings recorded without one (perf
+ * keeps most in perf.data's build id list, not in the MMAP2 records). */
+void profile__set_build_id(struct profile *p, const char *file,
+			   const uint8_t *build_id, size_t size);
+
 /* What was kept, read once the folder is done; what the structs point
  * to is borrowed until profile__free(). */
 size_t profile__nr_locs(const struct profile *p);

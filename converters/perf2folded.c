@@ -32,7 +32,7 @@ static int run(const struct perfconv_opts *o)
 		diag__emit(&d, DIAG_ERROR, "out of memory");
 		goto cleanup;
 	}
-	if (perfconv__read(o, f, &d, &is_partial))
+	if (perfconv__read(o, f, NULL, &d, &is_partial))
 		goto cleanup;
 	folder__stats(f, &st);
 	perfconv__report(&st, o, &d);

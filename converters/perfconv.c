@@ -22,12 +22,14 @@
 #include "folder.h"
 #include "perfconv.h"
 #include "perfdata.h"
+#include "profile.h"
 #include "scriptparse.h"
 
 /* State of one run, shared by all inputs. */
 struct run {
 	const struct perfconv_opts *opts;
 	struct folder *folder;
+	struct profile *profile;	/* the folder's sink, or NULL */
 	bool is_partial;
 };
 
@@ -281,6 +283,20 @@ static void show_progress(void *ctx, uint64_t bytes)
 			(unsigned long long)(bytes >> 20));
 }
 
+/* The build ids perf listed, for the profile's mappings without one. */
+static void set_build_ids(struct profile *p, const struct perfdata *pd)
+{
+	uint32_t i;
+
+	for (i = 0; i < perfdata__nr_build_ids(pd); i++) {
+		const struct perfdata_build_id *b = perfdata__build_id(pd, i);
+
+		if (b->filename)
+			profile__set_build_id(p, b->filename, b->build_id,
+					      b->size);
+	}
+}
+
 /* Read perf.data (file or pipe format) whose first bytes were sniffed. */
 static int read_data(struct run *r, int fd, const char *name,
 		     const char *head, size_t head_len, const struct diag *d)
@@ -313,6 +329,8 @@ static int read_data(struct run *r, int fd, const char *name,
 		cache = fcache__new(dir);
 	dopts.cache = cache;
 	err = datafold__read(pd, r->folder, &dopts, d, &st);
+	if (r->profile)
+		set_build_ids(r->profile, pd);
 	if (dopts.progress && st.nr_samples > 0xffff)
 		fputs("\n", stderr);
 	report_data(&st, name, d);
@@ -529,9 +547,9 @@ void perfconv__parse(const struct argp *argp, int argc, char **argv,
 }
 
 int perfconv__read(const struct perfconv_opts *o, struct folder *f,
-		   const struct diag *d, bool *is_partial)
+		   struct profile *p, const struct diag *d, bool *is_partial)
 {
-	struct run r = {.opts = o, .folder = f};
+	struct run r = {.opts = o, .folder = f, .profile = p};
 	/* No file: stdin, unless it is a terminal; then ./perf.data, as perf */
 	static const char *const from_stdin[] = {"-"}, *const local[] = {
 		"perf.data"};
@@ -633,4 +651,75 @@ int perfconv__commit(const struct perfconv_opts *o, FILE *out, char *tmp,
 		err = -1;
 	}
 	return err;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return s && !strncmp(s, p, strlen(p));
+}
+
+void perfconv__weight_type(const struct perfconv_opts *o,
+			   const struct folder_stats *st, const char **type,
+			   const char **unit)
+{
+	*unit = "count";
+	if (o->clock != DATAFOLD_CPU) {
+		*type = o->clock == DATAFOLD_WALL ? "wall" : "off_cpu";
+		*unit = "microseconds";
+	} else if (o->folder.weight_samples) {
+		*type = "samples";
+	} else if (has_prefix(st->event, "cpu-clock") ||
+		   has_prefix(st->event, "task-clock")) {
+		/* their periods are nanoseconds */
+		*type = "cpu";
+		*unit = "nanoseconds";
+	} else {
+		*type = st->event ? st->event : "events";
+	}
+}
+
+int perfconv__run_profile(const struct perfconv_opts *o, bool keep_order,
+			  bool is_binary, perfconv_write_fn *write)
+{
+	struct diag d = {perfconv__emit, (void *)o};
+	struct profile *p = profile__new(keep_order);
+	struct folder_sink sink;
+	struct folder_stats st;
+	struct folder *f = NULL;
+	int status = EXIT_FATAL;
+	char *tmp = NULL;
+	bool is_partial;
+	FILE *out;
+	int err;
+
+	if (is_binary && !o->output && isatty(1)) {
+		diag__emit(&d, DIAG_ERROR, "not writing a binary profile to a "
+			   "terminal: give -o FILE or redirect stdout");
+		return EXIT_USAGE;
+	}
+	if (p) {
+		profile__sink(p, &sink);
+		f = folder__new_sink(&o->folder, &sink);
+	}
+	if (!f) {
+		diag__emit(&d, DIAG_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (perfconv__read(o, f, p, &d, &is_partial))
+		goto cleanup;
+	folder__stats(f, &st);
+	perfconv__report(&st, o, &d);
+	out = perfconv__create(o, &d, &tmp);
+	if (!out)
+		goto cleanup;
+	err = write(o, &st, p, folder__names(f), out);
+	if (err == -ENOMEM)
+		errno = ENOMEM;
+	if (perfconv__commit(o, out, tmp, !err, &d))
+		goto cleanup;
+	status = perfconv__status(&st, is_partial, &d);
+cleanup:
+	folder__free(f);
+	profile__free(p);
+	return status;
 }

@@ -58,10 +58,12 @@ void perfconv__parse(const struct argp *argp, int argc, char **argv,
 void perfconv__emit(void *ctx, enum diag_level level, const char *msg);
 
 /* Read every input of o (stdin, or ./perf.data on a terminal, when none)
- * into f, saying what was skipped. 0 when all was read (*is_partial: some
+ * into f (and the build ids of perf.data into p, f's sink, unless NULL),
+ * saying what was skipped. 0 when all was read (*is_partial: some
  * of it skipped, said), else a negative errno (said). */
+struct profile;
 int perfconv__read(const struct perfconv_opts *o, struct folder *f,
-		   const struct diag *d, bool *is_partial);
+		   struct profile *p, const struct diag *d, bool *is_partial);
 
 /* Say (with -v) what the folder kept, and warn of other events and cut
  * stacks. */
@@ -83,5 +85,27 @@ FILE *perfconv__create(const struct perfconv_opts *o, const struct diag *d,
  * or a failing close or rename: said, and -1. tmp is freed. */
 int perfconv__commit(const struct perfconv_opts *o, FILE *out, char *tmp,
 		     bool ok, const struct diag *d);
+
+/* What a converter's weights measure: the pprof sample type and unit
+ * ("cpu", "nanoseconds" for cpu-clock and task-clock periods; "off_cpu" or
+ * "wall", "microseconds"; else the event's name, "count"). */
+void perfconv__weight_type(const struct perfconv_opts *o,
+			   const struct folder_stats *st, const char **type,
+			   const char **unit);
+
+/* Write a profile (common/profile.h) read into a folder sink: the writer
+ * of perf2pprof and perf2speedscope. 0, or a negative errno (errno says
+ * why a write failed). */
+struct intern;
+typedef int perfconv_write_fn(const struct perfconv_opts *o,
+			      const struct folder_stats *st,
+			      const struct profile *p,
+			      const struct intern *names, FILE *out);
+
+/* Read o's inputs into a profile (keep_order: each thread's samples in
+ * order) and write it with write to -o FILE (whole, or not at all) or
+ * stdout (refused when a terminal: is_binary). Returns the exit status. */
+int perfconv__run_profile(const struct perfconv_opts *o, bool keep_order,
+			  bool is_binary, perfconv_write_fn *write);
 
 #endif

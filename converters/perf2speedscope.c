@@ -1,0 +1,74 @@
+/* perf2speedscope: perf profiles -> speedscope's JSON file format.
+ *
+ * perf2folded's inputs and options (perfconv); the samples go to a profile
+ * (common/profile.h), each thread's in time order, written by
+ * speedscope.c: one sampled profile per thread, for speedscope's Time
+ * Order, Left Heavy and Sandwich views. This file only chooses the unit
+ * and the name.
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "perfconv.h"
+#include "profile.h"
+#include "speedscope.h"
+
+static int write_speedscope(const struct perfconv_opts *o,
+			    const struct folder_stats *st,
+			    const struct profile *p,
+			    const struct intern *names, FILE *out)
+{
+	struct speedscope_opts so = {
+		.name = o->nr_inputs ? o->inputs[0] : "perf.data",
+		.exporter = "perf2speedscope (perffold)",
+	};
+	const char *type;
+
+	perfconv__weight_type(o, st, &type, &so.unit);
+	if (!strcmp(so.unit, "count"))
+		so.unit = "none";	/* speedscope's word for counts */
+	return speedscope__write(p, names, &so, out);
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	if (key != ARGP_KEY_INIT)
+		return ARGP_ERR_UNKNOWN;
+	state->child_inputs[0] = state->input;
+	return 0;
+}
+
+static const char doc[] =
+	"Turn perf profiles into a speedscope profile (JSON), for "
+	"https://www.speedscope.app or the speedscope command.\n\n"
+	"Reads what perf2folded reads (perf.data, file or pipe, or perf script "
+	"text) with the same options. One sampled profile per thread, named "
+	"comm-PID/TID, its samples in time order (Time Order is the thread's "
+	"timeline) weighted in nanoseconds of CPU time for cpu-clock (none for "
+	"other events, microseconds with --off-cpu or --wall); frames carry "
+	"their file (a Python frame's source, a native frame's binary). The "
+	"heaviest thread opens first.\n"
+	"\vEXAMPLES:\n"
+	"  perf2speedscope -o prof.speedscope.json perf.data\n"
+	"  perf record -g -- python3.12 -X perf prog.py\n"
+	"  perf2speedscope --python -o prof.speedscope.json perf.data\n"
+	"  perf2speedscope --wall --python -o wall.json perf.data\n"
+	"  speedscope prof.speedscope.json   # npm's speedscope, offline\n\n"
+	"The file is written whole under a temporary name and renamed to FILE. "
+	"Exit status: 0 ok, 1 some input was skipped (said on stderr) or no "
+	"samples, 2 fatal error, 64 usage.";
+
+int main(int argc, char **argv)
+{
+	static struct perfconv_opts o = {.prog = "perf2speedscope"};
+	static const struct argp_child children[] = {
+		{&perfconv__argp, 0, NULL, 0},
+		{0},
+	};
+	struct argp argp = {NULL, parse_opt, "[FILE...]", doc, children, 0, 0};
+
+	perfconv__parse(&argp, argc, argv, &o);
+	return perfconv__run_profile(&o, true, false, write_speedscope);
+}
