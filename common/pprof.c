@@ -106,7 +106,8 @@ static void samples(struct enc *e, struct pbuf *out)
 		v[0] = s.count;
 		v[1] = s.weight;
 		pbuf__packed(&e->sub, 2, v, 2);
-		label(e, &e->sub, "pid", NULL, t.pid);
+		if (t.pid >= 0)
+			label(e, &e->sub, "pid", NULL, t.pid);
 		label(e, &e->sub, "tid", NULL, t.tid);
 		label(e, &e->sub, "comm", profile__process_comm(e->p, &t), 0);
 		label(e, &e->sub, "thread_name", t.comm, 0);

@@ -223,13 +223,14 @@ static uint32_t loc_hash(const void *ctx, uint32_t i)
 }
 
 /* A Python frame's file: CPython's perf map names it py::QUAL:FILE (a
- * qualified name has no ':'). INTERN_NONE for other frames. */
+ * qualified name has no ':'; perf script text says the same). INTERN_NONE
+ * for other frames. */
 static uint32_t python_file(struct profile *p, const struct folder_loc *l)
 {
 	const char *colon;
 
-	if (l->kind != FRAME_PYTHON || l->sym.len < 5 ||
-	    memcmp(l->sym.s, "py::", 4))
+	if ((l->kind != FRAME_PYTHON && l->kind != FRAME_TEXT) ||
+	    l->sym.len < 5 || memcmp(l->sym.s, "py::", 4))
 		return INTERN_NONE;
 	colon = memchr(l->sym.s + 4, ':', l->sym.len - 4);
 	if (!colon || colon + 1 == l->sym.s + l->sym.len)

@@ -37,7 +37,8 @@ struct profile_loc {
 };
 
 struct profile_thread {
-	int32_t pid, tid;
+	int32_t pid, tid;		/* pid -1: not known (perf script
+					 * text printed none) */
 	const char *comm;		/* the thread's (perf's comm) */
 	uint64_t weight, nr_samples;
 	/* with order: its samples in time order, equal neighbours merged */

@@ -187,7 +187,10 @@ static void thread_profile(struct writer *w, const struct profile_thread *t,
 
 	fputs("{\"type\":\"sampled\",\"name\":\"", out);
 	escape(out, t->comm, strlen(t->comm));
-	fprintf(out, "-%d/%d\"", (int)t->pid, (int)t->tid);
+	if (t->pid < 0)
+		fprintf(out, "-?/%d\"", (int)t->tid);
+	else
+		fprintf(out, "-%d/%d\"", (int)t->pid, (int)t->tid);
 	fputs(",\"unit\":", out);
 	cstring(out, unit);
 	fprintf(out, ",\"startValue\":0,\"endValue\":%llu,\"samples\":[",

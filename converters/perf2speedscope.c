@@ -9,6 +9,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "perfconv.h"
 #include "profile.h"
@@ -20,7 +21,10 @@ static int write_speedscope(const struct perfconv_opts *o,
 			    const struct intern *names, FILE *out)
 {
 	struct speedscope_opts so = {
-		.name = o->nr_inputs ? o->inputs[0] : "perf.data",
+		.name = o->nr_inputs && strcmp(o->inputs[0], "-")
+				? o->inputs[0]
+			: o->nr_inputs || !isatty(0) ? "<stdin>"
+						     : "perf.data",
 		.exporter = "perf2speedscope (perffold)",
 	};
 	const char *type;

@@ -10,6 +10,8 @@
 #   *.folded, ...    input files the arguments name
 #   expected.out, expected.err, expected.status
 #   expected.FILE    (optional) a file the tool must leave behind as FILE
+#   expected.absent  (optional) names (globs) the tool must not leave
+#                    behind, one a line: a file it failed to write whole
 # The tool runs in a scratch copy of the case directory.
 set -eu
 tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -58,9 +60,19 @@ fi
 if head -c 5 .out | grep -q '<?xml'; then
 	xmllint --noout .out || { echo "golden $name: SVG is not well-formed" >&2; fail=1; }
 fi
+if head -c 1 .out | grep -q '{'; then
+	python3 -m json.tool .out > /dev/null || { echo "golden $name: JSON is not valid" >&2; fail=1; }
+fi
+if [ -f "$case_dir/expected.absent" ]; then
+	while IFS= read -r pat; do
+		for f in $pat; do
+			[ -e "$f" ] && { echo "golden $name: $f left behind" >&2; fail=1; }
+		done
+	done < "$case_dir/expected.absent"
+fi
 for f in "$case_dir"/expected.*; do
 	file=${f#"$case_dir"/expected.}
-	case $file in out|err|status) continue ;; esac
+	case $file in out|err|status|absent) continue ;; esac
 	if ! cmp -s "$file" "$f"; then
 		echo "golden $name: $file differs from expected.$file" >&2
 		fail=1
