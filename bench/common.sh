@@ -35,3 +35,13 @@ best() {
 
 # ratio A B: A / B with one decimal
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+
+# record_workload SECONDS: $work/perf.data, samples/workload.c (deep native
+# stacks, frame pointers) recorded with perf record -g at 20 kHz, once
+record_workload() {
+	if [ ! -s "$work/perf.data" ]; then
+		gcc -O2 -fno-omit-frame-pointer -pthread samples/workload.c -o "$work/workload"
+		echo "recording $1 s of samples/workload.c at 20 kHz..." >&2
+		perf record -q -g -F 20000 -o "$work/perf.data" -- "$work/workload" "$1" 2>/dev/null
+	fi
+}

@@ -19,11 +19,7 @@ set -euo pipefail
 secs=${1:-14}
 . "$(dirname "$0")/common.sh"
 
-if [ ! -s "$work/perf.data" ]; then
-	gcc -O2 -fno-omit-frame-pointer -pthread samples/workload.c -o "$work/workload"
-	echo "recording $secs s of samples/workload.c at 20 kHz..." >&2
-	perf record -q -g -F 20000 -o "$work/perf.data" -- "$work/workload" "$secs" 2>/dev/null
-fi
+record_workload "$secs"
 if [ ! -s "$work/perf.txt" ]; then
 	perf script -i "$work/perf.data" > "$work/perf.txt" 2>/dev/null
 fi

@@ -288,6 +288,12 @@ static uint32_t on_location(void *ctx, const struct folder_loc *l)
 
 /* ---- threads and stacks ---- */
 
+static bool is_comm(const struct profile *p, uint32_t comm, struct slice s)
+{
+	return intern__len(p->strings, comm) == s.len &&
+	       !memcmp(intern__str(p->strings, comm), s.s, s.len);
+}
+
 /* The index of the thread who names, added when new; -ENOMEM. */
 static int64_t thread_of(struct profile *p, const struct folder_who *w)
 {
@@ -299,15 +305,16 @@ static int64_t thread_of(struct profile *p, const struct folder_who *w)
 		pid = w->pid.len ? (int32_t)strtol(w->pid.s, NULL, 10) : -1;
 		tid = (int32_t)strtol(w->tid.s, NULL, 10);
 	}
-	comm = intern__add(p->strings, w->comm.s, w->comm.len);
-	if (comm == INTERN_NONE)
-		return -ENOMEM;
+	/* most samples are the last one's thread's: no hashing */
 	if (p->last_thread) {
 		const struct thread_rec *t = &p->threads[p->last_thread - 1];
 
-		if (t->pid == pid && t->tid == tid && t->comm == comm)
+		if (t->pid == pid && t->tid == tid && is_comm(p, t->comm, w->comm))
 			return p->last_thread - 1;
 	}
+	comm = intern__add(p->strings, w->comm.s, w->comm.len);
+	if (comm == INTERN_NONE)
+		return -ENOMEM;
 	/* few threads: a search, from the newest */
 	for (i = p->nr_threads; i-- > 0;)
 		if (p->threads[i].tid == tid && p->threads[i].pid == pid &&
