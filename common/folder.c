@@ -341,8 +341,8 @@ static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
 	return k;
 }
 
-/* A sample's stack frames[0..n) at locs[0..n) to the sink, with weight
- * now when has_weight; its handle in *h. 0 or -ENOMEM. */
+/* A wait's stack frames[0..n) at locs[0..n) to the sink; its handle in
+ * *h. 0 or -ENOMEM. */
 static int sink_stack(struct folder *f, uint32_t *frames, uint32_t *locs,
 		      size_t n, int64_t *h)
 {
@@ -356,8 +356,7 @@ static int sink_stack(struct folder *f, uint32_t *frames, uint32_t *locs,
 static int end_sink(struct folder *f, uint32_t *frames, size_t n)
 {
 	uint32_t *locs = f->locs + (frames - f->frames);
-	int64_t h;
-	int err;
+	struct folder_sample s;
 
 	if (f->opts.python == FOLDER_PYTHON_FOLD)
 		n = fold_interpreter(f, frames, locs, n);
@@ -369,8 +368,9 @@ static int end_sink(struct folder *f, uint32_t *frames, size_t n)
 	f->st.nr_accepted++;
 	f->st.nr_too_deep += f->too_deep;
 	f->st.total_weight += f->weight;
-	err = sink_stack(f, frames, locs, n, &h);
-	return err ? err : f->sink.add(f->sink.ctx, (uint32_t)h, f->weight);
+	s = (struct folder_sample){.who = f->who, .ids = frames, .locs = locs,
+				   .nr = n};
+	return f->sink.sample(f->sink.ctx, &s, f->weight);
 }
 
 int folder__end(struct folder *f)

@@ -99,11 +99,15 @@ struct folder_sink {
 	/* A new location's token (below FOLDER_LOC_INLINED), or
 	 * FOLDER_LOC_NONE when out of memory. */
 	uint32_t (*location)(void *ctx, const struct folder_loc *l);
-	/* A handle on the stack of s (equal stacks of one thread may share
-	 * one), or -ENOMEM. */
+	/* A sample's stack s with its weight, now (per thread in time
+	 * order). 0 or -ENOMEM. */
+	int (*sample)(void *ctx, const struct folder_sample *s,
+		      uint64_t weight);
+	/* A stack whose weight comes later (an off-CPU wait): a handle for
+	 * add(), or -ENOMEM. */
 	int64_t (*stack)(void *ctx, const struct folder_sample *s);
-	/* weight more on stack h, now: per thread in time order (a sample
-	 * as it ends; an off-CPU interval as it closes). 0 or -ENOMEM. */
+	/* weight on the stack of handle h, now (a wait, as it closes). 0 or
+	 * -ENOMEM. */
 	int (*add)(void *ctx, uint32_t h, uint64_t weight);
 	void *ctx;
 };

@@ -29,15 +29,21 @@ static size_t varint_len(uint64_t v)
 	return n;
 }
 
-void pbuf__varint(struct pbuf *b, uint64_t v)
+/* v at p, which has room for 10 bytes; returns the end */
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
 {
-	if (!reserve(b, 10))
-		return;
 	while (v >= 0x80) {
-		b->data[b->len++] = (uint8_t)(v | 0x80);
+		*p++ = (uint8_t)(v | 0x80);
 		v >>= 7;
 	}
-	b->data[b->len++] = (uint8_t)v;
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+void pbuf__varint(struct pbuf *b, uint64_t v)
+{
+	if (reserve(b, 10))
+		b->len = (size_t)(put_varint(b->data + b->len, v) - b->data);
 }
 
 void pbuf__key(struct pbuf *b, uint32_t field, unsigned int wire_type)
@@ -72,6 +78,7 @@ void pbuf__packed(struct pbuf *b, uint32_t field, const uint64_t *v,
 		  size_t nr)
 {
 	size_t i, len = 0;
+	uint8_t *p;
 
 	if (!nr)
 		return;
@@ -79,8 +86,12 @@ void pbuf__packed(struct pbuf *b, uint32_t field, const uint64_t *v,
 		len += varint_len(v[i]);
 	pbuf__key(b, field, PBUF_LEN);
 	pbuf__varint(b, len);
+	if (!reserve(b, len))
+		return;
+	p = b->data + b->len;
 	for (i = 0; i < nr; i++)
-		pbuf__varint(b, v[i]);
+		p = put_varint(p, v[i]);
+	b->len += len;
 }
 
 void pbuf__raw(struct pbuf *b, const void *data, size_t len)

@@ -30,8 +30,13 @@
  * filename, build_id, has_functions; Location: id, mapping_id, address,
  * line; Line: function_id; Function: id, name, system_name, filename */
 
+/* the labels' keys, and each thread's strings (made once) */
+enum { KEY_PID, KEY_TID, KEY_COMM, KEY_THREAD_NAME, NR_KEYS };
+
 struct enc {
 	const struct profile *p;
+	uint64_t keys[NR_KEYS];
+	uint64_t *comm_of, *thread_name_of;	/* by thread */
 	const struct intern *names;
 	struct intern *strings;		/* the string table; "" is 0 */
 	uint32_t *func_of;		/* function id by name id; 0 none */
@@ -75,16 +80,36 @@ static uint64_t *nums(struct enc *e, size_t nr)
 	return e->nums;
 }
 
-static void label(struct enc *e, struct pbuf *sample, const char *key,
-		  const char *s, int64_t num)
+/* A label key of a string (is_str: val is its index) or a number. */
+static void label(struct enc *e, struct pbuf *sample, uint64_t key,
+		  bool is_str, int64_t val)
 {
 	pbuf__reset(&e->line);
-	pbuf__uint(&e->line, 1, str(e, key));
-	if (s)
-		pbuf__uint(&e->line, 2, str(e, s));
-	else
-		pbuf__uint(&e->line, 3, (uint64_t)num);
+	pbuf__uint(&e->line, 1, key);
+	pbuf__uint(&e->line, is_str ? 2 : 3, (uint64_t)val);
 	pbuf__message(sample, 3, &e->line);
+}
+
+/* The label keys, and the process's and thread's names of each thread. */
+static int thread_strings(struct enc *e)
+{
+	static const char *const keys[NR_KEYS] = {"pid", "tid", "comm",
+						  "thread_name"};
+	size_t i, nr = profile__nr_threads(e->p);
+
+	for (i = 0; i < NR_KEYS; i++)
+		e->keys[i] = str(e, keys[i]);
+	e->comm_of = malloc((nr + 1) * sizeof(*e->comm_of));
+	e->thread_name_of = malloc((nr + 1) * sizeof(*e->thread_name_of));
+	if (!e->comm_of || !e->thread_name_of)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct profile_thread t = profile__thread(e->p, (uint32_t)i);
+
+		e->comm_of[i] = str(e, profile__process_comm(e->p, &t));
+		e->thread_name_of[i] = str(e, t.comm);
+	}
+	return 0;
 }
 
 static void samples(struct enc *e, struct pbuf *out)
@@ -107,10 +132,12 @@ static void samples(struct enc *e, struct pbuf *out)
 		v[1] = s.weight;
 		pbuf__packed(&e->sub, 2, v, 2);
 		if (t.pid >= 0)
-			label(e, &e->sub, "pid", NULL, t.pid);
-		label(e, &e->sub, "tid", NULL, t.tid);
-		label(e, &e->sub, "comm", profile__process_comm(e->p, &t), 0);
-		label(e, &e->sub, "thread_name", t.comm, 0);
+			label(e, &e->sub, e->keys[KEY_PID], false, t.pid);
+		label(e, &e->sub, e->keys[KEY_TID], false, t.tid);
+		label(e, &e->sub, e->keys[KEY_COMM], true,
+		      (int64_t)e->comm_of[s.thread]);
+		label(e, &e->sub, e->keys[KEY_THREAD_NAME], true,
+		      (int64_t)e->thread_name_of[s.thread]);
 		pbuf__message(out, P_SAMPLE, &e->sub);
 	}
 }
@@ -212,6 +239,8 @@ int pprof__encode(const struct profile *p, const struct intern *names,
 	if (!e.strings || !e.func_of)
 		goto out;
 	str(&e, "");
+	if (thread_strings(&e))
+		goto out;
 	value_type(&e, out, P_SAMPLE_TYPE, "samples", "count");
 	value_type(&e, out, P_SAMPLE_TYPE, o->type, o->unit);
 	samples(&e, out);
@@ -241,6 +270,8 @@ out:
 	pbuf__release(&e.sub);
 	pbuf__release(&e.line);
 	free(e.nums);
+	free(e.comm_of);
+	free(e.thread_name_of);
 	free(e.func_of);
 	intern__free(e.strings);
 	return err;

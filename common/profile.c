@@ -26,9 +26,21 @@ struct loc_rec {
 
 struct stack_rec {
 	uint32_t thread, first, nr;	/* in stack_locs */
-	uint32_t hash;
 	uint64_t count, weight;
 };
+
+enum op_kind { OP_SAMPLE, OP_STACK, OP_ADD };
+
+/* a sample's stack and weight (OP_SAMPLE), a wait's stack (OP_STACK: its
+ * handle seq), or a wait's weight (OP_ADD on handle seq) */
+struct op {
+	enum op_kind kind;
+	uint32_t thread, hash, nr, seq;
+	uint64_t weight;
+	uint32_t *locs;			/* FOLDER_MAX_FRAMES + 3 */
+};
+
+#define PROFILE_AHEAD 8
 
 struct thread_rec {
 	int32_t pid, tid;
@@ -39,9 +51,11 @@ struct thread_rec {
 	size_t nr, cap;
 };
 
-/* an open-addressing index: slots hold an array index + 1, 0 empty */
+/* an open-addressing index: a slot holds an entry's hash (high half) and
+ * its array index + 1 (low half); 0 is empty. Probes compare hashes
+ * before they touch an entry. */
 struct index {
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t cap;			/* power of two */
 };
 
@@ -67,7 +81,12 @@ struct profile {
 	uint32_t *stack_locs;
 	size_t stack_locs_len, stack_locs_cap;
 	struct index stack_index;
-	uint32_t scratch[FOLDER_MAX_FRAMES + 3];
+	struct op ops[PROFILE_AHEAD];	/* a ring, first_op the oldest */
+	size_t first_op, nr_ops;
+	uint32_t *ops_locs;
+	uint32_t *wait_stacks;		/* a wait's stack by its handle */
+	size_t nr_waits, wait_stacks_cap;
+	int err;			/* of an operation done late */
 	uint64_t first_time, last_time;
 };
 
@@ -78,11 +97,10 @@ static int index_init(struct index *x)
 	return x->slots ? 0 : -ENOMEM;
 }
 
-/* Make room for one more of nr entries whose hashes hash_of() gives. */
-static int index_reserve(struct index *x, size_t nr, const void *ctx,
-			 uint32_t (*hash_of)(const void *ctx, uint32_t i))
+/* Make room for one more of nr entries. */
+static int index_reserve(struct index *x, size_t nr)
 {
-	uint32_t *old = x->slots;
+	uint64_t *old = x->slots;
 	size_t old_cap = x->cap, i, j;
 
 	if ((nr + 1) * 2 <= x->cap)
@@ -96,7 +114,7 @@ static int index_reserve(struct index *x, size_t nr, const void *ctx,
 	for (i = 0; i < old_cap; i++) {
 		if (!old[i])
 			continue;
-		for (j = hash_of(ctx, old[i] - 1) & (x->cap - 1); x->slots[j];
+		for (j = (old[i] >> 32) & (x->cap - 1); x->slots[j];
 		     j = (j + 1) & (x->cap - 1))
 			;
 		x->slots[j] = old[i];
@@ -105,15 +123,34 @@ static int index_reserve(struct index *x, size_t nr, const void *ctx,
 	return 0;
 }
 
+/* The entry of slot j whose hash is h: its index + 1, else 0. */
+static inline uint32_t index_entry(const struct index *x, size_t j,
+				   uint32_t h)
+{
+	return (uint32_t)(x->slots[j] >> 32) == h ? (uint32_t)x->slots[j] : 0;
+}
+
+static inline void index_set(struct index *x, size_t j, uint32_t h,
+			     size_t nr)
+{
+	x->slots[j] = (uint64_t)h << 32 | (uint32_t)nr;
+}
+
 struct profile *profile__new(bool keep_order)
 {
 	struct profile *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
+	size_t i;
+
 	p->keep_order = keep_order;
 	p->strings = intern__new();
-	if (!p->strings || index_init(&p->loc_index) ||
+	p->ops_locs = malloc(PROFILE_AHEAD * (FOLDER_MAX_FRAMES + 3) *
+			     sizeof(*p->ops_locs));
+	for (i = 0; p->ops_locs && i < PROFILE_AHEAD; i++)
+		p->ops[i].locs = p->ops_locs + i * (FOLDER_MAX_FRAMES + 3);
+	if (!p->strings || !p->ops_locs || index_init(&p->loc_index) ||
 	    index_init(&p->map_index) || index_init(&p->stack_index)) {
 		profile__free(p);
 		errno = ENOMEM;
@@ -144,31 +181,28 @@ void profile__free(struct profile *p)
 	free(p->stacks);
 	free(p->stack_locs);
 	free(p->stack_index.slots);
+	free(p->ops_locs);
+	free(p->wait_stacks);
 	intern__free(p->strings);
 	free(p);
 }
 
 /* ---- mappings ---- */
 
-static uint32_t map_hash(const void *ctx, uint32_t i)
-{
-	const struct profile *p = ctx;
-
-	return (uint32_t)hash__mix(p->map_ids[i]);
-}
-
 /* The index + 1 of mapping m, added when new; 0 when out of memory. */
 static uint32_t add_mapping(struct profile *p, const struct folder_mapping *m)
 {
+	uint32_t h = (uint32_t)hash__mix(m->id), k;
 	struct profile_mapping *pm;
 	size_t j;
 
-	if (index_reserve(&p->map_index, p->nr_maps, p, map_hash))
+	if (index_reserve(&p->map_index, p->nr_maps))
 		return 0;
-	for (j = hash__mix(m->id) & (p->map_index.cap - 1);
-	     p->map_index.slots[j]; j = (j + 1) & (p->map_index.cap - 1))
-		if (p->map_ids[p->map_index.slots[j] - 1] == m->id)
-			return p->map_index.slots[j];
+	for (j = h & (p->map_index.cap - 1); p->map_index.slots[j];
+	     j = (j + 1) & (p->map_index.cap - 1))
+		if ((k = index_entry(&p->map_index, j, h)) &&
+		    p->map_ids[k - 1] == m->id)
+			return k;
 	if (array__reserve((void **)&p->maps, &p->maps_cap, p->nr_maps + 1,
 			   sizeof(*p->maps)) ||
 	    array__reserve((void **)&p->map_ids, &p->map_ids_cap,
@@ -186,7 +220,7 @@ static uint32_t add_mapping(struct profile *p, const struct folder_mapping *m)
 							    : 20);
 	memcpy(pm->build_id, m->build_id, pm->build_id_size);
 	p->map_ids[p->nr_maps] = m->id;
-	p->map_index.slots[j] = (uint32_t)++p->nr_maps;
+	index_set(&p->map_index, j, h, ++p->nr_maps);
 	return (uint32_t)p->nr_maps;
 }
 
@@ -212,14 +246,6 @@ static uint32_t loc_key_hash(uint32_t map_id, uint64_t ip, const uint32_t *ids,
 {
 	return (uint32_t)hash__bytes(ids, nr * sizeof(*ids),
 				     ip ^ ((uint64_t)map_id << 48));
-}
-
-static uint32_t loc_hash(const void *ctx, uint32_t i)
-{
-	const struct profile *p = ctx;
-	const struct loc_rec *r = &p->locs[i];
-
-	return loc_key_hash(r->map_id, r->ip, p->ids + r->first, r->nr);
 }
 
 /* A Python frame's file: CPython's perf map names it py::QUAL:FILE (a
@@ -251,16 +277,19 @@ static uint32_t on_location(void *ctx, const struct folder_loc *l)
 	uint32_t map_id = l->map ? l->map->id : NO_MAP;
 	uint32_t h = loc_key_hash(map_id, l->ip, l->ids, l->nr);
 	struct loc_rec *r;
+	uint32_t k;
 	size_t j;
 
-	if (index_reserve(&p->loc_index, p->nr_locs, p, loc_hash))
+	if (index_reserve(&p->loc_index, p->nr_locs))
 		return FOLDER_LOC_NONE;
 	for (j = h & (p->loc_index.cap - 1); p->loc_index.slots[j];
 	     j = (j + 1) & (p->loc_index.cap - 1)) {
-		r = &p->locs[p->loc_index.slots[j] - 1];
+		if (!(k = index_entry(&p->loc_index, j, h)))
+			continue;
+		r = &p->locs[k - 1];
 		if (r->map_id == map_id && r->ip == l->ip && r->nr == l->nr &&
 		    !memcmp(p->ids + r->first, l->ids, l->nr * sizeof(*l->ids)))
-			return p->loc_index.slots[j] - 1;
+			return k - 1;
 	}
 	if (p->nr_locs + 1 >= FOLDER_LOC_INLINED ||
 	    array__reserve((void **)&p->locs, &p->locs_cap, p->nr_locs + 1,
@@ -282,7 +311,7 @@ static uint32_t on_location(void *ctx, const struct folder_loc *l)
 	r->nr = (uint32_t)l->nr;
 	memcpy(p->ids + p->ids_len, l->ids, l->nr * sizeof(*l->ids));
 	p->ids_len += l->nr;
-	p->loc_index.slots[j] = (uint32_t)++p->nr_locs;
+	index_set(&p->loc_index, j, h, ++p->nr_locs);
 	return (uint32_t)p->nr_locs - 1;
 }
 
@@ -340,44 +369,25 @@ static uint32_t stack_key_hash(uint32_t thread, const uint32_t *locs,
 	return (uint32_t)hash__bytes(locs, nr * sizeof(*locs), thread);
 }
 
-static uint32_t stack_hash(const void *ctx, uint32_t i)
+/* The index of the stack locs[0..nr) of thread (hash h), added when new;
+ * -ENOMEM. */
+static int64_t find_stack(struct profile *p, uint32_t thread,
+			  const uint32_t *locs, uint32_t nr, uint32_t h)
 {
-	const struct profile *p = ctx;
-
-	return p->stacks[i].hash;
-}
-
-static int64_t on_stack(void *ctx, const struct folder_sample *s)
-{
-	struct profile *p = ctx;
-	int64_t thread = thread_of(p, s->who);
-	uint32_t *locs = p->scratch, h;
 	struct stack_rec *r;
-	size_t i, nr = 0, j;
+	uint32_t k;
+	size_t j;
 
-	if (thread < 0)
-		return thread;
-	for (i = 0; i < s->nr; i++) {
-		if (s->locs[i] == FOLDER_LOC_NONE)
-			return -ENOMEM;	/* its location was not made */
-		if (!(s->locs[i] & FOLDER_LOC_INLINED))
-			locs[nr++] = s->locs[i];
-	}
-	if (s->who->time) {
-		if (!p->first_time || s->who->time < p->first_time)
-			p->first_time = s->who->time;
-		if (s->who->time > p->last_time)
-			p->last_time = s->who->time;
-	}
-	h = stack_key_hash((uint32_t)thread, locs, nr);
-	if (index_reserve(&p->stack_index, p->nr_stacks, p, stack_hash))
+	if (index_reserve(&p->stack_index, p->nr_stacks))
 		return -ENOMEM;
 	for (j = h & (p->stack_index.cap - 1); p->stack_index.slots[j];
 	     j = (j + 1) & (p->stack_index.cap - 1)) {
-		r = &p->stacks[p->stack_index.slots[j] - 1];
-		if (r->hash == h && r->thread == thread && r->nr == nr &&
+		if (!(k = index_entry(&p->stack_index, j, h)))
+			continue;
+		r = &p->stacks[k - 1];
+		if (r->thread == thread && r->nr == nr &&
 		    !memcmp(p->stack_locs + r->first, locs, nr * sizeof(*locs)))
-			return p->stack_index.slots[j] - 1;
+			return k - 1;
 	}
 	if (array__reserve((void **)&p->stacks, &p->stacks_cap,
 			   p->nr_stacks + 1, sizeof(*p->stacks)) ||
@@ -386,19 +396,18 @@ static int64_t on_stack(void *ctx, const struct folder_sample *s)
 		return -ENOMEM;
 	r = &p->stacks[p->nr_stacks];
 	memset(r, 0, sizeof(*r));
-	r->thread = (uint32_t)thread;
-	r->hash = h;
+	r->thread = thread;
 	r->first = (uint32_t)p->stack_locs_len;
-	r->nr = (uint32_t)nr;
+	r->nr = nr;
 	memcpy(p->stack_locs + p->stack_locs_len, locs, nr * sizeof(*locs));
 	p->stack_locs_len += nr;
-	p->stack_index.slots[j] = (uint32_t)++p->nr_stacks;
+	index_set(&p->stack_index, j, h, ++p->nr_stacks);
 	return (int64_t)p->nr_stacks - 1;
 }
 
-static int on_add(void *ctx, uint32_t h, uint64_t weight)
+/* Weight on stack h, now. 0 or -ENOMEM. */
+static int add_weight(struct profile *p, uint32_t h, uint64_t weight)
 {
-	struct profile *p = ctx;
 	struct stack_rec *r = &p->stacks[h];
 	struct thread_rec *t = &p->threads[r->thread];
 
@@ -428,10 +437,133 @@ static int on_add(void *ctx, uint32_t h, uint64_t weight)
 	return 0;
 }
 
+/* ---- the operations, PROFILE_AHEAD behind ----
+ *
+ * A stack is looked up PROFILE_AHEAD operations after it came, its index
+ * slot prefetched when it came: the lookup of a table much larger than
+ * the cache would otherwise wait for memory on every sample. Operations
+ * are done in the order they came, so each thread's samples stay in time
+ * order. */
+
+static int do_op(struct profile *p, const struct op *op)
+{
+	int64_t h;
+
+	if (op->kind == OP_ADD)
+		return add_weight(p, p->wait_stacks[op->seq], op->weight);
+	h = find_stack(p, op->thread, op->locs, op->nr, op->hash);
+	if (h < 0)
+		return (int)h;
+	if (op->kind == OP_STACK) {
+		p->wait_stacks[op->seq] = (uint32_t)h;
+		return 0;
+	}
+	return add_weight(p, (uint32_t)h, op->weight);
+}
+
+/* The next operation's slot, the oldest done first when all are taken;
+ * NULL after an error (sticky: said by profile__finish() too). */
+static struct op *next_op(struct profile *p)
+{
+	struct op *op;
+
+	if (p->err)
+		return NULL;
+	if (p->nr_ops == PROFILE_AHEAD) {
+		op = &p->ops[p->first_op];
+		p->first_op = (p->first_op + 1) % PROFILE_AHEAD;
+		p->nr_ops--;
+		if ((p->err = do_op(p, op)) < 0)
+			return NULL;
+	}
+	op = &p->ops[(p->first_op + p->nr_ops++) % PROFILE_AHEAD];
+	return op;
+}
+
+/* An operation on the stack of s: its locations without the inlined
+ * entries (their location implies them), its thread, its hash. */
+static int stack_op(struct profile *p, const struct folder_sample *s,
+		    enum op_kind kind, uint64_t weight, uint32_t seq)
+{
+	int64_t thread = thread_of(p, s->who);
+	struct op *op;
+	size_t i;
+
+	if (thread < 0)
+		return (int)thread;
+	if (!(op = next_op(p)))
+		return p->err;
+	op->kind = kind;
+	op->thread = (uint32_t)thread;
+	op->weight = weight;
+	op->seq = seq;
+	op->nr = 0;
+	for (i = 0; i < s->nr; i++) {
+		if (s->locs[i] == FOLDER_LOC_NONE)
+			return p->err = -ENOMEM; /* its location was not made */
+		if (!(s->locs[i] & FOLDER_LOC_INLINED))
+			op->locs[op->nr++] = s->locs[i];
+	}
+	if (s->who->time) {
+		if (!p->first_time || s->who->time < p->first_time)
+			p->first_time = s->who->time;
+		if (s->who->time > p->last_time)
+			p->last_time = s->who->time;
+	}
+	op->hash = stack_key_hash(op->thread, op->locs, op->nr);
+	__builtin_prefetch(&p->stack_index.slots[op->hash &
+						 (p->stack_index.cap - 1)]);
+	return 0;
+}
+
+static int on_sample(void *ctx, const struct folder_sample *s,
+		     uint64_t weight)
+{
+	return stack_op(ctx, s, OP_SAMPLE, weight, 0);
+}
+
+static int64_t on_stack(void *ctx, const struct folder_sample *s)
+{
+	struct profile *p = ctx;
+	int err;
+
+	if (array__reserve((void **)&p->wait_stacks, &p->wait_stacks_cap,
+			   p->nr_waits + 1, sizeof(*p->wait_stacks)))
+		return -ENOMEM;
+	err = stack_op(p, s, OP_STACK, 0, (uint32_t)p->nr_waits);
+	return err ? err : (int64_t)p->nr_waits++;
+}
+
+static int on_add(void *ctx, uint32_t h, uint64_t weight)
+{
+	struct profile *p = ctx;
+	struct op *op = next_op(p);
+
+	if (!op)
+		return p->err;
+	op->kind = OP_ADD;
+	op->seq = h;
+	op->weight = weight;
+	return 0;
+}
+
+int profile__finish(struct profile *p)
+{
+	while (p->nr_ops && !p->err) {
+		struct op *op = &p->ops[p->first_op];
+
+		p->first_op = (p->first_op + 1) % PROFILE_AHEAD;
+		p->nr_ops--;
+		p->err = do_op(p, op);
+	}
+	return p->err;
+}
+
 void profile__sink(struct profile *p, struct folder_sink *sink)
 {
 	*sink = (struct folder_sink){
 		.location = on_location,
+		.sample = on_sample,
 		.stack = on_stack,
 		.add = on_add,
 		.ctx = p,

@@ -61,13 +61,16 @@ void profile__free(struct profile *p);
 
 /* The folder sink that fills p (its ctx is p). */
 void profile__sink(struct profile *p, struct folder_sink *sink);
+/* The folder is done: what the sink was given is in p, to be read below.
+ * 0, or -ENOMEM (then some samples are missing). */
+int profile__finish(struct profile *p);
 
 /* The build id of file, for its mappings recorded without one (perf
  * keeps most in perf.data's build id list, not in the MMAP2 records). */
 void profile__set_build_id(struct profile *p, const char *file,
 			   const uint8_t *build_id, size_t size);
 
-/* What was kept, read once the folder is done; what the structs point
+/* What was kept, read after profile__finish(); what the structs point
  * to is borrowed until profile__free(). */
 size_t profile__nr_locs(const struct profile *p);
 struct profile_loc profile__loc(const struct profile *p, uint32_t i);

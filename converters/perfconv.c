@@ -707,6 +707,10 @@ int perfconv__run_profile(const struct perfconv_opts *o, bool keep_order,
 	}
 	if (perfconv__read(o, f, p, &d, &is_partial))
 		goto cleanup;
+	if (profile__finish(p)) {
+		diag__emit(&d, DIAG_ERROR, "out of memory");
+		goto cleanup;
+	}
 	folder__stats(f, &st);
 	perfconv__report(&st, o, &d);
 	out = perfconv__create(o, &d, &tmp);

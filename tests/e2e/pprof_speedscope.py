@@ -2,12 +2,15 @@
 """End to end: perf2pprof's and perf2speedscope's files of real recordings,
 read back by their own readers, hold what perf2folded's folded stacks hold.
 
-Recordings: samples/workload.c built with frame pointers (perf record -g)
-and python3.12 -X perf samples/fibfact.py (--call-graph dwarf), each
-converted plain and with --python. For each:
+Recordings: samples/workload.c built with frame pointers (perf record -g),
+python3.12 -X perf samples/fibfact.py (--call-graph dwarf), converted
+plain and with --python, and samples/waits.py with sched_switch (--wall
+--python: off-CPU waits, whose weights come when their thread runs
+again). For each:
   pprof (Debian's golang-go, `go tool pprof`, no network):
     -traces: every stack (leaf first) with its weight in ns, and with
-      -sample_index=samples its count, summed per stack, equal perf2folded's
+      -sample_index=samples its count (not with --wall), summed per stack,
+      equal perf2folded's
       (root frame dropped: pprof says whose a sample is in labels), and
       perf2folded --weight=samples's;
     -top: each function's flat and cum equal those computed from the
@@ -77,14 +80,14 @@ def unmark(name):
     return re.sub(r" \((partial-)?inline\)$", "", name)
 
 
-def pprof_traces(go, env, pb, index):
-    out = run([go, "tool", "pprof", "-traces", "-unit=ns", "-symbolize=none",
-               "-sample_index=" + index, pb], env=env)
+def pprof_traces(go, env, pb, index, unit):
+    out = run([go, "tool", "pprof", "-traces", "-unit=" + unit,
+               "-symbolize=none", "-sample_index=" + index, pb], env=env)
     stacks = collections.Counter()
     for block in out.split("-----------+" + "-" * 55)[1:]:
         frames, value = [], None
         for line in block.splitlines():
-            m = re.match(r"^ *(\d+)(ns)?   (.*)$", line)
+            m = re.match(r"^ *(\d+)(ns|us)?   (.*)$", line)
             if value is None and m:
                 value = int(m.group(1))
                 frames.append(unmark(m.group(3)))
@@ -95,13 +98,13 @@ def pprof_traces(go, env, pb, index):
     return stacks
 
 
-def pprof_top(go, env, pb):
-    out = run([go, "tool", "pprof", "-top", "-unit=ns", "-symbolize=none",
+def pprof_top(go, env, pb, unit):
+    out = run([go, "tool", "pprof", "-top", "-unit=" + unit, "-symbolize=none",
                "-nodecount=1000000", "-nodefraction=0", "-edgefraction=0",
                pb], env=env)
     flat, cum = {}, {}
     for line in out.splitlines():
-        m = re.match(r"^ *(\d+)(?:ns)? +\S+% +\S+% +(\d+)(?:ns)? +\S+%  (.*)$",
+        m = re.match(r"^ *(\d+)(?:ns|us)? +\S+% +\S+% +(\d+)(?:ns|us)? +\S+%  (.*)$",
                      line)
         if m:
             name = unmark(m.group(3))
@@ -135,16 +138,20 @@ def compare(name, got, want):
 
 
 def check_pprof(go, env, work, name, data, opts):
+    """the weight is cpu/nanoseconds, or wall/microseconds with --wall
+    (whose samples count intervals: perf2folded has no such count)"""
     pb = os.path.join(work, name + ".pb.gz")
     subprocess.run([pprof_tool] + opts + ["-o", pb, data], check=True,
                    stderr=subprocess.DEVNULL)
+    index, unit = ("wall", "us") if "--wall" in opts else ("cpu", "ns")
     want, _ = folded(data, opts)
-    counts, _ = folded(data, opts + ["--weight=samples"])
     ok = compare(f"{name} pprof -traces weights", pprof_traces(
-        go, env, pb, "cpu"), want)
-    ok &= compare(f"{name} pprof -traces counts", pprof_traces(
-        go, env, pb, "samples"), counts)
-    flat, cum = pprof_top(go, env, pb)
+        go, env, pb, index, unit), want)
+    if index == "cpu":
+        counts, _ = folded(data, opts + ["--weight=samples"])
+        ok &= compare(f"{name} pprof -traces counts", pprof_traces(
+            go, env, pb, "samples", unit), counts)
+    flat, cum = pprof_top(go, env, pb, unit)
     want_flat, want_cum = expected_top(want)
     ok &= compare(f"{name} pprof -top flat", flat, want_flat)
     ok &= compare(f"{name} pprof -top cum", cum, want_cum)
@@ -168,7 +175,7 @@ def check_pprof(go, env, work, name, data, opts):
         ok = False
         fail(f"{name} pprof -raw: no mapping with a build id perf lists")
     if ok:
-        print(f"ok {name} pprof: {len(want)} stacks, {sum(want.values())} ns, "
+        print(f"ok {name} pprof: {len(want)} stacks, {sum(want.values())} {unit}, "
               f"{len(flat)} functions, {with_id} mappings with build ids")
 
 
@@ -249,9 +256,17 @@ def main():
         run(["perf", "record", "-q", "--call-graph", "dwarf", "-F", "999",
              "-o", py_data, "--", py, "-X", "perf",
              os.path.join(src, "samples/fibfact.py"), "1"], cwd=work)
+        # --wall: off-CPU waits (sched_switch) beside CPU samples
+        wall_data = os.path.join(work, "wall.data")
+        run(["perf", "record", "-q", "-e", "cpu-clock/freq=499/", "-e",
+             "sched:sched_switch", "--switch-events", "--call-graph",
+             "dwarf,16384", "-o", wall_data, "--", py, "-X", "perf",
+             os.path.join(src, "samples/waits.py"), "0.3"], cwd=work)
         for name, data, opts in [("c-fp", c_data, []),
                                  ("py-dwarf", py_data, []),
-                                 ("py-dwarf-python", py_data, ["--python"])]:
+                                 ("py-dwarf-python", py_data, ["--python"]),
+                                 ("py-wall-python", wall_data,
+                                  ["--wall", "--python"])]:
             check_pprof(go, env, work, name, data, opts)
             check_speedscope(work, name, data, opts, "--python" in opts)
     finally:

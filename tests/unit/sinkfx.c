@@ -95,4 +95,5 @@ void sinkfx__build(struct folder **f, struct profile **p, bool keep_order,
 	sample(*f, 10, "app", 2000, 5, app_stack, 2);
 	sample(*f, 11, "worker", 3000, 7, worker_stack, 2);
 	sample(*f, 10, "app", 4000, 2, app_stack, 1);
+	ck_assert_int_eq(profile__finish(*p), 0);
 }

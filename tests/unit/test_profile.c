@@ -105,7 +105,9 @@ START_TEST(test_wait_handle)
 	n = folder__end_wait(f, "[off-cpu: sleep]", out, FOLDER_MAX_FRAMES + 3);
 	ck_assert_int_eq(n, 1);		/* the sink's handle */
 	ck_assert_int_eq(folder__add(f, out, 1, 250), 0);
-	s = profile__stack(p, out[0]);
+	ck_assert_int_eq(profile__finish(p), 0);
+	ck_assert_uint_eq(profile__nr_stacks(p), 1);
+	s = profile__stack(p, 0);
 	ck_assert_uint_eq(s.weight, 250);
 	ck_assert_uint_eq(s.nr, 2);	/* thread frame, leaf */
 	l = profile__loc(p, s.locs[0]);
