@@ -289,8 +289,9 @@ int pprof__write(const struct profile *p, const struct intern *names,
 	if (err)
 		goto out;
 	err = -ENOMEM;
-	/* level 6, gzip's default: the message is small beside perf.data */
-	c = libdeflate_alloc_compressor(6);
+	/* level 1: on bench/converters.sh's profile (19,000 stacks, 2.4 MB)
+	 * some 70 ms faster than gzip's default 6, for a file 28% larger */
+	c = libdeflate_alloc_compressor(1);
 	bound = c ? libdeflate_gzip_compress_bound(c, msg.len) : 0;
 	gz = c ? malloc(bound) : NULL;
 	if (!gz)

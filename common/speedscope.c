@@ -1,7 +1,8 @@
 /* speedscope: profile -> speedscope JSON (see speedscope.h).
  *
  * A stack's sample text ("[3,7,9]") is made once and copied for each of
- * its samples: a thread's timeline repeats few stacks many times.
+ * its samples: a thread's timeline repeats few stacks many times. One
+ * thread writes: stdio's unlocked calls.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,15 +51,15 @@ static void escape(FILE *out, const char *s, size_t len)
 
 	while (i < len) {
 		if (p[i] == '"' || p[i] == '\\') {
-			putc('\\', out);
-			putc(p[i++], out);
+			putc_unlocked('\\', out);
+			putc_unlocked(p[i++], out);
 		} else if (p[i] < 0x20) {
 			fprintf(out, "\\u%04x", p[i++]);
 		} else if ((n = utf8_len(p + i, len - i))) {
-			fwrite(p + i, 1, n, out);
+			fwrite_unlocked(p + i, 1, n, out);
 			i += n;
 		} else {
-			fputs("\\ufffd", out);	/* not UTF-8: one byte */
+			fputs_unlocked("\\ufffd", out);	/* not UTF-8: one byte */
 			i++;
 		}
 	}
@@ -66,9 +67,9 @@ static void escape(FILE *out, const char *s, size_t len)
 
 void speedscope__string(FILE *out, const char *s, size_t len)
 {
-	putc('"', out);
+	putc_unlocked('"', out);
 	escape(out, s, len);
-	putc('"', out);
+	putc_unlocked('"', out);
 }
 
 static void cstring(FILE *out, const char *s)
@@ -95,6 +96,9 @@ struct writer {
 	char *text;			/* stacks' sample texts */
 	size_t text_len, text_cap;
 	size_t *text_at;		/* by stack: where its text begins */
+	char *loc_text;			/* locations' frame indices */
+	size_t loc_len, loc_cap;
+	size_t *loc_at;			/* by location */
 };
 
 /* Frames in order of first use, each the first time a location names it:
@@ -104,7 +108,7 @@ static void frames(struct writer *w)
 	size_t i, k, nr_locs = profile__nr_locs(w->p);
 	FILE *out = w->out;
 
-	fputs("\"shared\":{\"frames\":[", out);
+	fputs_unlocked("\"shared\":{\"frames\":[", out);
 	for (i = 0; i < nr_locs; i++) {
 		struct profile_loc l = profile__loc(w->p, (uint32_t)i);
 		const char *file = l.file;
@@ -117,61 +121,84 @@ static void frames(struct writer *w)
 			if (w->frame_of[id])
 				continue;
 			w->frame_of[id] = ++w->nr_frames;
-			fputs(w->nr_frames > 1 ? ",{\"name\":" : "{\"name\":", out);
+			fputs_unlocked(w->nr_frames > 1 ? ",{\"name\":" : "{\"name\":", out);
 			speedscope__string(out, intern__str(w->names, id),
 					   intern__len(w->names, id));
 			if (file && (!k || l.file)) {
-				fputs(",\"file\":", out);
+				fputs_unlocked(",\"file\":", out);
 				cstring(out, file);
 			}
-			putc('}', out);
+			putc_unlocked('}', out);
 		}
 	}
-	fputs("]}", out);
+	fputs_unlocked("]}", out);
 }
 
-static int add_text(struct writer *w, const char *s, size_t len)
+/* s[0..len) appended to *text, of *len bytes in *cap */
+static int add_text(char **text, size_t *len, size_t *cap, const char *s,
+		    size_t n)
 {
-	if (array__reserve((void **)&w->text, &w->text_cap, w->text_len + len,
-			   1))
+	if (*len + n > *cap && array__reserve((void **)text, cap, *len + n, 1))
 		return -ENOMEM;
-	memcpy(w->text + w->text_len, s, len);
-	w->text_len += len;
+	memcpy(*text + *len, s, n);
+	*len += n;
 	return 0;
 }
 
-/* Each stack's sample text, root first: a location's frames (the
- * function, then those inlined there) in their order. */
+/* Each location's frame indices ("3,7": the function, then those inlined
+ * there), at loc_at[] in loc_text: a stack's text is its locations'. */
+static int loc_texts(struct writer *w)
+{
+	size_t i, k, nr = profile__nr_locs(w->p);
+	char num[24];
+
+	w->loc_at = malloc((nr + 1) * sizeof(*w->loc_at));
+	if (!w->loc_at)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct profile_loc l = profile__loc(w->p, (uint32_t)i);
+
+		w->loc_at[i] = w->loc_len;
+		for (k = 0; k < l.nr; k++) {
+			char *d = decimal(num + sizeof(num),
+					  w->frame_of[l.ids[k]] - 1);
+
+			if ((k && add_text(&w->loc_text, &w->loc_len,
+					   &w->loc_cap, ",", 1)) ||
+			    add_text(&w->loc_text, &w->loc_len, &w->loc_cap, d,
+				     (size_t)(num + sizeof(num) - d)))
+				return -ENOMEM;
+		}
+	}
+	w->loc_at[nr] = w->loc_len;
+	return 0;
+}
+
+/* Each stack's sample text, root first: "[" its locations' texts "]". */
 static int stack_texts(struct writer *w)
 {
-	size_t i, j, k, nr = profile__nr_stacks(w->p);
-	char num[24];
-	bool first;
+	size_t i, j, nr = profile__nr_stacks(w->p);
 
 	w->text_at = malloc((nr + 1) * sizeof(*w->text_at));
-	if (!w->text_at)
+	if (!w->text_at || loc_texts(w))
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
 		struct profile_stack s = profile__stack(w->p, (uint32_t)i);
 
 		w->text_at[i] = w->text_len;
-		first = true;
-		if (add_text(w, "[", 1))
+		if (add_text(&w->text, &w->text_len, &w->text_cap, "[", 1))
 			return -ENOMEM;
 		for (j = 0; j < s.nr; j++) {
-			struct profile_loc l = profile__loc(w->p, s.locs[j]);
+			size_t at = w->loc_at[s.locs[j]];
 
-			for (k = 0; k < l.nr; k++) {
-				char *d = decimal(num + sizeof(num),
-						  w->frame_of[l.ids[k]] - 1);
-
-				if ((!first && add_text(w, ",", 1)) ||
-				    add_text(w, d, (size_t)(num + sizeof(num) - d)))
-					return -ENOMEM;
-				first = false;
-			}
+			if ((j && add_text(&w->text, &w->text_len,
+					   &w->text_cap, ",", 1)) ||
+			    add_text(&w->text, &w->text_len, &w->text_cap,
+				     w->loc_text + at,
+				     w->loc_at[s.locs[j] + 1] - at))
+				return -ENOMEM;
 		}
-		if (add_text(w, "]", 1))
+		if (add_text(&w->text, &w->text_len, &w->text_cap, "]", 1))
 			return -ENOMEM;
 	}
 	w->text_at[nr] = w->text_len;
@@ -185,13 +212,13 @@ static void thread_profile(struct writer *w, const struct profile_thread *t,
 	char num[24];
 	size_t i;
 
-	fputs("{\"type\":\"sampled\",\"name\":\"", out);
+	fputs_unlocked("{\"type\":\"sampled\",\"name\":\"", out);
 	escape(out, t->comm, strlen(t->comm));
 	if (t->pid < 0)
 		fprintf(out, "-?/%d\"", (int)t->tid);
 	else
 		fprintf(out, "-%d/%d\"", (int)t->pid, (int)t->tid);
-	fputs(",\"unit\":", out);
+	fputs_unlocked(",\"unit\":", out);
 	cstring(out, unit);
 	fprintf(out, ",\"startValue\":0,\"endValue\":%llu,\"samples\":[",
 		(unsigned long long)t->weight);
@@ -199,18 +226,18 @@ static void thread_profile(struct writer *w, const struct profile_thread *t,
 		size_t at = w->text_at[t->stacks[i]];
 
 		if (i)
-			putc(',', out);
-		fwrite(w->text + at, 1, w->text_at[t->stacks[i] + 1] - at, out);
+			putc_unlocked(',', out);
+		fwrite_unlocked(w->text + at, 1, w->text_at[t->stacks[i] + 1] - at, out);
 	}
-	fputs("],\"weights\":[", out);
+	fputs_unlocked("],\"weights\":[", out);
 	for (i = 0; i < t->nr; i++) {
 		char *d = decimal(num + sizeof(num), t->weights[i]);
 
 		if (i)
-			putc(',', out);
-		fwrite(d, 1, (size_t)(num + sizeof(num) - d), out);
+			putc_unlocked(',', out);
+		fwrite_unlocked(d, 1, (size_t)(num + sizeof(num) - d), out);
 	}
-	fputs("]}", out);
+	fputs_unlocked("]}", out);
 }
 
 /* Threads by pid, then tid. */
@@ -247,29 +274,31 @@ int speedscope__write(const struct profile *p, const struct intern *names,
 			active = i;
 		}
 	}
-	fputs("{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\","
+	fputs_unlocked("{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\","
 	      "\"exporter\":", out);
 	cstring(out, o->exporter);
-	fputs(",\"name\":", out);
+	fputs_unlocked(",\"name\":", out);
 	cstring(out, o->name);
 	fprintf(out, ",\"activeProfileIndex\":%zu,", active);
 	frames(&w);
 	if (stack_texts(&w))
 		goto out;
-	fputs(",\"profiles\":[", out);
+	fputs_unlocked(",\"profiles\":[", out);
 	for (i = 0; i < nr; i++) {
 		struct profile_thread t = profile__thread(p, order[i]);
 
 		if (i)
-			putc(',', out);
+			putc_unlocked(',', out);
 		thread_profile(&w, &t, o->unit);
 	}
-	fputs("]}\n", out);
+	fputs_unlocked("]}\n", out);
 	err = ferror(out) ? -EIO : 0;
 out:
 	free(order);
 	free(w.frame_of);
 	free(w.text);
 	free(w.text_at);
+	free(w.loc_text);
+	free(w.loc_at);
 	return err;
 }
