@@ -129,7 +129,8 @@ uint32_t folder__location(struct folder *f, const struct folder_loc *l);
 /* Whose a sample is: the thread's comm, and its pid and tid as numbers
  * (is_nr) or as perf printed them (pid empty: perf printed only the tid);
  * and when it was taken (perf's clock, ns; 0 when not recorded), which
- * only a sink (below) reads. Borrowed for the folder__begin() call. */
+ * only a sink (below) reads. Borrowed until the sample ends (a sink reads
+ * it at folder__end() or folder__end_wait()). */
 struct folder_who {
 	struct slice comm;
 	bool is_nr;

@@ -39,7 +39,6 @@ struct symbolize {
 	uint32_t *ids;		/* ids[0] unused: first == 0 means empty */
 	size_t ids_len, ids_cap;
 	uint32_t uncached[64];	/* the ids of the last frame not cached */
-	uint32_t uncached_loc;
 	char scratch[512];
 	/* the mappings of last_pid used last, most recent first, or NULL */
 	const struct session_map *recent_maps[2];
