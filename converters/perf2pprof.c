@@ -70,8 +70,8 @@ static const char doc[] =
 	"  perf record -g -- python3.12 -X perf prog.py\n"
 	"  perf2pprof --python -o prof.pb.gz perf.data\n"
 	"  perf record -g -o - -- ./prog | perf2pprof > prof.pb.gz\n"
-	"  curl --data-binary @prof.pb.gz "
-	"'http://pyroscope:4040/ingest?name=app&format=pprof'\n\n"
+	"  profilecli upload --url=http://pyroscope:4040 prof.pb.gz  # Pyroscope\n"
+	"  parca-push --remote-store-address=parca:7070 prof.pb.gz  # Parca\n\n"
 	"The file is written whole under a temporary name and renamed to FILE. "
 	"Exit status: 0 ok, 1 some input was skipped (said on stderr) or no "
 	"samples, 2 fatal error, 64 usage.";
