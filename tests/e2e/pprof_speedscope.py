@@ -22,6 +22,8 @@ again). For each:
     first) with their weights equal perf2folded --tid's stacks under that
     root; with --python, fibfact's one round runs fibonacci before
     factorial, so in time order no fibonacci sample follows a factorial one.
+With PERFFOLD_E2E_KEEP=DIR set, the pprof and speedscope files written are
+copied to DIR (for other checkers: speedscope's schema, its page).
 Needs perf, python3.12 and go; fails saying what is missing.
 usage: pprof_speedscope.py PERF2FOLDED PERF2PPROF PERF2SPEEDSCOPE SOURCE_ROOT
 """
@@ -269,6 +271,12 @@ def main():
                                   ["--wall", "--python"])]:
             check_pprof(go, env, work, name, data, opts)
             check_speedscope(work, name, data, opts, "--python" in opts)
+        keep = os.environ.get("PERFFOLD_E2E_KEEP")
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            for f in os.listdir(work):
+                if f.endswith((".pb.gz", ".json")):
+                    shutil.copy(os.path.join(work, f), keep)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"pprof_speedscope: {len(failures)} failed")
