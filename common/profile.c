@@ -386,7 +386,8 @@ static int64_t find_stack(struct profile *p, uint32_t thread,
 			continue;
 		r = &p->stacks[k - 1];
 		if (r->thread == thread && r->nr == nr &&
-		    !memcmp(p->stack_locs + r->first, locs, nr * sizeof(*locs)))
+		    (!nr || !memcmp(p->stack_locs + r->first, locs,
+				    nr * sizeof(*locs))))
 			return k - 1;
 	}
 	if (array__reserve((void **)&p->stacks, &p->stacks_cap,
@@ -399,7 +400,9 @@ static int64_t find_stack(struct profile *p, uint32_t thread,
 	r->thread = thread;
 	r->first = (uint32_t)p->stack_locs_len;
 	r->nr = nr;
-	memcpy(p->stack_locs + p->stack_locs_len, locs, nr * sizeof(*locs));
+	if (nr)		/* an empty stack (no frame) has no locations */
+		memcpy(p->stack_locs + p->stack_locs_len, locs,
+		       nr * sizeof(*locs));
 	p->stack_locs_len += nr;
 	index_set(&p->stack_index, j, h, ++p->nr_stacks);
 	return (int64_t)p->nr_stacks - 1;
@@ -629,7 +632,8 @@ struct profile_stack profile__stack(const struct profile *p,
 	const struct stack_rec *r = &p->stacks[i];
 
 	return (struct profile_stack){
-		.thread = r->thread, .locs = p->stack_locs + r->first,
+		.thread = r->thread,
+		.locs = r->nr ? p->stack_locs + r->first : NULL,
 		.nr = r->nr, .count = r->count, .weight = r->weight,
 	};
 }

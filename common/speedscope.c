@@ -138,6 +138,8 @@ static void frames(struct writer *w)
 static int add_text(char **text, size_t *len, size_t *cap, const char *s,
 		    size_t n)
 {
+	if (!n)
+		return 0;
 	if (*len + n > *cap && array__reserve((void **)text, cap, *len + n, 1))
 		return -ENOMEM;
 	memcpy(*text + *len, s, n);
