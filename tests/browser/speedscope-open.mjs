@@ -48,7 +48,8 @@ if (pos.length !== 2 || !(opts.rows > 0) || !(opts.timeout > 0)) {
 }
 const [file, chromiumPath] = pos;
 if (!existsSync(chromiumPath)) {
-	console.error(`${prog}: ${chromiumPath} is missing: run scripts/deps --browser`);
+	console.error(`${prog}: ${chromiumPath} is missing: ` +
+		      "run scripts/deps --browser");
 	process.exit(2);
 }
 if (!existsSync(join(release, "index.html"))) {
@@ -135,10 +136,12 @@ for (;;) {
 }
 
 // The tooltip the flame chart shows for the frame under the mouse:
-// <div style="left..; top.."><div><span>TOTAL (PCT)</span> NAME<div>FILE:LINE</div>
+// <div style="left..; top.."><div><span>TOTAL (PCT)</span> NAME
+// <div>FILE:LINE</div>
 async function tooltip() {
 	return page.evaluate(() => {
-		for (const s of document.querySelectorAll("div[style*='top'] > div > span:first-child")) {
+		for (const s of document.querySelectorAll(
+			"div[style*='top'] > div > span:first-child")) {
 			const box = s.parentElement;
 			const name = [...box.childNodes].filter((n) => n.nodeType === 3)
 				.map((n) => n.textContent).join("").trim();

@@ -29,9 +29,10 @@ are the process or thread; --drop-roots N drops the folded file's first N
 frames instead.
 
 Prints one line "pprof-check: PROFILE: N samples, TYPE weight W, S
-stacks, F functions[, M mappings with build ids]: same as FOLDED" and exits 0 when all agree; prints
-what differs (at most 20 lines per comparison) and exits 1 otherwise; 2
-when go is missing or pprof cannot read the profile.
+stacks, F functions[, M mappings with build ids]: same as FOLDED" and
+exits 0 when all agree; prints what differs (at most 20 lines per
+comparison) and exits 1 otherwise; 2 when go is missing or pprof cannot
+read the profile or the folded file.
 
 usage: pprof-check.py [options] PROFILE.pb.gz FOLDED
 """
@@ -45,7 +46,7 @@ import sys
 import tempfile
 
 PROG = "pprof-check"
-SEPARATOR = "-----------+-------------------------------------------------------"
+SEPARATOR = "-" * 11 + "+" + "-" * 55  # printTraces' line between samples
 MAX_DIFF = 20
 
 
@@ -213,8 +214,9 @@ def diff(title, pprof, folded):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0],
-                                 usage="%(prog)s [options] PROFILE.pb.gz FOLDED")
+    ap = argparse.ArgumentParser(
+        prog=PROG, description=__doc__.split("\n")[0],
+        usage="%(prog)s [options] PROFILE.pb.gz FOLDED")
     ap.add_argument("profile")
     ap.add_argument("folded")
     ap.add_argument("--by", choices=["stack", "leaf"], default="stack")
@@ -266,7 +268,7 @@ def main():
         maps = parse_mappings(raw)
         if not maps:
             problems.append("-raw shows no mapping")
-        exempt = re.compile(opts.build_id_exempt) if opts.build_id_exempt else None
+        exempt = opts.build_id_exempt and re.compile(opts.build_id_exempt)
         for file, build_id in maps:
             if not build_id and not (exempt and exempt.search(file)):
                 problems.append(f"mapping without a build id: '{file}'")
