@@ -20,11 +20,10 @@
 // 30 s); 2 when chromium or the speedscope package is missing.
 // --screenshot saves the first profile's Left Heavy view.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch, serve } from "./common.mjs";
 
 const prog = "speedscope-open";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,21 +68,12 @@ const types = { ".html": "text/html", ".js": "text/javascript",
 		".css": "text/css", ".json": "application/json",
 		".wasm": "application/wasm", ".png": "image/png",
 		".woff2": "font/woff2" };
-const server = createServer((req, res) => {
-	const path = normalize(new URL(req.url, "http://localhost").pathname);
-	try {
-		const body = path === "/profile.json" ? profile :
-			readFileSync(join(release, path));
-		res.writeHead(200, { "Content-Type":
-			types[extname(path)] ?? "application/octet-stream" });
-		res.end(body);
-	} catch {
-		res.writeHead(404);
-		res.end();
-	}
+const { server, base } = await serve((path) => {
+	path = normalize(path);
+	return [path === "/profile.json" ? profile :
+		readFileSync(join(release, path)),
+		types[extname(path)] ?? "application/octet-stream"];
 });
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}`;
 const dir = mkdtempSync(join(tmpdir(), "speedscope-open-"));
 let browser = null;
 
@@ -102,14 +92,7 @@ const timer = setTimeout(() => finish(1, `speedscope did not show the ` +
 // what the page reports: the importer logs "Failed to load format ERROR",
 // an unknown format is an alert
 const problems = [];
-browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-	executablePath: chromiumPath,
-	headless: true,
-	viewport: { width: 1200, height: 800 },
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	       "--no-first-run", "--disable-background-networking",
-	       "--disable-component-update", "--disable-sync"],
-});
+browser = await launch(chromiumPath, dir, { width: 1200, height: 800 });
 const page = await browser.newPage();
 page.on("dialog", (d) => {
 	problems.push(`alert: ${d.message()}`);

@@ -13,13 +13,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { failures, test } from "./common.mjs";
 
 const [data, chromiumPath] = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "speedscope-test-"));
 const threads = join(data, "speedscope-threads.json");
 const evented = join(data, "speedscope-evented.json");
-let failures = 0;
 
 function node(script, args) {
 	return new Promise((ok) => execFile(process.execPath,
@@ -30,6 +30,18 @@ const validate = (...args) => node("speedscope-validate.mjs", args);
 const open = (file, ...args) =>
 	node("speedscope-open.mjs", [file, chromiumPath, ...args]);
 
+// Each [FILE, MESSAGE] must make reader exit 1 with MESSAGE in its errors
+// and nothing on stdout.
+async function rejects(reader, cases) {
+	for (const [file, want] of cases) {
+		const r = await reader(file);
+		assert.equal(r.status, 1, `${file}: ${r.stdout}${r.stderr}`);
+		assert.ok(r.stderr.includes(want),
+			  `${file}: want '${want}' in:\n${r.stderr}`);
+		assert.equal(r.stdout, "");
+	}
+}
+
 // a variant of a file in data/, changed by fn on its parsed JSON
 function variant(name, from, fn) {
 	const json = JSON.parse(readFileSync(from, "utf8"));
@@ -37,16 +49,6 @@ function variant(name, from, fn) {
 	const path = join(dir, name + ".json");
 	writeFileSync(path, JSON.stringify(json));
 	return path;
-}
-
-async function test(title, fn) {
-	try {
-		await fn();
-		console.log("ok - " + title);
-	} catch (e) {
-		failures++;
-		console.log("not ok - " + title + "\n" + e.stack);
-	}
 }
 
 await test("validate: two sampled threads", async () => {
@@ -78,31 +80,26 @@ await test("validate: an evented profile", async () => {
 
 await test("validate: errors from the schema and beyond it", async () => {
 	const cases = [
-		[join(data, "speedscope-broken-frame.json"), 1,
+		[join(data, "speedscope-broken-frame.json"),
 		 "samples/1: frame 6 is not in shared.frames (6)"],
-		[join(data, "speedscope-broken-schema.json"), 1,
+		[join(data, "speedscope-broken-schema.json"),
 		 "schema: / must have required property 'shared'"],
-		[variant("noend", threads, (j) => delete j.profiles[0].endValue), 1,
+		[variant("noend", threads, (j) => delete j.profiles[0].endValue),
 		 "schema: /profiles/0 must have required property 'endValue'"],
-		[variant("unit", threads, (j) => { j.profiles[0].unit = "ticks"; }), 1,
+		[variant("unit", threads, (j) => { j.profiles[0].unit = "ticks"; }),
 		 "schema: /profiles/0/unit must be equal to one of the allowed values"],
-		[variant("weights", threads, (j) => j.profiles[1].weights.pop()), 1,
+		[variant("weights", threads, (j) => j.profiles[1].weights.pop()),
 		 "3 samples but 2 weights"],
-		[variant("negative", threads, (j) => { j.profiles[0].weights[2] = -1; }), 1,
+		[variant("negative", threads, (j) => { j.profiles[0].weights[2] = -1; }),
 		 "weights/2: -1 is not a finite weight >= 0"],
-		[variant("nesting", evented, (j) => { j.profiles[0].events[3].frame = 1; }), 1,
+		[variant("nesting", evented, (j) => { j.profiles[0].events[3].frame = 1; }),
 		 "events/3: closes frame 1, which is not the innermost open one"],
-		[variant("order", evented, (j) => { j.profiles[0].events[4].at = 0; }), 1,
+		[variant("order", evented, (j) => { j.profiles[0].events[4].at = 0; }),
 		 "events/4: at 0 before the previous event's 4"],
-		[variant("active", threads, (j) => { j.activeProfileIndex = 2; }), 1,
+		[variant("active", threads, (j) => { j.activeProfileIndex = 2; }),
 		 "/activeProfileIndex 2 is not a profile's index (2 profiles)"],
 	];
-	for (const [file, status, want] of cases) {
-		const r = await validate(file);
-		assert.equal(r.status, status, `${file}: ${r.stdout}${r.stderr}`);
-		assert.ok(r.stderr.includes(want), `${file}: want '${want}' in:\n${r.stderr}`);
-		assert.equal(r.stdout, "");
-	}
+	await rejects(validate, cases);
 	const cut = join(dir, "cut.json");
 	writeFileSync(cut, readFileSync(threads, "utf8").slice(0, 300));
 	const r = await validate(cut);
@@ -155,12 +152,7 @@ await test("open: the page's own errors", async () => {
 		[join(dir, "cut.json"),
 		 "speedscope cannot load it: alert: Unrecognized format!"],
 	];
-	for (const [file, want] of cases) {
-		const r = await open(file);
-		assert.equal(r.status, 1, `${file}: ${r.stdout}${r.stderr}`);
-		assert.ok(r.stderr.includes(want), `${file}: want '${want}' in:\n${r.stderr}`);
-		assert.equal(r.stdout, "");
-	}
+	await rejects(open, cases);
 });
 
 await test("open: a page that hangs fails at the timeout", async () => {
