@@ -13,7 +13,9 @@
 // Prints, tab-separated:
 //   profile    I/N    NAME
 //   left-heavy NAME   TOTAL (PERCENT)    FILE:LINE
-//   sandwich   NAME   TOTAL (PERCENT)    SELF (PERCENT)    (N rows)
+//   sandwich   NAME   TOTAL (PERCENT)    SELF (PERCENT)
+// (--rows sandwich lines a profile, default 5, at most the ~35 rows the
+// table draws in its 800 px high window)
 // and exits 0; exits 1 with the page's own message when speedscope cannot
 // load the file ("Something went wrong" and the importer's error, or
 // "Unrecognized format!") or does not show it within the timeout (default
@@ -75,23 +77,40 @@ const { server, base } = await serve((path) => {
 		types[extname(path)] ?? "application/octet-stream"];
 });
 const dir = mkdtempSync(join(tmpdir(), "speedscope-open-"));
-let browser = null;
 
-function finish(status, msg) {
+// Ends the run: once finish() has begun, the page's calls still pending
+// fail as chromium closes, and are ignored; any other error ends the run
+// with its message.
+let closing = false;
+process.on("uncaughtException", (e) => {
+	if (!closing)
+		finish(1, e.message.split("\n")[0]);
+});
+async function finish(status, msg) {
+	if (closing)
+		return new Promise(() => {});	/* the first finish() exits */
+	closing = true;
 	if (msg)
 		console.error(`${prog}: ${file}: ${msg}`);
-	// a page stuck in a loop does not close: exiting ends chromium too
+	// a page stuck in a loop may not close: exiting ends chromium then
+	if (browser)
+		await Promise.race([browser.close(),
+				    new Promise((ok) => setTimeout(ok, 3000))]);
 	server.close();
-	rmSync(dir, { recursive: true, force: true });
+	try {
+		rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+	} catch {
+		// chromium still writing its profile: a stray temporary dir
+	}
 	process.exit(status);
 }
-const timer = setTimeout(() => finish(1, `speedscope did not show the ` +
-	`profile within ${opts.timeout} s${problems.length ?
-	": " + problems.join("; ") : " (the page hangs)"}`), opts.timeout * 1000);
-
 // what the page reports: the importer logs "Failed to load format ERROR",
 // an unknown format is an alert
 const problems = [];
+const timer = setTimeout(() => finish(1, `speedscope did not show the ` +
+	`profile within ${opts.timeout} s${problems.length ?
+	": " + problems.join("; ") : " (the page hangs)"}`), opts.timeout * 1000);
+let browser = null;	/* set once launched: the timer may fire before */
 browser = await launch(chromiumPath, dir, { width: 1200, height: 800 });
 const page = await browser.newPage();
 page.on("dialog", (d) => {
@@ -112,9 +131,13 @@ for (;;) {
 	if (text.includes("Left Heavy"))
 		break;
 	if (text.includes("Something went wrong") ||
-	    problems.some((p) => p.startsWith("alert")))
-		finish(1, `speedscope cannot load it: ${problems.join("; ") ||
+	    problems.some((p) => p.startsWith("alert"))) {
+		// the importer's error, logged just before
+		if (!problems.length)
+			await page.waitForTimeout(500);
+		await finish(1, `speedscope cannot load it: ${problems.join("; ") ||
 			   "Something went wrong"}`);
+	}
 	await page.waitForTimeout(100);
 }
 
@@ -184,13 +207,13 @@ for (let i = 1; i <= count; i++) {
 	if (m) {
 		count = Number(m[3]);
 		if (Number(m[2]) !== i)
-			finish(1, `profile ${m[2]} shown where ${i} was expected`);
+			await finish(1, `profile ${m[2]} shown where ${i} was expected`);
 	}
 	const name = m ? m[1] : title;
 	out.push(["profile", `${i}/${count}`, name]);
 	const top = await leftHeavyTop();
 	if (!top)
-		finish(1, `profile ${i}: no frame under the mouse at the top ` +
+		await finish(1, `profile ${i}: no frame under the mouse at the top ` +
 		       "left of the Left Heavy flame chart");
 	out.push(["left-heavy", ...top]);
 	if (i === 1 && opts.screenshot)
@@ -201,14 +224,13 @@ for (let i = 1; i <= count; i++) {
 	}
 	const rows = await sandwichRows();
 	if (!rows.length)
-		finish(1, `profile ${i}: the Sandwich view shows no function`);
+		await finish(1, `profile ${i}: the Sandwich view shows no function`);
 	for (const r of rows)
 		out.push(["sandwich", ...r]);
 }
 if (problems.length)
-	finish(1, `the page reported: ${problems.join("; ")}`);
+	await finish(1, `the page reported: ${problems.join("; ")}`);
 clearTimeout(timer);
 console.log(out.map((r) => r.join("\t")).join("\n"));
-await browser.close();
 console.error(`${prog}: ${file}: shown, ${count} profiles`);
-finish(0);
+await finish(0);
