@@ -25,6 +25,7 @@
 #include "folder.h"
 #include "perfdata.h"
 #include "scriptparse.h"
+#include "waitfold.h"
 
 #define EXIT_PARTIAL 1
 #define EXIT_FATAL 2
@@ -49,6 +50,7 @@ struct opts {
 struct run {
 	const struct opts *opts;
 	struct folder *folder;
+	struct waitfold *wf;	/* --off-cpu, --wall on text */
 	int err;
 };
 
@@ -69,19 +71,31 @@ static int on_sample(void *ctx, const struct script_sample *s)
 	const struct folder_who who = {
 		.comm = s->comm, .pid = s->pid, .tid = s->tid,
 	};
+	struct slice event = s->event;
+	uint64_t period = s->period;
 	size_t i;
 	int err;
 
-	if (!folder__begin(r->folder, &who, s->event, s->period,
-			   s->has_period))
+	if (r->wf) {
+		/* off-CPU and wall time: events chosen by what they are */
+		err = waitfold__script(r->wf, s, &period);
+		if (err <= 0)
+			return err;
+		event.len = 0;
+	}
+	if (!folder__begin(r->folder, &who, event, period,
+			   s->has_period || r->wf))
 		return 0;
 	for (i = 0; i < s->nr_frames; i++) {
 		err = folder__frame(r->folder, &s->frames[i]);
 		if (err)
 			return err;
 	}
-	return folder__end(r->folder);
+	return r->wf ? waitfold__end(r->wf) : folder__end(r->folder);
 }
+
+static bool report_waits(const struct waitfold_stats *st, const char *name,
+			 const struct opts *o, const struct diag *d);
 
 /* Parse one perf script text: a regular file is mapped and parsed in
  * place; anything else (a pipe) is read in blocks after the sniffed bytes. */
@@ -95,6 +109,12 @@ static int read_text(struct run *r, int fd, const char *name,
 
 	if (!sp)
 		return -ENOMEM;
+	if (r->opts->clock != DATAFOLD_CPU &&
+	    !(r->wf = waitfold__new(r->folder,
+				    r->opts->clock == DATAFOLD_WALL))) {
+		err = -ENOMEM;
+		goto out;
+	}
 	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0) {
 		void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
 				 MAP_PRIVATE, fd, 0);
@@ -110,6 +130,12 @@ static int read_text(struct run *r, int fd, const char *name,
 	} else {
 		err = scriptparse__read_fd(sp, fd, head, head_len, on_sample, r);
 	}
+	if (!err && r->wf) {
+		err = waitfold__finish(r->wf);
+		if (!err && report_waits(waitfold__stats(r->wf), name, r->opts,
+					 d))
+			r->err = 1;
+	}
 out:
 	if (err < 0 && err != -ENOMEM)
 		diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", name,
@@ -124,6 +150,8 @@ out:
 	diag__emit(d, DIAG_INFO, "'%s': %llu lines", name,
 		   (unsigned long long)stats->nr_lines);
 	scriptparse__free(sp);
+	waitfold__free(r->wf);
+	r->wf = NULL;
 	return err;
 }
 
@@ -182,15 +210,19 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 			   (unsigned long long)corrupt);
 }
 
-/* The recording command --off-cpu and --wall need. */
+/* The recording command --off-cpu and --wall need, and the perf script
+ * fields they read from text. */
 #define OFFCPU_RECORD \
 	"perf record -e cpu-clock/freq=999/ " \
 	"-e sched:sched_switch --switch-events " \
 	"--call-graph dwarf,16384 -- python3.12 -X perf prog.py"
+#define OFFCPU_SCRIPT \
+	"perf script -F comm,pid,tid,time,period,event,trace,ip,sym,dso " \
+	"--show-switch-events"
 
 /* --off-cpu, --wall: what was counted, and what could not be. Returns
  * true when something was skipped. */
-static bool report_waits(const struct datafold_stats *st, const char *name,
+static bool report_waits(const struct waitfold_stats *st, const char *name,
 			 const struct opts *o, const struct diag *d)
 {
 	const struct offcpu_stats *oc = &st->offcpu;
@@ -203,7 +235,15 @@ static bool report_waits(const struct datafold_stats *st, const char *name,
 	if (!st->nr_switches && !st->nr_undecoded) {
 		diag__emit(d, DIAG_WARN,
 			   "'%s': no sched:sched_switch samples, so no "
-			   "off-CPU time; record with: " OFFCPU_RECORD, name);
+			   "off-CPU time; record with: " OFFCPU_RECORD
+			   " (as text: " OFFCPU_SCRIPT ")", name);
+		is_partial = true;
+	}
+	if (st->nr_no_time) {
+		diag__emit(d, DIAG_WARN,
+			   "'%s': skipped %llu samples without a time (as "
+			   "text, print it: " OFFCPU_SCRIPT ")",
+			   name, (unsigned long long)st->nr_no_time);
 		is_partial = true;
 	}
 	if (st->nr_sampled_switches)
@@ -216,8 +256,10 @@ static bool report_waits(const struct datafold_stats *st, const char *name,
 			   (unsigned long long)st->nr_switches);
 	if (st->nr_undecoded) {
 		diag__emit(d, DIAG_WARN,
-			   "'%s': skipped %llu sched_switch samples whose raw "
-			   "data is shorter than their format", name,
+			   "'%s': skipped %llu sched_switch samples whose "
+			   "fields could not be read (raw data shorter than "
+			   "their format, or text with no valid prev_pid, "
+			   "prev_state or next_pid)", name,
 			   (unsigned long long)st->nr_undecoded);
 		is_partial = true;
 	}
@@ -346,7 +388,7 @@ static int read_data(struct run *r, int fd, const char *name,
 	if (st.nr_bad_records)
 		r->err = 1;
 	if (!err && r->opts->clock != DATAFOLD_CPU &&
-	    report_waits(&st, name, r->opts, d))
+	    report_waits(&st.waits, name, r->opts, d))
 		r->err = 1;
 	perfdata__free(pd);
 	fcache__free(cache);
@@ -378,11 +420,6 @@ static int read_input(struct run *r, const char *path, const struct diag *d)
 	}
 	if (perfdata__sniff(magic, n)) {
 		err = read_data(r, fd, name, magic, n, d);
-	} else if (r->opts->clock != DATAFOLD_CPU) {
-		diag__emit(d, DIAG_ERROR,
-			   "cannot read '%s': --off-cpu and --wall read "
-			   "perf.data only, not perf script text", name);
-		err = -EINVAL;
 	} else {
 		err = read_text(r, fd, name, magic, n, d);
 	}
@@ -617,7 +654,8 @@ static const char doc[] =
 	"  perf2folded --event-filter=cycles --weight=samples script.txt\n"
 	"  perf record -g -- python3.12 -X perf prog.py; perf2folded --python\n"
 	"  " OFFCPU_RECORD "\n"
-	"  perf2folded --wall --python perf.data | flamesvg --countname us\n\n"
+	"  perf2folded --wall --python perf.data | flamesvg --countname us\n"
+	"  " OFFCPU_SCRIPT " | perf2folded --off-cpu\n\n"
 	"Exit status: 0 ok, 1 some input was skipped (said on stderr) or no "
 	"samples, 2 fatal error, 64 usage.";
 
