@@ -149,9 +149,9 @@ int waitfold__finish(struct waitfold *wf)
 	return n;
 }
 
-const struct waitfold_stats *waitfold__stats(const struct waitfold *wf)
+const struct waitfold_stats *waitfold__stats(struct waitfold *wf)
 {
-	offcpu__stats(wf->oc, &((struct waitfold *)wf)->st.offcpu);
+	offcpu__stats(wf->oc, &wf->st.offcpu);
 	return &wf->st;
 }
 
@@ -280,32 +280,40 @@ static int script_switch(struct waitfold *wf, const struct script_sample *s)
 int waitfold__script(struct waitfold *wf, const struct script_sample *s,
 		     uint64_t *weight)
 {
-	int32_t tid = 0;
+	int64_t tid = 0;
 	size_t i;
 	int n;
 
+	wf->is_wait = false;
 	if (!s->has_time) {
 		waitfold__skip(wf, WAITFOLD_NO_TIME);
 		return 0;
 	}
-	for (i = 0; i < s->tid.len; i++)
+	/* all digits (scriptparse), but perhaps more than a tid holds */
+	for (i = 0; i < s->tid.len && tid <= INT32_MAX; i++)
 		tid = tid * 10 + (s->tid.s[i] - '0');
-	/* --show-switch-events: "PERF_RECORD_SWITCH IN", and system-wide
-	 * "PERF_RECORD_SWITCH_CPU_WIDE IN  prev pid/tid: ..." */
-	if (!s->event.len && has_prefix(s->args, "PERF_RECORD_SWITCH")) {
-		const char *sp = memchr(s->args.s, ' ', s->args.len);
-		struct slice dir = {sp, sp ? (size_t)(s->args.s + s->args.len - sp) : 0};
+	if (tid > INT32_MAX) {
+		waitfold__skip(wf, WAITFOLD_UNDECODED);
+		return 0;
+	}
+	/* records, not samples (--show-switch-events, --show-task-events):
+	 * "PERF_RECORD_SWITCH IN", system-wide "PERF_RECORD_SWITCH_CPU_WIDE
+	 * IN  prev pid/tid: ...", "PERF_RECORD_EXIT(...)" */
+	if (!s->event.len && has_prefix(s->args, "PERF_RECORD_")) {
+		const char *end = s->args.s + s->args.len;
+		const char *p = memchr(s->args.s, ' ', s->args.len);
 
 		waitfold__time(wf, s->time);
-		while (dir.len && *dir.s == ' ')
-			dir.s++, dir.len--;
-		if (has_prefix(dir, "IN"))
-			return waitfold__runs(wf, tid, s->time);
+		while (p && p < end && *p == ' ')
+			p++;
+		if (has_prefix(s->args, "PERF_RECORD_SWITCH") && p &&
+		    end - p >= 2 && !memcmp(p, "IN", 2))
+			return waitfold__runs(wf, (int32_t)tid, s->time);
 		return 0;
 	}
 	/* a thread with a sample is running: it is off the CPU no more
 	 * (the only end of its interval without switch events) */
-	if ((n = waitfold__runs(wf, tid, s->time)) < 0)
+	if ((n = waitfold__runs(wf, (int32_t)tid, s->time)) < 0)
 		return n;
 	if (has_prefix(s->event, "sched:sched_switch") &&
 	    s->event.len == strlen("sched:sched_switch"))
@@ -318,5 +326,5 @@ int waitfold__script(struct waitfold *wf, const struct script_sample *s,
 		waitfold__skip(wf, WAITFOLD_NOT_TIME);
 		return 0;
 	}
-	return waitfold__cpu(wf, tid, s->period, weight);
+	return waitfold__cpu(wf, (int32_t)tid, s->period, weight);
 }

@@ -67,7 +67,8 @@ int waitfold__cpu(struct waitfold *wf, int32_t tid, uint64_t ns,
 
 /* Skipped samples, counted for the caller's report. */
 enum waitfold_skip {
-	WAITFOLD_UNDECODED,	/* a sched_switch whose fields are missing */
+	WAITFOLD_UNDECODED,	/* a sched_switch whose fields are missing
+				 * (or text whose tid is no tid) */
 	WAITFOLD_UNKNOWN_EVENT,	/* a tracepoint with no format */
 	WAITFOLD_NOT_TIME,	/* --wall: an event whose period is not time */
 	WAITFOLD_NO_TIME,	/* a sample without a time */
@@ -85,7 +86,8 @@ void waitfold__exit(struct waitfold *wf, int32_t tid);
  * time seen and added. 0 or -ENOMEM. */
 int waitfold__finish(struct waitfold *wf);
 
-const struct waitfold_stats *waitfold__stats(const struct waitfold *wf);
+/* The counts so far, borrowed until the next call on wf. */
+const struct waitfold_stats *waitfold__stats(struct waitfold *wf);
 
 /* A `perf script` sample (scriptparse.h) printed with the fields the
  * README names (time, period, event, trace, and --show-switch-events),

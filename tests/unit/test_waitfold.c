@@ -111,7 +111,7 @@ START_TEST(test_text_switches)
 END_TEST
 
 /* --wall: clock samples as their periods; other events, lines without
- * the fields or the time, counted. */
+ * the fields or the time, counted; records (an EXIT) not samples. */
 START_TEST(test_text_wall_and_skips)
 {
 	struct waitfold_stats st;
@@ -124,13 +124,16 @@ START_TEST(test_text_wall_and_skips)
 	    "w 1/3 10.000500:     1 sched:sched_switch: prev_pid=3 "
 	    "prev_state=S\n\n"
 	    SWITCH("w", "3", "10.000600", "Q", "0")
-	    "w 1/3 cpu-clock: \n\t1000 run (/p)\n\n",
+	    "w 1/3 cpu-clock: \n\t1000 run (/p)\n\n"
+	    "w 1/3 10.000700: PERF_RECORD_EXIT(1:3):(1:1)\n"
+	    "w 1/99999999999 10.000800:     250000 cpu-clock: \n"
+	    "\t1000 run (/p)\n\n",
 	    true, &st);
 
 	ck_assert_str_eq(text, "w;thread 3 (w);run 501\n");
 	ck_assert_uint_eq(st.on_cpu_ns, 501000);
 	ck_assert_uint_eq(st.nr_not_time, 1);
-	ck_assert_uint_eq(st.nr_undecoded, 2);
+	ck_assert_uint_eq(st.nr_undecoded, 3);	/* and the tid too long */
 	ck_assert_uint_eq(st.nr_no_time, 1);
 	ck_assert_uint_eq(st.nr_switches, 0);
 	free(text);
