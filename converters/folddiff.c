@@ -34,7 +34,7 @@ struct opts {
 	bool is_strip_hex;
 };
 
-const char *argp_program_version = TOOL " 0.1.0";
+const char *argp_program_version = TOOL " " PERFFOLD_VERSION;
 const char *argp_program_bug_address = NULL;
 
 static const char doc[] =

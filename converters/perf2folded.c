@@ -55,6 +55,7 @@ struct run {
 };
 
 static const char *prog = "perf2folded";
+const char *argp_program_version = "perf2folded " PERFFOLD_VERSION;
 
 static void emit(void *ctx, enum diag_level level, const char *msg)
 {
