@@ -13,13 +13,15 @@
  * mov, with room for a push or two gcc may schedule before it. */
 #define PROLOGUE_LEN 24
 
-/* The symbol's value and section in .symtab, else .dynsym. */
+/* The symbol's value and section in .dynsym (a shared libpython exports
+ * it: a few thousand symbols, not .symtab's tens of thousands), else
+ * .symtab. */
 static int find_symbol(Elf *elf, GElf_Sym *out)
 {
 	Elf_Scn *scn = NULL;
 	int type;
 
-	for (type = SHT_SYMTAB; ; type = SHT_DYNSYM) {
+	for (type = SHT_DYNSYM; ; type = SHT_SYMTAB) {
 		while ((scn = elf_nextscn(elf, scn))) {
 			GElf_Shdr sh;
 			Elf_Data *data;
@@ -42,7 +44,7 @@ static int find_symbol(Elf *elf, GElf_Sym *out)
 					return 0;
 			}
 		}
-		if (type == SHT_DYNSYM)
+		if (type == SHT_SYMTAB)
 			return -ENOENT;
 	}
 }
