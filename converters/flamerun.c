@@ -16,7 +16,6 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,9 +34,12 @@
 #include "folded.h"
 #include "folder.h"
 #include "palette.h"
+#include "perfcmd.h"
 #include "perfdata.h"
 #include "perfrec.h"
+#include "pycmd.h"
 #include "pyinterp.h"
+#include "sibling.h"
 #include "svgwrite.h"
 
 #define TOOL "flamerun"
@@ -224,65 +226,24 @@ static int choose_python(const char *name, struct pyinterp *py)
 	return 0;
 }
 
-static void set_name(struct target *t, const char *s)
-{
-	const char *base = strrchr(s, '/') ? strrchr(s, '/') + 1 : s;
-	size_t len = strlen(base), i;
-
-	if (len > 3 && !strcmp(base + len - 3, ".py"))
-		len -= 3;
-	if (len >= sizeof(t->name))
-		len = sizeof(t->name) - 1;
-	if (!len) {
-		strcpy(t->name, "python");
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		char c = base[i];
-
-		t->name[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-			     c == '-' ? c : '_';
-	}
-	t->name[len] = 0;
-}
-
-/* The script among the interpreter's arguments (the first that is no
- * option: python's -X and -W take a value; -c and -m end the options),
- * named and checked before anything is recorded. */
+/* The script, named and checked before anything is recorded. */
 static int check_script(struct target *t)
 {
-	int i;
+	int i = pycmd__script(t->args, t->nr_args, t->name, sizeof(t->name));
 
-	for (i = 0; i < t->nr_args; i++) {
-		const char *a = t->args[i];
-
-		if (!strcmp(a, "-c") || !strcmp(a, "-m")) {
-			set_name(t, a[1] == 'm' && i + 1 < t->nr_args ?
-				    t->args[i + 1] : "python");
-			return 0;
-		}
-		if (!strcmp(a, "-X") || !strcmp(a, "-W")) {
-			i++;
-			continue;
-		}
-		if (a[0] == '-' && a[1])
-			continue;
-		if (!strcmp(a, "-")) {
-			set_name(t, "stdin");
-			return 0;
-		}
-		if (access(a, R_OK)) {
-			say("cannot read '%s': %s: nothing recorded", a,
-			    strerror(errno));
-			return EXIT_USAGE;
-		}
-		t->script = a;
-		set_name(t, a);
-		return 0;
+	if (i == -ENOENT) {
+		say("no program to run");
+		return EXIT_USAGE;
 	}
-	say("no program to run");
-	return EXIT_USAGE;
+	if (i < 0)
+		return 0;
+	t->script = t->args[i];
+	if (access(t->script, R_OK)) {
+		say("cannot read '%s': %s: nothing recorded", t->script,
+		    strerror(errno));
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 static void join_title(struct target *t, char *const *words, int nr)
@@ -317,9 +278,9 @@ static int choose_target(const struct opts *o, struct target *t)
 				    "-X perf or PYTHONPERFSUPPORT=1?",
 				    (int)o->pid, (int)o->pid);
 		}
-		snprintf(t->name, sizeof(t->name), "%s-%d",
-			 basename(t->py.path), (int)o->pid);
-		set_name(t, t->name);
+		snprintf(map, sizeof(map), "%s-%d", basename(t->py.path),
+			 (int)o->pid);
+		pycmd__name(map, t->name, sizeof(t->name));
 		snprintf(t->title, sizeof(t->title), "python process %d",
 			 (int)o->pid);
 		return 0;
@@ -358,112 +319,6 @@ static int check_dir(const char *file, const char *what)
 
 /* ---- recording ---- */
 
-#define MAX_PERF_ARGS 64
-
-/* perf record's command line. cpu-clock everywhere (perf's fallback where
- * there is no PMU, as in most VMs): its period is nanoseconds of CPU time.
- * --no-bpf-event: perf 6.1's side-band thread for BPF events waits out a
- * 1 s poll before perf can exit, on every run. */
-static void perf_argv(const struct opts *o, const struct target *t,
-		      enum mode mode, char **argv, char *const bufs[5])
-{
-	static char wrap[] = "exec 1>&3 2>&4 3>&- 4>&-; exec \"$@\"";
-	int n = 0, i;
-
-	argv[n++] = "perf";
-	argv[n++] = "record";
-	argv[n++] = "-q";
-	argv[n++] = "--no-bpf-event";
-	if (o->clock == DATAFOLD_CPU) {
-		argv[n++] = "-e";
-		argv[n++] = "cpu-clock";
-		argv[n++] = "-F";
-		argv[n++] = bufs[0];
-	} else {
-		/* every sched_switch with its stack (no -F: it would sample
-		 * them), PERF_RECORD_SWITCH for when a thread runs again */
-		if (o->clock == DATAFOLD_WALL) {
-			argv[n++] = "-e";
-			argv[n++] = bufs[1];
-		}
-		argv[n++] = "-e";
-		argv[n++] = "sched:sched_switch";
-		argv[n++] = "--switch-events";
-	}
-	if (mode == MODE_FP) {
-		argv[n++] = "-g";
-	} else {
-		argv[n++] = "--call-graph";
-		argv[n++] = bufs[2];
-	}
-	if (bufs[4][0]) {
-		argv[n++] = "-m";
-		argv[n++] = bufs[4];
-	}
-	argv[n++] = "-o";
-	argv[n++] = "-";
-	if (o->pid) {
-		argv[n++] = "-p";
-		argv[n++] = bufs[3];
-		argv[n] = NULL;
-		return;
-	}
-	/* perf points the workload's stdout at its stderr when it writes to
-	 * a pipe; a shell gives the program flamerun's own (fds 3, 4) */
-	argv[n++] = "--";
-	argv[n++] = "/bin/sh";
-	argv[n++] = "-c";
-	argv[n++] = wrap;
-	argv[n++] = "sh";
-	argv[n++] = (char *)t->py.path;
-	argv[n++] = "-X";
-	argv[n++] = "perf";
-	for (i = 0; i < t->nr_args && n < MAX_PERF_ARGS - 1; i++)
-		argv[n++] = t->args[i];
-	argv[n] = NULL;
-}
-
-/* perf's ring buffers (-m): perf's default (516 KB a CPU, the most an
- * unprivileged user may lock) fills in a fraction of a second with 64 KB
- * stack copies at 999 Hz while perf writes into a pipe, and the kernel then
- * drops samples; root may lock more: 16 MB in all, as a power of two per
- * CPU. Empty: the default. */
-static void ring_size(char *buf, size_t len)
-{
-	long nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
-	unsigned long per_cpu = 1;
-
-	buf[0] = 0;
-	if (geteuid() != 0 || nr_cpus < 1)
-		return;
-	while (per_cpu * 2 <= (16UL << 20) / (unsigned long)nr_cpus)
-		per_cpu *= 2;
-	if (per_cpu > (516UL << 10))
-		snprintf(buf, len, "%luK", per_cpu >> 10);
-}
-
-/* The environment with PYTHONPERFSUPPORT=1: -X perf reaches this
- * interpreter only, the variable every Python child (subprocess, spawned
- * workers get no -X options). */
-static char **perf_env(void)
-{
-	extern char **environ;
-	size_t n = 0, i, j = 0;
-	char **env;
-
-	while (environ[n])
-		n++;
-	env = calloc(n + 2, sizeof(*env));
-	if (!env)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], "PYTHONPERFSUPPORT=", 18))
-			env[j++] = environ[i];
-	env[j++] = "PYTHONPERFSUPPORT=1";
-	env[j] = NULL;
-	return env;
-}
-
 struct recording {
 	struct folder *folder;
 	struct datafold_stats st;
@@ -496,31 +351,29 @@ static void start_timer(double seconds)
 
 /* Run perf and fold its pipe into r->folder as it arrives. 0, or an exit
  * status when nothing could be recorded. */
-static int record(const struct opts *o, char **argv, struct recording *r)
+static int record(const struct opts *o, const struct perfcmd *cmd,
+		  struct recording *r)
 {
 	struct diag open_diag = {keep_open_error, r};
 	struct datafold_opts dopts = {.clock = o->clock};
 	struct perfrec_opts ro = {
-		.argv = argv, .stderr_fd = 2, .keep_fd = -1,
+		.argv = cmd->argv, .envp = cmd->envp, .stderr_fd = 2,
+		.keep_fd = -1,
 		.keep_name = o->keep, .keep_cap = o->max_size, .diag = &diag,
 	};
 	struct rlimit fsize = {o->max_size, o->max_size};
 	struct fcache *cache = NULL;
 	struct perfrec *rec;
 	struct perfdata *pd;
-	char dir[PATH_MAX], **env = perf_env();
+	char dir[PATH_MAX];
 	int err;
 
-	if (!env)
-		return EXIT_NO_RECORDING;
-	ro.envp = env;
 	if (o->keep) {
 		ro.keep_fd = open(o->keep, O_WRONLY | O_CREAT | O_TRUNC |
 				  O_CLOEXEC, 0644);
 		if (ro.keep_fd < 0) {
 			say("cannot write '%s' (--keep): %s", o->keep,
 			    strerror(errno));
-			free(env);
 			return EXIT_USAGE;
 		}
 	}
@@ -555,7 +408,6 @@ static int record(const struct opts *o, char **argv, struct recording *r)
 out:
 	if (ro.keep_fd >= 0)
 		close(ro.keep_fd);
-	free(env);
 	return err ? EXIT_NO_RECORDING : 0;
 }
 
@@ -716,60 +568,27 @@ static int write_graph(const struct opts *o, const struct target *t,
 
 /* ---- the other tools: report and comparison ---- */
 
-/* A sibling tool: beside flamerun (installed, or build/converters), else
- * from PATH. */
-static const char *tool(const char *name, char *buf, size_t len)
+/* Run a tool with stdin and stdout as given (-1: ours) and wait for it:
+ * true when it ended 0 or 1 (some lines skipped, said). */
+static pid_t spawn_tool(char *const *argv, int in, int out)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		self[n] = 0;
-		if (snprintf(buf, len, "%s/%s", dirname(self), name) < (int)len &&
-		    !access(buf, X_OK))
-			return buf;
-	}
-	return name;
-}
-
-/* Run a tool with stdin and stdout as given (-1: ours); its pid, or -1. */
-static pid_t spawn_tool(char **argv, int in, int out)
-{
-	extern char **environ;
-	posix_spawn_file_actions_t fa;
-	char path[PATH_MAX];
 	pid_t pid;
-	int err;
 
-	posix_spawn_file_actions_init(&fa);
-	if (in >= 0)
-		posix_spawn_file_actions_adddup2(&fa, in, 0);
-	if (out >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out, 1);
 	fflush(stdout);
-	err = posix_spawnp(&pid, tool(argv[0], path, sizeof(path)), &fa, NULL,
-			   argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err) {
-		say("cannot run %s: %s", argv[0], strerror(err));
-		return -1;
-	}
+	pid = sibling__spawn(argv, in, out);
+	if (pid < 0)
+		say("cannot run %s: %s", argv[0], strerror(-pid));
 	return pid;
 }
 
-/* Wait for a tool: true when it ended 0 or 1 (some lines skipped, said). */
 static bool tool_ok(pid_t pid, const char *name)
 {
-	int status;
+	int status = pid < 0 ? -1 : sibling__wait(pid);
 
-	if (pid < 0)
-		return false;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return false;
-	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1)
+	if (status == 0 || status == 1)
 		return true;
-	say("%s failed", name);
+	if (pid >= 0)
+		say("%s failed", name);
 	return false;
 }
 
@@ -933,10 +752,8 @@ static void print_path(const char *what, const char *path)
 static int run(const struct opts *o)
 {
 	char out[PATH_MAX], folded[PATH_MAX], diff_svg[PATH_MAX];
-	char hz[32], freq[64], callgraph[32], pid[32], mmap[32];
-	char *const bufs[5] = {hz, freq, callgraph, pid, mmap};
-	char *argv[MAX_PERF_ARGS];
 	struct folder_opts fo = {.python = FOLDER_PYTHON_FOLD};
+	struct perfcmd cmd = {0};
 	struct recording r = {0};
 	struct target t = {0};
 	struct folder_stats fst;
@@ -971,13 +788,19 @@ static int run(const struct opts *o)
 	    (o->keep && check_dir(o->keep, "the recording (--keep)")))
 		return EXIT_USAGE;
 	mode = choose_mode(o, &t.py);
-
-	snprintf(hz, sizeof(hz), "%lu", o->hz);
-	snprintf(pid, sizeof(pid), "%d", (int)o->pid);
-	snprintf(freq, sizeof(freq), "cpu-clock/freq=%lu/", o->hz);
-	snprintf(callgraph, sizeof(callgraph), "dwarf,%lu", o->stack_size);
-	ring_size(mmap, sizeof(mmap));
-	perf_argv(o, &t, mode, argv, bufs);
+	if (perfcmd__build(&(struct perfcmd_opts){
+			.events = o->clock == DATAFOLD_WALL ? PERFCMD_WALL :
+				  o->clock == DATAFOLD_OFFCPU ? PERFCMD_OFFCPU :
+				  PERFCMD_CPU,
+			.hz = o->hz, .is_fp = mode == MODE_FP,
+			.stack_size = o->stack_size, .pid = o->pid,
+			.ring_kb = perfcmd__ring_kb(geteuid() == 0,
+				sysconf(_SC_NPROCESSORS_CONF)),
+			.python = t.py.path, .args = t.args,
+			.nr_args = t.nr_args}, &cmd)) {
+		say("out of memory");
+		return EXIT_USAGE;
+	}
 	if (o->pid)
 		say("recording pid %d (%s call graphs, %lu Hz)", (int)o->pid,
 		    mode == MODE_FP ? "fp" : "dwarf", o->hz);
@@ -993,9 +816,10 @@ static int run(const struct opts *o)
 	r.folder = folder__new(&fo);
 	if (!r.folder) {
 		say("out of memory");
-		return EXIT_NO_GRAPH;
+		status = EXIT_NO_GRAPH;
+		goto out;
 	}
-	status = record(o, argv, &r);
+	status = record(o, &cmd, &r);
 	if (status)
 		goto out;
 	if (!r.has_data) {
@@ -1032,6 +856,7 @@ static int run(const struct opts *o)
 			status = EXIT_NO_GRAPH;
 	}
 out:
+	perfcmd__release(&cmd);
 	free((char *)fo.names.cwd);
 	folder__free(r.folder);
 	return status;
