@@ -175,32 +175,30 @@ struct target {
 	int nr_args;
 };
 
+/* An interpreter (python3, /usr/bin/python3.12), not a script such as
+ * python_tool.py. */
 static bool is_python_name(const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strlen(base);
 
-	return !strncmp(base, "python", 6);
-}
-
-/* Name a CPython that can do perf, for messages. */
-static const char *perf_python_hint(char *buf, size_t len)
-{
-	return pyinterp__find_perf(buf, len) ? NULL : buf;
+	return !strncmp(base, "python", 6) &&
+	       !(len > 3 && !strcmp(base + len - 3, ".py"));
 }
 
 /* The interpreter named (or, none named, python3 if it can do perf, else
  * one that can): 0, or EXIT_USAGE after saying why it cannot be used. */
 static int choose_python(const char *name, struct pyinterp *py)
 {
-	char path[PATH_MAX], hint[PATH_MAX];
-	const char *can = perf_python_hint(hint, sizeof(hint));
+	char path[PATH_MAX], can[PATH_MAX];
+	bool has_can;
 	int err;
 
 	if (!name) {
 		if (!pyinterp__resolve("python3", path, sizeof(path)) &&
 		    !pyinterp__probe(path, py) && pyinterp__can_perf(py))
 			return 0;
-		if (!can) {
+		if (pyinterp__find_perf(can, sizeof(can))) {
 			say("no CPython 3.12 or newer found (perf support "
 			    "needs 3.12+): install one, e.g. 'pyenv install "
 			    "3.12'");
@@ -218,9 +216,10 @@ static int choose_python(const char *name, struct pyinterp *py)
 		return EXIT_USAGE;
 	}
 	if (!pyinterp__can_perf(py)) {
+		has_can = !pyinterp__find_perf(can, sizeof(can));
 		say("'%s' (%s) is Python %d.%d: perf support needs 3.12 or "
 		    "newer%s%s", name, path, py->major, py->minor,
-		    can ? "; run flamerun -- " : "", can ? can : "");
+		    has_can ? "; run flamerun -- " : "", has_can ? can : "");
 		return EXIT_USAGE;
 	}
 	return 0;
