@@ -142,12 +142,14 @@ static void *keep(void *arg)
 			rec->nr_kept += n;
 		}
 		if (is_keeping && rec->is_capped) {
+			bool is_mb = o->keep_cap >= 1 << 20;
+
 			diag__emit(o->diag, DIAG_WARN,
-				   "'%s' reached its cap of %llu MB "
+				   "'%s' reached its cap of %llu %s "
 				   "(--max-size): the rest of the recording is "
 				   "not kept there (the graph has all of it)",
-				   o->keep_name,
-				   (unsigned long long)(o->keep_cap >> 20));
+				   o->keep_name, (unsigned long long)(o->keep_cap >>
+				   (is_mb ? 20 : 10)), is_mb ? "MB" : "KB");
 			is_keeping = false;
 		}
 		if (is_feeding && write_all(rec->feed_fd, buf, (size_t)k))

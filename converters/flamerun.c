@@ -475,10 +475,15 @@ static void report_recording(const struct opts *o, const struct datafold_stats *
 static int write_folded(struct folder *f, const char *path)
 {
 	FILE *out = fopen(path, "w");
+	int err = out ? folder__write(f, out) : -errno;
 
-	if (!out || folder__write(f, out) < 0 || fclose(out)) {
-		say("cannot write '%s': %s%s", path, strerror(errno),
-		    errno == EFBIG ? " (over --max-size)" : "");
+	if (out && fclose(out) && !err)
+		err = -errno;
+	if (err) {
+		say("cannot write '%s': %s%s", path, strerror(-err),
+		    err == -EFBIG ? " (over --max-size)" : "");
+		if (out)
+			unlink(path);	/* no stacks rather than some */
 		return EXIT_NO_GRAPH;
 	}
 	return 0;
@@ -544,6 +549,8 @@ static int write_svg(const struct opts *o, const struct target *t,
 		say("cannot write '%s': %s%s", path,
 		    strerror(err == -EIO ? errno : -err),
 		    errno == EFBIG ? " (over --max-size)" : "");
+		if (out)
+			unlink(path);
 		goto out;
 	}
 	status = 0;
