@@ -176,7 +176,10 @@ wait $fr
 status=$?
 ok "SIGINT: exit 130 within 15 s (waited ${waited} half-seconds)" '[ $status -eq 130 ]'
 ok "SIGINT: a valid SVG of what was recorded" 'xmllint --noout forever.svg && grep -q "spin_forever (forever.py)" forever.svg'
-ok "SIGINT: the program stopped" '! pgrep -f "X perf forever.py" > /dev/null'
+running() {	# the command lines of every process, one a line
+	for p in /proc/[0-9]*; do tr '\0' ' ' 2>/dev/null < "$p/cmdline"; echo; done
+}
+ok "SIGINT: the program stopped" '! running | grep -q "X perf forever[.]py"'
 # --duration for a program it starts: stopped, exit 0, no traceback
 "$run" --duration 2 -o dur.svg -- python3.12 forever.py > dur.txt 2>&1
 status=$?
