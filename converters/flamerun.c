@@ -463,11 +463,11 @@ static void report_recording(const struct opts *o, const struct datafold_stats *
 		    (unsigned long long)st->nr_unwound, o->stack_size,
 		    o->stack_size < MAX_STACK_SIZE ?
 		    " (try --stack-size 65528)" : "");
-	if (st->nr_undecoded || st->nr_unknown_events)
+	if (st->waits.nr_undecoded || st->waits.nr_unknown_events)
 		say("skipped %llu sched_switch samples perf's tracing data "
 		    "does not describe",
-		    (unsigned long long)(st->nr_undecoded +
-					 st->nr_unknown_events));
+		    (unsigned long long)(st->waits.nr_undecoded +
+					 st->waits.nr_unknown_events));
 }
 
 /* ---- writing ---- */
