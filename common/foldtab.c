@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "folded.h"
 #include "foldtab.h"
@@ -480,13 +482,19 @@ int foldtab__write_pair(const struct foldtab *before,
 
 /* foldtab__read() adds each line READ_AHEAD lines after it reads it: a
  * line's slot is prefetched when it is read and its entry halfway through
- * the wait, so that adding it rarely waits for memory. The lines wait as
- * copies, the reader's buffer being reused as it reads. */
+ * the wait, so that adding it rarely waits for memory. A line of a mapped
+ * file waits where it is; one read from a stream, or rewritten by the edit,
+ * waits as a copy, the reader's buffer being reused as it reads. */
 #define READ_AHEAD 8
+/* A mapped file's pages are let go every DROP_BEHIND bytes behind the
+ * oldest waiting line: its copy is in the page cache, and the process's
+ * memory stays the table's rather than growing to the file's size. */
+#define DROP_BEHIND (32u << 20)
 
 struct pending {
-	char *text;
-	size_t len, cap;
+	const char *stack;	/* the line's text, or copy */
+	char *copy;
+	size_t len, cap;	/* of stack; of copy */
 	uint32_t hash;
 	double weight;
 };
@@ -496,13 +504,15 @@ struct read_ctx {
 	struct foldtab_read *r;
 	struct pending ahead[READ_AHEAD];	/* a ring: oldest at first */
 	size_t first, nr;
+	const char *map;	/* the mapped file, or NULL */
+	size_t map_len, dropped;	/* map[0..dropped) is let go */
 };
 
 /* Add the oldest waiting line to the table. */
 static int add_oldest(struct read_ctx *c)
 {
 	struct pending *p = &c->ahead[c->first];
-	int err = add_hashed(c->t, p->text, p->len, p->hash, c->r->column,
+	int err = add_hashed(c->t, p->stack, p->len, p->hash, c->r->column,
 			     p->weight);
 
 	c->first = (c->first + 1) % READ_AHEAD;
@@ -522,6 +532,23 @@ static void prefetch_entry(const struct foldtab *t, const struct pending *p)
 		__builtin_prefetch(t->entries[(uint32_t)n - 1]);
 }
 
+/* Let go of the mapped pages before the oldest waiting line (or before
+ * upto when none waits), DROP_BEHIND bytes at a time. */
+static void drop_behind(struct read_ctx *c, const char *upto)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
+
+	if (c->nr)
+		upto = c->ahead[c->first].stack;
+	if (upto < c->map || upto > c->map + c->map_len)
+		return;		/* the edit's copy: wait for the next line */
+	end = (size_t)(upto - c->map) / page * page;
+	if (end - c->dropped < DROP_BEHIND)
+		return;
+	madvise((char *)c->map + c->dropped, end - c->dropped, MADV_DONTNEED);
+	c->dropped = end;
+}
+
 static int add_line(void *ctx, const struct folded_line *fl)
 {
 	struct read_ctx *c = ctx;
@@ -539,15 +566,19 @@ static int add_line(void *ctx, const struct folded_line *fl)
 	if (c->nr == READ_AHEAD && (err = add_oldest(c)))
 		return err;
 	p = &c->ahead[(c->first + c->nr) % READ_AHEAD];
-	if (n > p->cap) {
-		char *q = realloc(p->text, n);
+	p->stack = stack;
+	if (!c->map || stack != fl->stack) {
+		if (n > p->cap) {
+			char *q = realloc(p->copy, n);
 
-		if (!q)
-			return -ENOMEM;
-		p->text = q;
-		p->cap = n;
+			if (!q)
+				return -ENOMEM;
+			p->copy = q;
+			p->cap = n;
+		}
+		memcpy(p->copy, stack, n);
+		p->stack = p->copy;
 	}
-	memcpy(p->text, stack, n);
 	p->len = n;
 	p->hash = stack_hash(stack, n);
 	p->weight = fl->count[0];
@@ -556,6 +587,8 @@ static int add_line(void *ctx, const struct folded_line *fl)
 	if (c->nr > READ_AHEAD / 2)
 		prefetch_entry(t, &c->ahead[(c->first + c->nr - 1 -
 					     READ_AHEAD / 2) % READ_AHEAD]);
+	if (c->map)
+		drop_behind(c, fl->stack);
 	return 0;
 }
 
@@ -566,13 +599,19 @@ int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
 		.max_reports = r->max_reports, .nr_malformed = r->nr_malformed,
 	};
 	struct read_ctx c = { .t = t, .r = r };
-	int err = folded__read(f, &in, add_line, &c);
 	size_t i;
+	int err;
 
+	c.map = folded__map(f, &c.map_len);
+	if (c.map)
+		err = folded__read_text(c.map, c.map_len, &in, add_line, &c);
+	else
+		err = folded__read(f, &in, add_line, &c);
 	while (!err && c.nr)
 		err = add_oldest(&c);
+	folded__unmap(c.map, c.map_len);
 	for (i = 0; i < READ_AHEAD; i++)
-		free(c.ahead[i].text);
+		free(c.ahead[i].copy);
 
 	r->nr_lines += in.nr_nonblank;
 	r->nr_malformed = in.nr_malformed;

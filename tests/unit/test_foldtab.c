@@ -220,19 +220,20 @@ static void emit(void *ctx, enum diag_level level, const char *msg)
 	strcat(log, "\n");
 }
 
-START_TEST(test_read)
+/* The lines of test_read and test_read_mapped: blank ones, malformed ones,
+ * ones the edit drops or renames, a last one without its newline. */
+static const char read_text[] = "a 1\n\n  \nb 2\nc 3\nno count\n"
+				"a 0.5\r\nx;y\0z 1\n 4\nlast 2";
+
+static void check_read(FILE *f)
 {
-	static const char text[] = "a 1\n\n  \nb 2\nc 3\nno count\n"
-				   "a 0.5\r\nx;y\0z 1\n 4\nlast 2";
 	char log[1024] = "";
 	struct diag d = { .emit = emit, .ctx = log };
 	struct foldtab *t = foldtab__new(2);
 	struct foldtab_read r = { .name = "in", .column = 1, .edit = drop_b,
 				  .diag = &d, .max_reports = 2 };
-	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
 
 	ck_assert_int_eq(foldtab__read(t, f, &r), 0);
-	fclose(f);
 	ck_assert_uint_eq(r.nr_lines, 8);
 	ck_assert_uint_eq(r.nr_kept, 4);
 	ck_assert_uint_eq(r.nr_dropped, 1);
@@ -240,6 +241,73 @@ START_TEST(test_read)
 	ck_assert_str_eq(log, "skipped 'in' line 6: no count at the end of the "
 			      "line\nskipped 'in' line 8: NUL byte in line\n");
 	assert_written(t, "a 0 1.5\nlast 0 2\nrenamed 0 3\n");
+	foldtab__free(t);
+}
+
+/* A stream, read a block at a time. */
+START_TEST(test_read)
+{
+	FILE *f = fmemopen((void *)read_text, sizeof(read_text) - 1, "r");
+
+	check_read(f);
+	fclose(f);
+}
+END_TEST
+
+/* A regular file, mapped: the same lines, the same table and messages. */
+START_TEST(test_read_mapped)
+{
+	FILE *f = tmpfile();
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(read_text, 1, sizeof(read_text) - 1, f),
+			  sizeof(read_text) - 1);
+	rewind(f);
+	check_read(f);
+	fclose(f);
+}
+END_TEST
+
+/* A mapped file of 40 MB, past where foldtab__read() lets go of the pages
+ * it has read (every 32 MB): 100 stacks of 10 KB, each 40 times, all
+ * added whole. */
+START_TEST(test_read_mapped_large)
+{
+	enum { NR_STACKS = 100, STACK_LEN = 10000, REPEAT = 40 };
+	char *line = malloc(STACK_LEN + 8), *want, *got, *p;
+	struct foldtab *t = foldtab__new(1);
+	struct foldtab_read r = { .name = "big" };
+	FILE *f = tmpfile();
+	int i;
+
+	ck_assert_ptr_nonnull(f);
+	memset(line, 'f', STACK_LEN);
+	for (i = 0; i < NR_STACKS * REPEAT; i++) {
+		/* stack i % NR_STACKS: its number in the middle of the f's */
+		snprintf(line + STACK_LEN / 2, 8, "%05d", i % NR_STACKS);
+		line[STACK_LEN / 2 + 5] = 'f';
+		fwrite(line, 1, STACK_LEN, f);
+		fputs(" 1\n", f);
+	}
+	rewind(f);
+	ck_assert_int_eq(foldtab__read(t, f, &r), 0);
+	fclose(f);
+	ck_assert_uint_eq(r.nr_kept, NR_STACKS * REPEAT);
+	ck_assert_uint_eq(foldtab__nr_stacks(t), NR_STACKS);
+	ck_assert(foldtab__total(t, 0) == NR_STACKS * REPEAT);
+	want = p = malloc((size_t)NR_STACKS * (STACK_LEN + 8) + 1);
+	for (i = 0; i < NR_STACKS; i++) {
+		snprintf(line + STACK_LEN / 2, 8, "%05d", i);
+		line[STACK_LEN / 2 + 5] = 'f';
+		memcpy(p, line, STACK_LEN);
+		p += STACK_LEN;
+		p += sprintf(p, " %d\n", REPEAT);
+	}
+	got = written(t);
+	ck_assert(!strcmp(got, want));
+	free(got);
+	free(want);
+	free(line);
 	foldtab__free(t);
 }
 END_TEST
@@ -299,6 +367,8 @@ int main(void)
 	tcase_add_test(tc, test_sort_many);
 	tcase_add_test(tc, test_sort_long_prefix);
 	tcase_add_test(tc, test_read);
+	tcase_add_test(tc, test_read_mapped);
+	tcase_add_test(tc, test_read_mapped_large);
 	tcase_add_test(tc, test_write_pair);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
