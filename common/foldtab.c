@@ -34,6 +34,13 @@ struct entry {
 	char stack[];		/* len bytes, not NUL-terminated */
 };
 
+/* An entry being sorted, with its key at the depth it is sorted at
+ * (key_at()), so that partitioning reads the array and not the entries. */
+struct sortkey {
+	uint64_t key;
+	struct entry *e;
+};
+
 struct chunk {
 	struct chunk *next;
 	size_t used, cap;
@@ -235,16 +242,9 @@ void foldtab__map(struct foldtab *t, unsigned column,
 	}
 }
 
-/* The byte of e at depth d, plus one; 0 past its end, so that a stack
- * sorts before its extensions. */
-static inline int byte_at(const struct entry *e, size_t d)
+static inline void swap(struct sortkey *a, struct sortkey *b)
 {
-	return d < e->len ? (unsigned char)e->stack[d] + 1 : 0;
-}
-
-static inline void swap(struct entry **a, struct entry **b)
-{
-	struct entry *tmp = *a;
+	struct sortkey tmp = *a;
 
 	*a = *b;
 	*b = tmp;
@@ -259,58 +259,87 @@ static int cmp_from(const struct entry *a, const struct entry *b, size_t d)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-static void insertion_sort(struct entry **a, size_t n, size_t d)
+/* The sort key of e at depth d: its 7 bytes from d, big-endian, then a
+ * byte saying how many of them it has (0-7), or 8 when it goes on past
+ * them. Keys compare as the stacks do from d, a stack before its
+ * extensions; equal keys below 8 are equal stacks. */
+static inline uint64_t key_at(const struct entry *e, size_t d)
+{
+	size_t n = d < e->len ? e->len - d : 0, i;
+	uint64_t k = 0;
+
+	if (n >= 8) {
+		memcpy(&k, e->stack + d, 8);
+		return (__builtin_bswap64(k) & ~(uint64_t)0xff) | 8;
+	}
+	for (i = 0; i < 7; i++)
+		k = k << 8 | (i < n ? (unsigned char)e->stack[d + i] : 0);
+	return k << 8 | (n < 7 ? n : 8);
+}
+
+static inline int cmp_keys(const struct sortkey *a, const struct sortkey *b,
+			   size_t d)
+{
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->key & 0xff) == 8 ? cmp_from(a->e, b->e, d + 7) : 0;
+}
+
+static void insertion_sort(struct sortkey *a, size_t n, size_t d)
 {
 	size_t i, j;
 
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && cmp_from(a[j - 1], a[j], d) > 0; j--)
+		for (j = i; j > 0 && cmp_keys(&a[j - 1], &a[j], d) > 0; j--)
 			swap(&a[j - 1], &a[j]);
 }
 
-static int median3(int x, int y, int z)
+static uint64_t median3(uint64_t x, uint64_t y, uint64_t z)
 {
 	if (x < y)
 		return y < z ? y : x < z ? z : x;
 	return x < z ? x : y < z ? z : y;
 }
 
-/* Sort a[0..n), whose stacks agree on their first d bytes. Recurses on the
- * two smaller of the three parts and loops on the largest, so the
- * recursion stays within log2(n) levels whatever the stacks' lengths. */
-static void mkqsort(struct entry **a, size_t n, size_t d)
+/* Sort a[0..n), whose stacks agree on their first d bytes and whose keys
+ * are theirs at d. Recurses on the two smaller of the three parts and
+ * loops on the largest, so the recursion stays within log2(n) levels
+ * whatever the stacks' lengths. */
+static void mkqsort(struct sortkey *a, size_t n, size_t d)
 {
+	size_t i;
+
 	while (n > SMALL_SORT) {
-		int v = median3(byte_at(a[0], d), byte_at(a[n / 2], d),
-				byte_at(a[n - 1], d));
-		size_t lt = 0, i = 0, gt = n, nr_eq;
+		uint64_t v = median3(a[0].key, a[n / 2].key, a[n - 1].key);
+		size_t lt = 0, gt = n, nr_eq;
 
-		while (i < gt) {
-			int c = byte_at(a[i], d);
-
-			if (c < v)
+		for (i = 0; i < gt;) {
+			if (a[i].key < v)
 				swap(&a[lt++], &a[i++]);
-			else if (c > v)
+			else if (a[i].key > v)
 				swap(&a[i], &a[--gt]);
 			else
 				i++;
 		}
 		nr_eq = gt - lt;
-		if (v == 0)	/* equal stacks end here: nothing to sort */
+		if ((v & 0xff) != 8)	/* equal stacks end here */
 			nr_eq = 0;
+		else	/* the equal ones go on: their keys 7 bytes on */
+			for (i = lt; i < gt; i++)
+				a[i].key = key_at(a[i].e, d + 7);
 		if (nr_eq >= lt && nr_eq >= n - gt) {
 			mkqsort(a, lt, d);
 			mkqsort(a + gt, n - gt, d);
 			a += lt;
 			n = nr_eq;
-			d++;
+			d += 7;
 		} else if (lt >= n - gt) {
-			mkqsort(a + lt, nr_eq, d + 1);
+			mkqsort(a + lt, nr_eq, d + 7);
 			mkqsort(a + gt, n - gt, d);
 			n = lt;
 		} else {
 			mkqsort(a, lt, d);
-			mkqsort(a + lt, nr_eq, d + 1);
+			mkqsort(a + lt, nr_eq, d + 7);
 			a += gt;
 			n -= gt;
 		}
@@ -401,10 +430,22 @@ size_t foldtab__format(double w, char *buf)
 	return o + positional(buf + o, digits, nr, exp10);
 }
 
-void foldtab__sort(struct foldtab *t)
+int foldtab__sort(struct foldtab *t)
 {
-	mkqsort(t->entries, t->nr_entries, 0);
+	struct sortkey *keys = malloc(t->nr_entries * sizeof(*keys) + 1);
+	size_t i;
+
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < t->nr_entries; i++)
+		keys[i] = (struct sortkey){ key_at(t->entries[i], 0),
+					    t->entries[i] };
+	mkqsort(keys, t->nr_entries, 0);
+	for (i = 0; i < t->nr_entries; i++)
+		t->entries[i] = keys[i].e;
+	free(keys);
 	t->is_stale = 1;
+	return 0;
 }
 
 int foldtab__write(struct foldtab *t, FILE *f)
@@ -412,8 +453,10 @@ int foldtab__write(struct foldtab *t, FILE *f)
 	char wbuf[FOLDTAB_WEIGHT_LEN];
 	size_t i, n;
 	unsigned c;
+	int err = foldtab__sort(t);
 
-	foldtab__sort(t);
+	if (err)
+		return err;
 	for (i = 0; i < t->nr_entries; i++) {
 		const struct entry *e = t->entries[i];
 

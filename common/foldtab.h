@@ -74,8 +74,9 @@ void foldtab__map(struct foldtab *t, unsigned column,
 int foldtab__write(struct foldtab *t, FILE *f);
 
 /* Sort the table's stacks bytewise, as foldtab__write() does, for
- * foldtab__write_pair(); adding afterwards is allowed (and unsorts it). */
-void foldtab__sort(struct foldtab *t);
+ * foldtab__write_pair(); adding afterwards is allowed (and unsorts it).
+ * 0 or -ENOMEM (the table is then unchanged). */
+int foldtab__sort(struct foldtab *t);
 
 /* Write `stack BEFORE AFTER\n` for every stack of either table, sorted
  * bytewise: the weight of a stack a table lacks is 0. Both tables have one

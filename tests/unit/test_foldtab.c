@@ -2,6 +2,7 @@
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,62 @@ START_TEST(test_sort_many)
 }
 END_TEST
 
+struct bytes {
+	char s[24];
+	size_t len;
+};
+
+static int cmp_bytes(const void *pa, const void *pb)
+{
+	const struct bytes *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, n);
+
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Stacks of 1-16 bytes of a, b and NUL (foldtab__add() takes any byte),
+ * around the 7 bytes the sort takes at a time: sorted in memcmp order, a
+ * stack before its extensions ("ab" before "ab\0"), as qsort sorts them. */
+START_TEST(test_sort_keys)
+{
+	enum { N = 4000 };
+	struct bytes *in = malloc(N * sizeof(*in));
+	struct foldtab *t = foldtab__new(1);
+	char *want = malloc(N * 32), *got, *p = want;
+	size_t i, j, got_len = 0;
+	unsigned seed = 1;
+	FILE *f;
+
+	for (i = 0; i < N; i++) {
+		in[i].len = 1 + ((seed = seed * 1103515245 + 12345) >> 16) % 16;
+		for (j = 0; j < in[i].len; j++)
+			in[i].s[j] = "ab\0"[(seed = seed * 1103515245 + 12345) /
+					    65536 % 3];
+	}
+	qsort(in, N, sizeof(*in), cmp_bytes);
+	/* added last first: a sort that leaves some in place shows */
+	for (i = N; i-- > 0;)
+		ck_assert_int_eq(foldtab__add(t, in[i].s, in[i].len, 0, 1), 0);
+	for (i = 0; i < N; i = j) {
+		for (j = i + 1; j < N && !cmp_bytes(&in[i], &in[j]); j++)
+			;
+		memcpy(p, in[i].s, in[i].len);
+		p += in[i].len;
+		p += sprintf(p, " %zu\n", j - i);
+	}
+	f = open_memstream(&got, &got_len);
+	ck_assert_int_eq(foldtab__write(t, f), 0);
+	fclose(f);
+	ck_assert_uint_eq(got_len, (size_t)(p - want));
+	ck_assert(!memcmp(got, want, got_len));
+	free(got);
+	free(want);
+	free(in);
+	foldtab__free(t);
+}
+END_TEST
+
 /* Stacks sharing a 1 MB prefix: the radix sort loops down the shared
  * bytes instead of recursing once per byte. */
 START_TEST(test_sort_long_prefix)
@@ -314,8 +371,7 @@ END_TEST
 
 static void *sort_table(void *arg)
 {
-	foldtab__sort(arg);
-	return NULL;
+	return (void *)(intptr_t)foldtab__sort(arg);
 }
 
 /* Two one-column tables, sorted on two threads at once, merged: every
@@ -327,6 +383,7 @@ START_TEST(test_write_pair)
 	char *buf = NULL;
 	size_t len = 0;
 	pthread_t tid;
+	void *ret;
 	FILE *f;
 
 	ck_assert_int_eq(add(a, "main;b", 0, 2), 0);
@@ -336,8 +393,9 @@ START_TEST(test_write_pair)
 	ck_assert_int_eq(add(b, "main;a", 0, 5), 0);
 	ck_assert_int_eq(add(b, "Main", 0, 6), 0);
 	ck_assert_int_eq(pthread_create(&tid, NULL, sort_table, b), 0);
-	foldtab__sort(a);
-	ck_assert_int_eq(pthread_join(tid, NULL), 0);
+	ck_assert_int_eq(foldtab__sort(a), 0);
+	ck_assert_int_eq(pthread_join(tid, &ret), 0);
+	ck_assert_ptr_null(ret);
 	f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(foldtab__write_pair(a, b, f), 0);
@@ -365,6 +423,7 @@ int main(void)
 	tcase_add_test(tc, test_map);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_sort_many);
+	tcase_add_test(tc, test_sort_keys);
 	tcase_add_test(tc, test_sort_long_prefix);
 	tcase_add_test(tc, test_read);
 	tcase_add_test(tc, test_read_mapped);
