@@ -167,8 +167,8 @@ static void *read_side(void *arg)
 			   strerror(s->err == -EIO ? errno : -s->err));
 	if (!is_stdin)
 		fclose(f);
-	if (!s->err)
-		foldtab__sort(s->t);
+	if (!s->err && (s->err = foldtab__sort(s->t)))
+		diag__emit(&s->diag, DIAG_ERROR, "out of memory");
 	return NULL;
 }
 
