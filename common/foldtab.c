@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,38 +473,113 @@ int foldtab__write(struct foldtab *t, FILE *f)
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
-static void write_weight(double w, FILE *f)
-{
-	char wbuf[FOLDTAB_WEIGHT_LEN];
-	size_t n = foldtab__format(w, wbuf);
+/* foldtab__write_pair() cuts the merged output into PAIR_SLICES slices by
+ * stack, formats them into memory on two threads, the main one taking the
+ * even slices and a helper the odd ones, and writes them in order, each
+ * thread writing its slice while the other formats the next. Below
+ * PAIR_THREADED stacks it formats them all on the main thread. */
+#define PAIR_SLICES 64
+#define PAIR_THREADED 8192
 
-	putc_unlocked(' ', f);
-	fwrite_unlocked(wbuf, 1, n, f);
+/* Slice i is before[a[i]..a[i + 1]) and after[b[i]..b[i + 1]). */
+struct pair_write {
+	const struct foldtab *t[2];	/* before, after */
+	size_t a[PAIR_SLICES + 1], b[PAIR_SLICES + 1];
+	FILE *f;
+	pthread_mutex_t lock;
+	pthread_cond_t turn_done;
+	size_t turn;		/* the slice to write next */
+	int err;		/* the first error, which stops both */
+};
+
+/* The first of t's entries from lo not below e, in [lo, hi). */
+static size_t lower_bound(const struct foldtab *t, size_t lo, size_t hi,
+			  const struct entry *e)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_from(t->entries[mid], e, 0) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-/* One line of the pair's output: the stack of a (or b when a is NULL),
- * a's weight then b's, 0 for the one without the stack. */
-static int write_joined(const struct entry *a, const struct entry *b,
-			FILE *f)
+/* Cut at PAIR_SLICES evenly spaced stacks of the larger table, and where
+ * each would go in the other. */
+static void cut_slices(struct pair_write *pw)
+{
+	int big = pw->t[1]->nr_entries > pw->t[0]->nr_entries;
+	size_t *at_big = big ? pw->b : pw->a, *at_other = big ? pw->a : pw->b;
+	const struct foldtab *tb = pw->t[big], *to = pw->t[!big];
+	size_t i;
+
+	at_big[0] = at_other[0] = 0;
+	for (i = 1; i < PAIR_SLICES; i++) {
+		at_big[i] = tb->nr_entries * i / PAIR_SLICES;
+		at_other[i] = at_big[i] < tb->nr_entries ?
+			lower_bound(to, at_other[i - 1], to->nr_entries,
+				    tb->entries[at_big[i]]) : to->nr_entries;
+	}
+	at_big[PAIR_SLICES] = tb->nr_entries;
+	at_other[PAIR_SLICES] = to->nr_entries;
+}
+
+/* A growing text, reused from slice to slice. */
+struct outbuf {
+	char *text;
+	size_t len, cap;
+};
+
+static int reserve(struct outbuf *o, size_t more)
+{
+	size_t cap = o->cap ? o->cap : 1 << 16;
+	char *p;
+
+	if (o->len + more <= o->cap)
+		return 0;
+	while (cap < o->len + more)
+		cap *= 2;
+	p = realloc(o->text, cap);
+	if (!p)
+		return -ENOMEM;
+	o->text = p;
+	o->cap = cap;
+	return 0;
+}
+
+/* One line: the stack of a (or b when a is NULL), a's weight then b's, 0
+ * for the one without the stack. */
+static int format_joined(struct outbuf *o, const struct entry *a,
+			 const struct entry *b)
 {
 	const struct entry *e = a ? a : b;
 
-	fwrite_unlocked(e->stack, 1, e->len, f);
-	write_weight(a ? a->w[0] : 0, f);
-	write_weight(b ? b->w[0] : 0, f);
-	return putc_unlocked('\n', f) == EOF ? -EIO : 0;
+	if (reserve(o, e->len + 2 * FOLDTAB_WEIGHT_LEN + 3))
+		return -ENOMEM;
+	memcpy(o->text + o->len, e->stack, e->len);
+	o->len += e->len;
+	o->text[o->len++] = ' ';
+	o->len += foldtab__format(a ? a->w[0] : 0, o->text + o->len);
+	o->text[o->len++] = ' ';
+	o->len += foldtab__format(b ? b->w[0] : 0, o->text + o->len);
+	o->text[o->len++] = '\n';
+	return 0;
 }
 
-int foldtab__write_pair(const struct foldtab *before,
-			const struct foldtab *after, FILE *f)
+/* Slice i's lines, merged, into o. */
+static int format_slice(const struct pair_write *pw, size_t i,
+			struct outbuf *o)
 {
-	struct entry *const *a = before->entries, *const *b = after->entries;
-	struct entry *const *a_end = a + before->nr_entries;
-	struct entry *const *b_end = b + after->nr_entries;
+	struct entry *const *a = pw->t[0]->entries + pw->a[i];
+	struct entry *const *a_end = pw->t[0]->entries + pw->a[i + 1];
+	struct entry *const *b = pw->t[1]->entries + pw->b[i];
+	struct entry *const *b_end = pw->t[1]->entries + pw->b[i + 1];
 	int c, err = 0;
 
-	if (before->nr_columns != 1 || after->nr_columns != 1)
-		return -EINVAL;
+	o->len = 0;
 	while (!err && (a < a_end || b < b_end)) {
 		if (a == a_end)
 			c = 1;
@@ -512,14 +588,83 @@ int foldtab__write_pair(const struct foldtab *before,
 		else
 			c = cmp_from(*a, *b, 0);
 		if (c < 0)
-			err = write_joined(*a++, NULL, f);
+			err = format_joined(o, *a++, NULL);
 		else if (c > 0)
-			err = write_joined(NULL, *b++, f);
+			err = format_joined(o, NULL, *b++);
 		else
-			err = write_joined(*a++, *b++, f);
+			err = format_joined(o, *a++, *b++);
 	}
-	if (err)
-		return err;
+	return err;
+}
+
+/* Format and write every other slice from first, each in its turn. */
+static void write_slices(struct pair_write *pw, size_t first)
+{
+	struct outbuf o = { 0 };
+	size_t i;
+	int err = 0;
+
+	for (i = first; i < PAIR_SLICES; i += 2) {
+		err = format_slice(pw, i, &o);
+		pthread_mutex_lock(&pw->lock);
+		while (!pw->err && pw->turn != i)
+			pthread_cond_wait(&pw->turn_done, &pw->lock);
+		err = pw->err ? pw->err : err;
+		pthread_mutex_unlock(&pw->lock);
+		/* only the slice whose turn it is writes: no lock needed */
+		if (!err && fwrite(o.text, 1, o.len, pw->f) != o.len)
+			err = -EIO;
+		pthread_mutex_lock(&pw->lock);
+		if (err && !pw->err)
+			pw->err = err;
+		pw->turn = i + 1;
+		pthread_cond_broadcast(&pw->turn_done);
+		pthread_mutex_unlock(&pw->lock);
+		if (err)
+			break;
+	}
+	free(o.text);
+}
+
+static void *write_odd_slices(void *arg)
+{
+	write_slices(arg, 1);
+	return NULL;
+}
+
+int foldtab__write_pair(const struct foldtab *before,
+			const struct foldtab *after, FILE *f)
+{
+	struct pair_write pw = {
+		.t = { before, after }, .f = f,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.turn_done = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t tid;
+	int is_threaded;
+
+	if (before->nr_columns != 1 || after->nr_columns != 1)
+		return -EINVAL;
+	cut_slices(&pw);
+	is_threaded = before->nr_entries + after->nr_entries >= PAIR_THREADED &&
+		      !pthread_create(&tid, NULL, write_odd_slices, &pw);
+	if (is_threaded) {
+		write_slices(&pw, 0);
+		pthread_join(tid, NULL);
+	} else {
+		struct outbuf o = { 0 };
+		size_t i;
+
+		for (i = 0; i < PAIR_SLICES && !pw.err; i++)
+			if (!(pw.err = format_slice(&pw, i, &o)) &&
+			    fwrite(o.text, 1, o.len, f) != o.len)
+				pw.err = -EIO;
+		free(o.text);
+	}
+	pthread_mutex_destroy(&pw.lock);
+	pthread_cond_destroy(&pw.turn_done);
+	if (pw.err)
+		return pw.err;
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 

@@ -410,6 +410,42 @@ START_TEST(test_write_pair)
 }
 END_TEST
 
+/* Tables large enough for foldtab__write_pair()'s two threads: the 64
+ * slices it formats apart come out whole and in order. */
+START_TEST(test_write_pair_threaded)
+{
+	enum { N = 30000 };
+	struct foldtab *a = foldtab__new(1), *b = foldtab__new(1);
+	char stack[32], *want = malloc(N * 40), *p = want, *got = NULL;
+	size_t got_len = 0;
+	int i;
+	FILE *f;
+
+	for (i = N; i-- > 0;) {
+		snprintf(stack, sizeof(stack), "main;f%06d", i);
+		if (i % 2 == 0)
+			ck_assert_int_eq(add(a, stack, 0, i), 0);
+		if (i % 3 == 0)
+			ck_assert_int_eq(add(b, stack, 0, 1), 0);
+	}
+	for (i = 0; i < N; i++)
+		if (i % 2 == 0 || i % 3 == 0)
+			p += sprintf(p, "main;f%06d %d %d\n", i,
+				     i % 2 == 0 ? i : 0, i % 3 == 0);
+	ck_assert_int_eq(foldtab__sort(a), 0);
+	ck_assert_int_eq(foldtab__sort(b), 0);
+	f = open_memstream(&got, &got_len);
+	ck_assert_int_eq(foldtab__write_pair(a, b, f), 0);
+	fclose(f);
+	ck_assert_uint_eq(got_len, (size_t)(p - want));
+	ck_assert(!memcmp(got, want, got_len));
+	free(got);
+	free(want);
+	foldtab__free(a);
+	foldtab__free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("foldtab");
@@ -429,6 +465,7 @@ int main(void)
 	tcase_add_test(tc, test_read_mapped);
 	tcase_add_test(tc, test_read_mapped_large);
 	tcase_add_test(tc, test_write_pair);
+	tcase_add_test(tc, test_write_pair_threaded);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
