@@ -5,11 +5,13 @@
  * lookup that finds the entry finds the start of its text in the same
  * cache line. An open-addressing table of entry numbers, each with the
  * stack's hash beside it, finds them; a slot whose hash differs is passed
- * over without reading its entry. Writing sorts the entries with a multikey quicksort
- * (Bentley and Sedgewick's three-way radix quicksort): stacks share long
- * prefixes (the same root frames), which a comparison sort would compare
- * again at every step, while the radix sort looks at each byte of a shared
- * prefix about once per partition.
+ * over without reading its entry. Writing sorts the entries with a
+ * multikey quicksort (Bentley and Sedgewick's three-way radix quicksort):
+ * stacks share long prefixes (the same root frames), which a comparison
+ * sort would compare again at every step, while the radix sort looks at
+ * each part of a shared prefix about once per partition. Its parts are 7
+ * bytes, held as keys in an array beside the entries, so that a partition
+ * reads the array and not the entries.
  */
 #include <errno.h>
 #include <math.h>
