@@ -679,7 +679,7 @@ int foldtab__write_pair(const struct foldtab *before,
 /* A mapped file's pages are let go every DROP_BEHIND bytes behind the
  * oldest waiting line: its copy is in the page cache, and the process's
  * memory stays the table's rather than growing to the file's size. */
-#define DROP_BEHIND (32u << 20)
+#define DROP_BEHIND (8u << 20)
 
 struct pending {
 	const char *stack;	/* the line's text, or copy */

@@ -325,12 +325,12 @@ START_TEST(test_read_mapped)
 }
 END_TEST
 
-/* A mapped file of 40 MB, past where foldtab__read() lets go of the pages
- * it has read (every 32 MB): 100 stacks of 10 KB, each 40 times, all
+/* A mapped file of 12 MB, past where foldtab__read() lets go of the pages
+ * it has read (every 8 MB): 100 stacks of 10 KB, each 12 times, all
  * added whole. */
 START_TEST(test_read_mapped_large)
 {
-	enum { NR_STACKS = 100, STACK_LEN = 10000, REPEAT = 40 };
+	enum { NR_STACKS = 100, STACK_LEN = 10000, REPEAT = 12 };
 	char *line = malloc(STACK_LEN + 8), *want, *got, *p;
 	struct foldtab *t = foldtab__new(1);
 	struct foldtab_read r = { .name = "big" };
