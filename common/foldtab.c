@@ -571,6 +571,12 @@ static int format_joined(struct outbuf *o, const struct entry *a,
 	return 0;
 }
 
+/* Write o's text to f: 0 or -EIO. */
+static int write_out(const struct outbuf *o, FILE *f)
+{
+	return o->len && fwrite(o->text, 1, o->len, f) != o->len ? -EIO : 0;
+}
+
 /* Slice i's lines, merged, into o. */
 static int format_slice(const struct pair_write *pw, size_t i,
 			struct outbuf *o)
@@ -614,8 +620,8 @@ static void write_slices(struct pair_write *pw, size_t first)
 		err = pw->err ? pw->err : err;
 		pthread_mutex_unlock(&pw->lock);
 		/* only the slice whose turn it is writes: no lock needed */
-		if (!err && fwrite(o.text, 1, o.len, pw->f) != o.len)
-			err = -EIO;
+		if (!err)
+			err = write_out(&o, pw->f);
 		pthread_mutex_lock(&pw->lock);
 		if (err && !pw->err)
 			pw->err = err;
@@ -658,9 +664,8 @@ int foldtab__write_pair(const struct foldtab *before,
 		size_t i;
 
 		for (i = 0; i < PAIR_SLICES && !pw.err; i++)
-			if (!(pw.err = format_slice(&pw, i, &o)) &&
-			    fwrite(o.text, 1, o.len, f) != o.len)
-				pw.err = -EIO;
+			if (!(pw.err = format_slice(&pw, i, &o)))
+				pw.err = write_out(&o, f);
 		free(o.text);
 	}
 	pthread_mutex_destroy(&pw.lock);
