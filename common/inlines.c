@@ -254,8 +254,9 @@ static struct unit *get_unit(struct inlines *il, Dwarf_Die *cu)
 	memset(u, 0, sizeof(*u));
 	u->off = off;
 	find_roots(u, cu, dwarf_srclang(cu));
-	qsort(u->root_ranges, u->nr_root_ranges, sizeof(*u->root_ranges),
-	      by_start);
+	if (u->nr_root_ranges)	/* none: root_ranges is NULL */
+		qsort(u->root_ranges, u->nr_root_ranges,
+		      sizeof(*u->root_ranges), by_start);
 	il->last = il->nr_units++;
 	return u;
 }
