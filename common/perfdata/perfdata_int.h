@@ -58,6 +58,10 @@ struct pd_order {
 #define PD_PAGER_MIN (16u << 20)
 /* Decompression window: at least one maximal record (u16 size) plus room. */
 #define PD_ZBUF_CAP (1u << 20)
+/* The pipe size a live stream asks for (perfdata.c grow_pipe()): 128
+ * samples of 64 KB stack copies, about an eighth of a second of them at
+ * 999 Hz. */
+#define PD_PIPE_SIZE (8 << 20)
 
 struct perfdata {
 	struct diag diag;
