@@ -307,12 +307,22 @@ static bool report_waits(const struct waitfold_stats *st, const char *name,
 static void report_data(const struct datafold_stats *st, const char *name,
 			const struct diag *d)
 {
-	if (st->nr_lost || st->nr_lost_samples)
+	/* LOST_SAMPLES counts samples; LOST counts records of any kind, most
+	 * of them samples: the count when perf wrote no LOST_SAMPLES */
+	uint64_t lost = st->nr_lost_samples ? st->nr_lost_samples : st->nr_lost;
+
+	char records[64] = "";
+
+	if (st->nr_lost && st->nr_lost_samples)
+		snprintf(records, sizeof(records), ", %llu records in all",
+			 (unsigned long long)st->nr_lost);
+	if (lost)
 		diag__emit(d, DIAG_WARN,
-			   "'%s': the kernel lost %llu events and %llu samples "
-			   "while recording (try a lower -F or a larger -m)",
-			   name, (unsigned long long)st->nr_lost,
-			   (unsigned long long)st->nr_lost_samples);
+			   "'%s': perf lost %llu samples (%.3g%% of %llu) while "
+			   "recording%s (try a lower -F or a larger -m)", name,
+			   (unsigned long long)lost,
+			   100.0 * (double)lost / (double)(st->nr_samples + lost),
+			   (unsigned long long)(st->nr_samples + lost), records);
 	if (st->nr_bad_records)
 		diag__emit(d, DIAG_WARN, "'%s': skipped %llu malformed records",
 			   name, (unsigned long long)st->nr_bad_records);
