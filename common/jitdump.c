@@ -372,6 +372,12 @@ static struct jitdump *open_dump(const char *path, bool force,
 				   strerror(-err));
 		goto fail;
 	}
+	/* a JIT that buffers its writes may not have written its header yet:
+	 * the next open will see */
+	if (!is_final && jd->len < JITDUMP_HEADER_SIZE) {
+		err = -EAGAIN;
+		goto fail;
+	}
 	err = parse_header(jd, path, d, &first);
 	if (err)
 		goto fail;

@@ -47,7 +47,8 @@ struct jitdump;
 struct jitdump *jitdump__open(const char *path, bool force,
 			      const struct diag *d);
 /* The same for a dump its JIT may still be writing: a last record not
- * wholly there is not reported, as the next jitdump__update() reads it. */
+ * wholly there is not reported, as the next jitdump__update() reads it;
+ * a file shorter than the header fails with EAGAIN, unreported. */
 struct jitdump *jitdump__open_growing(const char *path, bool force,
 				      const struct diag *d);
 /* Read the records appended since the dump was last read, from the first

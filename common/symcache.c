@@ -538,9 +538,9 @@ static void open_jit_file(struct symcache *sc, struct jit_file *jf, int pid,
 					    d);
 	else
 		jf->obj = jitdump__open_growing(path, sc->force, d);
-	/* a missing file may yet be written; another owner's file, a
-	 * non-file or a bad header stay so */
-	jf->is_final = !jf->obj && errno != ENOENT;
+	/* a missing file, or a dump without its header, may yet be written;
+	 * another owner's file, a non-file or a bad header stay so */
+	jf->is_final = !jf->obj && errno != ENOENT && errno != EAGAIN;
 }
 
 /* The JIT file of the key (a pid's perf map, or a jitdump's path), opened
