@@ -13,6 +13,9 @@
 # usage: bench/stream.sh [SECONDS...]   (default 60; e.g. 60 600)
 #   CONFIGS="1t 2t 8t 4p" picks the programs: N busy threads (Nt) or N
 #   forked workers (Np). MMAP=PAGES passes perf record -m PAGES.
+#   SINK=file: the control, perf writing its pipe format to a file in
+#   TMPDIR (no reader to wait for), converted once the recording ends:
+#   its lost samples are what the machine's load costs without us.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 py=$(scripts/find-python 12)
@@ -33,26 +36,40 @@ monitor() {
 	echo "$peak $rchar" > "$dir/monitor"
 }
 
+convert() {	# convert DIR: perf2folded on DIR/tmp/pipe, timed
+	TMPDIR=$1/tmp /usr/bin/time -o "$1/time" -f '%U %S %M %e' \
+		"$tool" --python --pid -v "$1/tmp/pipe" \
+		> "$1/out/out.folded" 2> "$1/p2f.err"
+}
+
 run() {	# run SECONDS CONFIG
-	local secs=$1 cfg=$2 n=${2%[tp]} mode dir load0 load1 p2f
+	local secs=$1 cfg=$2 n=${2%[tp]} mode dir load0 load1 p2f=
 	[ "${cfg: -1}" = p ] && mode=--procs || mode=--threads
-	dir=$work/stream/$cfg-$secs
+	dir=$work/stream/$cfg-$secs${SINK:+-$SINK}
 	rm -rf "$dir"
 	mkdir -p "$dir/tmp" "$dir/out"
 	touch "$dir/running"
 	load0=$(cut -d' ' -f1 /proc/loadavg)
-	# perf's file pipe: perf2folded reads it live
-	mkfifo "$dir/tmp/pipe"
-	TMPDIR=$dir/tmp /usr/bin/time -o "$dir/time" -f '%U %S %M %e' \
-		"$tool" --python --pid -v "$dir/tmp/pipe" \
-		> "$dir/out/out.folded" 2> "$dir/p2f.err" &
-	p2f=$!
-	sleep 0.2
-	monitor "$dir" "$(pgrep -P "$p2f" -x perf2folded || echo $p2f)" &
+	# perf's pipe, a FIFO: perf2folded reads it live (SINK=file: a file,
+	# read after the recording)
+	if [ "${SINK:-}" = file ]; then
+		: > "$dir/tmp/pipe"
+	else
+		mkfifo "$dir/tmp/pipe"
+		convert "$dir" &
+		p2f=$!
+		sleep 0.2
+		monitor "$dir" "$(pgrep -x perf2folded -P "$(pgrep -P "$p2f")")" &
+	fi
 	TMPDIR=$dir/tmp PYTHONPERFSUPPORT=1 perf record -q -F 999 \
 		${MMAP:+-m "$MMAP"} --call-graph dwarf,65528 -o - -- \
 		"$py" bench/busy.py "$secs" "$dir/cpu" "$mode" "$n" \
 		2> "$dir/perf.err" > "$dir/tmp/pipe"
+	if [ "${SINK:-}" = file ]; then
+		du -sk "$dir/tmp" | awk '{ print $1, 0 }' > "$dir/monitor"
+		convert "$dir" &
+		p2f=$!
+	fi
 	wait "$p2f" || true
 	rm "$dir/running"
 	wait
@@ -83,7 +100,12 @@ run() {	# run SECONDS CONFIG
 	rm -rf "$dir/tmp/pipe"
 }
 
-echo "$py, perf record -F 999 --call-graph dwarf,65528${MMAP:+ -m $MMAP} -o - | perf2folded --python --pid"
+if [ "${SINK:-}" = file ]; then
+	how="> FILE, then perf2folded --python --pid FILE"
+else
+	how="| perf2folded --python --pid"
+fi
+echo "$py, perf record -F 999 --call-graph dwarf,65528${MMAP:+ -m $MMAP} -o - $how"
 printf '%-4s %5s %8s %6s %7s %8s %7s %7s %8s %7s %7s %5s  %s\n' prog secs samples lost lost% \
 	cpu/s rss_MB pipeMB/s disk_KB in_graph whole procs load1_before/after
 for secs in "${secs_list[@]}"; do
