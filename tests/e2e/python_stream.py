@@ -68,8 +68,11 @@ def check_late(tool, src, py, flag, work):
     early = weight(stacks, "early_work")
     late = weight(stacks, "late_outer", "late_leaf")
     total = sum(w for _, w in stacks)
+    # JIT code --python cannot name: its map, and the walk stopped there
     unnamed = sum(w for frames, w in stacks
-                  if any(f.startswith("[unknown]") for f in frames))
+                  if any(f.startswith(("[unknown]", "[perf-",
+                                       "[unwind stopped"))
+                         for f in frames))
     want = late_cpu / (early_cpu + late_cpu)
     got = late / max(1, early + late)
     print(f"{what}: {early} early, {late} late samples: late share "
