@@ -529,7 +529,7 @@ const struct ksource_result *symcache__kallsyms_source(struct symcache *sc)
 	return &sc->source;
 }
 
-/* Open the perf map (pid >= 0) or the jitdump at path into jf. */
+/* Open the perf map of pid (pid >= 0), or the jitdump at path, into jf. */
 static void open_jit_file(struct symcache *sc, struct jit_file *jf, int pid,
 			  const char *path, const struct diag *d)
 {
@@ -797,12 +797,10 @@ static int find_jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
 static bool update_ancestry(struct symcache *sc, int32_t pid)
 {
 	bool is_new = false;
-	char name[32];
 	size_t n, i;
 
 	for (n = 0; pid && n < SYMCACHE_MAX_ANCESTRY; n++) {
-		snprintf(name, sizeof(name), "%d", (int)pid);
-		is_new |= update_jit_file(sc, perfmap_file(sc, pid), pid, name);
+		is_new |= update_jit_file(sc, perfmap_file(sc, pid), pid, NULL);
 		for (i = 0; i < sc->nr_jitdumps; i++)
 			if (sc->jitdumps[i].pid == pid)
 				is_new |= update_jit_file(
