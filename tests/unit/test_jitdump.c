@@ -372,7 +372,7 @@ START_TEST(test_update_growing)
 	struct diag d = { .emit = capture, .ctx = &c };
 	size_t len, n, i, k;
 	uint8_t *data = read_fixture(&len);
-	struct jitdump *whole;
+	struct jitdump *whole, *jd_cut;
 	char *path = write_tmp(data, len);
 
 	whole = jitdump__open(path, false, NULL);
@@ -388,7 +388,6 @@ START_TEST(test_update_growing)
 		jd = jitdump__open_growing(path, false, &d);
 		ck_assert_ptr_nonnull(jd);
 		ck_assert_uint_eq(jitdump__count(jd), loads[i]);
-		ck_assert_int_eq(jitdump__update(jd, &d), 0);
 		f = fopen(path, "a");
 		ck_assert_ptr_nonnull(f);
 		ck_assert_uint_eq(fwrite(data + cut, 1, mid - cut, f),
@@ -419,6 +418,20 @@ START_TEST(test_update_growing)
 		jitdump__free(jd);
 	}
 	ck_assert_int_eq(c.nr, 0);
+
+	/* a dump that stopped growing amid a record: reported once, when
+	 * an update finds it the same size */
+	path = write_tmp(data, bounds[3] + 20);
+	jd_cut = jitdump__open_growing(path, false, &d);
+	ck_assert_ptr_nonnull(jd_cut);
+	ck_assert_int_eq(c.nr, 0);
+	ck_assert_int_eq(jitdump__update(jd_cut, &d), 0);
+	ck_assert_int_eq(c.nr, 1);
+	ck_assert_ptr_nonnull(strstr(c.last, "truncated record"));
+	ck_assert_int_eq(jitdump__update(jd_cut, &d), 0);
+	ck_assert_int_eq(c.nr, 1);
+	unlink(path);
+	jitdump__free(jd_cut);
 	jitdump__free(whole);
 }
 END_TEST
