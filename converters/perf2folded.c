@@ -372,6 +372,7 @@ static int read_data(struct run *r, int fd, const char *name,
 		.clock = r->opts->clock,
 	};
 	struct progress progress = {name, 0};
+	const struct perfdata_stats *ps;
 	struct datafold_stats st;
 	struct perfdata *pd;
 	struct fcache *cache = NULL;
@@ -396,6 +397,13 @@ static int read_data(struct run *r, int fd, const char *name,
 	if (dopts.progress && st.nr_samples > 0xffff)
 		fputs("\n", stderr);
 	report_data(&st, name, d);
+	ps = perfdata__stats(pd);
+	if (ps->pipe_size)	/* a full pipe would have made perf wait */
+		diag__emit(d, DIAG_INFO, "'%s': %.1f MB through a pipe of %llu "
+			   "KB, at most %llu KB of it unread when read", name,
+			   ps->data_bytes / 1048576.0,
+			   (unsigned long long)ps->pipe_size >> 10,
+			   (unsigned long long)ps->pipe_max_queued >> 10);
 	if (st.nr_bad_records)
 		r->err = 1;
 	if (!err && r->opts->clock != DATAFOLD_CPU &&

@@ -258,13 +258,15 @@ struct perfdata *perfdata__open(const char *path, const struct diag *d,
  * delays. The limit for users without CAP_SYS_RESOURCE is
  * /proc/sys/fs/pipe-max-size (1 MB by default): the largest size allowed
  * is taken. */
-static void grow_pipe(int fd)
+static void grow_pipe(struct perfdata *pd, int fd)
 {
 	int size;
 
 	for (size = PD_PIPE_SIZE; size >= (1 << 20); size /= 2)
 		if (fcntl(fd, F_SETPIPE_SZ, size) >= 0)
-			return;
+			break;
+	size = fcntl(fd, F_GETPIPE_SZ);
+	pd->stats.pipe_size = size > 0 ? (uint64_t)size : 0;
 }
 
 struct perfdata *perfdata__open_fd(int fd, const void *prefix,
@@ -300,7 +302,7 @@ struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 		}
 	}
 	if (S_ISFIFO(st.st_mode))
-		grow_pipe(fd);
+		grow_pipe(pd, fd);
 	pd->is_stream = true;
 	pd->fd = fd;
 	pd->sbuf_cap = 1 << 18;

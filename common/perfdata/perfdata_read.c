@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -33,6 +34,18 @@ int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
 
 /* ---- stream input ------------------------------------------------------- */
 
+/* How full the pipe is as we come to read it: had it filled, its writer
+ * (perf) would have waited for us, and perf's own ring buffer, not
+ * emptied meanwhile, may have lost samples. */
+static void note_queued(struct perfdata *pd)
+{
+	int n;
+
+	if (ioctl(pd->fd, FIONREAD, &n) == 0 &&
+	    (uint64_t)n > pd->stats.pipe_max_queued)
+		pd->stats.pipe_max_queued = (uint64_t)n;
+}
+
 /* Make n bytes available at sbuf + sbuf_pos. Returns how many are (less
  * than n only at the end of the stream) or a negative errno. */
 static ssize_t stream_fill(struct perfdata *pd, size_t n)
@@ -46,6 +59,8 @@ static ssize_t stream_fill(struct perfdata *pd, size_t n)
 			pd->sbuf_len -= pd->sbuf_pos;
 			pd->sbuf_pos = 0;
 		}
+		if (pd->stats.pipe_size)
+			note_queued(pd);
 		r = read(pd->fd, pd->sbuf + pd->sbuf_len,
 			 pd->sbuf_cap - pd->sbuf_len);
 		if (r < 0 && errno == EINTR)
