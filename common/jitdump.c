@@ -55,7 +55,6 @@ struct jitdump {
 	bool force;
 	uint64_t parsed;	/* file offset of the first record not parsed */
 	uint64_t size;		/* the file's size when last read */
-	bool is_told;		/* its truncation was reported */
 	bool is_closed;		/* CODE_CLOSE seen: nothing more to read */
 	struct unwind uw;	/* an UNWINDING_INFO waiting for its load */
 	uint32_t pid;
@@ -384,7 +383,6 @@ static struct jitdump *open_dump(const char *path, bool force,
 	if (err)
 		goto fail;
 	jd->size = jd->len;
-	jd->is_told = is_final;
 	err = parse_records(jd, jd->buf + first, jd->len - first, first,
 			    is_final, d);
 	if (err)
@@ -424,16 +422,8 @@ int jitdump__update(struct jitdump *jd, const struct diag *d)
 		return -errno;
 	if ((uint64_t)st.st_size < jd->parsed)
 		return -ESTALE;
-	if ((uint64_t)st.st_size == jd->size) {
-		/* the same size twice: its writer stopped amid a record */
-		if (jd->is_truncated && !jd->is_told)
-			diag__emit(d, DIAG_WARN, "'%s': truncated record at "
-				   "offset 0x%" PRIx64 " (%" PRIu64 " bytes "
-				   "left), ignored", jd->path, jd->truncated_at,
-				   jd->size - jd->truncated_at);
-		jd->is_told = true;
+	if ((uint64_t)st.st_size == jd->size)
 		return 0;
-	}
 	more = realloc(jd->more, (jd->nr_more + 1) * sizeof(*more));
 	if (!more)
 		return -ENOMEM;

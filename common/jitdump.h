@@ -54,9 +54,9 @@ struct jitdump *jitdump__open_growing(const char *path, bool force,
 /* Read the records appended since the dump was last read, from the first
  * one not yet read whole (one stat() when the file has not grown), so that
  * lookups find the code loaded since; nothing after a CODE_CLOSE. A last
- * record still not whole when the file kept its size since the last read
- * (its writer stopped there) is reported, once, as jitdump__open() does.
- * Returns
+ * record not wholly there is not reported (a JIT that buffers its writes,
+ * as CPython 3.13 does, leaves one most of the time while it runs):
+ * jitdump__is_truncated() says. Returns
  * how many code loads were added, or a negative errno: the stat or open
  * error, -ESTALE (the file shrank), -ENOMEM. Entries returned before stay
  * valid. */
