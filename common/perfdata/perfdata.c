@@ -301,8 +301,10 @@ struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 			}
 		}
 	}
-	if (S_ISFIFO(st.st_mode))
+	if (S_ISFIFO(st.st_mode)) {
 		grow_pipe(pd, fd);
+		pd->pipein = pipein__new(fd, PD_PIPEIN_MAX);
+	}
 	pd->is_stream = true;
 	pd->fd = fd;
 	pd->sbuf_cap = 1 << 18;

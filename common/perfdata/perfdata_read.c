@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -34,18 +33,6 @@ int pd_fail(struct perfdata *pd, int err, const char *fmt, ...)
 
 /* ---- stream input ------------------------------------------------------- */
 
-/* How full the pipe is as we come to read it: had it filled, its writer
- * (perf) would have waited for us, and perf's own ring buffer, not
- * emptied meanwhile, may have lost samples. */
-static void note_queued(struct perfdata *pd)
-{
-	int n;
-
-	if (ioctl(pd->fd, FIONREAD, &n) == 0 &&
-	    (uint64_t)n > pd->stats.pipe_max_queued)
-		pd->stats.pipe_max_queued = (uint64_t)n;
-}
-
 /* Make n bytes available at sbuf + sbuf_pos. Returns how many are (less
  * than n only at the end of the stream) or a negative errno. */
 static ssize_t stream_fill(struct perfdata *pd, size_t n)
@@ -59,10 +46,19 @@ static ssize_t stream_fill(struct perfdata *pd, size_t n)
 			pd->sbuf_len -= pd->sbuf_pos;
 			pd->sbuf_pos = 0;
 		}
-		if (pd->stats.pipe_size)
-			note_queued(pd);
-		r = read(pd->fd, pd->sbuf + pd->sbuf_len,
-			 pd->sbuf_cap - pd->sbuf_len);
+		if (pd->pipein) {
+			r = pipein__read(pd->pipein, pd->sbuf + pd->sbuf_len,
+					 pd->sbuf_cap - pd->sbuf_len);
+			pd->stats.pipe_max_queued =
+				pipein__max_queued(pd->pipein);
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+		} else {
+			r = read(pd->fd, pd->sbuf + pd->sbuf_len,
+				 pd->sbuf_cap - pd->sbuf_len);
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -318,6 +314,7 @@ int pd_stream_open(struct perfdata *pd)
 
 void pd_stream_release(struct perfdata *pd)
 {
+	pipein__free(pd->pipein);
 	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
 	free(pd->zbuf);
 	free(pd->sbuf);
