@@ -310,7 +310,6 @@ static void report_data(const struct datafold_stats *st, const char *name,
 	/* LOST_SAMPLES counts samples; LOST counts records of any kind, most
 	 * of them samples: the count when perf wrote no LOST_SAMPLES */
 	uint64_t lost = st->nr_lost_samples ? st->nr_lost_samples : st->nr_lost;
-
 	char records[64] = "";
 
 	if (st->nr_lost && st->nr_lost_samples)

@@ -254,10 +254,10 @@ struct perfdata *perfdata__open(const char *path, const struct diag *d,
  * recording as one 64 KB record: a pipe of the default 64 KB holds one, so
  * perf would block on its write whenever the reader is not scheduled at
  * that instant, and its ring buffer (512 KB by default) then fills and the
- * kernel drops samples. A larger pipe absorbs the reader's scheduling
- * delays. The limit for users without CAP_SYS_RESOURCE is
- * /proc/sys/fs/pipe-max-size (1 MB by default): the largest size allowed
- * is taken. */
+ * kernel drops samples. A larger pipe, drained by a thread of its own
+ * (pipein.h), absorbs the reader's delays. The limit for users without
+ * CAP_SYS_RESOURCE is /proc/sys/fs/pipe-max-size (1 MB by default): the
+ * largest size allowed is taken. */
 static void grow_pipe(struct perfdata *pd, int fd)
 {
 	int size;
