@@ -4,6 +4,9 @@
 # memory). The inputs are made once by bench/gen_folded.py (seeds 4 and 5)
 # into bench/work/. difffolded.pl comes from ../shared/peers/flamegraph
 # (or DIFFFOLDED_PL); its output is compared with folddiff's, sorted.
+# First it times `cat` of the two inputs and folddiff writing to /dev/null:
+# the floor of reading them, and folddiff without the disk write of its
+# output.
 #
 # Usage: bench/folddiff.sh [BUILD_DIR] [LINES STACKS]
 #   default: a release build in bench/work/rel, 1,000,000 lines with
@@ -33,13 +36,15 @@ for f in "$a:4" "$b:5"; do
 	fi
 done
 
-# best N CMD...: best wall time of N runs, "SECONDS PEAK_KB"
+# best N CMD...: best wall time of N runs, "SECONDS PEAK_KB"; the output
+# goes to $out
+out=$work/diff.out
 best() {
 	local n=$1 best_s="" best_kb="" s kb t0 t1 i
 	shift
 	for ((i = 0; i < n; i++)); do
 		t0=$(date +%s%N)
-		/usr/bin/time -o "$work/time.out" -f '%M' "$@" > "$work/diff.out" 2>/dev/null
+		/usr/bin/time -o "$work/time.out" -f '%M' "$@" > "$out" 2>/dev/null
 		t1=$(date +%s%N)
 		s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 		read -r kb < "$work/time.out"
@@ -54,6 +59,13 @@ echo "inputs: $(stat -L -c %s "$a") + $(stat -L -c %s "$b") bytes, $lines lines 
 # folddiff reads its two files on two threads: its time depends on a free core
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) on $(nproc) cores"
 cat "$a" "$b" > /dev/null	# both read them from the page cache
+# the floor: reading the inputs (cat), and folddiff without its output's
+# write to disk (to /dev/null)
+out=/dev/null
+read -r cs _ <<< "$(best "${RUNS:-3}" cat "$a" "$b")"
+read -r ns _ <<< "$(best "${RUNS:-3}" "$folddiff" "$a" "$b")"
+out=$work/diff.out
+printf 'cat both          %8.3f s to /dev/null\nfolddiff          %8.3f s to /dev/null\n' "$cs" "$ns"
 for opt in "" "-n"; do
 	read -r ps pkb <<< "$(best 1 perl "$peer" $opt "$a" "$b")"
 	sort "$work/diff.out" > "$work/diff.pl.sorted"

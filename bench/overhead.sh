@@ -1,32 +1,55 @@
 #!/usr/bin/env bash
-# How much CPython's perf support and recording slow the sample programs:
-# wall time of each samples/*.py run plain, with -X perf, and under
-# `perf record` as flamerun records it (--call-graph dwarf,65528 -F 999),
-# the median of N runs each (default 5). usage: bench/overhead.sh [N]
+# What profiling with flamerun costs a Python program: wall time of
+# `flamerun -- python3.12 samples/fibfact.py 35` (recording, folding as
+# perf's pipe arrives, the graph and the report) over the same program
+# under `python3.12 -X perf` alone (CPython's trampolines, the cost no
+# profiler avoids), best of N runs each (default 5), as a ratio; the goal
+# is 1.15 at most. Also: the program plain, and `perf record` alone into a
+# file as flamerun records (the fixed cost of perf, and of the stack copies
+# written to disk, which flamerun does not write).
+# usage: bench/overhead.sh [N]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-n=${1:-5}
+RUNS=${1:-5}
+. "$(dirname "$0")/common.sh"
 py=$(scripts/find-python 12)
-tmp=$(mktemp -d /tmp/perffold-overhead.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+rounds=35
+flamerun=$work/build/converters/flamerun
+out=$work/overhead
+mkdir -p "$out"
 
-median() {	# median of N runs of a command, in seconds
-	local i
-	for i in $(seq "$n"); do
-		/usr/bin/time -o "$tmp/t" -f %e "$@" > /dev/null 2>&1 || true
-		cat "$tmp/t"
-	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+# cpu COMMAND...: the least CPU time (user + system, with the children
+# waited for: perf, the program) of $RUNS runs, which other guests on the
+# machine disturb less than wall time
+cpu() {
+	local i t least=""
+	for ((i = 0; i < RUNS; i++)); do
+		/usr/bin/time -o "$out/cpu" -f '%U %S' "$@" > /dev/null 2>&1 || true
+		t=$(awk '{ printf "%.2f", $1 + $2 }' "$out/cpu")
+		if [ -z "$least" ] || awk "BEGIN{exit !($t < $least)}"; then
+			least=$t
+		fi
+	done
+	echo "$least"
 }
 
-echo "$py, median of $n runs, seconds"
-printf '%-12s %8s %10s %10s %14s\n' sample plain "-X perf" "+record" "slowdown"
-for s in fibfact deep methods gens_async threads ccalls imports shares; do
-	a=$(median "$py" "samples/$s.py")
-	b=$(median "$py" -X perf "samples/$s.py")
-	c=$(median perf record -q --call-graph dwarf,65528 -F 999 \
-		-o "$tmp/perf.data" -- "$py" -X perf "samples/$s.py")
-	printf '%-12s %8s %10s %10s %6.0f%% %6.0f%%\n' "$s" "$a" "$b" "$c" \
-		"$(awk "BEGIN{print 100 * ($b / $a - 1)}")" \
-		"$(awk "BEGIN{print 100 * ($c / $a - 1)}")"
-done
-echo "(slowdown: -X perf alone, then -X perf with recording)"
+# (the first flamerun fills perf2folded's cache; later ones read it, as a
+# user's second run does)
+"$flamerun" -o "$out/warm.svg" -- "$py" samples/fibfact.py 2 > /dev/null 2>&1
+read -r plain _ <<< "$(best "$py" samples/fibfact.py $rounds)"
+read -r xperf _ <<< "$(best "$py" -X perf samples/fibfact.py $rounds)"
+read -r rec _ <<< "$(best perf record -q --call-graph dwarf,65528 -F 999 \
+	-o "$out/perf.data" -- "$py" -X perf samples/fibfact.py $rounds)"
+read -r fr fr_kb <<< "$(best "$flamerun" -o "$out/fibfact.svg" -- \
+	"$py" samples/fibfact.py $rounds)"
+xperf_cpu=$(cpu "$py" -X perf samples/fibfact.py $rounds)
+fr_cpu=$(cpu "$flamerun" -o "$out/fibfact.svg" -- "$py" samples/fibfact.py $rounds)
+
+echo "$py samples/fibfact.py $rounds, best of $RUNS runs, seconds (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-44s %8s\n' "plain" "$plain" \
+	"-X perf" "$xperf" \
+	"perf record (dwarf,65528 -F 999) into a file" "$rec" \
+	"flamerun (streamed, graph and report)" "$fr"
+echo "flamerun peak RSS: $((fr_kb / 1024)) MB"
+echo "CPU seconds (user + system, all processes): -X perf $xperf_cpu, flamerun $fr_cpu"
+awk -v a="$fr" -v b="$xperf" -v c="$fr_cpu" -v d="$xperf_cpu" 'BEGIN {
+	printf "flamerun / -X perf: %.2f wall (goal: 1.15 at most), %.2f CPU\n", a / b, c / d }'

@@ -22,6 +22,7 @@
 #include "symcache.h"
 #include "tracepoint.h"
 #include "unwind.h"
+#include "waitfold.h"
 
 struct datafold {
 	struct perfdata *pd;
@@ -40,22 +41,14 @@ struct datafold {
 	bool arch_checked, is_other_arch;
 	/* --off-cpu, --wall: unused (NULL) in DATAFOLD_CPU */
 	const struct diag *diag;
-	struct offcpu *oc;
+	struct waitfold *wf;
 	struct tracepoint *tp;
 	bool is_tp_loaded;		/* tried: tp is the result */
-	bool has_switch, is_not_time_told;
+	bool has_switch;
 	uint64_t switch_id;		/* sched:sched_switch's attr config */
 	const struct tracepoint_field *prev_pid, *prev_state, *next_pid;
-	const char *wait_leaf;		/* the sample begun is a switch-out */
-	int32_t wait_tid;
-	uint64_t wait_time;
-	enum offcpu_why wait_why;
-	uint32_t *held;			/* FOLDER_MAX_FRAMES + 3, reused */
-	uint64_t last_time;
 	uint64_t nr_warned;
 };
-
-static int end_wait(struct datafold *df);
 
 static bool has_prefix(const char *s, const char *p)
 {
@@ -65,8 +58,8 @@ static bool has_prefix(const char *s, const char *p)
 static int end_sample(struct datafold *df)
 {
 	symbolize__end(df->names);
-	if (df->wait_leaf)
-		return end_wait(df);
+	if (df->wf)
+		return waitfold__end(df->wf);
 	return folder__end(df->folder);
 }
 
@@ -207,23 +200,6 @@ static int warm_user_frames(struct datafold *df,
 
 /* ---- off-CPU and wall-clock time (--off-cpu, --wall) ---- */
 
-/* Add a closed interval's time to its stack (a microsecond or more). */
-static int add_interval(struct datafold *df, const struct offcpu_interval *iv)
-{
-	if (!iv->us)
-		return 0;
-	return folder__add(df->folder, iv->ids, iv->nr, iv->us);
-}
-
-/* Thread tid is running at time: the interval it was off the CPU ends. */
-static int thread_runs(struct datafold *df, int32_t tid, uint64_t time)
-{
-	struct offcpu_interval iv;
-	int n = offcpu__in(df->oc, tid, time, &iv);
-
-	return n > 0 ? add_interval(df, &iv) : n;
-}
-
 /* The recording's tracepoint formats, parsed once; false without them
  * (said once: every other sample is still folded). */
 static bool load_tracepoints(struct datafold *df)
@@ -269,7 +245,7 @@ static bool is_switch(struct datafold *df, uint64_t id)
 }
 
 /* A sched_switch sample: the thread next runs, prev leaves with the
- * sample's stack (1: fold it, its leaf in df->wait_leaf). */
+ * sample's stack (1: fold it). */
 static int switch_sample(struct datafold *df, const struct perfdata_sample *s)
 {
 	int64_t prev, state, next;
@@ -285,30 +261,16 @@ static int switch_sample(struct datafold *df, const struct perfdata_sample *s)
 			      "skipped",
 			      perfdata__name(df->pd),
 			      (unsigned long long)s->sid.time, s->raw_size);
-		df->st->nr_undecoded++;
+		waitfold__skip(df->wf, WAITFOLD_UNDECODED);
 		return 0;
 	}
-	df->st->nr_switches++;
-	df->st->nr_sampled_switches += s->period > 1;
-	/* recorded system-wide (-a), switches say who runs next */
-	if (next > 0 && next <= INT32_MAX) {
-		int n = thread_runs(df, (int32_t)next, s->sid.time);
-
-		if (n < 0)
-			return n;
-	}
-	if (prev <= 0 || prev > INT32_MAX)
-		return 0;	/* the idle task waits for nothing */
-	df->wait_tid = (int32_t)prev;
-	df->wait_time = s->sid.time;
-	df->wait_why = offcpu__why(state);
-	df->wait_leaf = offcpu__leaf(df->wait_why);
-	return 1;
+	return waitfold__switch(df->wf, s->sid.time, s->period, prev, state,
+				next);
 }
 
 /* Whether sample s is folded in the clock asked for: 1 with *weight (a
- * CPU sample, microseconds) or df->wait_leaf set (a switch-out), 0 when
- * it is not, or a negative errno. */
+ * CPU sample, microseconds) or as a switch-out, 0 when it is not, or a
+ * negative errno. */
 static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
 		       uint64_t *weight)
 {
@@ -317,13 +279,13 @@ static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
 	int32_t tid = (int32_t)s->sid.tid;
 	int n;
 
-	if (!(s->sample_type & PERF_SAMPLE_TIME))
+	if (!(s->sample_type & PERF_SAMPLE_TIME)) {
+		waitfold__skip(df->wf, WAITFOLD_NO_TIME);
 		return 0;
-	if (s->sid.time > df->last_time)
-		df->last_time = s->sid.time;
+	}
 	/* a thread with a sample is running: it is off the CPU no more
 	 * (the only end of its interval without --switch-events) */
-	if ((n = thread_runs(df, tid, s->sid.time)) < 0)
+	if ((n = waitfold__runs(df->wf, tid, s->sid.time)) < 0)
 		return n;
 	if (attr->type == PERF_TYPE_TRACEPOINT) {
 		if (!load_tracepoints(df))
@@ -331,7 +293,7 @@ static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
 		if (is_switch(df, attr->config))
 			return switch_sample(df, s);
 		if (!tracepoint__field(df->tp, attr->config, "common_type"))
-			df->st->nr_unknown_events++;
+			waitfold__skip(df->wf, WAITFOLD_UNKNOWN_EVENT);
 		return 0;
 	}
 	if (df->opts->clock == DATAFOLD_OFFCPU)
@@ -339,24 +301,10 @@ static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
 	if (attr->type != PERF_TYPE_SOFTWARE ||
 	    (attr->config != PERF_COUNT_SW_CPU_CLOCK &&
 	     attr->config != PERF_COUNT_SW_TASK_CLOCK)) {
-		df->st->nr_not_time++;
+		waitfold__skip(df->wf, WAITFOLD_NOT_TIME);
 		return 0;
 	}
-	df->st->on_cpu_ns += s->period;
-	*weight = offcpu__us(df->oc, tid, s->period);
-	return *weight > 0;
-}
-
-/* The switch-out begun is folded: its interval opens. */
-static int end_wait(struct datafold *df)
-{
-	int n = folder__end_wait(df->folder, df->wait_leaf, df->held,
-				 FOLDER_MAX_FRAMES + 3);
-
-	if (n < 0)
-		return n;
-	return offcpu__out(df->oc, df->wait_tid, df->wait_time, df->wait_why,
-			   df->held, (size_t)n);
+	return waitfold__cpu(df->wf, tid, s->period, weight);
 }
 
 /* PERF_RECORD_SWITCH in: the thread runs again. */
@@ -365,28 +313,14 @@ static int on_other(void *ctx, const struct perf_event_header *h,
 {
 	struct datafold *df = ctx;
 
-	if (!df->oc || !sid || !sid->has_tid || !sid->has_time ||
+	if (!df->wf || !sid || !sid->has_tid || !sid->has_time ||
 	    (h->type != PERF_RECORD_SWITCH &&
 	     h->type != PERF_RECORD_SWITCH_CPU_WIDE))
 		return 0;
-	if (sid->time > df->last_time)
-		df->last_time = sid->time;
+	waitfold__time(df->wf, sid->time);
 	if (h->misc & PERF_RECORD_MISC_SWITCH_OUT)
 		return 0;
-	return thread_runs(df, (int32_t)sid->tid, sid->time);
-}
-
-/* The end: intervals still open are closed at the recording's last time. */
-static int finish_waits(struct datafold *df)
-{
-	struct offcpu_interval iv;
-	int n;
-
-	while ((n = offcpu__finish(df->oc, df->last_time, &iv)) > 0)
-		if ((n = add_interval(df, &iv)) < 0)
-			return n;
-	offcpu__stats(df->oc, &df->st->offcpu);
-	return n;
+	return waitfold__runs(df->wf, (int32_t)sid->tid, sid->time);
 }
 
 /* ---- records ---- */
@@ -420,8 +354,7 @@ static int on_sample(void *ctx, const struct perfdata_sample *s)
 		who.time = s->sid.time;
 	event.s = perfdata__attr_name(df->pd, s->sid.attr_idx);
 	event.len = perfdata__attr_name_len(df->pd, s->sid.attr_idx);
-	df->wait_leaf = NULL;
-	if (df->oc) {
+	if (df->wf) {
 		/* off-CPU and wall time: events chosen by what they are */
 		n = wait_sample(df, s, &weight);
 		if (n <= 0)
@@ -532,8 +465,8 @@ static int on_exit_task(void *ctx, const struct perfdata_task *t)
 
 	if (df->graft)
 		graft__forget(df->graft, (int32_t)t->tid);
-	if (df->oc)
-		offcpu__exit(df->oc, (int32_t)t->tid);
+	if (df->wf)
+		waitfold__exit(df->wf, (int32_t)t->tid);
 	return 0;
 }
 
@@ -637,15 +570,15 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 		goto out;
 	symcache__set_force(df.syms, o->force);
 	if (o->clock != DATAFOLD_CPU &&
-	    (!(df.oc = offcpu__new()) ||
-	     !(df.held = malloc((FOLDER_MAX_FRAMES + 3) *
-				sizeof(*df.held))))) {
+	    !(df.wf = waitfold__new(f, o->clock == DATAFOLD_WALL))) {
 		err = -ENOMEM;
 		goto out;
 	}
 	err = perfdata__read(pd, &ops, &df);
-	if (!err && df.oc)
-		err = finish_waits(&df);
+	if (!err && df.wf)
+		err = waitfold__finish(df.wf);
+	if (df.wf)
+		st->waits = *waitfold__stats(df.wf);
 	ps = perfdata__stats(pd);
 	st->nr_bad_records = ps->nr_bad;
 	st->nr_unknown_records = ps->nr_unknown;
@@ -672,8 +605,7 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 out:
 	graft__free(df.graft);
 	tracepoint__free(df.tp);
-	offcpu__free(df.oc);
-	free(df.held);
+	waitfold__free(df.wf);
 	unwind__free(df.unwind);
 	free(df.uframes);
 	symbolize__free(df.names);

@@ -20,8 +20,8 @@
 #include <stdbool.h>
 
 #include "diag.h"
-#include "offcpu.h"
 #include "unwind.h"
+#include "waitfold.h"
 
 struct fcache;
 struct folder;
@@ -75,17 +75,7 @@ struct datafold_stats {
 	uint64_t nr_graft_unmatched;	/* left cut: no provable match */
 	uint64_t nr_graft_checked;	/* grafts a later whole walk checked */
 	uint64_t nr_graft_disagreed;	/* ... and found wrong */
-	/* --off-cpu, --wall */
-	uint64_t nr_switches;		/* sched_switch samples decoded */
-	uint64_t nr_sampled_switches;	/* of them with a period > 1: perf
-					 * sampled switches, not all kept */
-	uint64_t nr_undecoded;		/* tracepoint raw data too short */
-	uint64_t nr_unknown_events;	/* tracepoint samples of no format */
-	uint64_t nr_not_time;		/* samples of events whose periods are
-					 * not time (--wall: not cpu-clock or
-					 * task-clock) */
-	uint64_t on_cpu_ns;		/* --wall: cpu-clock samples' periods */
-	struct offcpu_stats offcpu;
+	struct waitfold_stats waits;	/* --off-cpu, --wall */
 };
 
 /* Read every record of pd into f. d gets the symbol loaders' messages.

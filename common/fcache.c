@@ -339,26 +339,64 @@ static bool is_entry_name(const char *name)
 		strspn(name + n + 1, "0123456789abcdef") == 16);
 }
 
+static bool is_build_dir_name(const char *name, const char *self)
+{
+	size_t n = strlen(name);
+
+	return n >= 8 && n <= 2 * FCACHE_BUILD_ID_MAX && !(n % 2) &&
+	       strspn(name, "0123456789abcdef") == n && strcmp(name, self);
+}
+
+/* The other build's directory written last (its mtime), into keep. */
+static void newest_other_build(const struct fcache *c, const char *self,
+			       char *keep, size_t len)
+{
+	char sub[PATH_MAX];
+	struct timespec newest = {0};
+	struct dirent *e;
+	struct stat sb;
+	DIR *top = opendir(c->dir);
+
+	keep[0] = 0;
+	while (top && (e = readdir(top))) {
+		if (!is_build_dir_name(e->d_name, self))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", c->dir, e->d_name);
+		if (stat(sub, &sb) || sb.st_mtim.tv_sec < newest.tv_sec ||
+		    (sb.st_mtim.tv_sec == newest.tv_sec &&
+		     sb.st_mtim.tv_nsec <= newest.tv_nsec))
+			continue;
+		newest = sb.st_mtim;
+		snprintf(keep, len, "%s", e->d_name);
+	}
+	if (top)
+		closedir(top);
+}
+
 /* Remove the entries of other builds: in directories of c->dir named as
  * build ids, the files named as entries, then the directory if that
- * emptied it. Only in a directory this module made (and tagged), never in
- * one it was pointed at. */
+ * emptied it; but the one written last, which may be another tool's of
+ * the same build (flamerun and perf2folded are two programs, two build
+ * ids, sharing the cache: they must not evict each other). Only in a
+ * directory this module made (and tagged), never in one it was pointed
+ * at. */
 static void prune_other_builds(const struct fcache *c)
 {
 	const char *self = strrchr(c->build_dir, '/') + 1;
 	char tag[PATH_MAX], sub[PATH_MAX], file[2 * PATH_MAX];
+	char keep[NAME_MAX + 1];
 	struct dirent *e, *f;
 	DIR *top, *d;
-	size_t n;
 
 	snprintf(tag, sizeof(tag), "%s/CACHEDIR.TAG", c->dir);
-	if (access(tag, F_OK) || !(top = opendir(c->dir)))
+	if (access(tag, F_OK))
+		return;
+	newest_other_build(c, self, keep, sizeof(keep));
+	if (!(top = opendir(c->dir)))
 		return;
 	while ((e = readdir(top))) {
-		n = strlen(e->d_name);
-		if (n < 8 || n > 2 * FCACHE_BUILD_ID_MAX || n % 2 ||
-		    strspn(e->d_name, "0123456789abcdef") != n ||
-		    !strcmp(e->d_name, self))
+		if (!is_build_dir_name(e->d_name, self) ||
+		    !strcmp(e->d_name, keep))
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", c->dir, e->d_name);
 		d = opendir(sub);

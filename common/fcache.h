@@ -10,7 +10,8 @@
  * file it was derived from, and the build id of the program using the
  * cache (so a rebuilt perffold never reads what an older one wrote,
  * whatever changed in between; the first store of a new build removes the
- * entries of others). A file with a GNU build id is named by it and its
+ * entries of others, but for the other build's written last: two tools,
+ * perf2folded and flamerun, share the cache). A file with a GNU build id is named by it and its
  * size, as perf names binaries in its build-id cache: a copy of it
  * anywhere is the same file. Another is named by its device, inode, size,
  * and modification and change times, so that one changed or replaced on

@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "folded.h"
@@ -226,44 +229,92 @@ int folded__read_line(struct folded_reader *r, const char **line,
 	}
 }
 
+/* One line of a stream, the lineno-th: skipped when blank, counted and
+ * reported when malformed, else handed to fn. 0 or fn's result. */
+static int take_line(struct folded_read *r, const char *line, size_t n,
+		     unsigned long lineno, folded_line_fn fn, void *ctx)
+{
+	struct folded_line fl;
+	const char *why;
+	int err;
+
+	if (folded__is_blank(line, n))
+		return 0;
+	r->nr_nonblank++;
+	if (memchr(line, '\0', n)) {
+		why = "NUL byte in line";
+	} else if ((err = folded__parse(line, n, r->nr_counts, &fl))) {
+		why = folded__strerror(err);
+	} else if (r->is_one_count && fl.nr_counts == 2) {
+		why = "two counts (differential input): one weight expected";
+	} else {
+		r->nr_lines++;
+		return fn(ctx, &fl);
+	}
+	diag__limited(r->diag, &r->nr_malformed, r->max_reports,
+		      "skipped '%s' line %lu: %s", r->name, lineno, why);
+	return 0;
+}
+
 int folded__read(FILE *f, struct folded_read *r, folded_line_fn fn,
 		 void *ctx)
 {
 	struct folded_reader *rd = folded__reader_new(f);
 	unsigned long lineno = 0;
-	struct folded_line fl;
-	const char *line, *why;
+	const char *line;
 	size_t n;
-	int err = 0, got;
+	int err = 0, got = 0;
 
 	if (!rd)
 		return -ENOMEM;
-	while ((got = folded__read_line(rd, &line, &n)) > 0) {
-		lineno++;
-		if (folded__is_blank(line, n))
-			continue;
-		r->nr_nonblank++;
-		if (memchr(line, '\0', n)) {
-			why = "NUL byte in line";
-		} else if ((err = folded__parse(line, n, r->nr_counts, &fl))) {
-			why = folded__strerror(err);
-		} else if (r->is_one_count && fl.nr_counts == 2) {
-			why = "two counts (differential input): one weight "
-			      "expected";
-		} else {
-			r->nr_lines++;
-			if ((err = fn(ctx, &fl)))
-				break;
-			continue;
-		}
-		err = 0;
-		diag__limited(r->diag, &r->nr_malformed, r->max_reports,
-			      "skipped '%s' line %lu: %s", r->name, lineno, why);
-	}
-	if (got < 0)
+	while (!err && (got = folded__read_line(rd, &line, &n)) > 0)
+		err = take_line(r, line, n, ++lineno, fn, ctx);
+	if (!err && got < 0)
 		err = got;
 	folded__reader_free(rd);
 	return err;
+}
+
+int folded__read_text(const char *text, size_t len, struct folded_read *r,
+		      folded_line_fn fn, void *ctx)
+{
+	const char *end = text + len, *nl;
+	unsigned long lineno = 0;
+	int err = 0;
+
+	while (!err && text < end) {
+		nl = memchr(text, '\n', (size_t)(end - text));
+		if (!nl)
+			nl = end;
+		err = take_line(r, text, (size_t)(nl - text), ++lineno, fn,
+				ctx);
+		text = nl + 1;
+	}
+	return err;
+}
+
+const char *folded__map(FILE *f, size_t *len)
+{
+	struct stat st;
+	int fd = fileno(f);
+	void *m;
+
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX ||
+	    ftello(f) != 0 || lseek(fd, 0, SEEK_CUR) != 0)
+		return NULL;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	*len = (size_t)st.st_size;
+	return m;
+}
+
+void folded__unmap(const char *text, size_t len)
+{
+	if (text)
+		munmap((void *)text, len);
 }
 
 int folded__read_files(char *const *files, int nr, struct folded_read *r,

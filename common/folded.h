@@ -89,6 +89,19 @@ typedef int (*folded_line_fn)(void *ctx, const struct folded_line *line);
 int folded__read(FILE *f, struct folded_read *r, folded_line_fn fn,
 		 void *ctx);
 
+/* folded__read() of text[0..len) in memory: the lines fn gets point into
+ * text, and so stay valid as long as text does. */
+int folded__read_text(const char *text, size_t len, struct folded_read *r,
+		      folded_line_fn fn, void *ctx);
+
+/* f mapped read-only, for folded__read_text(): its whole text, its length
+ * in *len, when f is a non-empty regular file not yet read from; NULL
+ * otherwise (a pipe, a terminal, an empty file, a failed mmap), for
+ * folded__read() to read it instead. Unmap with folded__unmap(). */
+const char *folded__map(FILE *f, size_t *len);
+/* Unmap what folded__map() mapped; NULL is a no-op. */
+void folded__unmap(const char *text, size_t len);
+
 /* folded__read() of each of files[0..nr) in turn ("-", or no file at all:
  * stdin), r->name set to each one's ("<stdin>" for stdin). A file that
  * cannot be opened or read ends the reading, reported through r->diag as

@@ -399,12 +399,16 @@ int folder__end(struct folder *f)
 }
 
 /* --python, a wait: frames[0..n) keep up to the innermost Python frame,
- * then "[GIL]" when take_gil was called above it (at locs[] too, with a
- * sink). Returns the new count. */
+ * then "[GIL]" when take_gil or drop_gil was called above it (at locs[]
+ * too, with a sink): CPython 3.12's ceval_gil.c waits in take_gil for the
+ * GIL, and in drop_gil for the thread it hands the GIL to (forced
+ * switching: switch_cond), which often preempts it there. Returns the new
+ * count. */
 static size_t trim_wait(struct folder *f, uint32_t *frames, uint32_t *locs,
 			size_t n)
 {
-	uint32_t gil = intern__find(f->names, "take_gil", 8);
+	uint32_t take = intern__find(f->names, "take_gil", 8);
+	uint32_t drop = intern__find(f->names, "drop_gil", 8);
 	bool is_gil = false;
 	size_t last;
 
@@ -414,7 +418,8 @@ static size_t trim_wait(struct folder *f, uint32_t *frames, uint32_t *locs,
 	if (!last)
 		return n;	/* no Python frame: nothing to trim to */
 	for (; n > last; n--)
-		if (gil != INTERN_NONE && frames[n - 1] == gil)
+		if ((take != INTERN_NONE && frames[n - 1] == take) ||
+		    (drop != INTERN_NONE && frames[n - 1] == drop))
 			is_gil = true;
 	if (is_gil && n < FOLDER_MAX_FRAMES) {
 		frames[n] = foldname__text(f->fold, "[GIL]", 5);

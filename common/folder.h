@@ -164,7 +164,7 @@ int folder__end(struct folder *f);
  * instead of the aggregate, to be added by folder__add() once its length
  * is known. In the --python view the frames between the innermost Python
  * frame and the leaf (libc, the kernel's scheduler) are dropped, and a
- * wait for the GIL among them (CPython's take_gil) becomes a frame
+ * wait for the GIL among them (CPython's take_gil or drop_gil) becomes a frame
  * "[GIL]". cap is at least FOLDER_MAX_FRAMES + 3. Returns the count,
  * or -ENOMEM. */
 int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,

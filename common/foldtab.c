@@ -5,17 +5,22 @@
  * lookup that finds the entry finds the start of its text in the same
  * cache line. An open-addressing table of entry numbers, each with the
  * stack's hash beside it, finds them; a slot whose hash differs is passed
- * over without reading its entry. Writing sorts the entries with a multikey quicksort
- * (Bentley and Sedgewick's three-way radix quicksort): stacks share long
- * prefixes (the same root frames), which a comparison sort would compare
- * again at every step, while the radix sort looks at each byte of a shared
- * prefix about once per partition.
+ * over without reading its entry. Writing sorts the entries with a
+ * multikey quicksort (Bentley and Sedgewick's three-way radix quicksort):
+ * stacks share long prefixes (the same root frames), which a comparison
+ * sort would compare again at every step, while the radix sort looks at
+ * each part of a shared prefix about once per partition. Its parts are 7
+ * bytes, held as keys in an array beside the entries, so that a partition
+ * reads the array and not the entries.
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "folded.h"
 #include "foldtab.h"
@@ -30,6 +35,13 @@ struct entry {
 	uint32_t hash;		/* low bits of the stack's hash */
 	double w[FOLDTAB_MAX_COLUMNS];
 	char stack[];		/* len bytes, not NUL-terminated */
+};
+
+/* An entry being sorted, with its key at the depth it is sorted at
+ * (key_at()), so that partitioning reads the array and not the entries. */
+struct sortkey {
+	uint64_t key;
+	struct entry *e;
 };
 
 struct chunk {
@@ -233,16 +245,9 @@ void foldtab__map(struct foldtab *t, unsigned column,
 	}
 }
 
-/* The byte of e at depth d, plus one; 0 past its end, so that a stack
- * sorts before its extensions. */
-static inline int byte_at(const struct entry *e, size_t d)
+static inline void swap(struct sortkey *a, struct sortkey *b)
 {
-	return d < e->len ? (unsigned char)e->stack[d] + 1 : 0;
-}
-
-static inline void swap(struct entry **a, struct entry **b)
-{
-	struct entry *tmp = *a;
+	struct sortkey tmp = *a;
 
 	*a = *b;
 	*b = tmp;
@@ -257,58 +262,87 @@ static int cmp_from(const struct entry *a, const struct entry *b, size_t d)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-static void insertion_sort(struct entry **a, size_t n, size_t d)
+/* The sort key of e at depth d: its 7 bytes from d, big-endian, then a
+ * byte saying how many of them it has (0-7), or 8 when it goes on past
+ * them. Keys compare as the stacks do from d, a stack before its
+ * extensions; equal keys below 8 are equal stacks. */
+static inline uint64_t key_at(const struct entry *e, size_t d)
+{
+	size_t n = d < e->len ? e->len - d : 0, i;
+	uint64_t k = 0;
+
+	if (n >= 8) {
+		memcpy(&k, e->stack + d, 8);
+		return (__builtin_bswap64(k) & ~(uint64_t)0xff) | 8;
+	}
+	for (i = 0; i < 7; i++)
+		k = k << 8 | (i < n ? (unsigned char)e->stack[d + i] : 0);
+	return k << 8 | (n < 7 ? n : 8);
+}
+
+static inline int cmp_keys(const struct sortkey *a, const struct sortkey *b,
+			   size_t d)
+{
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->key & 0xff) == 8 ? cmp_from(a->e, b->e, d + 7) : 0;
+}
+
+static void insertion_sort(struct sortkey *a, size_t n, size_t d)
 {
 	size_t i, j;
 
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && cmp_from(a[j - 1], a[j], d) > 0; j--)
+		for (j = i; j > 0 && cmp_keys(&a[j - 1], &a[j], d) > 0; j--)
 			swap(&a[j - 1], &a[j]);
 }
 
-static int median3(int x, int y, int z)
+static uint64_t median3(uint64_t x, uint64_t y, uint64_t z)
 {
 	if (x < y)
 		return y < z ? y : x < z ? z : x;
 	return x < z ? x : y < z ? z : y;
 }
 
-/* Sort a[0..n), whose stacks agree on their first d bytes. Recurses on the
- * two smaller of the three parts and loops on the largest, so the
- * recursion stays within log2(n) levels whatever the stacks' lengths. */
-static void mkqsort(struct entry **a, size_t n, size_t d)
+/* Sort a[0..n), whose stacks agree on their first d bytes and whose keys
+ * are theirs at d. Recurses on the two smaller of the three parts and
+ * loops on the largest, so the recursion stays within log2(n) levels
+ * whatever the stacks' lengths. */
+static void mkqsort(struct sortkey *a, size_t n, size_t d)
 {
+	size_t i;
+
 	while (n > SMALL_SORT) {
-		int v = median3(byte_at(a[0], d), byte_at(a[n / 2], d),
-				byte_at(a[n - 1], d));
-		size_t lt = 0, i = 0, gt = n, nr_eq;
+		uint64_t v = median3(a[0].key, a[n / 2].key, a[n - 1].key);
+		size_t lt = 0, gt = n, nr_eq;
 
-		while (i < gt) {
-			int c = byte_at(a[i], d);
-
-			if (c < v)
+		for (i = 0; i < gt;) {
+			if (a[i].key < v)
 				swap(&a[lt++], &a[i++]);
-			else if (c > v)
+			else if (a[i].key > v)
 				swap(&a[i], &a[--gt]);
 			else
 				i++;
 		}
 		nr_eq = gt - lt;
-		if (v == 0)	/* equal stacks end here: nothing to sort */
+		if ((v & 0xff) != 8)	/* equal stacks end here */
 			nr_eq = 0;
+		else	/* the equal ones go on: their keys 7 bytes on */
+			for (i = lt; i < gt; i++)
+				a[i].key = key_at(a[i].e, d + 7);
 		if (nr_eq >= lt && nr_eq >= n - gt) {
 			mkqsort(a, lt, d);
 			mkqsort(a + gt, n - gt, d);
 			a += lt;
 			n = nr_eq;
-			d++;
+			d += 7;
 		} else if (lt >= n - gt) {
-			mkqsort(a + lt, nr_eq, d + 1);
+			mkqsort(a + lt, nr_eq, d + 7);
 			mkqsort(a + gt, n - gt, d);
 			n = lt;
 		} else {
 			mkqsort(a, lt, d);
-			mkqsort(a + lt, nr_eq, d + 1);
+			mkqsort(a + lt, nr_eq, d + 7);
 			a += gt;
 			n -= gt;
 		}
@@ -399,10 +433,22 @@ size_t foldtab__format(double w, char *buf)
 	return o + positional(buf + o, digits, nr, exp10);
 }
 
-void foldtab__sort(struct foldtab *t)
+int foldtab__sort(struct foldtab *t)
 {
-	mkqsort(t->entries, t->nr_entries, 0);
+	struct sortkey *keys = malloc(t->nr_entries * sizeof(*keys) + 1);
+	size_t i;
+
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < t->nr_entries; i++)
+		keys[i] = (struct sortkey){ key_at(t->entries[i], 0),
+					    t->entries[i] };
+	mkqsort(keys, t->nr_entries, 0);
+	for (i = 0; i < t->nr_entries; i++)
+		t->entries[i] = keys[i].e;
+	free(keys);
 	t->is_stale = 1;
+	return 0;
 }
 
 int foldtab__write(struct foldtab *t, FILE *f)
@@ -410,8 +456,10 @@ int foldtab__write(struct foldtab *t, FILE *f)
 	char wbuf[FOLDTAB_WEIGHT_LEN];
 	size_t i, n;
 	unsigned c;
+	int err = foldtab__sort(t);
 
-	foldtab__sort(t);
+	if (err)
+		return err;
 	for (i = 0; i < t->nr_entries; i++) {
 		const struct entry *e = t->entries[i];
 
@@ -427,38 +475,119 @@ int foldtab__write(struct foldtab *t, FILE *f)
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
-static void write_weight(double w, FILE *f)
-{
-	char wbuf[FOLDTAB_WEIGHT_LEN];
-	size_t n = foldtab__format(w, wbuf);
+/* foldtab__write_pair() cuts the merged output into PAIR_SLICES slices by
+ * stack, formats them into memory on two threads, the main one taking the
+ * even slices and a helper the odd ones, and writes them in order, each
+ * thread writing its slice while the other formats the next. Below
+ * PAIR_THREADED stacks it formats them all on the main thread. */
+#define PAIR_SLICES 64
+#define PAIR_THREADED 8192
 
-	putc_unlocked(' ', f);
-	fwrite_unlocked(wbuf, 1, n, f);
+/* Slice i is before[a[i]..a[i + 1]) and after[b[i]..b[i + 1]). */
+struct pair_write {
+	const struct foldtab *t[2];	/* before, after */
+	size_t a[PAIR_SLICES + 1], b[PAIR_SLICES + 1];
+	FILE *f;
+	pthread_mutex_t lock;
+	pthread_cond_t turn_done;
+	size_t turn;		/* the slice to write next */
+	int err;		/* the first error, which stops both */
+};
+
+/* The first of t's entries from lo not below e, in [lo, hi). */
+static size_t lower_bound(const struct foldtab *t, size_t lo, size_t hi,
+			  const struct entry *e)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_from(t->entries[mid], e, 0) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-/* One line of the pair's output: the stack of a (or b when a is NULL),
- * a's weight then b's, 0 for the one without the stack. */
-static int write_joined(const struct entry *a, const struct entry *b,
-			FILE *f)
+/* Cut at PAIR_SLICES evenly spaced stacks of the larger table, and where
+ * each would go in the other. */
+static void cut_slices(struct pair_write *pw)
+{
+	int big = pw->t[1]->nr_entries > pw->t[0]->nr_entries;
+	size_t *at_big = big ? pw->b : pw->a, *at_other = big ? pw->a : pw->b;
+	const struct foldtab *tb = pw->t[big], *to = pw->t[!big];
+	size_t i;
+
+	at_big[0] = at_other[0] = 0;
+	for (i = 1; i < PAIR_SLICES; i++) {
+		at_big[i] = tb->nr_entries * i / PAIR_SLICES;
+		at_other[i] = at_big[i] < tb->nr_entries ?
+			lower_bound(to, at_other[i - 1], to->nr_entries,
+				    tb->entries[at_big[i]]) : to->nr_entries;
+	}
+	at_big[PAIR_SLICES] = tb->nr_entries;
+	at_other[PAIR_SLICES] = to->nr_entries;
+}
+
+/* A growing text, reused from slice to slice. */
+struct outbuf {
+	char *text;
+	size_t len, cap;
+};
+
+static int reserve(struct outbuf *o, size_t more)
+{
+	size_t cap = o->cap ? o->cap : 1 << 16;
+	char *p;
+
+	if (o->len + more <= o->cap)
+		return 0;
+	while (cap < o->len + more)
+		cap *= 2;
+	p = realloc(o->text, cap);
+	if (!p)
+		return -ENOMEM;
+	o->text = p;
+	o->cap = cap;
+	return 0;
+}
+
+/* One line: the stack of a (or b when a is NULL), a's weight then b's, 0
+ * for the one without the stack. */
+static int format_joined(struct outbuf *o, const struct entry *a,
+			 const struct entry *b)
 {
 	const struct entry *e = a ? a : b;
 
-	fwrite_unlocked(e->stack, 1, e->len, f);
-	write_weight(a ? a->w[0] : 0, f);
-	write_weight(b ? b->w[0] : 0, f);
-	return putc_unlocked('\n', f) == EOF ? -EIO : 0;
+	if (reserve(o, e->len + 2 * FOLDTAB_WEIGHT_LEN + 3))
+		return -ENOMEM;
+	memcpy(o->text + o->len, e->stack, e->len);
+	o->len += e->len;
+	o->text[o->len++] = ' ';
+	o->len += foldtab__format(a ? a->w[0] : 0, o->text + o->len);
+	o->text[o->len++] = ' ';
+	o->len += foldtab__format(b ? b->w[0] : 0, o->text + o->len);
+	o->text[o->len++] = '\n';
+	return 0;
 }
 
-int foldtab__write_pair(const struct foldtab *before,
-			const struct foldtab *after, FILE *f)
+/* Write o's text to f: 0 or -EIO. */
+static int write_out(const struct outbuf *o, FILE *f)
 {
-	struct entry *const *a = before->entries, *const *b = after->entries;
-	struct entry *const *a_end = a + before->nr_entries;
-	struct entry *const *b_end = b + after->nr_entries;
+	return o->len && fwrite(o->text, 1, o->len, f) != o->len ? -EIO : 0;
+}
+
+/* Slice i's lines, merged, into o. */
+static int format_slice(const struct pair_write *pw, size_t i,
+			struct outbuf *o)
+{
+	struct entry *const *a = pw->t[0]->entries + pw->a[i];
+	struct entry *const *a_end = pw->t[0]->entries + pw->a[i + 1];
+	struct entry *const *b = pw->t[1]->entries + pw->b[i];
+	struct entry *const *b_end = pw->t[1]->entries + pw->b[i + 1];
 	int c, err = 0;
 
-	if (before->nr_columns != 1 || after->nr_columns != 1)
-		return -EINVAL;
+	o->len = 0;
 	while (!err && (a < a_end || b < b_end)) {
 		if (a == a_end)
 			c = 1;
@@ -467,26 +596,100 @@ int foldtab__write_pair(const struct foldtab *before,
 		else
 			c = cmp_from(*a, *b, 0);
 		if (c < 0)
-			err = write_joined(*a++, NULL, f);
+			err = format_joined(o, *a++, NULL);
 		else if (c > 0)
-			err = write_joined(NULL, *b++, f);
+			err = format_joined(o, NULL, *b++);
 		else
-			err = write_joined(*a++, *b++, f);
+			err = format_joined(o, *a++, *b++);
 	}
-	if (err)
-		return err;
+	return err;
+}
+
+/* Format and write every other slice from first, each in its turn. */
+static void write_slices(struct pair_write *pw, size_t first)
+{
+	struct outbuf o = { 0 };
+	size_t i;
+	int err = 0;
+
+	for (i = first; i < PAIR_SLICES; i += 2) {
+		err = format_slice(pw, i, &o);
+		pthread_mutex_lock(&pw->lock);
+		while (!pw->err && pw->turn != i)
+			pthread_cond_wait(&pw->turn_done, &pw->lock);
+		err = pw->err ? pw->err : err;
+		pthread_mutex_unlock(&pw->lock);
+		/* only the slice whose turn it is writes: no lock needed */
+		if (!err)
+			err = write_out(&o, pw->f);
+		pthread_mutex_lock(&pw->lock);
+		if (err && !pw->err)
+			pw->err = err;
+		pw->turn = i + 1;
+		pthread_cond_broadcast(&pw->turn_done);
+		pthread_mutex_unlock(&pw->lock);
+		if (err)
+			break;
+	}
+	free(o.text);
+}
+
+static void *write_odd_slices(void *arg)
+{
+	write_slices(arg, 1);
+	return NULL;
+}
+
+int foldtab__write_pair(const struct foldtab *before,
+			const struct foldtab *after, FILE *f)
+{
+	struct pair_write pw = {
+		.t = { before, after }, .f = f,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.turn_done = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t tid;
+	int is_threaded;
+
+	if (before->nr_columns != 1 || after->nr_columns != 1)
+		return -EINVAL;
+	cut_slices(&pw);
+	is_threaded = before->nr_entries + after->nr_entries >= PAIR_THREADED &&
+		      !pthread_create(&tid, NULL, write_odd_slices, &pw);
+	if (is_threaded) {
+		write_slices(&pw, 0);
+		pthread_join(tid, NULL);
+	} else {
+		struct outbuf o = { 0 };
+		size_t i;
+
+		for (i = 0; i < PAIR_SLICES && !pw.err; i++)
+			if (!(pw.err = format_slice(&pw, i, &o)))
+				pw.err = write_out(&o, f);
+		free(o.text);
+	}
+	pthread_mutex_destroy(&pw.lock);
+	pthread_cond_destroy(&pw.turn_done);
+	if (pw.err)
+		return pw.err;
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
 /* foldtab__read() adds each line READ_AHEAD lines after it reads it: a
  * line's slot is prefetched when it is read and its entry halfway through
- * the wait, so that adding it rarely waits for memory. The lines wait as
- * copies, the reader's buffer being reused as it reads. */
+ * the wait, so that adding it rarely waits for memory. A line of a mapped
+ * file waits where it is; one read from a stream, or rewritten by the edit,
+ * waits as a copy, the reader's buffer being reused as it reads. */
 #define READ_AHEAD 8
+/* A mapped file's pages are let go every DROP_BEHIND bytes behind the
+ * oldest waiting line: its copy is in the page cache, and the process's
+ * memory stays the table's rather than growing to the file's size. */
+#define DROP_BEHIND (8u << 20)
 
 struct pending {
-	char *text;
-	size_t len, cap;
+	const char *stack;	/* the line's text, or copy */
+	char *copy;
+	size_t len, cap;	/* of stack; of copy */
 	uint32_t hash;
 	double weight;
 };
@@ -496,13 +699,15 @@ struct read_ctx {
 	struct foldtab_read *r;
 	struct pending ahead[READ_AHEAD];	/* a ring: oldest at first */
 	size_t first, nr;
+	const char *map;	/* the mapped file, or NULL */
+	size_t map_len, dropped;	/* map[0..dropped) is let go */
 };
 
 /* Add the oldest waiting line to the table. */
 static int add_oldest(struct read_ctx *c)
 {
 	struct pending *p = &c->ahead[c->first];
-	int err = add_hashed(c->t, p->text, p->len, p->hash, c->r->column,
+	int err = add_hashed(c->t, p->stack, p->len, p->hash, c->r->column,
 			     p->weight);
 
 	c->first = (c->first + 1) % READ_AHEAD;
@@ -522,6 +727,23 @@ static void prefetch_entry(const struct foldtab *t, const struct pending *p)
 		__builtin_prefetch(t->entries[(uint32_t)n - 1]);
 }
 
+/* Let go of the mapped pages before the oldest waiting line (or before
+ * upto when none waits), DROP_BEHIND bytes at a time. */
+static void drop_behind(struct read_ctx *c, const char *upto)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
+
+	if (c->nr)
+		upto = c->ahead[c->first].stack;
+	if (upto < c->map || upto > c->map + c->map_len)
+		return;		/* the edit's copy: wait for the next line */
+	end = (size_t)(upto - c->map) / page * page;
+	if (end - c->dropped < DROP_BEHIND)
+		return;
+	madvise((char *)c->map + c->dropped, end - c->dropped, MADV_DONTNEED);
+	c->dropped = end;
+}
+
 static int add_line(void *ctx, const struct folded_line *fl)
 {
 	struct read_ctx *c = ctx;
@@ -539,15 +761,19 @@ static int add_line(void *ctx, const struct folded_line *fl)
 	if (c->nr == READ_AHEAD && (err = add_oldest(c)))
 		return err;
 	p = &c->ahead[(c->first + c->nr) % READ_AHEAD];
-	if (n > p->cap) {
-		char *q = realloc(p->text, n);
+	p->stack = stack;
+	if (!c->map || stack != fl->stack) {
+		if (n > p->cap) {
+			char *q = realloc(p->copy, n);
 
-		if (!q)
-			return -ENOMEM;
-		p->text = q;
-		p->cap = n;
+			if (!q)
+				return -ENOMEM;
+			p->copy = q;
+			p->cap = n;
+		}
+		memcpy(p->copy, stack, n);
+		p->stack = p->copy;
 	}
-	memcpy(p->text, stack, n);
 	p->len = n;
 	p->hash = stack_hash(stack, n);
 	p->weight = fl->count[0];
@@ -556,6 +782,8 @@ static int add_line(void *ctx, const struct folded_line *fl)
 	if (c->nr > READ_AHEAD / 2)
 		prefetch_entry(t, &c->ahead[(c->first + c->nr - 1 -
 					     READ_AHEAD / 2) % READ_AHEAD]);
+	if (c->map)
+		drop_behind(c, fl->stack);
 	return 0;
 }
 
@@ -566,13 +794,19 @@ int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
 		.max_reports = r->max_reports, .nr_malformed = r->nr_malformed,
 	};
 	struct read_ctx c = { .t = t, .r = r };
-	int err = folded__read(f, &in, add_line, &c);
 	size_t i;
+	int err;
 
+	c.map = folded__map(f, &c.map_len);
+	if (c.map)
+		err = folded__read_text(c.map, c.map_len, &in, add_line, &c);
+	else
+		err = folded__read(f, &in, add_line, &c);
 	while (!err && c.nr)
 		err = add_oldest(&c);
+	folded__unmap(c.map, c.map_len);
 	for (i = 0; i < READ_AHEAD; i++)
-		free(c.ahead[i].text);
+		free(c.ahead[i].copy);
 
 	r->nr_lines += in.nr_nonblank;
 	r->nr_malformed = in.nr_malformed;

@@ -74,14 +74,16 @@ void foldtab__map(struct foldtab *t, unsigned column,
 int foldtab__write(struct foldtab *t, FILE *f);
 
 /* Sort the table's stacks bytewise, as foldtab__write() does, for
- * foldtab__write_pair(); adding afterwards is allowed (and unsorts it). */
-void foldtab__sort(struct foldtab *t);
+ * foldtab__write_pair(); adding afterwards is allowed (and unsorts it).
+ * 0 or -ENOMEM (the table is then unchanged). */
+int foldtab__sort(struct foldtab *t);
 
 /* Write `stack BEFORE AFTER\n` for every stack of either table, sorted
  * bytewise: the weight of a stack a table lacks is 0. Both tables have one
  * column and are sorted (foldtab__sort(), which may run on two threads, a
- * table each); neither is changed. 0, -EINVAL for a table of two columns,
- * -EIO when writing failed (errno says why). */
+ * table each); neither is changed. Past a few thousand stacks the lines are
+ * formatted on two threads, and written in order. 0, -EINVAL for a table of
+ * two columns, -ENOMEM, -EIO when writing failed (errno says why). */
 int foldtab__write_pair(const struct foldtab *before,
 			const struct foldtab *after, FILE *f);
 

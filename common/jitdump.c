@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,24 @@ enum {
 	JIT_CODE_UNWINDING_INFO = 4,
 };
 
+struct unwind {
+	const uint8_t *data;
+	uint64_t size, hdr_size, mapped_size;
+};
+
 struct jitdump {
-	uint8_t *buf;
+	uint8_t *buf;		/* the file as first read */
 	size_t len;
+	/* bytes read later (jitdump__update()): each from the first record
+	 * not yet parsed to the end of the file then; codes point into them */
+	uint8_t **more;
+	size_t nr_more;
+	char *path;
+	bool force;
+	uint64_t parsed;	/* file offset of the first record not parsed */
+	uint64_t size;		/* the file's size when last read */
+	bool is_closed;		/* CODE_CLOSE seen: nothing more to read */
+	struct unwind uw;	/* an UNWINDING_INFO waiting for its load */
 	uint32_t pid;
 	struct jitdump_code *codes;
 	size_t nr_codes, codes_cap;
@@ -69,19 +85,26 @@ static uint64_t get64(const uint8_t *p)
 
 void jitdump__free(struct jitdump *jd)
 {
+	size_t i;
+
 	if (!jd)
 		return;
+	for (i = 0; i < jd->nr_more; i++)
+		free(jd->more[i]);
+	free(jd->more);
+	free(jd->path);
 	free(jd->buf);
 	free(jd->codes);
 	free(jd->order);
 	free(jd);
 }
 
+/* The file at path from offset from to its end, in a new *buf. */
 static int read_file(const char *path, bool force, const struct diag *d,
-		     uint8_t **buf, size_t *len)
+		     uint64_t from, uint8_t **buf, size_t *len)
 {
 	struct stat sb;
-	size_t got = 0;
+	size_t got = 0, size;
 	int fd = jitfile__open(path, force, d);
 	int err = 0;
 
@@ -91,14 +114,20 @@ static int read_file(const char *path, bool force, const struct diag *d,
 		err = -errno;
 		goto out;
 	}
-	*buf = malloc(sb.st_size ? (size_t)sb.st_size : 1);
+	if ((uint64_t)sb.st_size < from) {
+		err = -ESTALE;	/* truncated or replaced */
+		goto out;
+	}
+	size = (size_t)((uint64_t)sb.st_size - from);
+	*buf = malloc(size ? size : 1);
 	if (!*buf) {
 		err = -ENOMEM;
 		goto out;
 	}
 	/* The writer may still be appending: take what is there now. */
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, *buf + got, (size_t)sb.st_size - got);
+	while (got < size) {
+		ssize_t n = pread(fd, *buf + got, size - got,
+				  (off_t)(from + got));
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -112,14 +141,13 @@ static int read_file(const char *path, bool force, const struct diag *d,
 	}
 	*len = got;
 out:
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+	}
 	close(fd);
 	return err;
 }
-
-struct unwind {
-	const uint8_t *data;
-	uint64_t size, hdr_size, mapped_size;
-};
 
 static int add_code(struct jitdump *jd, const uint8_t *p, size_t len,
 		    uint64_t ts, struct unwind *uw)
@@ -226,31 +254,38 @@ static int parse_header(struct jitdump *jd, const char *path,
 	return 0;
 }
 
-static int parse_records(struct jitdump *jd, size_t off, const char *path,
-			 const struct diag *d)
+/* Parse the records in the len bytes at buf, which are the file's from
+ * offset base on, up to a last record not wholly there (truncated: said
+ * when is_final, else it is read again by the next update). */
+static int parse_records(struct jitdump *jd, const uint8_t *buf, size_t len,
+			 uint64_t base, bool is_final, const struct diag *d)
 {
-	struct unwind uw = { 0 };
+	size_t off = 0;
 	int err;
 
-	while (off < jd->len) {
-		const uint8_t *p = jd->buf + off;
-		size_t left = jd->len - off;
+	jd->is_truncated = false;
+	while (off < len && !jd->is_closed) {
+		const uint8_t *p = buf + off;
+		size_t left = len - off;
 		uint32_t id, size;
 
 		if (left < JITDUMP_RECORD_HEADER ||
 		    (size = get32(p + 4)) > left) {
 			jd->is_truncated = true;
-			jd->truncated_at = off;
-			diag__emit(d, DIAG_WARN, "'%s': truncated record at "
-				   "offset 0x%zx (%zu bytes left), ignored",
-				   path, off, left);
+			jd->truncated_at = base + off;
+			if (is_final)
+				diag__emit(d, DIAG_WARN, "'%s': truncated "
+					   "record at offset 0x%" PRIx64 " (%zu "
+					   "bytes left), ignored", jd->path,
+					   base + off, left);
 			break;
 		}
 		if (size < JITDUMP_RECORD_HEADER) {
 			diag__emit(d, DIAG_WARN, "'%s': record at offset "
-				   "0x%zx has size %u, stopping there", path,
-				   off, size);
+				   "0x%" PRIx64 " has size %u, stopping there",
+				   jd->path, base + off, size);
 			jd->nr_skipped++;
+			jd->is_closed = true;
 			break;
 		}
 		id = get32(p);
@@ -258,16 +293,17 @@ static int parse_records(struct jitdump *jd, size_t off, const char *path,
 		switch (id) {
 		case JIT_CODE_LOAD:
 			err = add_code(jd, p + 16, size - 16, get64(p + 8),
-				       &uw);
+				       &jd->uw);
 			break;
 		case JIT_CODE_MOVE:
 			move_code(jd, p + 16, size - 16);
 			break;
 		case JIT_CODE_UNWINDING_INFO:
-			err = set_unwind(&uw, p + 16, size - 16);
+			err = set_unwind(&jd->uw, p + 16, size - 16);
 			break;
 		case JIT_CODE_CLOSE:
-			return 0;
+			jd->is_closed = true;
+			break;
 		default:
 			jd->nr_skipped++;
 			break;
@@ -278,6 +314,7 @@ static int parse_records(struct jitdump *jd, size_t off, const char *path,
 			jd->nr_skipped++;
 		off += size;
 	}
+	jd->parsed = base + off;
 	return 0;
 }
 
@@ -298,6 +335,7 @@ static int build_order(struct jitdump *jd)
 {
 	size_t i, n = 0;
 
+	free(jd->order);
 	jd->order = malloc((jd->nr_codes ? jd->nr_codes : 1) *
 			   sizeof(*jd->order));
 	if (!jd->order)
@@ -315,28 +353,38 @@ static int build_order(struct jitdump *jd)
 	return 0;
 }
 
-struct jitdump *jitdump__open(const char *path, bool force,
-			      const struct diag *d)
+static struct jitdump *open_dump(const char *path, bool force,
+				 bool is_final, const struct diag *d)
 {
 	struct jitdump *jd = calloc(1, sizeof(*jd));
 	size_t first;
 	int err;
 
-	if (!jd) {
+	if (!jd || !(jd->path = strdup(path))) {
+		jitdump__free(jd);
 		errno = ENOMEM;
 		return NULL;
 	}
-	err = read_file(path, force, d, &jd->buf, &jd->len);
+	jd->force = force;
+	err = read_file(path, force, d, 0, &jd->buf, &jd->len);
 	if (err) {
 		if (err != -EPERM && err != -EINVAL)	/* jitfile said why */
 			diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", path,
 				   strerror(-err));
 		goto fail;
 	}
+	/* a JIT that buffers its writes may not have written its header yet:
+	 * the next open will see */
+	if (!is_final && jd->len < JITDUMP_HEADER_SIZE) {
+		err = -EAGAIN;
+		goto fail;
+	}
 	err = parse_header(jd, path, d, &first);
 	if (err)
 		goto fail;
-	err = parse_records(jd, first, path, d);
+	jd->size = jd->len;
+	err = parse_records(jd, jd->buf + first, jd->len - first, first,
+			    is_final, d);
 	if (err)
 		goto fail;
 	err = build_order(jd);
@@ -347,6 +395,48 @@ fail:
 	jitdump__free(jd);
 	errno = -err;
 	return NULL;
+}
+
+struct jitdump *jitdump__open(const char *path, bool force,
+			      const struct diag *d)
+{
+	return open_dump(path, force, true, d);
+}
+
+struct jitdump *jitdump__open_growing(const char *path, bool force,
+				      const struct diag *d)
+{
+	return open_dump(path, force, false, d);
+}
+
+int jitdump__update(struct jitdump *jd, const struct diag *d)
+{
+	size_t before = jd->nr_codes, len;
+	uint8_t *buf = NULL, **more;
+	struct stat st;
+	int err;
+
+	if (jd->is_closed)
+		return 0;
+	if (stat(jd->path, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_size < jd->parsed)
+		return -ESTALE;
+	if ((uint64_t)st.st_size == jd->size)
+		return 0;
+	more = realloc(jd->more, (jd->nr_more + 1) * sizeof(*more));
+	if (!more)
+		return -ENOMEM;
+	jd->more = more;
+	err = read_file(jd->path, jd->force, NULL, jd->parsed, &buf, &len);
+	if (err)
+		return err;
+	jd->more[jd->nr_more++] = buf;
+	jd->size = jd->parsed + len;
+	err = parse_records(jd, buf, len, jd->parsed, false, d);
+	if (!err && jd->nr_codes != before)
+		err = build_order(jd);
+	return err ? err : (int)(jd->nr_codes - before);
 }
 
 struct jitdump *jitdump__open_pid(const char *dir, int pid, bool force,

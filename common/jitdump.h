@@ -46,6 +46,21 @@ struct jitdump;
  * problem is also reported to d. */
 struct jitdump *jitdump__open(const char *path, bool force,
 			      const struct diag *d);
+/* The same for a dump its JIT may still be writing: a last record not
+ * wholly there is not reported, as the next jitdump__update() reads it;
+ * a file shorter than the header fails with EAGAIN, unreported. */
+struct jitdump *jitdump__open_growing(const char *path, bool force,
+				      const struct diag *d);
+/* Read the records appended since the dump was last read, from the first
+ * one not yet read whole (one stat() when the file has not grown), so that
+ * lookups find the code loaded since; nothing after a CODE_CLOSE. A last
+ * record not wholly there is not reported (a JIT that buffers its writes,
+ * as CPython 3.13 does, leaves one most of the time while it runs):
+ * jitdump__is_truncated() says. Returns
+ * how many code loads were added, or a negative errno: the stat or open
+ * error, -ESTALE (the file shrank), -ENOMEM. Entries returned before stay
+ * valid. */
+int jitdump__update(struct jitdump *jd, const struct diag *d);
 /* Read DIR/jit-PID.dump (DIR "/tmp" when NULL). */
 struct jitdump *jitdump__open_pid(const char *dir, int pid, bool force,
 				  const struct diag *d);

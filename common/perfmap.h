@@ -14,6 +14,11 @@
  * one start are all kept, and which one a lookup finds depends on perf's
  * rb-tree, which symarr rebuilds; a zero-sized entry matches its start
  * address only.
+ *
+ * A map read while its JIT runs (perf2folded on a live `perf record -o -`)
+ * lacks the functions compiled since: perfmap__update() reads what was
+ * appended, and the entries come out as if the whole file had been read at
+ * once.
  */
 #ifndef PERFFOLD_PERFMAP_H
 #define PERFFOLD_PERFMAP_H
@@ -32,9 +37,22 @@ struct perfmap;
  * taken as perf takes them, and counted in perfmap__nr_bad_lines(). */
 struct perfmap *perfmap__open(const char *path, bool force,
 			      const struct diag *d);
-/* Read DIR/perf-PID.map (DIR "/tmp" when NULL: --perf-map-dir). */
+/* The same for a map its JIT may still be writing (CPython appends a line,
+ * one write() each, as it first calls a function): whole lines only; a
+ * last line without its newline waits for perfmap__update(). */
+struct perfmap *perfmap__open_growing(const char *path, bool force,
+				      const struct diag *d);
+/* Read DIR/perf-PID.map (DIR "/tmp" when NULL: --perf-map-dir), growing. */
 struct perfmap *perfmap__open_pid(const char *dir, int pid, bool force,
 				  const struct diag *d);
+/* Read what was appended to the map since it was last read, from where
+ * that read ended (one stat() when nothing was): whole lines, and a last
+ * line without its newline once the file has kept its size since the
+ * read before (its writer stopped there: perf takes it so). Lookups then
+ * find the new entries. Returns how many entries were added, or a
+ * negative errno: the stat or open error (-ENOENT: the file is gone),
+ * -ESTALE (it shrank: no longer the file read), -ENOMEM. */
+int perfmap__update(struct perfmap *pm, const struct diag *d);
 /* Free pm; NULL is a no-op. */
 void perfmap__free(struct perfmap *pm);
 

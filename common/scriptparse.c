@@ -166,13 +166,43 @@ static struct slice span(struct slice from, struct slice to)
 	return (struct slice){from.s, (size_t)(to.s + to.len - from.s)};
 }
 
+/* "1410597.984841:" (microseconds) or "1410597.984841123:" (--ns) in
+ * nanoseconds */
+static uint64_t parse_time(struct slice t)
+{
+	const char *dot = memchr(t.s, '.', t.len);
+	struct slice sec = {t.s, (size_t)(dot - t.s)};
+	struct slice frac = {dot + 1, (size_t)(t.s + t.len - 1 - dot - 1)};
+	uint64_t ns = parse_u64(frac);
+	size_t i;
+
+	if (frac.len > 9)
+		return UINT64_MAX;
+	for (i = frac.len; i < 9; i++)
+		ns *= 10;
+	return parse_u64(sec) * 1000000000u + ns;
+}
+
+/* The line from s on, blanks at both ends trimmed. */
+static struct slice trimmed(const char *s, const char *end)
+{
+	while (s < end && is_blank(*s))
+		s++;
+	while (end > s && is_blank(end[-1]))
+		end--;
+	return (struct slice){s, (size_t)(end - s)};
+}
+
 /* After the pid (and optional cpu and time), perf prints an optional
  * period and the event name ending in ':', then tracepoint arguments or,
  * without callchains, the sample's one frame. Returns where that rest
  * starts, or NULL. */
 static const char *parse_event(struct script_sample *s,
-			       const struct slice *tok, size_t k, size_t n)
+			       const struct slice *tok, size_t k, size_t n,
+			       const char *end)
 {
+	size_t first = k;
+
 	if (k + 1 < n && all_digits(tok[k])) {
 		s->period = parse_u64(tok[k]);
 		s->has_period = true;
@@ -181,8 +211,11 @@ static const char *parse_event(struct script_sample *s,
 	if (k < n && tok[k].len > 1 && tok[k].s[tok[k].len - 1] == ':') {
 		s->event.s = tok[k].s;
 		s->event.len = tok[k].len - 1;
+		s->args = trimmed(tok[k].s + tok[k].len, end);
 		return tok[k].s + tok[k].len;
 	}
+	if (first < n)
+		s->args = trimmed(tok[first].s, end);
 	return NULL;
 }
 
@@ -222,7 +255,11 @@ static enum header_kind parse_header(const char *line, size_t len,
 	s->comm = span(tok[0], tok[i - 1]);
 	s->pid = pid;
 	s->tid = tid;
-	*rest = parse_event(s, tok, k, n);
+	if (t < n) {
+		s->time = parse_time(tok[t]);
+		s->has_time = true;
+	}
+	*rest = parse_event(s, tok, k, n, line + len);
 	return t < n ? HEADER_TIMED : HEADER;
 }
 
@@ -410,6 +447,7 @@ static void move_sample(struct scriptparse *sp, const char *from, char *to)
 	move_slice(&s->pid, from, to);
 	move_slice(&s->tid, from, to);
 	move_slice(&s->event, from, to);
+	move_slice(&s->args, from, to);
 	for (i = 0; i < s->nr_frames; i++) {
 		move_slice(&sp->frames[i].pc, from, to);
 		move_slice(&sp->frames[i].sym, from, to);

@@ -22,8 +22,14 @@ struct script_sample {
 	struct slice pid;	/* empty when perf printed only the tid */
 	struct slice tid;
 	struct slice event;	/* without the final ':'; may be empty */
+	/* the rest of the header line after the event (a tracepoint's
+	 * fields: "prev_comm=... prev_pid=..."), or after the time when
+	 * no event is named ("PERF_RECORD_SWITCH IN"); blanks trimmed */
+	struct slice args;
 	uint64_t period;	/* valid when has_period */
-	bool has_period;
+	uint64_t time;		/* nanoseconds, valid when has_time (perf
+				 * prints microseconds, or ns with --ns) */
+	bool has_period, has_time;
 	uint64_t line;		/* 1-based line number of the header */
 	size_t nr_frames;
 	/* leaf first, kind FRAME_TEXT: pc the address as printed (e.g.

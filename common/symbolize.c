@@ -322,8 +322,13 @@ static int name_frame(struct symbolize *sy, int32_t pid, bool is_kernel,
 		n = add_inlines(sy, m, ip, &f, buf, n, 64);
 	if (n < 0)
 		return n;
-	if (!strcmp(f.sym.s, "[unknown]"))
+	if (!strcmp(f.sym.s, "[unknown]")) {
 		sy->st.nr_unknown_frames++;
+		/* JIT code its files do not list yet: named again next time,
+		 * when they may (symcache__jit_code()) */
+		if (m && m->is_jit)
+			slot = NULL;
+	}
 	if (sy->slot_locs) {
 		*loc = locate(sy, &named, m, ip, buf, n);
 		if (*loc == FOLDER_LOC_NONE)

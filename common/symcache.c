@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "array.h"
 #include "dso.h"
@@ -30,6 +31,16 @@ struct jitdump_ref {
 /* pid -> the process it was forked from; pid 0 marks an empty slot */
 struct parent {
 	int32_t pid, ppid;	/* ppid 0: none (not forked, or exec'd) */
+};
+
+/* A perf map or jitdump, which its JIT may still be writing (a live
+ * recording): looked at again, from where the last read ended, when an
+ * address of its process's JIT memory is not found in it. */
+struct jit_file {
+	void *obj;		/* struct perfmap or jitdump; NULL: not read */
+	uint64_t checked_ns;	/* CLOCK_MONOTONIC of the last look */
+	bool is_checked;	/* looked at since it was opened */
+	bool is_final;		/* unreadable for good (owner, not a file) */
 };
 
 struct early_dwarf {
@@ -70,6 +81,7 @@ struct symcache {
 	struct early_dwarf *early;
 	size_t nr_early, early_cap;
 	uint64_t nr_dwarf_prefetched;
+	uint64_t nr_jit_updates;	/* rereads that found new entries */
 	/* which process wrote which jitdump (few: a registry, not a table) */
 	struct jitdump_ref *jitdumps;
 	size_t nr_jitdumps, jitdumps_cap;
@@ -85,10 +97,14 @@ static void free_obj(enum kind kind, void *obj)
 		dso__free(obj);
 		break;
 	case KIND_PERFMAP:
-		perfmap__free(obj);
+		if (obj)
+			perfmap__free(((struct jit_file *)obj)->obj);
+		free(obj);
 		break;
 	case KIND_JITDUMP:
-		jitdump__free(obj);
+		if (obj)
+			jitdump__free(((struct jit_file *)obj)->obj);
+		free(obj);
 		break;
 	}
 }
@@ -513,30 +529,100 @@ const struct ksource_result *symcache__kallsyms_source(struct symcache *sc)
 	return &sc->source;
 }
 
-const struct perfmap *symcache__perfmap(struct symcache *sc, int pid)
+/* Open the perf map of pid (pid >= 0), or the jitdump at path, into jf. */
+static void open_jit_file(struct symcache *sc, struct jit_file *jf, int pid,
+			  const char *path, const struct diag *d)
 {
-	char name[32];
+	if (pid >= 0)
+		jf->obj = perfmap__open_pid(sc->perf_map_dir, pid, sc->force,
+					    d);
+	else
+		jf->obj = jitdump__open_growing(path, sc->force, d);
+	/* a missing file, or a dump without its header, may yet be written;
+	 * another owner's file, a non-file or a bad header stay so */
+	jf->is_final = !jf->obj && errno != ENOENT && errno != EAGAIN;
+}
+
+/* The JIT file of the key (a pid's perf map, or a jitdump's path), opened
+ * on first use; NULL when out of memory. */
+static struct jit_file *jit_file(struct symcache *sc, enum kind kind,
+				 const char *key, int pid)
+{
 	struct entry *e;
 	int is_new;
 
+	e = get(sc, kind, key, NULL, 0, &is_new);
+	if (!e)
+		return NULL;
+	if (is_new && (e->obj = calloc(1, sizeof(struct jit_file))))
+		open_jit_file(sc, e->obj, pid, key, sc->diag);
+	return e->obj;
+}
+
+static struct jit_file *perfmap_file(struct symcache *sc, int pid)
+{
+	char name[32];
+
 	snprintf(name, sizeof(name), "%d", pid);
-	e = get(sc, KIND_PERFMAP, name, NULL, 0, &is_new);
-	if (e && is_new)
-		e->obj = perfmap__open_pid(sc->perf_map_dir, pid, sc->force,
-					   sc->diag);
-	return e ? e->obj : NULL;
+	return jit_file(sc, KIND_PERFMAP, name, pid);
+}
+
+const struct perfmap *symcache__perfmap(struct symcache *sc, int pid)
+{
+	const struct jit_file *jf = perfmap_file(sc, pid);
+
+	return jf ? jf->obj : NULL;
 }
 
 const struct jitdump *symcache__jitdump(struct symcache *sc,
 					const char *path)
 {
-	struct entry *e;
-	int is_new;
+	const struct jit_file *jf = jit_file(sc, KIND_JITDUMP, path, -1);
 
-	e = get(sc, KIND_JITDUMP, path, NULL, 0, &is_new);
-	if (e && is_new)
-		e->obj = jitdump__open(path, sc->force, sc->diag);
-	return e ? e->obj : NULL;
+	return jf ? jf->obj : NULL;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Look at jf again (a lookup missed it): the first time at once, then at
+ * most every SYMCACHE_RECHECK_NS, so that an address no file will ever
+ * name costs a clock read, not a stat() per sample. True when it now
+ * lists more. */
+static bool update_jit_file(struct symcache *sc, struct jit_file *jf,
+			    int pid, const char *path)
+{
+	uint64_t now;
+	int n;
+
+	if (!jf || jf->is_final)
+		return false;
+	now = now_ns();
+	if (jf->is_checked && now - jf->checked_ns < SYMCACHE_RECHECK_NS)
+		return false;
+	jf->is_checked = true;
+	jf->checked_ns = now;
+	if (!jf->obj) {
+		open_jit_file(sc, jf, pid, path, NULL);	/* said once */
+		n = jf->obj != NULL;
+	} else if (pid >= 0) {
+		n = perfmap__update(jf->obj, sc->diag);
+	} else {
+		n = jitdump__update(jf->obj, sc->diag);
+	}
+	if (n > 0)
+		sc->nr_jit_updates++;
+	return n > 0;
+}
+
+uint64_t symcache__nr_jit_updates(const struct symcache *sc)
+{
+	return sc->nr_jit_updates;
 }
 
 int symcache__add_jitdump(struct symcache *sc, int32_t pid, const char *path)
@@ -678,8 +764,8 @@ static bool is_listed_below(struct symcache *sc, const int32_t *chain,
 	return false;
 }
 
-int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
-		       struct jit_code *j)
+static int find_jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
+			 struct jit_code *j)
 {
 	int32_t chain[SYMCACHE_MAX_ANCESTRY];
 	size_t n = 0;
@@ -703,4 +789,38 @@ int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
 	}
 	memset(j, 0, sizeof(*j));
 	return -ENOENT;
+}
+
+/* The files of pid and its ancestors were read before the JIT wrote all
+ * it has now (a live recording): read what they appended. True when any
+ * lists more. */
+static bool update_ancestry(struct symcache *sc, int32_t pid)
+{
+	bool is_new = false;
+	size_t n, i;
+
+	for (n = 0; pid && n < SYMCACHE_MAX_ANCESTRY; n++) {
+		is_new |= update_jit_file(sc, perfmap_file(sc, pid), pid, NULL);
+		for (i = 0; i < sc->nr_jitdumps; i++)
+			if (sc->jitdumps[i].pid == pid)
+				is_new |= update_jit_file(
+				    sc, jit_file(sc, KIND_JITDUMP,
+						 sc->jitdumps[i].path, -1),
+				    -1, sc->jitdumps[i].path);
+		pid = parent_of(sc, pid);
+	}
+	return is_new;
+}
+
+int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
+		       struct jit_code *j)
+{
+	int err = find_jit_code(sc, pid, addr, j);
+
+	/* Not the process's own code: it may have listed it since (its JIT
+	 * writes an entry before running the code, so a sample there comes
+	 * after the entry), or listed its own over an ancestor's. */
+	if ((err || j->pid != pid) && update_ancestry(sc, pid))
+		err = find_jit_code(sc, pid, addr, j);
+	return err;
 }

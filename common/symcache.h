@@ -4,7 +4,9 @@
  * [vdso]: symbols, CFI, DWARF, trampoline layout, see dso.h), the kallsyms
  * table, the perf maps (by pid) and jitdumps (by path) a run needs, and the
  * JIT registry (which process wrote which jitdump), loading each on first
- * use and remembering failures too, so a missing file is looked for once.
+ * use and remembering failures too, so a missing binary is looked for
+ * once (perf maps and jitdumps, which their JIT writes as it runs, are
+ * read again as symcache__jit_code() says).
  * Naming (symbolize) and unwinding (unwind) both find what they need here;
  * lookups go to the returned objects' own functions.
  */
@@ -147,10 +149,22 @@ struct jit_code {
  * lists code of its own at the entry's first or last byte, i.e. the child
  * did not reuse that memory (a forked CPython keeps filling the arena it
  * inherited, so its new trampolines land where the parent's post-fork
- * ones do, and the child's own map names them). 0, or -ENOENT. */
+ * ones do, and the child's own map names them).
+ * The files grow while the JIT runs, and a live recording is read as it
+ * goes: when addr is not the process's own code as read so far, the
+ * perf maps and jitdumps of the process and its ancestors are read
+ * again, from where their last read ended (perfmap__update(),
+ * jitdump__update()), and the lookup retried. Each file is looked at
+ * again at once the first time, then at most every SYMCACHE_RECHECK_NS,
+ * so an address no file names costs no stat() per sample; a missing file
+ * is looked for again too. 0, or -ENOENT. */
 int symcache__jit_code(struct symcache *sc, int32_t pid, uint64_t addr,
 		       struct jit_code *j);
 
 #define SYMCACHE_MAX_ANCESTRY 32
+#define SYMCACHE_RECHECK_NS 1000000u	/* 1 ms */
+
+/* How many times symcache__jit_code() read a file again and found more. */
+uint64_t symcache__nr_jit_updates(const struct symcache *sc);
 
 #endif

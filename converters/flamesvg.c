@@ -39,7 +39,7 @@ enum {
 	OPT_REVERSE, OPT_FACTOR, OPT_TOTAL, OPT_NEGATE, OPT_WIDTHS, OPT_TRUNCATE,
 };
 
-const char *argp_program_version = TOOL " 0.1.0";
+const char *argp_program_version = TOOL " " PERFFOLD_VERSION;
 const char *argp_program_bug_address = NULL;
 
 static const char doc[] =

@@ -34,7 +34,7 @@ struct opts {
 	bool is_strip_hex;
 };
 
-const char *argp_program_version = TOOL " 0.1.0";
+const char *argp_program_version = TOOL " " PERFFOLD_VERSION;
 const char *argp_program_bug_address = NULL;
 
 static const char doc[] =
@@ -167,8 +167,8 @@ static void *read_side(void *arg)
 			   strerror(s->err == -EIO ? errno : -s->err));
 	if (!is_stdin)
 		fclose(f);
-	if (!s->err)
-		foldtab__sort(s->t);
+	if (!s->err && (s->err = foldtab__sort(s->t)))
+		diag__emit(&s->diag, DIAG_ERROR, "out of memory");
 	return NULL;
 }
 

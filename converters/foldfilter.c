@@ -53,7 +53,7 @@ struct filter {
 enum { OPT_COLLAPSE = 0x100, OPT_FOCUS, OPT_EXCLUDE, OPT_PRUNE,
        OPT_STRIP_PIDS };
 
-const char *argp_program_version = TOOL " 0.1.0";
+const char *argp_program_version = TOOL " " PERFFOLD_VERSION;
 const char *argp_program_bug_address = NULL;
 
 static const char doc[] =

@@ -47,7 +47,7 @@ struct opts {
 
 enum { OPT_BY = 0x100, OPT_SORT, OPT_UNIT, OPT_PYTHON, OPT_COMPARE };
 
-const char *argp_program_version = TOOL " 0.1.0";
+const char *argp_program_version = TOOL " " PERFFOLD_VERSION;
 const char *argp_program_bug_address = NULL;
 
 static const char doc[] =

@@ -77,6 +77,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+const char *argp_program_version = "perf2folded " PERFFOLD_VERSION;
+
 static const char doc[] =
 	"Turn perf profiles into folded stacks (one line per distinct stack,"
 	" root first, with its weight), for flamesvg or flamegraph.pl.\n\n"
@@ -99,7 +101,8 @@ static const char doc[] =
 	"  perf2folded --event-filter=cycles --weight=samples script.txt\n"
 	"  perf record -g -- python3.12 -X perf prog.py; perf2folded --python\n"
 	"  " PERFCONV_OFFCPU_RECORD "\n"
-	"  perf2folded --wall --python perf.data | flamesvg --countname us\n\n"
+	"  perf2folded --wall --python perf.data | flamesvg --countname us\n"
+	"  " PERFCONV_OFFCPU_SCRIPT " | perf2folded --off-cpu\n\n"
 	"Exit status: 0 ok, 1 some input was skipped (said on stderr) or no "
 	"samples, 2 fatal error, 64 usage.";
 

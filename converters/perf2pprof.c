@@ -53,6 +53,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+const char *argp_program_version = "perf2pprof " PERFFOLD_VERSION;
+
 static const char doc[] =
 	"Turn perf profiles into a pprof profile (profile.proto, gzipped), "
 	"for go tool pprof, Grafana Pyroscope or Parca.\n\n"

@@ -44,6 +44,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+const char *argp_program_version = "perf2speedscope " PERFFOLD_VERSION;
+
 static const char doc[] =
 	"Turn perf profiles into a speedscope profile (JSON), for "
 	"https://www.speedscope.app or the speedscope command.\n\n"

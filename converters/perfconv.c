@@ -24,12 +24,14 @@
 #include "perfdata.h"
 #include "profile.h"
 #include "scriptparse.h"
+#include "waitfold.h"
 
 /* State of one run, shared by all inputs. */
 struct run {
 	const struct perfconv_opts *opts;
 	struct folder *folder;
 	struct profile *profile;	/* the folder's sink, or NULL */
+	struct waitfold *wf;	/* --off-cpu, --wall on text */
 	bool is_partial;
 };
 
@@ -48,19 +50,31 @@ static int on_sample(void *ctx, const struct script_sample *s)
 	const struct folder_who who = {
 		.comm = s->comm, .pid = s->pid, .tid = s->tid,
 	};
+	struct slice event = s->event;
+	uint64_t period = s->period;
 	size_t i;
 	int err;
 
-	if (!folder__begin(r->folder, &who, s->event, s->period,
-			   s->has_period))
+	if (r->wf) {
+		/* off-CPU and wall time: events chosen by what they are */
+		err = waitfold__script(r->wf, s, &period);
+		if (err <= 0)
+			return err;
+		event.len = 0;
+	}
+	if (!folder__begin(r->folder, &who, event, period,
+			   s->has_period || r->wf))
 		return 0;
 	for (i = 0; i < s->nr_frames; i++) {
 		err = folder__frame(r->folder, &s->frames[i]);
 		if (err)
 			return err;
 	}
-	return folder__end(r->folder);
+	return r->wf ? waitfold__end(r->wf) : folder__end(r->folder);
 }
+
+static bool report_waits(const struct waitfold_stats *st, const char *name,
+			 const struct perfconv_opts *o, const struct diag *d);
 
 /* Parse one perf script text: a regular file is mapped and parsed in
  * place; anything else (a pipe) is read in blocks after the sniffed bytes. */
@@ -74,6 +88,12 @@ static int read_text(struct run *r, int fd, const char *name,
 
 	if (!sp)
 		return -ENOMEM;
+	if (r->opts->clock != DATAFOLD_CPU &&
+	    !(r->wf = waitfold__new(r->folder,
+				    r->opts->clock == DATAFOLD_WALL))) {
+		err = -ENOMEM;
+		goto out;
+	}
 	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0) {
 		void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
 				 MAP_PRIVATE, fd, 0);
@@ -89,6 +109,12 @@ static int read_text(struct run *r, int fd, const char *name,
 	} else {
 		err = scriptparse__read_fd(sp, fd, head, head_len, on_sample, r);
 	}
+	if (!err && r->wf) {
+		err = waitfold__finish(r->wf);
+		if (!err && report_waits(waitfold__stats(r->wf), name, r->opts,
+					 d))
+			r->is_partial = true;
+	}
 out:
 	if (err < 0 && err != -ENOMEM)
 		diag__emit(d, DIAG_ERROR, "cannot read '%s': %s", name,
@@ -103,6 +129,8 @@ out:
 	diag__emit(d, DIAG_INFO, "'%s': %llu lines", name,
 		   (unsigned long long)stats->nr_lines);
 	scriptparse__free(sp);
+	waitfold__free(r->wf);
+	r->wf = NULL;
 	return err;
 }
 
@@ -163,7 +191,7 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 
 /* --off-cpu, --wall: what was counted, and what could not be. Returns
  * true when something was skipped. */
-static bool report_waits(const struct datafold_stats *st, const char *name,
+static bool report_waits(const struct waitfold_stats *st, const char *name,
 			 const struct perfconv_opts *o, const struct diag *d)
 {
 	const struct offcpu_stats *oc = &st->offcpu;
@@ -176,7 +204,15 @@ static bool report_waits(const struct datafold_stats *st, const char *name,
 	if (!st->nr_switches && !st->nr_undecoded) {
 		diag__emit(d, DIAG_WARN,
 			   "'%s': no sched:sched_switch samples, so no "
-			   "off-CPU time; record with: " PERFCONV_OFFCPU_RECORD, name);
+			   "off-CPU time; record with: " PERFCONV_OFFCPU_RECORD
+			   " (as text: " PERFCONV_OFFCPU_SCRIPT ")", name);
+		is_partial = true;
+	}
+	if (st->nr_no_time) {
+		diag__emit(d, DIAG_WARN,
+			   "'%s': skipped %llu samples without a time (as "
+			   "text, print it: " PERFCONV_OFFCPU_SCRIPT ")",
+			   name, (unsigned long long)st->nr_no_time);
 		is_partial = true;
 	}
 	if (st->nr_sampled_switches)
@@ -189,8 +225,10 @@ static bool report_waits(const struct datafold_stats *st, const char *name,
 			   (unsigned long long)st->nr_switches);
 	if (st->nr_undecoded) {
 		diag__emit(d, DIAG_WARN,
-			   "'%s': skipped %llu sched_switch samples whose raw "
-			   "data is shorter than their format", name,
+			   "'%s': skipped %llu sched_switch samples whose "
+			   "fields could not be read (raw data shorter than "
+			   "their format, or text with no valid prev_pid, "
+			   "prev_state or next_pid)", name,
 			   (unsigned long long)st->nr_undecoded);
 		is_partial = true;
 	}
@@ -237,12 +275,21 @@ static bool report_waits(const struct datafold_stats *st, const char *name,
 static void report_data(const struct datafold_stats *st, const char *name,
 			const struct diag *d)
 {
-	if (st->nr_lost || st->nr_lost_samples)
+	/* LOST_SAMPLES counts samples; LOST counts records of any kind, most
+	 * of them samples: the count when perf wrote no LOST_SAMPLES */
+	uint64_t lost = st->nr_lost_samples ? st->nr_lost_samples : st->nr_lost;
+	char records[64] = "";
+
+	if (st->nr_lost && st->nr_lost_samples)
+		snprintf(records, sizeof(records), ", %llu records in all",
+			 (unsigned long long)st->nr_lost);
+	if (lost)
 		diag__emit(d, DIAG_WARN,
-			   "'%s': the kernel lost %llu events and %llu samples "
-			   "while recording (try a lower -F or a larger -m)",
-			   name, (unsigned long long)st->nr_lost,
-			   (unsigned long long)st->nr_lost_samples);
+			   "'%s': perf lost %llu samples (%.3g%% of %llu) while "
+			   "recording%s (try a lower -F or a larger -m)", name,
+			   (unsigned long long)lost,
+			   100.0 * (double)lost / (double)(st->nr_samples + lost),
+			   (unsigned long long)(st->nr_samples + lost), records);
 	if (st->nr_bad_records)
 		diag__emit(d, DIAG_WARN, "'%s': skipped %llu malformed records",
 			   name, (unsigned long long)st->nr_bad_records);
@@ -308,6 +355,7 @@ static int read_data(struct run *r, int fd, const char *name,
 		.clock = r->opts->clock,
 	};
 	struct progress progress = {r->opts->prog, name, 0};
+	const struct perfdata_stats *ps;
 	struct datafold_stats st;
 	struct perfdata *pd;
 	struct fcache *cache = NULL;
@@ -334,10 +382,17 @@ static int read_data(struct run *r, int fd, const char *name,
 	if (dopts.progress && st.nr_samples > 0xffff)
 		fputs("\n", stderr);
 	report_data(&st, name, d);
+	ps = perfdata__stats(pd);
+	if (ps->pipe_size)	/* a full pipe would have made perf wait */
+		diag__emit(d, DIAG_INFO, "'%s': %.1f MB through a pipe of %llu "
+			   "KB, at most %llu KB of it unread when read", name,
+			   ps->data_bytes / 1048576.0,
+			   (unsigned long long)ps->pipe_size >> 10,
+			   (unsigned long long)ps->pipe_max_queued >> 10);
 	if (st.nr_bad_records)
 		r->is_partial = true;
 	if (!err && r->opts->clock != DATAFOLD_CPU &&
-	    report_waits(&st, name, r->opts, d))
+	    report_waits(&st.waits, name, r->opts, d))
 		r->is_partial = true;
 	perfdata__free(pd);
 	fcache__free(cache);
@@ -369,11 +424,6 @@ static int read_input(struct run *r, const char *path, const struct diag *d)
 	}
 	if (perfdata__sniff(magic, n)) {
 		err = read_data(r, fd, name, magic, n, d);
-	} else if (r->opts->clock != DATAFOLD_CPU) {
-		diag__emit(d, DIAG_ERROR,
-			   "cannot read '%s': --off-cpu and --wall read "
-			   "perf.data only, not perf script text", name);
-		err = -EINVAL;
 	} else {
 		err = read_text(r, fd, name, magic, n, d);
 	}

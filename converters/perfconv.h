@@ -22,11 +22,15 @@
 #define EXIT_USAGE 64
 #define PERFCONV_MAX_INPUTS 256
 
-/* The recording command --off-cpu and --wall need. */
+/* The recording command --off-cpu and --wall need, and the perf script
+ * fields they read from text. */
 #define PERFCONV_OFFCPU_RECORD \
 	"perf record -e cpu-clock/freq=999/ " \
 	"-e sched:sched_switch --switch-events " \
 	"--call-graph dwarf,16384 -- python3.12 -X perf prog.py"
+#define PERFCONV_OFFCPU_SCRIPT \
+	"perf script -F comm,pid,tid,time,period,event,trace,ip,sym,dso " \
+	"--show-switch-events"
 
 struct perfconv_opts {
 	const char *prog;		/* messages begin "PROG: " */

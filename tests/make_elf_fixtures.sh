@@ -17,6 +17,9 @@
 #                              layout (test_dso.c)
 #   fx_tramp_dyn               fx_tramp_sub built -rdynamic, stripped of
 #                              .symtab: the labels only in .dynsym
+#   libfx_eval_fp.so libfx_eval_nofp.so
+#                              built from fx_eval.c, its eval loop with and
+#                              without a frame pointer (test_pybuild.c)
 #   *.nm                       `nm` of each unstripped file
 #   *.plt                      "ADDR NAME" for each PLT entry objdump labels
 #   STAMP                      touched last
@@ -53,6 +56,8 @@ done
 $cc -O1 -rdynamic -DFX_TRAMP_SUB "$src/fx_pytramp.c" -o fx_tramp_dyn.full
 objcopy --strip-all fx_tramp_dyn.full fx_tramp_dyn
 rm fx_tramp_dyn.full
+$cc -O2 -fPIC -shared -fno-omit-frame-pointer "$src/fx_eval.c" -o libfx_eval_fp.so
+$cc -O2 -fPIC -shared -fomit-frame-pointer "$src/fx_eval.c" -o libfx_eval_nofp.so
 for f in fx_pie fx_nopie libfx.so fx_inl; do
 	nm "$f" > "$f.nm"
 	objdump -d --section=.plt "$f" |

@@ -250,6 +250,25 @@ struct perfdata *perfdata__open(const char *path, const struct diag *d,
 	return pd;
 }
 
+/* A live `perf record -o -` writes a sample of a --call-graph dwarf,65528
+ * recording as one 64 KB record: a pipe of the default 64 KB holds one, so
+ * perf would block on its write whenever the reader is not scheduled at
+ * that instant, and its ring buffer (512 KB by default) then fills and the
+ * kernel drops samples. A larger pipe, drained by a thread of its own
+ * (pipein.h), absorbs the reader's delays. The limit for users without
+ * CAP_SYS_RESOURCE is /proc/sys/fs/pipe-max-size (1 MB by default): the
+ * largest size allowed is taken. */
+static void grow_pipe(struct perfdata *pd, int fd)
+{
+	int size;
+
+	for (size = PD_PIPE_SIZE; size >= (1 << 20); size /= 2)
+		if (fcntl(fd, F_SETPIPE_SZ, size) >= 0)
+			break;
+	size = fcntl(fd, F_GETPIPE_SZ);
+	pd->stats.pipe_size = size > 0 ? (uint64_t)size : 0;
+}
+
 struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 				   size_t prefix_len, const char *name,
 				   const struct diag *d,
@@ -262,7 +281,9 @@ struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		off_t cur = prefix_len ? lseek(fd, 0, SEEK_CUR) : 0;
 		void *m;
 
@@ -279,6 +300,10 @@ struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 				return finish_open(pd);
 			}
 		}
+	}
+	if (S_ISFIFO(st.st_mode)) {
+		grow_pipe(pd, fd);
+		pd->pipein = pipein__new(fd, PD_PIPEIN_MAX);
 	}
 	pd->is_stream = true;
 	pd->fd = fd;

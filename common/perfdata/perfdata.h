@@ -225,6 +225,9 @@ struct perfdata_stats {
 	uint64_t nr_lost_samples; /* sum of LOST_SAMPLES.lost */
 	uint64_t nr_out_of_order; /* queued older than the last flush */
 	uint64_t data_bytes;	  /* record bytes read (before decompression) */
+	/* a pipe: its size, and the most bytes found waiting in it before a
+	 * read (below pipe_size: the writer never waited for us) */
+	uint64_t pipe_size, pipe_max_queued;
 	uint64_t decompressed_bytes;
 };
 

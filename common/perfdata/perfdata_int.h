@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pager.h"
+#include "pipein.h"
 #include "perfdata.h"
 
 struct ZSTD_DCtx_s;
@@ -58,6 +59,12 @@ struct pd_order {
 #define PD_PAGER_MIN (16u << 20)
 /* Decompression window: at least one maximal record (u16 size) plus room. */
 #define PD_ZBUF_CAP (1u << 20)
+/* The pipe size a live stream asks for (perfdata.c grow_pipe()): 128
+ * samples of 64 KB stack copies, about an eighth of a second of them at
+ * 999 Hz. */
+#define PD_PIPE_SIZE (8 << 20)
+/* What a live pipe's reading thread (pipein.h) may hold beyond it. */
+#define PD_PIPEIN_MAX (64u << 20)
 
 struct perfdata {
 	struct diag diag;
@@ -74,6 +81,7 @@ struct perfdata {
 	struct pager *pager;  /* pages a large mapped file, or NULL */
 	uint8_t *owned_image; /* a prefix+file copy, when not mmap'able */
 	int fd;
+	struct pipein *pipein;	/* a pipe's reading thread, or NULL */
 	uint8_t *sbuf;
 	size_t sbuf_pos, sbuf_len, sbuf_cap;
 	bool is_eof;

@@ -46,8 +46,19 @@ static ssize_t stream_fill(struct perfdata *pd, size_t n)
 			pd->sbuf_len -= pd->sbuf_pos;
 			pd->sbuf_pos = 0;
 		}
-		r = read(pd->fd, pd->sbuf + pd->sbuf_len,
-			 pd->sbuf_cap - pd->sbuf_len);
+		if (pd->pipein) {
+			r = pipein__read(pd->pipein, pd->sbuf + pd->sbuf_len,
+					 pd->sbuf_cap - pd->sbuf_len);
+			pd->stats.pipe_max_queued =
+				pipein__max_queued(pd->pipein);
+			if (r < 0) {
+				errno = (int)-r;
+				r = -1;
+			}
+		} else {
+			r = read(pd->fd, pd->sbuf + pd->sbuf_len,
+				 pd->sbuf_cap - pd->sbuf_len);
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -303,6 +314,7 @@ int pd_stream_open(struct perfdata *pd)
 
 void pd_stream_release(struct perfdata *pd)
 {
+	pipein__free(pd->pipein);
 	ZSTD_freeDCtx((ZSTD_DCtx *)pd->zctx);
 	free(pd->zbuf);
 	free(pd->sbuf);

@@ -4,17 +4,15 @@
 // button's prompt, keys, reloading a shared URL.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { failures, launch, serve, test } from "./common.mjs";
 
 const [flamesvg, chromiumPath] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), "flamesvg-browser-"));
 const MAX_ZOOM_MS = 100;
-let failures = 0;
 
 function render(name, folded, args = []) {
 	const input = join(dir, name + ".folded");
@@ -24,30 +22,10 @@ function render(name, folded, args = []) {
 	return "/" + name + ".svg";
 }
 
-const server = createServer((req, res) => {
-	const path = new URL(req.url, "http://localhost").pathname;
-	try {
-		const body = readFileSync(join(dir, path.replace(/^\/+/, "")));
-		res.writeHead(200, { "Content-Type": "image/svg+xml" });
-		res.end(body);
-	} catch {
-		res.writeHead(404);
-		res.end();
-	}
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}`;
+const { server, base } = await serve((path) => [
+	readFileSync(join(dir, path.replace(/^\/+/, ""))), "image/svg+xml"]);
 
-// a fresh profile in the temporary directory (playwright passes it to
-// chromium as --user-data-dir)
-const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-	executablePath: chromiumPath,
-	headless: true,
-	viewport: { width: 1200, height: 1000 },
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	       "--no-first-run", "--disable-background-networking",
-	       "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch(chromiumPath, dir);
 
 async function open(path) {
 	const page = await browser.newPage();
@@ -112,16 +90,6 @@ async function hoverAt(page, depth, fx) {
 async function labelTexts(page) {
 	return (await page.locator("#labels text").allTextContents())
 		.filter((s) => s !== "");
-}
-
-async function test(title, fn) {
-	try {
-		await fn();
-		console.log("ok - " + title);
-	} catch (e) {
-		failures++;
-		console.log("not ok - " + title + "\n" + e.stack);
-	}
 }
 
 // First, in a renderer process no other test has used yet.

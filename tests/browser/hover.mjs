@@ -5,32 +5,20 @@
 // tools write (tests/e2e/flamerun.sh).
 // usage: node hover.mjs SVG NAME CHROMIUM
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch, serve } from "./common.mjs";
 
 const [svg, name, chromiumPath] = process.argv.slice(2);
 const body = readFileSync(svg);
-const server = createServer((req, res) => {
-	res.writeHead(200, { "Content-Type": "image/svg+xml" });
-	res.end(body);
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const { server, base } = await serve(() => [body, "image/svg+xml"]);
 const dir = mkdtempSync(join(tmpdir(), "hover-"));
-const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-	executablePath: chromiumPath,
-	headless: true,
-	viewport: { width: 1200, height: 1000 },
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	       "--no-first-run", "--disable-background-networking",
-	       "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch(chromiumPath, dir);
 let status = 0;
 try {
 	const page = await browser.newPage();
-	await page.goto(`http://127.0.0.1:${server.address().port}/g.svg`);
+	await page.goto(`${base}/g.svg`);
 	await page.waitForFunction(() => typeof flamesvg_frames === "object");
 	// all of a deep graph in view, so that any frame can be hovered
 	const height = await page.evaluate(() => flamesvg_config.height);

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# End to end: the one-command workflow. Runs scripts/flamerun as a user
-# would and checks what it promises: the SVG (well-formed, with the Python
+# End to end: the one-command workflow. Runs flamerun as a user would and
+# checks what it promises: the SVG (well-formed, with the Python
 # functions), the tables of hottest functions (foldtop's), the program's
-# exit status passed through, --keep, the call-graph mode
-# has-frame-pointers chose, -p PID (with --duration, until the process
-# exits, perf's failure passed through), and clear failures.
-# Needs perf, python3.12 and xmllint; fails naming what is missing.
-# usage: flamerun.sh SOURCE_ROOT
+# exit status passed through, --keep (the recording as it was streamed),
+# the call-graph mode has-frame-pointers chose, -p PID (with --duration,
+# until the process exits), Ctrl-C, no temporary files, and clear failures
+# (perf exiting early, unknown options, a missing script, an interpreter
+# that cannot do perf).
+# Needs perf, python3.12, xmllint and unshare (run as root, as CI does);
+# fails naming what is missing.
+# usage: flamerun.sh FLAMERUN SOURCE_ROOT
 set -u
-src=$(realpath "$1")
+run=$(realpath "$1")
+bin=$(dirname "$run")
+src=$(realpath "$2")
 command -v perf >/dev/null || { echo "FAIL: perf is missing"; exit 1; }
 command -v xmllint >/dev/null || { echo "FAIL: xmllint is missing (libxml2-utils)"; exit 1; }
 py=$("$src/scripts/find-python" 12) || { echo "FAIL: python3.12 is missing"; exit 1; }
-run=$src/scripts/flamerun
 work=$(mktemp -d /tmp/perffold-flamerun.XXXXXX)
 trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 cd "$work"
@@ -79,11 +83,28 @@ status=$?
 ok "exit status passed through (3)" '[ $status -eq 3 ]'
 ok "svg even when the program fails" '[ -s three.svg ]'
 
-# --keep keeps perf.data and the perf map
-"$run" --keep -o kept.svg -- python3.12 fibfact.py 2 > /dev/null 2>&1
-ok "--keep perf.data" '[ -s kept.perf.data ]'
-ok "--keep perf map" 'ls perf-*.map > /dev/null 2>&1'
-ok "kept data converts again" '"$src/build/converters/perf2folded" --python --perf-map-dir . kept.perf.data 2>/dev/null | grep -q "fibonacci (fibfact.py)"'
+# --keep writes the recording as it streams: converted again, the same
+# stacks with the same weights as the folded stacks of the run
+"$run" --keep kept.data -o kept.svg -- python3.12 fibfact.py 4 > /dev/null 2> kept.err
+status=$?
+ok "--keep: exit 0" '[ $status -eq 0 ] || { cat kept.err; false; }'
+ok "--keep: the recording kept" '[ -s kept.data ] && grep -q "kept the recording in .kept.data." kept.err'
+"$bin/perf2folded" --python kept.data > kept-again.folded 2> /dev/null
+ok "--keep: streamed and file runs give the same stacks" 'grep -q "fibonacci (fibfact.py)" kept.folded && cmp -s kept.folded kept-again.folded'
+# a file recording of the same program, made apart: the same functions,
+# their shares within sampling noise (10 points)
+py_shares() {	# FOLDED -> "fibonacci% factorial%" of the total weight
+	awk '{ w = $NF; t += w } /;fibonacci \(fibfact\.py\) [0-9]+$/ { f += w }
+	     /;factorial \(fibfact\.py\) [0-9]+$/ { g += w }
+	     END { if (t) printf "%.1f %.1f\n", 100 * f / t, 100 * g / t }' "$1"
+}
+mode_opt=--call-graph=dwarf,65528
+grep -q "(fp call graphs" kept.err && mode_opt=-g
+perf record -q -e cpu-clock -F 999 $mode_opt -o file.data -- "$py" -X perf fibfact.py 4 > /dev/null 2>&1
+"$bin/perf2folded" --python file.data > file.folded 2> /dev/null
+read -r sf sg <<< "$(py_shares kept.folded)"
+read -r ff fg <<< "$(py_shares file.folded)"
+ok "file run: fibonacci ${ff}% and factorial ${fg}% as streamed (${sf}%, ${sg}%)" 'awk "BEGIN { d = $sf - $ff; e = $sg - $fg; exit !($sf > 50 && d * d < 100 && e * e < 100) }"'
 
 # the call-graph mode is has-frame-pointers' answer, which reads the eval
 # loop's code as well as the build flags: here the flags claim
@@ -115,11 +136,8 @@ pid=$!
 sleep 1
 "$run" -p "$pid" --duration 2 -o attached.svg > attached.txt 2>&1
 status=$?
-ok "-p PID --duration" '[ $status -eq 0 ] && grep -q "busy_loop" attached.svg'
-# perf's failure is flamerun's, with its status (here perf rejects -F)
-"$run" -p "$pid" --duration 2 -F bogus -o bad.svg > /dev/null 2> bad.txt
-status=$?
-ok "-p: perf's failure status passed through" '[ $status -ne 0 ] && [ $status -ne 2 ] && grep -q "perf record failed (exit status $status)" bad.txt'
+ok "-p PID --duration: exit 0, the process's stacks" '[ $status -eq 0 ] && grep -q "busy_loop" attached.svg && ! grep -q Traceback attached.txt'
+ok "-p: the process still runs after --duration" 'kill -0 $pid'
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 # the process exits before --duration is over: perf stops, no failure
 "$py" -X perf -c 'import time
@@ -134,7 +152,108 @@ status=$?
 ok "-p: process exits first, exit 0" '[ $status -eq 0 ] && grep -q "short_loop" exited.svg'
 wait "$pid" 2>/dev/null
 
+# Ctrl-C: SIGINT to flamerun alone (as kill -INT or a supervisor sends
+# it) while a program that never ends runs: the program stopped, the graph
+# of what was recorded written, promptly, exit 128 + 2
+cat > forever.py <<'EOF'
+import time
+def spin_forever():
+    while True:
+        t = time.time()
+        while time.time() - t < 0.2:
+            pass
+        time.sleep(0.05)
+spin_forever()
+EOF
+"$run" -o forever.svg -- python3.12 forever.py > forever.txt 2>&1 &
+fr=$!
+sleep 3
+kill -INT $fr
+waited=0
+while kill -0 $fr 2>/dev/null && [ $waited -lt 30 ]; do sleep 0.5; waited=$((waited + 1)); done
+kill -0 $fr 2>/dev/null && kill -KILL $fr
+wait $fr
+status=$?
+ok "SIGINT: exit 130 within 15 s (waited ${waited} half-seconds)" '[ $status -eq 130 ]'
+ok "SIGINT: a valid SVG of what was recorded" 'xmllint --noout forever.svg && grep -q "spin_forever (forever.py)" forever.svg'
+running() {	# the command lines of every process, one a line
+	for p in /proc/[0-9]*; do tr '\0' ' ' 2>/dev/null < "$p/cmdline"; echo; done
+}
+ok "SIGINT: the program stopped" '! running | grep -q "X perf forever[.]py"'
+# --duration for a program it starts: stopped, exit 0, no traceback
+"$run" --duration 2 -o dur.svg -- python3.12 forever.py > dur.txt 2>&1
+status=$?
+ok "--duration: exit 0, no traceback" '[ $status -eq 0 ] && ! grep -q Traceback dur.txt && grep -q "spin_forever" dur.svg'
+
+# nothing of the recording on disk: /tmp replaced (a private mount) by an
+# empty directory, TMPDIR another; afterwards the first holds only the
+# perf map CPython writes, the second nothing (the run's directory is
+# outside /tmp, which the mount hides)
+if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
+	tmpwork=$(mktemp -d /var/tmp/perffold-flamerun-tmp.XXXXXX)
+	mkdir "$tmpwork/tmp" "$tmpwork/tmpdir"
+	cp fibfact.py "$tmpwork/"
+	(cd "$tmpwork" && TMPDIR=$tmpwork/tmpdir unshare -m sh -c 'mount --bind "$1/tmp" /tmp && exec "$0" -o tmpdir.svg -- python3.12 fibfact.py 2' "$run" "$tmpwork" > tmpdir.txt 2>&1)
+	status=$?
+	ok "no temporary files: exit 0" '[ $status -eq 0 ] && [ -s "$tmpwork/tmpdir.svg" ] || cat "$tmpwork/tmpdir.txt"'
+	ok "no temporary files: only the perf map in /tmp ($(ls "$tmpwork/tmp" | tr "\n" " "))" '[ -z "$(ls "$tmpwork/tmp" | grep -Ev "^perf-[0-9]+\.map$")" ]'
+	ok "no temporary files: none in TMPDIR" '[ -z "$(ls -A "$tmpwork/tmpdir")" ]'
+	rm -rf "$tmpwork"
+else
+	ok "no temporary files: needs root and unshare (util-linux)" false
+fi
+
+# perf exiting early: the real perf given an option it rejects, and one
+# that fails as perf does without permission; one message, no hang, exit 3
+mkdir -p fakeperf badperf
+real_perf=$(command -v perf)
+printf '#!/bin/sh\nshift\nexec %s record --no-such-option "$@"\n' "$real_perf" > badperf/perf
+printf '#!/bin/sh\necho "Error: Access to performance monitoring and observability operations is limited." >&2\nexit 255\n' > fakeperf/perf
+chmod +x badperf/perf fakeperf/perf
+PATH=$work/badperf:$PATH timeout 60 "$run" -o bad.svg -- python3.12 fibfact.py 2 > /dev/null 2> bad.txt
+status=$?
+ok "perf rejects an option: exit 3" '[ $status -eq 3 ] || { cat bad.txt; false; }'
+ok "perf rejects an option: its message, then ours, once" 'grep -q "no-such-option" bad.txt && [ "$(grep -c "perf could not record" bad.txt)" -eq 1 ] && ! grep -q "Usage: perf record" bad.txt'
+PATH=$work/fakeperf:$PATH timeout 60 "$run" -o denied.svg -- python3.12 fibfact.py 2 > /dev/null 2> denied.txt
+status=$?
+ok "perf without permission: exit 3, its message" '[ $status -eq 3 ] && grep -q "^Error: Access to performance" denied.txt && grep -q "perf could not record (exit status 255)" denied.txt'
+ok "perf without permission: no perf_event_paranoid advice as root" '[ "$(id -u)" -ne 0 ] || ! grep -q paranoid denied.txt'
+ok "perf without permission: no graph" '[ ! -e denied.svg ]'
+
 # clear failures
+"$run" --bogus-option -- python3.12 fibfact.py > /dev/null 2> unknown.txt
+status=$?
+ok "unknown option named: exit 2" '[ $status -eq 2 ] && grep -q "unrecognized option .--bogus-option." unknown.txt'
+"$run" -o > /dev/null 2> noarg.txt
+status=$?
+ok "-o without argument: usage error" '[ $status -eq 2 ] && grep -q "requires an argument -- .o." noarg.txt'
+"$run" -o missing.svg -- python3.12 no-such-script.py > /dev/null 2> missing.txt
+status=$?
+ok "missing script refused before recording" '[ $status -eq 2 ] && grep -q "cannot read .no-such-script.py." missing.txt && ! grep -q recording missing.txt && [ ! -e missing.svg ]'
+"$run" -o no-dir/x.svg -- python3.12 fibfact.py > /dev/null 2> nodir.txt
+status=$?
+ok "output directory checked before recording" '[ $status -eq 2 ] && grep -q "no directory .no-dir." nodir.txt && ! grep -q recording nodir.txt'
+# the interpreter named is the one run: an older one is refused, naming one
+# that can (Debian 12's python3 is 3.11)
+sys_py=/usr/bin/python3
+if [ -x $sys_py ]; then
+	"$run" --which-python $sys_py > which.txt 2> which.err
+	status=$?
+	if "$sys_py" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+		ok "--which-python $sys_py: itself" '[ $status -eq 0 ] && [ "$(cat which.txt)" = "$(realpath $sys_py)" ]'
+	else
+		ok "--which-python $sys_py: refused, naming a 3.12+" '[ $status -eq 2 ] && grep -q "perf support needs 3.12 or newer; run flamerun -- .*python3\.1[2-9]" which.err && [ ! -s which.txt ]'
+		"$run" -o old.svg -- $sys_py fibfact.py > /dev/null 2> old.txt
+		status=$?
+		ok "an interpreter older than 3.12 is not swapped" '[ $status -eq 2 ] && ! grep -q recording old.txt'
+	fi
+else
+	ok "/usr/bin/python3 (the system's) to check --which-python" false
+fi
+for t in flamerun perf2folded flamesvg folddiff foldfilter foldtop; do
+	ok "$t --version" '"$bin/$t" --version | grep -Eq "^$t [0-9]+\.[0-9]+\.[0-9]+$"'
+done
+
 "$run" -- python3.12 > /dev/null 2> none.txt
 status=$?
 ok "no program: usage error" '[ $status -ne 0 ] && grep -q "flamerun: no program to run" none.txt'

@@ -8,7 +8,7 @@
   BaseProcess._bootstrap -> worker), named and unwound by the parent's
   perf map.
 - samples/spawntree.py (a subprocess child with a grandchild, and a
-  multiprocessing spawn pool) under scripts/flamerun, which sets
+  multiprocessing spawn pool) under flamerun, which sets
   PYTHONPERFSUPPORT=1 (children get no -X option) and says so: every
   process has its Python stack, >= 95% of each one's Python samples whole
   (reaching <module> or a thread's Thread._bootstrap).
@@ -81,21 +81,22 @@ def whole(stacks):
 
 
 def spawn_tree(tool, src, work):
-    run = os.path.join(src, "scripts", "flamerun")
+    run = os.path.join(os.path.dirname(tool), "flamerun")
     p = subprocess.run([run, "--help"], capture_output=True, text=True)
     check("PYTHONPERFSUPPORT=1" in p.stdout,
           "flamerun --help does not name PYTHONPERFSUPPORT=1")
-    p = subprocess.run([run, "--keep", "-o", "spawn.svg", "--", "python3.12",
+    p = subprocess.run([run, "--keep", "spawn.data", "-o", "spawn.svg", "--",
+                        "python3.12",
                         os.path.join(src, "samples", "spawntree.py"),
                         "300000"], cwd=work, capture_output=True, text=True)
     check(p.returncode == 0, f"flamerun exit {p.returncode}: {p.stderr[:300]}")
     check("PYTHONPERFSUPPORT=1 for every Python child" in p.stderr,
           "flamerun does not say it sets PYTHONPERFSUPPORT=1")
-    data = os.path.join(work, "spawn.perf.data")
+    data = os.path.join(work, "spawn.data")
     if not os.path.exists(data):
-        check(False, "flamerun --keep kept no perf.data")
+        check(False, "flamerun --keep kept no recording")
         return
-    procs = by_process(fold(tool, src, data, "--pid", "--perf-map-dir", work))
+    procs = by_process(fold(tool, src, data, "--pid"))
     want = {"parent": ["<module>", "main", "parent_work", "busy"],
             "child": ["<module>", "child_work", "busy"],
             "grandchild": ["<module>", "grandchild_work", "busy"],

@@ -121,3 +121,38 @@ struct perf_event_attr mk_attr(uint32_t type, uint64_t config,
 	a.sample_id_all = 1;
 	return a;
 }
+
+#define HEADER_PAGE                                                        \
+	"\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"        \
+	"\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n"       \
+	"\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"        \
+	"\tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;\n"
+
+struct buf tracing_data(const char *const *formats, int nr)
+{
+	struct buf b = {0};
+	int i;
+
+	put(&b, "\x17\x08\x44tracing", 10);
+	put(&b, "0.6", 4);
+	put(&b, "\0\x08", 2);
+	put32(&b, 4096);
+	put(&b, "header_page", 12);
+	put64(&b, strlen(HEADER_PAGE));
+	put(&b, HEADER_PAGE, strlen(HEADER_PAGE));
+	put(&b, "header_event", 13);
+	put64(&b, 4);
+	put(&b, "none", 4);
+	put32(&b, 0);			/* ftrace formats */
+	put32(&b, 1);			/* systems */
+	put(&b, "sched", 6);
+	put32(&b, (uint32_t)nr);
+	for (i = 0; i < nr; i++) {
+		put64(&b, strlen(formats[i]));
+		put(&b, formats[i], strlen(formats[i]));
+	}
+	put32(&b, 0);			/* kallsyms */
+	put32(&b, 0);			/* ftrace_printk */
+	put64(&b, 0);			/* saved cmdlines */
+	return b;
+}

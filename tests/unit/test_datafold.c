@@ -232,6 +232,132 @@ START_TEST(test_fork_names_inherited_jit_code)
 }
 END_TEST
 
+#define ST_SWITCH                                                             \
+	(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |           \
+	 PERF_SAMPLE_TIME | PERF_SAMPLE_PERIOD | PERF_SAMPLE_CALLCHAIN |       \
+	 PERF_SAMPLE_RAW)
+
+/* A tracepoint sample of event id (1: sched_switch, 2: an event with no
+ * format) in thread tid at time, one user frame at ip, raw_size bytes of
+ * sched_switch raw data (prev_pid prev, prev_state state, next_pid next). */
+static void switch_sample(struct buf *d, uint64_t id, uint32_t tid,
+			  uint64_t time, uint64_t ip, uint32_t raw_size,
+			  int32_t prev, int64_t state, int32_t next)
+{
+	size_t at = rec(d, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER);
+	uint8_t raw[64] = {0};
+	uint16_t type = TRACING_SWITCH_ID;
+
+	memcpy(raw, &type, 2);
+	memcpy(raw + 24, &prev, 4);
+	memcpy(raw + 32, &state, 8);
+	memcpy(raw + 56, &next, 4);
+	put64(d, id);
+	put64(d, ip);
+	put32(d, 50);
+	put32(d, tid);
+	put64(d, time);
+	put64(d, 1);
+	put64(d, 2);
+	put64(d, PERF_CONTEXT_USER);
+	put64(d, ip);
+	/* RAW: its size, then the data, padded (the padding counted in the
+	 * size, as the kernel does) to 8 bytes with the size */
+	put32(d, raw_size + (8 - (4 + raw_size) % 8) % 8);
+	put(d, raw, raw_size);
+	put(d, NULL, (8 - (4 + raw_size) % 8) % 8);
+	end_rec(d, at);
+}
+
+static int nr_warnings;
+static char warning[512];
+
+static void count_warning(void *ctx, enum diag_level level, const char *msg)
+{
+	(void)ctx;
+	if (level == DIAG_WARN) {
+		nr_warnings++;
+		snprintf(warning, sizeof(warning), "%s", msg);
+	}
+}
+
+/* --off-cpu over a synthetic recording whose tracing data holds
+ * sched_switch's format (fields found by name) and one that does not
+ * parse: intervals closed by the next switch naming the thread, a record
+ * shorter than its format, an event with no format, a dead thread's last
+ * switch, and a switch-out still open at the end: each counted, none
+ * folded but the intervals, the open one up to the last record. */
+START_TEST(test_offcpu_switches)
+{
+	static const uint64_t id_switch[] = {1}, id_other[] = {2};
+	static const char *const formats[] = {TRACING_SWITCH_FORMAT,
+					      TRACING_BAD_FORMAT};
+	struct attr_spec a[2] = {
+	    {mk_attr(PERF_TYPE_TRACEPOINT, TRACING_SWITCH_ID, ST_SWITCH),
+	     id_switch, 1},
+	    {mk_attr(PERF_TYPE_TRACEPOINT, 999, ST_SWITCH), id_other, 1},
+	};
+	struct buf td = tracing_data(formats, 2), d = {0}, img;
+	struct feat_spec feat = {PERFDATA_FEAT_TRACING_DATA, &td};
+	struct folder_opts fo = {.threads = true};
+	struct datafold_opts o = {.clock = DATAFOLD_OFFCPU};
+	const struct diag diag = {count_warning, NULL};
+	struct datafold_stats st;
+	struct perfdata *pd;
+	struct folder *f;
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out;
+
+	/* 100 sleeps at 1 ms; the switch at 3.5 ms naming it next ends it */
+	switch_sample(&d, 1, 100, 1000000, 0x1000, 64, 100, 0x1, 0);
+	switch_sample(&d, 1, 0, 3500000, 0x9000, 64, 0, 0, 100);
+	/* 40 bytes: prev_state and next_pid lie beyond them */
+	switch_sample(&d, 1, 100, 4000000, 0x1000, 40, 100, 0x1, 0);
+	/* 101 waits on I/O from 4.5 ms: open at the end (9 ms) */
+	switch_sample(&d, 1, 101, 4500000, 0x2000, 64, 101, 0x2, 0);
+	/* 102 leaves dead: nothing opens */
+	switch_sample(&d, 1, 102, 5000000, 0x3000, 64, 102, 0x10, 0);
+	/* an event the tracing data has no format for */
+	switch_sample(&d, 2, 103, 9000000, 0x4000, 64, 103, 0x1, 0);
+	img = file_image(a, 2, sizeof(a[0].attr), &d, &feat, 1);
+	free(d.p);
+	free(td.p);
+	nr_warnings = 0;
+	pd = perfdata__open_mem(img.p, img.len, "t.data", &diag, NULL);
+	ck_assert_ptr_nonnull(pd);
+	f = folder__new(&fo);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(datafold__read(pd, f, &o, &diag, &st), 0);
+	/* the format that does not parse, and the short record, said */
+	ck_assert_int_eq(nr_warnings, 2);
+	ck_assert_str_eq(warning, "'t.data': sched_switch sample at time "
+				  "4000000: raw data of 44 bytes, shorter than "
+				  "its format; skipped");
+	out = open_memstream(&text, &text_len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(folder__write(f, out), 0);
+	fclose(out);
+	ck_assert_str_eq(text,
+			 ":100;thread 100 (:100);[unknown];[off-cpu: sleep] 2500\n"
+			 ":101;thread 101 (:101);[unknown];"
+			 "[off-cpu: uninterruptible] 4500\n");
+	ck_assert_uint_eq(st.waits.nr_switches, 4);
+	ck_assert_uint_eq(st.waits.nr_undecoded, 1);
+	ck_assert_uint_eq(st.waits.nr_unknown_events, 1);
+	ck_assert_uint_eq(st.waits.offcpu.nr_opened, 2);
+	ck_assert_uint_eq(st.waits.offcpu.nr_closed, 1);
+	ck_assert_uint_eq(st.waits.offcpu.nr_open_at_end, 1);
+	ck_assert_uint_eq(st.waits.offcpu.nr_exited, 1);
+	ck_assert_uint_eq(st.waits.offcpu.ns[OFFCPU_SLEEP], 2500000);
+	ck_assert_uint_eq(st.waits.offcpu.ns[OFFCPU_IO], 4500000);
+	free(text);
+	folder__free(f);
+	perfdata__free(pd);
+	free(img.p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("datafold");
@@ -242,6 +368,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_unmapped_frames_keep_nothing);
 	tcase_add_test(tc, test_fork_names_inherited_jit_code);
+	tcase_add_test(tc, test_offcpu_switches);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -303,8 +303,9 @@ static int sh(const char *fmt, const char *arg)
 }
 
 /* A new build's first store removes other builds' entries (files named as
- * entries, in directories named as build ids), and nothing else; never in
- * a directory the cache did not make. */
+ * entries, in directories named as build ids), and nothing else, but those
+ * of the other build written last (another tool's); never in a directory
+ * the cache did not make. */
 START_TEST(test_other_builds_pruned)
 {
 	struct fcache *c = cache_in("c");
@@ -316,15 +317,19 @@ START_TEST(test_other_builds_pruned)
 	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "x", 1), 0);
 	ck_assert_int_eq(sh("test -f %s/CACHEDIR.TAG && rm -r %s/*/ && cd %s && "
 			    "o=00112233445566778899aabbccddeeff00112233 && "
-			    "mkdir $o aabbccdd not-hex && "
+			    "mkdir $o aabbccdd 55667788 not-hex && "
 			    "touch $o/symtab-0123456789abcdef $o/notes "
 			    "aabbccdd/dwarf-0123456789abcdef aabbccdd/.tmp-1 "
-			    "not-hex/symtab-0123456789abcdef", d), 0);
+			    "55667788/symtab-0123456789abcdef "
+			    "not-hex/symtab-0123456789abcdef && "
+			    "touch -d '2 days ago' $o aabbccdd && "
+			    "touch -d '1 day ago' 55667788", d), 0);
 	/* this build's directory is gone (as after an upgrade): made anew */
 	ck_assert_int_eq(fcache__put(c, "symtab", &fs, 1, "y", 1), 0);
 	ck_assert(finds(c, "symtab", &fs, 1, "y"));
 	ck_assert_int_eq(sh("cd %s && test ! -e 0011*/symtab-0123456789abcdef "
 			    "&& test -f 0011*/notes && test ! -e aabbccdd && "
+			    "test -f 55667788/symtab-0123456789abcdef && "
 			    "test -f not-hex/symtab-0123456789abcdef", d), 0);
 	fcache__free(c);
 

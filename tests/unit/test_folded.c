@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "diag.h"
 #include "folded.h"
 
 static int parse(const char *line, unsigned nr, struct folded_line *fl)
@@ -135,6 +137,79 @@ START_TEST(test_reader)
 }
 END_TEST
 
+/* folded__map() maps a regular file not yet read from, and nothing else
+ * (a stream in memory, a pipe, a file already read from, an empty file):
+ * those folded__read() reads. */
+START_TEST(test_map)
+{
+	static const char text[] = "a;b 1\n";
+	FILE *f = tmpfile(), *mem = fmemopen((void *)text, 6, "r"), *pipe_f;
+	const char *m;
+	size_t len = 0;
+	int fds[2];
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_null(folded__map(f, &len));	/* empty */
+	fputs(text, f);
+	ck_assert_ptr_null(folded__map(f, &len));	/* not at its start */
+	rewind(f);
+	m = folded__map(f, &len);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(len, 6);
+	ck_assert(!memcmp(m, text, 6));
+	folded__unmap(m, len);
+	folded__unmap(NULL, 0);
+	ck_assert_int_eq(fgetc(f), 'a');
+	ck_assert_ptr_null(folded__map(f, &len));	/* read from */
+	fclose(f);
+	ck_assert_ptr_null(folded__map(mem, &len));
+	fclose(mem);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], text, 6), 6);
+	close(fds[1]);
+	pipe_f = fdopen(fds[0], "r");
+	ck_assert_ptr_null(folded__map(pipe_f, &len));
+	fclose(pipe_f);
+}
+END_TEST
+
+static int collect(void *ctx, const struct folded_line *fl)
+{
+	char *log = ctx;
+
+	sprintf(log + strlen(log), "%.*s=%g\n", (int)fl->stack_len, fl->stack,
+		fl->count[0]);
+	return 0;
+}
+
+static void emit(void *ctx, enum diag_level level, const char *msg)
+{
+	(void)level;
+	strcat(ctx, msg);
+	strcat(ctx, "\n");
+}
+
+/* folded__read_text() reads what folded__read() reads, the same way: its
+ * lines point into the text. */
+START_TEST(test_read_text)
+{
+	static const char text[] = "a;b 1\n\nbad\n c 2.5\r\nlast 3";
+	char got[256] = "", log[256] = "";
+	struct diag d = { .emit = emit, .ctx = log };
+	struct folded_read r = { .name = "t", .nr_counts = 1, .diag = &d,
+				 .max_reports = 5 };
+
+	ck_assert_int_eq(folded__read_text(text, sizeof(text) - 1, &r, collect,
+					   got), 0);
+	ck_assert_str_eq(got, "a;b=1\n c=2.5\nlast=3\n");
+	ck_assert_str_eq(log, "skipped 't' line 3: no count at the end of the "
+			      "line\n");
+	ck_assert_uint_eq(r.nr_nonblank, 4);
+	ck_assert_uint_eq(r.nr_lines, 3);
+	ck_assert_uint_eq(r.nr_malformed, 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("folded");
@@ -148,6 +223,8 @@ int main(void)
 	tcase_add_test(tc, test_invalid_lines);
 	tcase_add_test(tc, test_blank);
 	tcase_add_test(tc, test_reader);
+	tcase_add_test(tc, test_map);
+	tcase_add_test(tc, test_read_text);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -107,6 +107,71 @@ START_TEST(test_python_all_and_threads)
 }
 END_TEST
 
+/* A wait (folder__end_wait()) leaf first: the kernel's scheduler, libc,
+ * the interpreter's function gil_fn (take_gil, drop_gil or another),
+ * then the Python frames of pystack. Its folded stack, as text. */
+static char *wait_stack(const char *gil_fn, enum folder_python python)
+{
+	struct folder_opts o = {.python = python};
+	struct folder *f = folder__new(&o);
+	const struct folder_who who = {sl("py"), .pid = sl("1"),
+				       .tid = sl("2")};
+	const struct frame waits[] = {
+		fr("__schedule", "[kernel.kallsyms]"),
+		fr("__futex_abstimed_wait_common", "/lib/libc.so.6"),
+		fr(gil_fn, "/lib/libpython3.12.so"),
+		fr("_PyEval_EvalFrameDefault", "/lib/libpython3.12.so"),
+	};
+	uint32_t ids[FOLDER_MAX_FRAMES + 3];
+	char *out;
+	size_t i;
+	int n;
+
+	ck_assert(folder__begin(f, &who, sl(""), 1, true));
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(folder__frame(f, &waits[i]), 0);
+	for (i = 2; i < 7; i++)
+		ck_assert_int_eq(folder__frame(f, &pystack[i]), 0);
+	n = folder__end_wait(f, "[off-cpu: sleep]", ids, FOLDER_MAX_FRAMES + 3);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(folder__add(f, ids, (size_t)n, 5), 0);
+	out = output(f);
+	folder__free(f);
+	return out;
+}
+
+/* The Python view of a wait: up to the Python frame that blocked, with
+ * "[GIL]" when CPython's take_gil or drop_gil was on the way. */
+START_TEST(test_wait_under_python_frame_and_gil)
+{
+	static const char *const fns[] = {"take_gil", "drop_gil", "PyThread_acquire_lock"};
+	static const char *const want[] = {
+		"py;<module> (/x/f.py);zlib_compress;f (/x/f.py);[GIL];"
+		"[off-cpu: sleep] 5\n",
+		"py;<module> (/x/f.py);zlib_compress;f (/x/f.py);[GIL];"
+		"[off-cpu: sleep] 5\n",
+		"py;<module> (/x/f.py);zlib_compress;f (/x/f.py);"
+		"[off-cpu: sleep] 5\n",
+	};
+	char *out;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		out = wait_stack(fns[i], FOLDER_PYTHON_FOLD);
+		ck_assert_str_eq(out, want[i]);
+		free(out);
+	}
+	/* --python=all keeps every frame, and names no GIL */
+	out = wait_stack("take_gil", FOLDER_PYTHON_ALL);
+	ck_assert_str_eq(out, "py;__libc_start_main;Py_RunMain;<module> "
+			      "(/x/f.py);zlib_compress;f (/x/f.py);"
+			      "_PyEval_EvalFrameDefault;take_gil;"
+			      "__futex_abstimed_wait_common;__schedule;"
+			      "[off-cpu: sleep] 5\n");
+	free(out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("folder");
@@ -117,6 +182,7 @@ int main(void)
 	tcase_add_test(tc, test_first_event_and_weights);
 	tcase_add_test(tc, test_python_view_folds_the_interpreter);
 	tcase_add_test(tc, test_python_all_and_threads);
+	tcase_add_test(tc, test_wait_under_python_frame_and_gil);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

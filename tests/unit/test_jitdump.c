@@ -360,6 +360,82 @@ START_TEST(test_truncated)
 }
 END_TEST
 
+/* A dump that grows between reads, as CPython 3.13's does while
+ * perf2folded reads a live recording: cut inside a record, read, then the
+ * rest appended in two steps and read by jitdump__update(), from the cut
+ * record on. The dump read so ends as the whole one read at once, and
+ * the unfinished record is not reported as truncated. */
+START_TEST(test_update_growing)
+{
+	static size_t bounds[1024], loads[1024];
+	struct captured c = { .nr = 0 };
+	struct diag d = { .emit = capture, .ctx = &c };
+	size_t len, n, i, k;
+	uint8_t *data = read_fixture(&len);
+	struct jitdump *whole, *jd_cut;
+	uint64_t at = 0;
+	char *path = write_tmp(data, len);
+
+	whole = jitdump__open(path, false, NULL);
+	unlink(path);
+	ck_assert_ptr_nonnull(whole);
+	n = boundaries(data, len, bounds, loads);
+	for (i = 1; i + 1 < n; i += 11) {
+		size_t cut = bounds[i] + 20, mid = (cut + len) / 2;
+		struct jitdump *jd;
+		FILE *f;
+
+		path = write_tmp(data, cut);
+		jd = jitdump__open_growing(path, false, &d);
+		ck_assert_ptr_nonnull(jd);
+		ck_assert_uint_eq(jitdump__count(jd), loads[i]);
+		f = fopen(path, "a");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(data + cut, 1, mid - cut, f),
+				  mid - cut);
+		fflush(f);
+		ck_assert_int_ge(jitdump__update(jd, &d), 0);
+		ck_assert_uint_eq(fwrite(data + mid, 1, len - mid, f),
+				  len - mid);
+		fclose(f);
+		ck_assert_int_ge(jitdump__update(jd, &d), 0);
+		ck_assert_uint_eq(jitdump__count(jd), jitdump__count(whole));
+		ck_assert(!jitdump__is_truncated(jd, NULL));
+		for (k = 0; k < jitdump__count(whole); k++) {
+			const struct jitdump_code *a = jitdump__at(whole, k);
+			const struct jitdump_code *b = jitdump__at(jd, k);
+
+			ck_assert_str_eq(a->name, b->name);
+			ck_assert_uint_eq(a->start, b->start);
+			ck_assert_uint_eq(a->eh_frame_len, b->eh_frame_len);
+			if (a->eh_frame_len)
+				ck_assert(!memcmp(a->eh_frame, b->eh_frame,
+						  a->eh_frame_len));
+			ck_assert_str_eq(jitdump__lookup(jd, a->start, NULL)->name,
+					 jitdump__lookup(whole, a->start,
+							 NULL)->name);
+		}
+		unlink(path);
+		jitdump__free(jd);
+	}
+	ck_assert_int_eq(c.nr, 0);
+
+	/* a dump that stopped growing amid a record: not reported (its
+	 * writer may be buffering the rest), and known as truncated */
+	path = write_tmp(data, bounds[3] + 20);
+	jd_cut = jitdump__open_growing(path, false, &d);
+	ck_assert_ptr_nonnull(jd_cut);
+	ck_assert_int_eq(jitdump__update(jd_cut, &d), 0);
+	ck_assert_int_eq(c.nr, 0);
+	ck_assert(jitdump__is_truncated(jd_cut, &at));
+	ck_assert_uint_eq(at, bounds[3]);
+	ck_assert_uint_eq(jitdump__count(jd_cut), loads[3]);
+	unlink(path);
+	jitdump__free(jd_cut);
+	jitdump__free(whole);
+}
+END_TEST
+
 /* Corrupt bytes anywhere (fixed seed): a result or an error, never a
  * crash or a sanitizer report. */
 START_TEST(test_corrupted)
@@ -406,6 +482,7 @@ static Suite *jitdump_suite(void)
 	tcase_add_test(tc, test_zero_size_record);
 	tcase_add_test(tc, test_real_cpython313);
 	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_update_growing);
 	tcase_add_test(tc, test_corrupted);
 	suite_add_tcase(s, tc);
 	return s;

@@ -147,6 +147,75 @@ START_TEST(test_real_cpython312)
 }
 END_TEST
 
+static void append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A map that grows between lookups, as CPython's does while perf2folded
+ * reads a live recording: each update parses only what was appended (a
+ * re-read from the start would add every entry twice: duplicates), and a
+ * last line without its newline waits until the file keeps its size. */
+START_TEST(test_update_growing)
+{
+	char *path = write_map(4250, "1000 10 py::early:a.py\n"
+				     "2000 10 py::la");
+	struct perfmap *pm = perfmap__open_growing(path, false, NULL);
+
+	ck_assert_ptr_nonnull(pm);
+	ck_assert_uint_eq(perfmap__count(pm), 1);
+	ck_assert_ptr_null(look(pm, 0x2004, NULL));
+	append(path, "te:a.py\n3000 10 py::later:a.py\n");
+	ck_assert_int_eq(perfmap__update(pm, NULL), 2);
+	ck_assert_str_eq(look(pm, 0x2004, NULL), "py::late:a.py");
+	ck_assert_str_eq(look(pm, 0x300f, NULL), "py::later:a.py");
+	ck_assert_str_eq(look(pm, 0x1000, NULL), "py::early:a.py");
+	ck_assert_int_eq(perfmap__update(pm, NULL), 0);	/* nothing new */
+	ck_assert_uint_eq(perfmap__count(pm), 3);
+	ck_assert_uint_eq(perfmap__nr_duplicates(pm), 0);
+
+	/* a line still being written: held while the file grows ... */
+	append(path, "4000 10 py::cut:a.p");
+	ck_assert_int_eq(perfmap__update(pm, NULL), 0);
+	ck_assert_ptr_null(look(pm, 0x4000, NULL));
+	/* ... then taken as perf takes it (last character dropped) once the
+	 * file kept its size, and only once */
+	ck_assert_int_eq(perfmap__update(pm, NULL), 1);
+	ck_assert_str_eq(look(pm, 0x4000, NULL), "py::cut:a.");
+	ck_assert_int_eq(perfmap__update(pm, NULL), 0);
+	ck_assert_uint_eq(perfmap__count(pm), 4);
+
+	/* replaced by a shorter file: not the one read */
+	write_map(4250, "1000 10 py::x:b.py\n");
+	ck_assert_int_eq(perfmap__update(pm, NULL), -ESTALE);
+	unlink(path);
+	ck_assert_int_eq(perfmap__update(pm, NULL), -ENOENT);
+	ck_assert_str_eq(look(pm, 0x1000, NULL), "py::early:a.py");
+	perfmap__free(pm);
+}
+END_TEST
+
+/* perfmap__open() reads a finished map: its last line is taken with or
+ * without a newline, as perf does, and the file is not reread. */
+START_TEST(test_open_takes_tail)
+{
+	char *path = write_map(4251, "1000 10 py::early:a.py\n"
+				     "2000 10 py::last:a.py");
+	struct perfmap *pm = perfmap__open(path, false, NULL);
+
+	ck_assert_ptr_nonnull(pm);
+	ck_assert_str_eq(look(pm, 0x2000, NULL), "py::last:a.p");
+	ck_assert_int_eq(perfmap__update(pm, NULL), 0);
+	ck_assert_uint_eq(perfmap__count(pm), 2);
+	unlink(path);
+	perfmap__free(pm);
+}
+END_TEST
+
 static Suite *perfmap_suite(void)
 {
 	Suite *s = suite_create("perfmap");
@@ -156,6 +225,8 @@ static Suite *perfmap_suite(void)
 	tcase_add_test(tc, test_perf_quirks);
 	tcase_add_test(tc, test_open_pid_dir);
 	tcase_add_test(tc, test_real_cpython312);
+	tcase_add_test(tc, test_update_growing);
+	tcase_add_test(tc, test_open_takes_tail);
 	suite_add_tcase(s, tc);
 	return s;
 }

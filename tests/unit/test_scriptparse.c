@@ -20,6 +20,9 @@ struct seen {
 	size_t nr_frames[MAX_SEEN];
 	char leaf_sym[MAX_SEEN][128], leaf_dso[MAX_SEEN][128];
 	char leaf_pc[MAX_SEEN][32];
+	char args[MAX_SEEN][160];
+	uint64_t time[MAX_SEEN];
+	int has_time[MAX_SEEN];
 };
 
 static void copy(char *dst, size_t cap, struct slice s)
@@ -40,6 +43,9 @@ static int record(void *ctx, const struct script_sample *s)
 	w->period[i] = s->period;
 	w->has_period[i] = s->has_period;
 	w->nr_frames[i] = s->nr_frames;
+	copy(w->args[i], 160, s->args);
+	w->time[i] = s->time;
+	w->has_time[i] = s->has_time;
 	if (s->nr_frames) {
 		copy(w->leaf_sym[i], 128, s->frames[0].sym);
 		copy(w->leaf_dso[i], 128, s->frames[0].dso);
@@ -95,6 +101,39 @@ START_TEST(test_header_shapes)
 	ck_assert_str_eq(w.event[4], "sched:sched_switch");
 	ck_assert_str_eq(w.leaf_sym[4], "__schedule");
 	ck_assert_uint_eq(scriptparse__stats(sp)->nr_bad_lines, 0);
+	scriptparse__free(sp);
+}
+END_TEST
+
+/* --off-cpu and --wall read the time in ns (microseconds printed, or ns
+ * with --ns), a tracepoint's fields and switch records' words. */
+START_TEST(test_time_and_args)
+{
+	struct seen w;
+	struct scriptparse *sp = parse(
+		"python3.12 15923/15923  9767.434750:          1  "
+		"sched:sched_switch: prev_comm=python3.12 prev_pid=15923 "
+		"prev_prio=120 prev_state=D ==> next_comm=bash next_pid=12292 "
+		"next_prio=120\n\tffff __schedule ([kernel.kallsyms])\n\n"
+		"python3.12 15923/15923  9767.434860: PERF_RECORD_SWITCH IN   \n"
+		"python3.12 15923/15923  9767.435360123:    1001001 cpu-clock: \n"
+		"\t1b60a8 f (/x)\n\n"
+		"prog 7 cpu-clock: \n\t1b60a8 f (/x)\n", &w);
+
+	ck_assert_int_eq(w.nr, 4);
+	ck_assert_int_eq(w.has_time[0], 1);
+	ck_assert_uint_eq(w.time[0], 9767434750000ull);
+	ck_assert_str_eq(w.event[0], "sched:sched_switch");
+	ck_assert_str_eq(w.args[0], "prev_comm=python3.12 prev_pid=15923 "
+			 "prev_prio=120 prev_state=D ==> next_comm=bash "
+			 "next_pid=12292 next_prio=120");
+	ck_assert_str_eq(w.event[1], "");
+	ck_assert_str_eq(w.args[1], "PERF_RECORD_SWITCH IN");
+	ck_assert_uint_eq(w.time[1], 9767434860000ull);
+	ck_assert_uint_eq(w.time[2], 9767435360123ull);
+	ck_assert_str_eq(w.args[2], "");
+	ck_assert_uint_eq(w.period[2], 1001001);
+	ck_assert_int_eq(w.has_time[3], 0);
 	scriptparse__free(sp);
 }
 END_TEST
@@ -251,6 +290,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, test_header_shapes);
+	tcase_add_test(tc, test_time_and_args);
 	tcase_add_test(tc, test_frame_shapes);
 	tcase_add_test(tc, test_bad_lines_counted);
 	tcase_add_test(tc, test_boundaries_without_blank_lines);

@@ -417,6 +417,65 @@ END_TEST
 
 /* The prefetch reports itself loading until its file is read: a FIFO
  * holds the loader until the test writes the symbols. */
+static void append_line(const char *dir, int pid, const char *line)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/perf-%d.map", dir, pid);
+	f = fopen(path, "a");
+	ck_assert_ptr_nonnull(f);
+	fputs(line, f);
+	fclose(f);
+}
+
+/* Perf maps written while they are read (a live recording): a missed
+ * address has the process's map, and its ancestors', read again from
+ * where they ended, once a recheck is due; a child's map that did not
+ * exist yet is looked for again and then preferred to its parent's. */
+START_TEST(test_jit_code_growing)
+{
+	struct symcache *sc = symcache__new(NULL, NULL);
+	char dir[] = "/tmp/perffold-symcache-XXXXXX", cmd[128];
+	struct jit_code j;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(symcache__set_perf_map_dir(sc, dir), 0);
+	append_line(dir, 500, "1000 10 py::early:a.py\n");
+	ck_assert_int_eq(symcache__jit_code(sc, 500, 0x1004, &j), 0);
+	ck_assert_str_eq(j.name, "py::early:a.py");
+	/* the first miss rereads at once, and finds nothing new */
+	ck_assert_int_eq(symcache__jit_code(sc, 500, 0x2004, &j), -ENOENT);
+	ck_assert_uint_eq(symcache__nr_jit_updates(sc), 0);
+	append_line(dir, 500, "2000 10 py::late:a.py\n");
+	usleep(2 * SYMCACHE_RECHECK_NS / 1000);
+	ck_assert_int_eq(symcache__jit_code(sc, 500, 0x2004, &j), 0);
+	ck_assert_str_eq(j.name, "py::late:a.py");
+	ck_assert_int_eq(j.pid, 500);
+	ck_assert_uint_eq(symcache__nr_jit_updates(sc), 1);
+	ck_assert_uint_eq(perfmap__count(symcache__perfmap(sc, 500)), 2);
+
+	/* 501, forked from 500, has no map yet: its parent's names it */
+	ck_assert_int_eq(symcache__fork(sc, 501, 500), 0);
+	ck_assert_int_eq(symcache__jit_code(sc, 501, 0x3004, &j), -ENOENT);
+	append_line(dir, 500, "3000 10 py::parents:a.py\n");
+	usleep(2 * SYMCACHE_RECHECK_NS / 1000);
+	ck_assert_int_eq(symcache__jit_code(sc, 501, 0x3004, &j), 0);
+	ck_assert_str_eq(j.name, "py::parents:a.py");
+	ck_assert_int_eq(j.pid, 500);
+	/* then it writes its own over the memory it inherited */
+	append_line(dir, 501, "3000 10 py::childs:b.py\n");
+	usleep(2 * SYMCACHE_RECHECK_NS / 1000);
+	ck_assert_int_eq(symcache__jit_code(sc, 501, 0x3008, &j), 0);
+	ck_assert_str_eq(j.name, "py::childs:b.py");
+	ck_assert_int_eq(j.pid, 501);
+	ck_assert_uint_eq(symcache__nr_jit_updates(sc), 3);
+	symcache__free(sc);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_kallsyms_loading)
 {
 	char dir[] = "/tmp/perffold-fifo.XXXXXX", path[64];
@@ -829,6 +888,7 @@ static Suite *symcache_suite(void)
 	tcase_add_test(tc, test_jit_registry_dir);
 	tcase_add_test(tc, test_jit_code_prefers_perf_map);
 	tcase_add_test(tc, test_jit_code_ancestry);
+	tcase_add_test(tc, test_jit_code_growing);
 	tcase_add_test(tc, test_kallsyms_loading);
 	tcase_add_test(tc, test_copy_when_equivalent);
 	tcase_add_test(tc, test_no_build_id_copy);

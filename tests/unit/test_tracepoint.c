@@ -6,69 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdimage.h"
 #include "tracepoint.h"
-
-#define HEADER_PAGE                                                        \
-	"\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"        \
-	"\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n"       \
-	"\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"        \
-	"\tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;\n"
-
-#define SWITCH_FORMAT                                                      \
-	"name: sched_switch\nID: 372\nformat:\n"                           \
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;"  \
-	"\tsigned:0;\n"                                                    \
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"        \
-	"\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"     \
-	"\tfield:pid_t prev_pid;\toffset:24;\tsize:4;\tsigned:1;\n"         \
-	"\tfield:int prev_prio;\toffset:28;\tsize:4;\tsigned:1;\n"          \
-	"\tfield:long prev_state;\toffset:32;\tsize:8;\tsigned:1;\n"        \
-	"\tfield:char next_comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"    \
-	"\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n"         \
-	"\tfield:int next_prio;\toffset:60;\tsize:4;\tsigned:1;\n\n"        \
-	"print fmt: \"prev_pid=%d next_pid=%d\", REC->prev_pid, REC->next_pid\n"
-
-struct buf {
-	uint8_t b[8192];
-	size_t len;
-};
-
-static void put(struct buf *b, const void *p, size_t n)
-{
-	memcpy(b->b + b->len, p, n);
-	b->len += n;
-}
-
-static void put32(struct buf *b, uint32_t v) { put(b, &v, 4); }
-static void put64(struct buf *b, uint64_t v) { put(b, &v, 8); }
-
-/* Tracing data with one event format (format, or "" for none) in system
- * "sched", as perf 6.1 writes it (version 0.6, little-endian, long 8). */
-static void build(struct buf *b, const char *format)
-{
-	b->len = 0;
-	put(b, "\x17\x08\x44tracing", 10);
-	put(b, "0.6", 4);
-	put(b, "\0\x08", 2);
-	put32(b, 4096);
-	put(b, "header_page", 12);
-	put64(b, strlen(HEADER_PAGE));
-	put(b, HEADER_PAGE, strlen(HEADER_PAGE));
-	put(b, "header_event", 13);
-	put64(b, 4);
-	put(b, "none", 4);
-	put32(b, 0);			/* ftrace formats */
-	put32(b, 1);			/* systems */
-	put(b, "sched", 6);
-	put32(b, 1);
-	put64(b, strlen(format));
-	put(b, format, strlen(format));
-	put32(b, 0);			/* kallsyms */
-	put32(b, 0);			/* ftrace_printk */
-	put64(b, 0);			/* saved cmdlines */
-}
 
 static int nr_warn;
 static char last[512];
@@ -82,6 +21,7 @@ static void emit(void *ctx, enum diag_level level, const char *msg)
 }
 
 static const struct diag d = {emit, NULL};
+static const char *const switch_only[] = {TRACING_SWITCH_FORMAT};
 
 /* A sched_switch raw record: prev_pid 1234 state S, next_pid 15. */
 static void raw_switch(uint8_t *raw)
@@ -99,16 +39,16 @@ static void raw_switch(uint8_t *raw)
 
 START_TEST(test_fields_by_name)
 {
-	static struct buf b;
+	struct buf b;
 	struct tracepoint *tp;
 	const struct tracepoint_field *f;
 	const uint8_t raw_type[2] = {372 & 0xff, 372 >> 8};
 	uint8_t raw[64];
 	int64_t v;
 
-	build(&b, SWITCH_FORMAT);
+	b = tracing_data(switch_only, 1);
 	nr_warn = 0;
-	tp = tracepoint__new(b.b, b.len, "t.data", &d);
+	tp = tracepoint__new(b.p, b.len, "t.data", &d);
 	ck_assert_ptr_nonnull(tp);
 	ck_assert_int_eq(nr_warn, 0);
 	ck_assert_uint_eq(tracepoint__nr_events(tp), 1);
@@ -141,40 +81,41 @@ START_TEST(test_fields_by_name)
 	ck_assert_int_eq(tracepoint__read_int(f, raw, 64, &v), -EINVAL);
 	tracepoint__free(tp);
 	tracepoint__free(NULL);
+	free(b.p);
 }
 END_TEST
 
 START_TEST(test_damaged_data)
 {
-	static struct buf b;
+	struct buf b = tracing_data(switch_only, 1);
 	size_t cut;
 
-	build(&b, SWITCH_FORMAT);
 	/* every truncation is refused with one warning, never read past */
 	for (cut = 0; cut < b.len; cut += 7) {
 		nr_warn = 0;
 		errno = 0;
-		ck_assert_ptr_null(tracepoint__new(b.b, cut, "t.data", &d));
+		ck_assert_ptr_null(tracepoint__new(b.p, cut, "t.data", &d));
 		ck_assert_int_eq(errno, EINVAL);
 		ck_assert_int_eq(nr_warn, 1);
 	}
 	ck_assert_ptr_nonnull(strstr(last, "'t.data': damaged tracing data"));
-	b.b[3] = 'X';	/* bad magic */
-	ck_assert_ptr_null(tracepoint__new(b.b, b.len, "t.data", &d));
+	b.p[3] = 'X';	/* bad magic */
+	ck_assert_ptr_null(tracepoint__new(b.p, b.len, "t.data", &d));
 	ck_assert_str_eq(last, "'t.data': damaged tracing data (magic at "
 			       "offset 0 of 1036 bytes); tracepoint samples "
 			       "are not decoded");
+	free(b.p);
 }
 END_TEST
 
 START_TEST(test_bad_format_is_skipped)
 {
-	static struct buf b;
+	static const char *const broken[] = {TRACING_BAD_FORMAT};
+	struct buf b = tracing_data(broken, 1);
 	struct tracepoint *tp;
 
-	build(&b, "name: broken\nformat:\n");
 	nr_warn = 0;
-	tp = tracepoint__new(b.b, b.len, "t.data", &d);
+	tp = tracepoint__new(b.p, b.len, "t.data", &d);
 	ck_assert_ptr_nonnull(tp);
 	ck_assert_uint_eq(tracepoint__nr_events(tp), 0);
 	ck_assert_uint_eq(tracepoint__nr_bad_formats(tp), 1);
@@ -182,6 +123,7 @@ START_TEST(test_bad_format_is_skipped)
 	ck_assert_ptr_nonnull(strstr(last, "(name: broken) does not parse"));
 	ck_assert(!tracepoint__is(tp, 9, "sched", "broken"));
 	tracepoint__free(tp);
+	free(b.p);
 }
 END_TEST
 

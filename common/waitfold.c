@@ -1,0 +1,330 @@
+/* waitfold: off-CPU and wall-clock time folded (see waitfold.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folder.h"
+#include "scriptparse.h"
+#include "waitfold.h"
+
+struct waitfold {
+	struct folder *folder;
+	struct offcpu *oc;
+	bool is_wall;
+	/* the sample begun is a switch-out: its interval's start */
+	bool is_wait;
+	enum offcpu_why wait_why;
+	int32_t wait_tid;
+	uint64_t wait_time;
+	uint64_t last_time;
+	uint32_t *held;		/* FOLDER_MAX_FRAMES + 3, reused */
+	struct waitfold_stats st;
+};
+
+struct waitfold *waitfold__new(struct folder *f, bool is_wall)
+{
+	struct waitfold *wf = calloc(1, sizeof(*wf));
+
+	if (!wf)
+		return NULL;
+	wf->folder = f;
+	wf->is_wall = is_wall;
+	wf->oc = offcpu__new();
+	wf->held = malloc((FOLDER_MAX_FRAMES + 3) * sizeof(*wf->held));
+	if (!wf->oc || !wf->held) {
+		waitfold__free(wf);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return wf;
+}
+
+void waitfold__free(struct waitfold *wf)
+{
+	if (!wf)
+		return;
+	offcpu__free(wf->oc);
+	free(wf->held);
+	free(wf);
+}
+
+void waitfold__time(struct waitfold *wf, uint64_t time)
+{
+	if (time > wf->last_time)
+		wf->last_time = time;
+}
+
+/* Add a closed interval's time to its stack (a microsecond or more). */
+static int add_interval(struct waitfold *wf, const struct offcpu_interval *iv)
+{
+	if (!iv->us)
+		return 0;
+	return folder__add(wf->folder, iv->ids, iv->nr, iv->us);
+}
+
+int waitfold__runs(struct waitfold *wf, int32_t tid, uint64_t time)
+{
+	struct offcpu_interval iv;
+	int n;
+
+	waitfold__time(wf, time);
+	n = offcpu__in(wf->oc, tid, time, &iv);
+	return n > 0 ? add_interval(wf, &iv) : n;
+}
+
+int waitfold__switch(struct waitfold *wf, uint64_t time, uint64_t period,
+		     int64_t prev, int64_t prev_state, int64_t next)
+{
+	wf->is_wait = false;
+	wf->st.nr_switches++;
+	wf->st.nr_sampled_switches += period > 1;
+	/* recorded system-wide (-a), switches say who runs next */
+	if (next > 0 && next <= INT32_MAX) {
+		int n = waitfold__runs(wf, (int32_t)next, time);
+
+		if (n < 0)
+			return n;
+	}
+	if (prev <= 0 || prev > INT32_MAX)
+		return 0;	/* the idle task waits for nothing */
+	wf->wait_tid = (int32_t)prev;
+	wf->wait_time = time;
+	wf->wait_why = offcpu__why(prev_state);
+	wf->is_wait = true;
+	return 1;
+}
+
+int waitfold__cpu(struct waitfold *wf, int32_t tid, uint64_t ns,
+		  uint64_t *weight)
+{
+	wf->is_wait = false;
+	if (!wf->is_wall)
+		return 0;
+	wf->st.on_cpu_ns += ns;
+	*weight = offcpu__us(wf->oc, tid, ns);
+	return *weight > 0;
+}
+
+void waitfold__skip(struct waitfold *wf, enum waitfold_skip why)
+{
+	wf->is_wait = false;
+	if (why == WAITFOLD_UNDECODED)
+		wf->st.nr_undecoded++;
+	else if (why == WAITFOLD_UNKNOWN_EVENT)
+		wf->st.nr_unknown_events++;
+	else if (why == WAITFOLD_NOT_TIME)
+		wf->st.nr_not_time++;
+	else
+		wf->st.nr_no_time++;
+}
+
+int waitfold__end(struct waitfold *wf)
+{
+	int n;
+
+	if (!wf->is_wait)
+		return folder__end(wf->folder);
+	wf->is_wait = false;
+	n = folder__end_wait(wf->folder, offcpu__leaf(wf->wait_why), wf->held,
+			     FOLDER_MAX_FRAMES + 3);
+	if (n < 0)
+		return n;
+	return offcpu__out(wf->oc, wf->wait_tid, wf->wait_time, wf->wait_why,
+			   wf->held, (size_t)n);
+}
+
+void waitfold__exit(struct waitfold *wf, int32_t tid)
+{
+	offcpu__exit(wf->oc, tid);
+}
+
+int waitfold__finish(struct waitfold *wf)
+{
+	struct offcpu_interval iv;
+	int n;
+
+	while ((n = offcpu__finish(wf->oc, wf->last_time, &iv)) > 0)
+		if ((n = add_interval(wf, &iv)) < 0)
+			return n;
+	return n;
+}
+
+const struct waitfold_stats *waitfold__stats(struct waitfold *wf)
+{
+	offcpu__stats(wf->oc, &wf->st.offcpu);
+	return &wf->st;
+}
+
+/* ---- perf script text ---- */
+
+static bool has_prefix(struct slice s, const char *p)
+{
+	size_t n = strlen(p);
+
+	return s.len >= n && !memcmp(s.s, p, n);
+}
+
+/* An event named "cpu-clock" or "task-clock", perhaps with terms or
+ * modifiers ("cpu-clock/freq=999/", "cpu-clock:ppp"). */
+static bool is_clock_event(struct slice e)
+{
+	static const char *const names[] = {"cpu-clock", "task-clock"};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		size_t n = strlen(names[i]);
+
+		if (has_prefix(e, names[i]) &&
+		    (e.len == n || e.s[n] == '/' || e.s[n] == ':'))
+			return true;
+	}
+	return false;
+}
+
+/* "SYSTEM:NAME", not an event with modifiers ("cycles:ppp"). */
+static bool is_tracepoint_event(struct slice e)
+{
+	const char *colon = memrchr(e.s, ':', e.len);
+	const char *p;
+
+	if (!colon || colon == e.s)
+		return false;
+	for (p = colon + 1; p < e.s + e.len; p++)
+		if (!strchr("ukhIGHpPSDeWb", *p))
+			return true;
+	return false;
+}
+
+/* The value of "NAME=VALUE" in a tracepoint's printed fields: the first
+ * such word (the last one with is_last: next_* come after prev_*, and a
+ * comm may hold blanks). */
+static bool field(struct slice args, const char *name, bool is_last,
+		  struct slice *v)
+{
+	const char *end = args.s + args.len, *found = NULL, *p = args.s;
+	size_t n = strlen(name);
+
+	while (p + n < end) {
+		const char *q = memmem(p, (size_t)(end - p), name, n);
+
+		if (!q || q + n >= end)
+			break;
+		if ((q == args.s || q[-1] == ' ') && q[n] == '=') {
+			found = q + n + 1;
+			if (!is_last)
+				break;
+		}
+		p = q + 1;
+	}
+	if (!found)
+		return false;
+	for (p = found; p < end && *p != ' '; p++)
+		;
+	*v = (struct slice){found, (size_t)(p - found)};
+	return v->len > 0;
+}
+
+static bool int_field(struct slice args, const char *name, bool is_last,
+		      int64_t *v)
+{
+	struct slice t;
+	size_t i;
+
+	if (!field(args, name, is_last, &t))
+		return false;
+	*v = 0;
+	for (i = 0; i < t.len; i++) {
+		if (t.s[i] < '0' || t.s[i] > '9' || *v > INT32_MAX)
+			return false;
+		*v = *v * 10 + (t.s[i] - '0');
+	}
+	return true;
+}
+
+/* prev_state as perf prints it ("S", "D", "R", "R+", "S|D", ...) in the
+ * kernel's TASK_REPORT bits (offcpu.h); false for any other letter. */
+static bool state_bits(struct slice t, int64_t *bits)
+{
+	static const char letters[] = "SDTtXZPI";
+	size_t i;
+
+	*bits = 0;
+	for (i = 0; i < t.len; i++) {
+		const char *l = strchr(letters, t.s[i]);
+
+		if (t.s[i] == 'R' || t.s[i] == '+' || t.s[i] == '|')
+			continue;
+		if (!l || !t.s[i])
+			return false;
+		*bits |= 1 << (l - letters);
+	}
+	return true;
+}
+
+static int script_switch(struct waitfold *wf, const struct script_sample *s)
+{
+	int64_t prev, bits, next;
+	struct slice state;
+
+	if (!int_field(s->args, "prev_pid", false, &prev) ||
+	    !field(s->args, "prev_state", false, &state) ||
+	    !state_bits(state, &bits) ||
+	    !int_field(s->args, "next_pid", true, &next)) {
+		waitfold__skip(wf, WAITFOLD_UNDECODED);
+		return 0;
+	}
+	return waitfold__switch(wf, s->time, s->has_period ? s->period : 1,
+				prev, bits, next);
+}
+
+int waitfold__script(struct waitfold *wf, const struct script_sample *s,
+		     uint64_t *weight)
+{
+	int64_t tid = 0;
+	size_t i;
+	int n;
+
+	wf->is_wait = false;
+	if (!s->has_time) {
+		waitfold__skip(wf, WAITFOLD_NO_TIME);
+		return 0;
+	}
+	/* all digits (scriptparse), but perhaps more than a tid holds */
+	for (i = 0; i < s->tid.len && tid <= INT32_MAX; i++)
+		tid = tid * 10 + (s->tid.s[i] - '0');
+	if (tid > INT32_MAX) {
+		waitfold__skip(wf, WAITFOLD_UNDECODED);
+		return 0;
+	}
+	/* records, not samples (--show-switch-events, --show-task-events):
+	 * "PERF_RECORD_SWITCH IN", system-wide "PERF_RECORD_SWITCH_CPU_WIDE
+	 * IN  prev pid/tid: ...", "PERF_RECORD_EXIT(...)" */
+	if (!s->event.len && has_prefix(s->args, "PERF_RECORD_")) {
+		const char *end = s->args.s + s->args.len;
+		const char *p = memchr(s->args.s, ' ', s->args.len);
+
+		waitfold__time(wf, s->time);
+		while (p && p < end && *p == ' ')
+			p++;
+		if (has_prefix(s->args, "PERF_RECORD_SWITCH") && p &&
+		    end - p >= 2 && !memcmp(p, "IN", 2))
+			return waitfold__runs(wf, (int32_t)tid, s->time);
+		return 0;
+	}
+	/* a thread with a sample is running: it is off the CPU no more
+	 * (the only end of its interval without switch events) */
+	if ((n = waitfold__runs(wf, (int32_t)tid, s->time)) < 0)
+		return n;
+	if (has_prefix(s->event, "sched:sched_switch") &&
+	    s->event.len == strlen("sched:sched_switch"))
+		return script_switch(wf, s);
+	if (is_tracepoint_event(s->event))
+		return 0;
+	if (!wf->is_wall)
+		return 0;
+	if (!is_clock_event(s->event) || !s->has_period) {
+		waitfold__skip(wf, WAITFOLD_NOT_TIME);
+		return 0;
+	}
+	return waitfold__cpu(wf, (int32_t)tid, s->period, weight);
+}
