@@ -39,7 +39,8 @@ void perfconv__emit(void *ctx, enum diag_level level, const char *msg)
 {
 	const struct perfconv_opts *o = ctx;
 
-	if (level == DIAG_INFO && !o->verbose)
+	if ((level == DIAG_INFO && !o->verbose) ||
+	    (level == DIAG_WARN && o->quiet))
 		return;
 	fprintf(stderr, "%s: %s\n", o->prog, msg);
 }
@@ -505,6 +506,8 @@ static const struct argp_option conv_options[] = {
 	 "Wall-clock time, in microseconds: --off-cpu's stacks and cpu-clock "
 	 "(or task-clock) samples as the time they stand for", 2},
 	{"verbose", 'v', NULL, 0, "Say how many samples were read and kept", 3},
+	{"quiet", 'q', NULL, 0, "Say only errors, not what was skipped (the "
+	 "exit status still says it)", 3},
 	{"progress", OPT_PROGRESS, NULL, 0,
 	 "Show progress on stderr while reading perf.data (on a terminal)", 3},
 	{0},
@@ -566,6 +569,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "--event-filter or --weight=samples");
 		break;
 	case 'v': o->verbose = true; break;
+	case 'q': o->quiet = true; break;
 	case OPT_PROGRESS: o->progress = true; break;
 	case 'i':
 	case ARGP_KEY_ARG:

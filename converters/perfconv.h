@@ -42,6 +42,7 @@ struct perfconv_opts {
 	bool no_cache;
 	bool force;
 	bool verbose;
+	bool quiet;			/* -q: errors only */
 	enum datafold_clock clock;	/* --off-cpu, --wall */
 	const char *inputs[PERFCONV_MAX_INPUTS];
 	int nr_inputs;
