@@ -5,8 +5,10 @@
  * folds its pipe as the records arrive, in this process, with the pipeline
  * perf2folded uses (perfdata, datafold, folder): memory follows the
  * distinct stacks, not the length of the run, and nothing of the recording
- * is written unless --keep asks. Then it writes PROG.folded and the graph
- * (write_graph(), the one place a format is chosen) and prints the hottest
+ * is written unless --keep (or --format pprof or speedscope) asks. Then
+ * it writes PROG.folded and the graph (write_graph(), the one place a
+ * format is chosen: the SVG here, pprof and speedscope files by perf2pprof
+ * and perf2speedscope from the recording kept) and prints the hottest
  * Python functions (foldtop). Signals stop the recording, not flamerun:
  * the graph of what was recorded is still written.
  */
@@ -57,8 +59,13 @@ enum {
 #define TOP_ROWS "10"
 
 enum mode { MODE_AUTO, MODE_FP, MODE_DWARF };
-/* What the graph is written as: flame graphs only, for now. */
-enum format { FORMAT_SVG };
+/* What the graph is written as (--format, any of them): bits. */
+enum format {
+	FORMAT_SVG = 1,
+	FORMAT_PPROF = 2,	/* PROG.pb.gz, perf2pprof */
+	FORMAT_SPEEDSCOPE = 4,	/* PROG.speedscope.json, perf2speedscope */
+};
+#define FORMAT_FROM_RECORDING (FORMAT_PPROF | FORMAT_SPEEDSCOPE)
 
 struct opts {
 	const char *output;		/* -o; default PROG.svg */
@@ -73,7 +80,7 @@ struct opts {
 	unsigned long stack_size;
 	const char *before;		/* --compare */
 	bool is_which_python;
-	enum format format;
+	unsigned formats;		/* enum format bits; 0: the SVG */
 	char **cmd;			/* the command, or --which-python's name */
 	int nr_cmd;
 };
@@ -351,14 +358,14 @@ static void start_timer(double seconds)
 /* Run perf and fold its pipe into r->folder as it arrives. 0, or an exit
  * status when nothing could be recorded. */
 static int record(const struct opts *o, const struct perfcmd *cmd,
-		  struct recording *r)
+		  const char *keep, struct recording *r)
 {
 	struct diag open_diag = {keep_open_error, r};
 	struct datafold_opts dopts = {.clock = o->clock};
 	struct perfrec_opts ro = {
 		.argv = cmd->argv, .envp = cmd->envp, .stderr_fd = 2,
 		.keep_fd = -1,
-		.keep_name = o->keep, .keep_cap = o->max_size, .diag = &diag,
+		.keep_name = keep, .keep_cap = o->max_size, .diag = &diag,
 	};
 	struct rlimit fsize = {o->max_size, o->max_size};
 	struct fcache *cache = NULL;
@@ -367,11 +374,11 @@ static int record(const struct opts *o, const struct perfcmd *cmd,
 	char dir[PATH_MAX];
 	int err;
 
-	if (o->keep) {
-		ro.keep_fd = open(o->keep, O_WRONLY | O_CREAT | O_TRUNC |
+	if (keep) {
+		ro.keep_fd = open(keep, O_WRONLY | O_CREAT | O_TRUNC |
 				  O_CLOEXEC, 0644);
 		if (ro.keep_fd < 0) {
-			say("cannot write '%s' (--keep): %s", o->keep,
+			say("cannot write '%s' (--keep): %s", keep,
 			    strerror(errno));
 			return EXIT_USAGE;
 		}
@@ -560,18 +567,6 @@ out:
 	return status;
 }
 
-/* The graph of the folded stacks in the format asked for: the one place a
- * new output format plugs in. */
-static int write_graph(const struct opts *o, const struct target *t,
-		       const char *folded, const char *path)
-{
-	switch (o->format) {
-	case FORMAT_SVG:
-		return write_svg(o, t, folded, path);
-	}
-	return EXIT_NO_GRAPH;
-}
-
 /* ---- the other tools: report and comparison ---- */
 
 /* Run a tool with stdin and stdout as given (-1: ours) and wait for it:
@@ -755,9 +750,75 @@ static void print_path(const char *what, const char *path)
 	printf("flamerun: %s: %s\n", what, realpath(path, abs) ? abs : path);
 }
 
+/* What a sibling converter makes of the recording kept, at path: the same
+ * view (--python, the clock) as the folded stacks. 0 or EXIT_NO_GRAPH. */
+static int write_converted(const struct opts *o, const char *tool,
+			   const char *recording, const char *path)
+{
+	char *argv[8];
+	int n = 0;
+
+	argv[n++] = (char *)tool;
+	argv[n++] = "--python";
+	argv[n++] = "-q";	/* what the recording lost: said above */
+	if (o->clock != DATAFOLD_CPU)
+		argv[n++] = o->clock == DATAFOLD_WALL ? "--wall" : "--off-cpu";
+	argv[n++] = "-o";
+	argv[n++] = (char *)path;
+	argv[n++] = (char *)recording;
+	argv[n] = NULL;
+	return tool_ok(spawn_tool(argv, -1, -1), tool) && !access(path, F_OK) ?
+	       0 : EXIT_NO_GRAPH;
+}
+
+struct outputs {
+	char svg[PATH_MAX], folded[PATH_MAX], diff_svg[PATH_MAX];
+	char pprof[PATH_MAX], speedscope[PATH_MAX];
+};
+
+/* The graph in each format asked for: the one place a format plugs in.
+ * pprof and speedscope keep what folded stacks drop (addresses and
+ * binaries, time order), so they are made from the recording. */
+static int write_graph(const struct opts *o, const struct target *t,
+		       const struct outputs *out, const char *recording)
+{
+	if ((o->formats & FORMAT_SVG) &&
+	    write_svg(o, t, out->folded, out->svg))
+		return EXIT_NO_GRAPH;
+	if ((o->formats & FORMAT_PPROF) &&
+	    write_converted(o, "perf2pprof", recording, out->pprof))
+		return EXIT_NO_GRAPH;
+	if ((o->formats & FORMAT_SPEEDSCOPE) &&
+	    write_converted(o, "perf2speedscope", recording, out->speedscope))
+		return EXIT_NO_GRAPH;
+	return 0;
+}
+
+/* A file in TMPDIR for the recording pprof and speedscope are made
+ * from, when --keep names none: 0, or EXIT_USAGE (said). */
+static int temp_recording(char *path, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, len, "%s/flamerun-XXXXXX.data",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemps(path, 5);
+	if (fd < 0) {
+		say("cannot create '%s' for the recording: %s", path,
+		    strerror(errno));
+		path[0] = 0;
+		return EXIT_USAGE;
+	}
+	close(fd);
+	return 0;
+}
+
 static int run(const struct opts *o)
 {
-	char out[PATH_MAX], folded[PATH_MAX], diff_svg[PATH_MAX];
+	static struct outputs out;	/* PATH_MAX five times: not on the stack */
+	char recording[PATH_MAX] = "";	/* pprof's, speedscope's, not kept */
+	const char *keep = o->keep;
 	struct folder_opts fo = {.python = FOLDER_PYTHON_FOLD};
 	struct perfcmd cmd = {0};
 	struct recording r = {0};
@@ -781,18 +842,27 @@ static int run(const struct opts *o)
 	status = choose_target(o, &t);
 	if (status)
 		return status;
-	snprintf(out, sizeof(out), "%s", o->output ? o->output : t.name);
-	base_len = strlen(out);
-	if (base_len > 4 && !strcmp(out + base_len - 4, ".svg"))
+	snprintf(out.svg, sizeof(out.svg), "%s", o->output ? o->output : t.name);
+	base_len = strlen(out.svg);
+	if (base_len > 4 && !strcmp(out.svg + base_len - 4, ".svg"))
 		base_len -= 4;
 	else if (!o->output)
-		strcat(out, ".svg");
-	snprintf(folded, sizeof(folded), "%.*s.folded", (int)base_len, out);
-	snprintf(diff_svg, sizeof(diff_svg), "%.*s.diff.svg", (int)base_len,
-		 out);
-	if (check_dir(out, "the graph") ||
+		strcat(out.svg, ".svg");
+#define BESIDE(field, ext) snprintf(out.field, sizeof(out.field), "%.*s" ext, \
+				    (int)base_len, out.svg)
+	BESIDE(folded, ".folded");
+	BESIDE(diff_svg, ".diff.svg");
+	BESIDE(pprof, ".pb.gz");
+	BESIDE(speedscope, ".speedscope.json");
+#undef BESIDE
+	if (check_dir(out.svg, "the graph") ||
 	    (o->keep && check_dir(o->keep, "the recording (--keep)")))
 		return EXIT_USAGE;
+	if (!keep && (o->formats & FORMAT_FROM_RECORDING)) {
+		if (temp_recording(recording, sizeof(recording)))
+			return EXIT_USAGE;
+		keep = recording;
+	}
 	mode = choose_mode(o, &t.py);
 	if (perfcmd__build(&(struct perfcmd_opts){
 			.events = o->clock == DATAFOLD_WALL ? PERFCMD_WALL :
@@ -825,7 +895,7 @@ static int run(const struct opts *o)
 		status = EXIT_NO_GRAPH;
 		goto out;
 	}
-	status = record(o, &cmd, &r);
+	status = record(o, &cmd, keep, &r);
 	if (status)
 		goto out;
 	if (!r.has_data) {
@@ -844,7 +914,8 @@ static int run(const struct opts *o)
 		status = status ? status : EXIT_NO_GRAPH;
 		goto out;
 	}
-	if (write_folded(r.folder, folded) || write_graph(o, &t, folded, out)) {
+	if (write_folded(r.folder, out.folded) ||
+	    write_graph(o, &t, &out, keep)) {
 		status = EXIT_NO_GRAPH;
 		goto out;
 	}
@@ -853,15 +924,22 @@ static int run(const struct opts *o)
 		    "with: perf2folded --python %s", o->keep,
 		    (unsigned long long)(r.res.nr_kept >> 20),
 		    r.res.is_capped ? ", cut at --max-size" : "", o->keep);
-	print_path("flame graph", out);
-	print_path("folded stacks", folded);
-	print_report(o, folded);
+	if (o->formats & FORMAT_SVG)
+		print_path("flame graph", out.svg);
+	if (o->formats & FORMAT_PPROF)
+		print_path("pprof profile", out.pprof);
+	if (o->formats & FORMAT_SPEEDSCOPE)
+		print_path("speedscope profile", out.speedscope);
+	print_path("folded stacks", out.folded);
+	print_report(o, out.folded);
 	if (o->before) {
 		printf("\n");
-		if (compare(o, o->before, folded, diff_svg) && !status)
+		if (compare(o, o->before, out.folded, out.diff_svg) && !status)
 			status = EXIT_NO_GRAPH;
 	}
 out:
+	if (recording[0])
+		unlink(recording);
 	perfcmd__release(&cmd);
 	free((char *)fo.names.cwd);
 	folder__free(r.folder);
@@ -873,11 +951,18 @@ out:
 enum {
 	OPT_DURATION = 256, OPT_TITLE, OPT_KEEP, OPT_WALL, OPT_OFF_CPU,
 	OPT_MODE, OPT_STACK_SIZE, OPT_COMPARE, OPT_WHICH, OPT_MAX_SIZE,
+	OPT_FORMAT,
 };
 
 static const struct argp_option options[] = {
 	{"output", 'o', "FILE", 0, "Write the flame graph to FILE (default: "
 	 "PROG.svg) and the folded stacks beside it (PROG.folded)", 0},
+	{"format", OPT_FORMAT, "LIST", 0, "What to write, a comma-separated "
+	 "list of svg (PROG.svg, the default), pprof (PROG.pb.gz, for go tool "
+	 "pprof, Pyroscope, Parca) and speedscope (PROG.speedscope.json, with "
+	 "its timeline); pprof and speedscope are made by perf2pprof and "
+	 "perf2speedscope from the recording, kept in TMPDIR for them "
+	 "(or --keep's FILE)", 0},
 	{"compare", OPT_COMPARE, "BEFORE", 0, "Compare with an earlier run's "
 	 "folded stacks: also write PROG.diff.svg (at BEFORE's widths; blue "
 	 "shrank, red grew) and print the Python functions whose time changed "
@@ -944,6 +1029,34 @@ static int parse_size(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* --format's list: svg, pprof, speedscope, comma-separated. */
+static int parse_formats(const char *arg, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+		{"svg", FORMAT_SVG}, {"pprof", FORMAT_PPROF},
+		{"speedscope", FORMAT_SPEEDSCOPE},
+	};
+	const char *p = arg;
+
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len &&
+			    !strncmp(p, names[i].name, len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return -EINVAL;
+		*out |= names[i].bit;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct opts *o = state->input;
@@ -996,6 +1109,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "from 8 to %d, not '%s'", MAX_STACK_SIZE, arg);
 		break;
 	case OPT_COMPARE: o->before = arg; break;
+	case OPT_FORMAT:
+		if (parse_formats(arg, &o->formats))
+			argp_error(state, "--format is a list of svg, pprof "
+				   "and speedscope, not '%s'", arg);
+		break;
 	case OPT_WHICH: o->is_which_python = true; break;
 	case ARGP_KEY_ARG:
 		/* the command: this argument and all after it */
@@ -1004,6 +1122,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		if (!o->formats)
+			o->formats = FORMAT_SVG;
 		if (o->is_which_python) {
 			if (o->nr_cmd > 1)
 				argp_error(state, "--which-python takes one "
@@ -1040,6 +1160,7 @@ static const char doc[] =
 	"  flamerun -o slow.svg --title 'slow import' -- python3.12 -c 'import json'\n"
 	"  flamerun -p 4242 --duration 10\n"
 	"  flamerun --wall -- python3.12 server.py\n"
+	"  flamerun --format svg,pprof,speedscope -- python3.12 app.py\n"
 	"  flamerun --keep run.data -- python3.12 app.py; perf2folded --python run.data\n\n"
 	"Exit status: the program's own (128 + N when signal N killed it); 0 "
 	"after --duration or when a -p process ends; 128 + N when signal N "

@@ -3,6 +3,7 @@
 # checks what it promises: the SVG (well-formed, with the Python
 # functions), the tables of hottest functions (foldtop's), the program's
 # exit status passed through, --keep (the recording as it was streamed),
+# --format (pprof and speedscope beside the SVG),
 # the call-graph mode has-frame-pointers chose, -p PID (with --duration,
 # until the process exits), Ctrl-C, no temporary files, and clear failures
 # (perf exiting early, unknown options, a missing script, an interpreter
@@ -91,6 +92,20 @@ ok "--keep: exit 0" '[ $status -eq 0 ] || { cat kept.err; false; }'
 ok "--keep: the recording kept" '[ -s kept.data ] && grep -q "kept the recording in .kept.data." kept.err'
 "$bin/perf2folded" --python kept.data > kept-again.folded 2> /dev/null
 ok "--keep: streamed and file runs give the same stacks" 'grep -q "fibonacci (fibfact.py)" kept.folded && cmp -s kept.folded kept-again.folded'
+# --format: pprof and speedscope beside the SVG, made from a recording
+# held in TMPDIR (removed after); each holds the run's Python functions
+mkdir fmt-tmp
+TMPDIR=$work/fmt-tmp "$run" --format svg,pprof,speedscope -o fmt.svg -- python3.12 fibfact.py 4 > fmt.txt 2> fmt.err
+status=$?
+ok "--format: exit 0, paths printed" '[ $status -eq 0 ] && grep -q "pprof profile: $work/fmt.pb.gz" fmt.txt && grep -q "speedscope profile: $work/fmt.speedscope.json" fmt.txt || { cat fmt.err; false; }'
+ok "--format: the SVG too" 'xmllint --noout fmt.svg && grep -q "fibonacci (fibfact.py)" fmt.svg'
+ok "--format: pprof, gzipped, with the Python functions" 'gzip -dc fmt.pb.gz | grep -aq "fibonacci"'
+ok "--format: speedscope JSON with fibonacci among its frames" 'python3 -c "import json, sys; d = json.load(open(\"fmt.speedscope.json\")); sys.exit(not any(f[\"name\"].startswith(\"fibonacci\") for f in d[\"shared\"][\"frames\"]))"'
+ok "--format: the recording in TMPDIR removed" '[ -z "$(ls -A fmt-tmp)" ]'
+ok "--format: the converters say nothing flamerun said" '! grep -q "^perf2" fmt.err'
+"$run" --format svg,png -- python3.12 fibfact.py 4 > /dev/null 2> fmt-bad.err
+status=$?
+ok "--format: an unknown format named, exit 2" '[ $status -eq 2 ] && grep -q "not .svg,png." fmt-bad.err'
 # a file recording of the same program, made apart: the same functions,
 # their shares within sampling noise (10 points)
 py_shares() {	# FOLDED -> "fibonacci% factorial%" of the total weight
