@@ -44,15 +44,6 @@ static int write_pprof(const struct perfconv_opts *o,
 	return pprof__write(p, names, &po, out);
 }
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	(void)arg;
-	if (key != ARGP_KEY_INIT)
-		return ARGP_ERR_UNKNOWN;
-	state->child_inputs[0] = state->input;
-	return 0;
-}
-
 const char *argp_program_version = "perf2pprof " PERFFOLD_VERSION;
 
 static const char doc[] =
@@ -85,7 +76,8 @@ int main(int argc, char **argv)
 		{&perfconv__argp, 0, NULL, 0},
 		{0},
 	};
-	struct argp argp = {NULL, parse_opt, "[FILE...]", doc, children, 0, 0};
+	struct argp argp = {NULL, perfconv__parse_only, "[FILE...]", doc,
+			    children, 0, 0};
 
 	perfconv__parse(&argp, argc, argv, &o);
 	return perfconv__run_profile(&o, false, true, write_pprof);

@@ -35,15 +35,6 @@ static int write_speedscope(const struct perfconv_opts *o,
 	return speedscope__write(p, names, &so, out);
 }
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	(void)arg;
-	if (key != ARGP_KEY_INIT)
-		return ARGP_ERR_UNKNOWN;
-	state->child_inputs[0] = state->input;
-	return 0;
-}
-
 const char *argp_program_version = "perf2speedscope " PERFFOLD_VERSION;
 
 static const char doc[] =
@@ -73,7 +64,8 @@ int main(int argc, char **argv)
 		{&perfconv__argp, 0, NULL, 0},
 		{0},
 	};
-	struct argp argp = {NULL, parse_opt, "[FILE...]", doc, children, 0, 0};
+	struct argp argp = {NULL, perfconv__parse_only, "[FILE...]", doc,
+			    children, 0, 0};
 
 	perfconv__parse(&argp, argc, argv, &o);
 	return perfconv__run_profile(&o, true, false, write_speedscope);

@@ -587,6 +587,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 const struct argp perfconv__argp = {conv_options, parse_opt, NULL, NULL,
 				    NULL, NULL, NULL};
 
+error_t perfconv__parse_only(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	if (key != ARGP_KEY_INIT)
+		return ARGP_ERR_UNKNOWN;
+	state->child_inputs[0] = state->input;
+	return 0;
+}
+
 void perfconv__parse(const struct argp *argp, int argc, char **argv,
 		     struct perfconv_opts *o)
 {

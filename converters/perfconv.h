@@ -52,6 +52,10 @@ struct perfconv_opts {
  * perfconv_opts (the tool's parser passes it on at ARGP_KEY_INIT). */
 extern const struct argp perfconv__argp;
 
+/* The argp parser of a converter with no options of its own: it hands
+ * its input, the struct perfconv_opts, to perfconv__argp. */
+error_t perfconv__parse_only(int key, char *arg, struct argp_state *state);
+
 /* Parse argv into o (o->prog set) with the tool's argp, whose children
  * include perfconv__argp; the working directory kept for --python's
  * paths. Exits with EXIT_USAGE on a usage error. */
