@@ -178,14 +178,23 @@ async function leftHeavyTop() {
 	return null;
 }
 
+// the Sandwich table's first rows, once drawn (it comes a frame or more
+// after the key on a loaded machine: waited for, up to 5 s)
 async function sandwichRows() {
 	await page.keyboard.press("3");
-	return page.evaluate((n) => [...document.querySelectorAll("tr")]
-		.filter((r) => r.cells.length === 3 &&
-			r.cells[0].textContent.includes("%"))
-		.slice(0, n)
-		.map((r) => [r.cells[2].textContent, r.cells[0].textContent,
-			     r.cells[1].textContent]), opts.rows);
+	for (let waited = 0; ; waited += 100) {
+		const rows = await page.evaluate((n) =>
+			[...document.querySelectorAll("tr")]
+			.filter((r) => r.cells.length === 3 &&
+				r.cells[0].textContent.includes("%"))
+			.slice(0, n)
+			.map((r) => [r.cells[2].textContent,
+				     r.cells[0].textContent,
+				     r.cells[1].textContent]), opts.rows);
+		if (rows.length || waited >= 5000)
+			return rows;
+		await page.waitForTimeout(100);
+	}
 }
 
 const out = [];
