@@ -26,7 +26,9 @@ perf2folded's Python file names, '_\\[[ik]\\]$' for its inline and kernel
 marks); --root-label KEY prepends the sample's label KEY (as pprof prints
 it, e.g. comm) as a root frame, repeatable, for folded files whose roots
 are the process or thread; --drop-roots N drops the folded file's first N
-frames instead.
+frames instead. pprof's default symbolization demangles names, dropping what
+looks like C++ template arguments ('<module>' becomes ''); --symbolize none
+(pprof's -symbolize=none) keeps the names the profile holds.
 
 Prints one line "pprof-check: PROFILE: N samples, TYPE weight W, S
 stacks, F functions[, M mappings with build ids]: same as FOLDED" and
@@ -115,9 +117,11 @@ def parse_top(text):
             total = value(m.group(1), "-top")
             continue
         m = re.match(r"^ *(\S+) +\S+% +\S+% +(\S+) +\S+%  (.*)$", line)
-        if m:
-            funcs[m.group(3)] = (value(m.group(1), "-top"),
-                                 value(m.group(2), "-top"))
+        if m:	# as in -traces, an inlined function by its own name
+            name = re.sub(r" \((partial-)?inline\)$", "", m.group(3))
+            flat, cum = funcs.get(name, (0, 0))
+            funcs[name] = (flat + value(m.group(1), "-top"),
+                           cum + value(m.group(2), "-top"))
     if total is None:
         fail("no 'of N total' line in -top's output", 2)
     return funcs, total
@@ -226,6 +230,7 @@ def main():
     ap.add_argument("--drop-roots", metavar="N", type=int, default=0)
     ap.add_argument("--want-build-ids", action="store_true")
     ap.add_argument("--build-id-exempt", metavar="REGEX")
+    ap.add_argument("--symbolize", metavar="MODE")
     opts = ap.parse_args()
 
     go = shutil.which("go")
@@ -239,6 +244,8 @@ def main():
                    GOPATH=os.path.join(tmp, "gopath"), GOTOOLCHAIN="local",
                    GOFLAGS="", GOPROXY="off", PPROF_TMPDIR=tmp)
         common = [f"-sample_index={opts.sample_index}", "-unit=ns"]
+        if opts.symbolize:
+            common.append(f"-symbolize={opts.symbolize}")
         traces = go_tool_pprof(go, opts.profile, ["-traces"] + common, env)
         top = go_tool_pprof(go, opts.profile, ["-top", "-nodecount=0",
                             "-nodefraction=0", "-edgefraction=0"] + common, env)
