@@ -9,8 +9,18 @@ import (
 	"context"
 	"os"
 	"runtime/pprof"
+	"syscall"
 	"time"
 )
+
+// cpuTime is the CPU time the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 //go:noinline
 func leafA(n int) int {
@@ -44,8 +54,11 @@ func main() {
 	x := 0
 	labels := pprof.Labels("comm", "pprof_cpu")
 	pprof.Do(context.Background(), labels, func(context.Context) {
-		// 0.5 s at pprof's 100 Hz: about 50 samples
-		for end := time.Now().Add(500 * time.Millisecond); time.Now().Before(end); {
+		// 0.5 s of CPU time at pprof's 100 Hz: about 50 samples, with
+		// leafA, leafB and middle in them, however busy the machine (0.5 s
+		// of wall time gave as few as 10 samples on a loaded machine, and
+		// sometimes none in leafB)
+		for end := cpuTime() + 500*time.Millisecond; cpuTime() < end; {
 			x += middle(100000) + leafB(50000)
 		}
 	})

@@ -111,6 +111,12 @@ def main():
         lines = base.splitlines()
         check("the profile has several stacks",
               len({l.rpartition(" ")[0] for l in lines}) >= 2, base)
+        # the alterations below need these in the profile (else they alter
+        # nothing and the checks of their failures fail for no fault of
+        # pprof-check)
+        for needed in [";main.leafA ", ";main.leafB ", ";main.middle;"]:
+            check(f"the profile has '{needed.strip(' ;')}' "
+                  f"(as in '{needed}')", needed in base, base)
 
         def write(name, text):
             path = os.path.join(tmp, name)
