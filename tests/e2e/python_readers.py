@@ -12,16 +12,17 @@ recording, python3.12 -X perf samples/fibfact.py (--call-graph dwarf):
     shows perf2folded --python's stacks and totals (cpu/nanoseconds, the
     comm label as the root, Python file names stripped) and build ids on
     the mappings. With -symbolize=none: pprof's own symbolization demangles
-    '<module>' to '' (a C++ template's arguments to it). The python3.12
-    executable is exempt from build ids: perf lists build ids only for
-    the binaries its samples hit, and fibfact's samples are in
-    libpython3.12, not the executable, so perf2pprof has none to give it.
+    '<module>' to '' (a C++ template's arguments to it). Build ids are
+    wanted only on the binaries perf buildid-list lists: perf lists only
+    those its samples' leaves hit (often not python3.12 nor libc), and
+    perf2pprof has none for the others.
 Fails (never skips) when perf, python3.12, node, chromium, go or
 tests/browser/node_modules is missing.
 usage: python_readers.py PERF2FOLDED PERF2PPROF PERF2SPEEDSCOPE SOURCE_ROOT
 """
 import collections
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,12 +131,18 @@ def main():
                   f"perf2folded --tid's threads are {sorted(want)}")
             failures += 1
 
+        # perf lists build ids only for binaries its samples' leaves hit,
+        # perf2pprof has none for the others: exempt them
+        listed = [l.split(None, 1)[1] for l in run(
+            ["perf", "buildid-list", "-i", data], "perf buildid-list")
+            .splitlines() if " /" in l]
+        exempt = "^(?!(" + "|".join(map(re.escape, listed)) + ")$)"
         p = subprocess.run([sys.executable,
                             os.path.join(src, "tests/tools/pprof-check.py"),
                             "--sample-index", "cpu", "--symbolize", "none",
                             "--strip", r" \(.*\)$", "--root-label", "comm",
                             "--want-build-ids",
-                            "--build-id-exempt", r"/python3\.12$", pb, folded],
+                            "--build-id-exempt", exempt, pb, folded],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True)
         print(p.stdout.strip())
