@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "debugfile.h"
 #include "hash.h"
 #include "intern.h"
 #include "profile.h"
@@ -236,6 +237,23 @@ void profile__set_build_id(struct profile *p, const char *file,
 			continue;
 		m->build_id_size = (uint8_t)(size < 20 ? size : 20);
 		memcpy(m->build_id, build_id, m->build_id_size);
+	}
+}
+
+void profile__read_build_ids(struct profile *p)
+{
+	size_t i;
+	int n;
+
+	for (i = 0; i < p->nr_maps; i++) {
+		struct profile_mapping *m = &p->maps[i];
+
+		if (m->build_id_size || m->file[0] != '/')
+			continue;
+		n = debugfile__read_build_id(m->file, m->build_id,
+					     sizeof(m->build_id));
+		if (n > 0)
+			m->build_id_size = (uint8_t)n;
 	}
 }
 

@@ -69,6 +69,10 @@ int profile__finish(struct profile *p);
  * keeps most in perf.data's build id list, not in the MMAP2 records). */
 void profile__set_build_id(struct profile *p, const char *file,
 			   const uint8_t *build_id, size_t size);
+/* The build id of each mapping still without one read from its file,
+ * as perf report names such a binary from the file on disk (perf lists
+ * only the binaries its samples' leaves hit). */
+void profile__read_build_ids(struct profile *p);
 
 /* What was kept, read after profile__finish(); what the structs point
  * to is borrowed until profile__free(). */

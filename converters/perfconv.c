@@ -343,6 +343,7 @@ static void set_build_ids(struct profile *p, const struct perfdata *pd)
 			profile__set_build_id(p, b->filename, b->build_id,
 					      b->size);
 	}
+	profile__read_build_ids(p);
 }
 
 /* Read perf.data (file or pipe format) whose first bytes were sniffed. */

@@ -11,11 +11,10 @@ recording, python3.12 -X perf samples/fibfact.py (--call-graph dwarf):
   pprof (perf2pprof --python): tests/tools/pprof-check.py (go tool pprof)
     shows perf2folded --python's stacks and totals (cpu/nanoseconds, the
     comm label as the root, Python file names stripped) and build ids on
-    the mappings. With -symbolize=none: pprof's own symbolization demangles
-    '<module>' to '' (a C++ template's arguments to it). Build ids are
-    wanted only on the binaries perf buildid-list lists: perf lists only
-    those its samples' leaves hit (often not python3.12 nor libc), and
-    perf2pprof has none for the others.
+    every mapping of a file (python3.12 and libc too, which perf lists
+    only when a sample's leaf hit them: perf2pprof reads the others'
+    from the files). With -symbolize=none: pprof's own symbolization
+    demangles '<module>' to '' (a C++ template's arguments to it).
 Fails (never skips) when perf, python3.12, node, chromium, go or
 tests/browser/node_modules is missing.
 usage: python_readers.py PERF2FOLDED PERF2PPROF PERF2SPEEDSCOPE SOURCE_ROOT
@@ -131,12 +130,10 @@ def main():
                   f"perf2folded --tid's threads are {sorted(want)}")
             failures += 1
 
-        # perf lists build ids only for binaries its samples' leaves hit,
-        # perf2pprof has none for the others: exempt them
-        listed = [l.split(None, 1)[1] for l in run(
-            ["perf", "buildid-list", "-i", data], "perf buildid-list")
-            .splitlines() if " /" in l]
-        exempt = "^(?!(" + "|".join(map(re.escape, listed)) + ")$)"
+        # every mapping of a file has its build id: perf's list, else the
+        # file's own note; exempt only what is no file ([vdso], anonymous
+        # and memfd memory, deleted files)
+        exempt = r"^([^/]|//)|^/memfd:|\(deleted\)$"
         p = subprocess.run([sys.executable,
                             os.path.join(src, "tests/tools/pprof-check.py"),
                             "--sample-index", "cpu", "--symbolize", "none",
