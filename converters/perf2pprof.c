@@ -71,14 +71,6 @@ static const char doc[] =
 
 int main(int argc, char **argv)
 {
-	static struct perfconv_opts o = {.prog = "perf2pprof"};
-	static const struct argp_child children[] = {
-		{&perfconv__argp, 0, NULL, 0},
-		{0},
-	};
-	struct argp argp = {NULL, perfconv__parse_only, "[FILE...]", doc,
-			    children, 0, 0};
-
-	perfconv__parse(&argp, argc, argv, &o);
-	return perfconv__run_profile(&o, false, true, write_pprof);
+	return perfconv__profile_main(argc, argv, "perf2pprof", doc, false, true,
+				      write_pprof);
 }

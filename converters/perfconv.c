@@ -588,7 +588,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 const struct argp perfconv__argp = {conv_options, parse_opt, NULL, NULL,
 				    NULL, NULL, NULL};
 
-error_t perfconv__parse_only(int key, char *arg, struct argp_state *state)
+/* The parser of a converter with no options of its own: it hands its
+ * input, the struct perfconv_opts, to perfconv__argp. */
+static error_t parse_only(int key, char *arg, struct argp_state *state)
 {
 	(void)arg;
 	if (key != ARGP_KEY_INIT)
@@ -790,4 +792,21 @@ cleanup:
 	folder__free(f);
 	profile__free(p);
 	return status;
+}
+
+int perfconv__profile_main(int argc, char **argv, const char *prog,
+			   const char *doc, bool keep_order, bool is_binary,
+			   perfconv_write_fn *write)
+{
+	static struct perfconv_opts o;
+	static const struct argp_child children[] = {
+		{&perfconv__argp, 0, NULL, 0},
+		{0},
+	};
+	struct argp argp = {NULL, parse_only, "[FILE...]", doc, children, 0,
+			    0};
+
+	o.prog = prog;
+	perfconv__parse(&argp, argc, argv, &o);
+	return perfconv__run_profile(&o, keep_order, is_binary, write);
 }

@@ -52,10 +52,6 @@ struct perfconv_opts {
  * perfconv_opts (the tool's parser passes it on at ARGP_KEY_INIT). */
 extern const struct argp perfconv__argp;
 
-/* The argp parser of a converter with no options of its own: it hands
- * its input, the struct perfconv_opts, to perfconv__argp. */
-error_t perfconv__parse_only(int key, char *arg, struct argp_state *state);
-
 /* Parse argv into o (o->prog set) with the tool's argp, whose children
  * include perfconv__argp; the working directory kept for --python's
  * paths. Exits with EXIT_USAGE on a usage error. */
@@ -116,5 +112,12 @@ typedef int perfconv_write_fn(const struct perfconv_opts *o,
  * stdout (refused when a terminal: is_binary). Returns the exit status. */
 int perfconv__run_profile(const struct perfconv_opts *o, bool keep_order,
 			  bool is_binary, perfconv_write_fn *write);
+
+/* The whole main of a converter with no options of its own (perf2pprof,
+ * perf2speedscope): perfconv's options, doc as its --help, then
+ * perfconv__run_profile(). Returns the exit status. */
+int perfconv__profile_main(int argc, char **argv, const char *prog,
+			   const char *doc, bool keep_order, bool is_binary,
+			   perfconv_write_fn *write);
 
 #endif
