@@ -37,12 +37,18 @@ for f in "$a:4" "$b:5"; do
 done
 
 # best N CMD...: best wall time of N runs, "SECONDS PEAK_KB"; the output
-# goes to $out
+# goes to $out, a new file each run: the last run's file is removed and
+# everything written is flushed first (untimed), so that a run does not pay
+# for truncating, or flushing, what an earlier one wrote
 out=$work/diff.out
 best() {
 	local n=$1 best_s="" best_kb="" s kb t0 t1 i
 	shift
 	for ((i = 0; i < n; i++)); do
+		if [ "$out" != /dev/null ]; then
+			rm -f "$out"
+			sync
+		fi
 		t0=$(date +%s%N)
 		/usr/bin/time -o "$work/time.out" -f '%M' "$@" > "$out" 2>/dev/null
 		t1=$(date +%s%N)

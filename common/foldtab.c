@@ -680,7 +680,7 @@ int foldtab__write_pair(const struct foldtab *before,
  * the wait, so that adding it rarely waits for memory. A line of a mapped
  * file waits where it is; one read from a stream, or rewritten by the edit,
  * waits as a copy, the reader's buffer being reused as it reads. */
-#define READ_AHEAD 8
+#define READ_AHEAD 16
 /* A mapped file's pages are let go every DROP_BEHIND bytes behind the
  * oldest waiting line: its copy is in the page cache, and the process's
  * memory stays the table's rather than growing to the file's size. */
@@ -701,6 +701,7 @@ struct read_ctx {
 	size_t first, nr;
 	const char *map;	/* the mapped file, or NULL */
 	size_t map_len, dropped;	/* map[0..dropped) is let go */
+	size_t page;		/* the page size */
 };
 
 /* Add the oldest waiting line to the table. */
@@ -717,27 +718,32 @@ static int add_oldest(struct read_ctx *c)
 	return err;
 }
 
-/* Prefetch the entry in the first slot of p's hash, when its hash is p's:
- * most often the one the add will compare. */
-static void prefetch_entry(const struct foldtab *t, const struct pending *p)
+/* The entry in the first slot of p's hash when its hash is p's (most
+ * often the one the add will compare), or NULL: for add_line() to
+ * prefetch. (A function that only prefetched was taken by gcc 12's
+ * mod/ref analysis for one without effects, and its call dropped: the
+ * entries were never prefetched until the prefetch moved to the caller.) */
+static const char *entry_to_prefetch(const struct foldtab *t,
+				     const struct pending *p)
 {
 	uint64_t n = t->slots[p->hash & t->slots_mask];
 
-	if (n && n >> 32 == p->hash && (uint32_t)n - 1 < t->nr_entries)
-		__builtin_prefetch(t->entries[(uint32_t)n - 1]);
+	if (!n || n >> 32 != p->hash || (uint32_t)n - 1 >= t->nr_entries)
+		return NULL;
+	return (const char *)t->entries[(uint32_t)n - 1];
 }
 
 /* Let go of the mapped pages before the oldest waiting line (or before
  * upto when none waits), DROP_BEHIND bytes at a time. */
 static void drop_behind(struct read_ctx *c, const char *upto)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
+	size_t end;
 
 	if (c->nr)
 		upto = c->ahead[c->first].stack;
 	if (upto < c->map || upto > c->map + c->map_len)
 		return;		/* the edit's copy: wait for the next line */
-	end = (size_t)(upto - c->map) / page * page;
+	end = (size_t)(upto - c->map) / c->page * c->page;
 	if (end - c->dropped < DROP_BEHIND)
 		return;
 	madvise((char *)c->map + c->dropped, end - c->dropped, MADV_DONTNEED);
@@ -779,9 +785,16 @@ static int add_line(void *ctx, const struct folded_line *fl)
 	p->weight = fl->count[0];
 	c->nr++;
 	__builtin_prefetch(&t->slots[p->hash & t->slots_mask]);
-	if (c->nr > READ_AHEAD / 2)
-		prefetch_entry(t, &c->ahead[(c->first + c->nr - 1 -
-					     READ_AHEAD / 2) % READ_AHEAD]);
+	if (c->nr > READ_AHEAD / 2) {
+		const struct pending *q = &c->ahead[(c->first + c->nr - 1 -
+						     READ_AHEAD / 2) % READ_AHEAD];
+		const char *e = entry_to_prefetch(t, q), *end;
+
+		/* the whole entry: the add compares all of its text */
+		for (end = e ? e + sizeof(struct entry) + q->len : e; e < end;
+		     e += 64)
+			__builtin_prefetch(e);
+	}
 	if (c->map)
 		drop_behind(c, fl->stack);
 	return 0;
@@ -793,7 +806,8 @@ int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
 		.name = r->name, .nr_counts = 1, .diag = r->diag,
 		.max_reports = r->max_reports, .nr_malformed = r->nr_malformed,
 	};
-	struct read_ctx c = { .t = t, .r = r };
+	struct read_ctx c = { .t = t, .r = r,
+			      .page = (size_t)sysconf(_SC_PAGESIZE) };
 	size_t i;
 	int err;
 
