@@ -32,6 +32,7 @@
 
 #include "fcache.h"
 #include "hash.h"
+#include "mapguard.h"
 #include "notes.h"
 
 #define FCACHE_MAGIC "PFCACHE\n"
@@ -258,12 +259,14 @@ struct fcache_blob *fcache__get(const struct fcache *c, const char *kind,
 	close(fd);
 	if (map == MAP_FAILED)
 		return NULL;
+	mapguard__add(map, (size_t)st.st_size, path);
 	h = map;
 	if (memcmp(h->magic, FCACHE_MAGIC, sizeof(h->magic)) ||
 	    h->version != FCACHE_VERSION || h->key_len != (uint32_t)key_len ||
 	    memcmp(h + 1, key, (size_t)key_len) ||
 	    h->payload_len != (uint64_t)st.st_size - off ||
 	    !(b = malloc(sizeof(*b)))) {
+		mapguard__remove(map);
 		munmap(map, (size_t)st.st_size);
 		return NULL;
 	}
@@ -283,6 +286,7 @@ void fcache_blob__free(struct fcache_blob *b)
 {
 	if (!b)
 		return;
+	mapguard__remove(b->map);
 	munmap(b->map, b->map_len);
 	free(b);
 }

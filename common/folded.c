@@ -5,7 +5,9 @@
  * which belong in folded input.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,6 +16,7 @@
 
 #include "diag.h"
 #include "folded.h"
+#include "mapguard.h"
 
 static int is_blank(char c)
 {
@@ -293,6 +296,19 @@ int folded__read_text(const char *text, size_t len, struct folded_read *r,
 	return err;
 }
 
+/* Guard the mapping m of fd (mapguard.h), named by the file's path: the
+ * caller's name for it is not known here. */
+static void guard(const void *m, size_t len, int fd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	path[n > 0 ? n : 0] = '\0';
+	mapguard__add(m, len, n > 0 ? path : "input");
+}
+
 const char *folded__map(FILE *f, size_t *len)
 {
 	struct stat st;
@@ -307,14 +323,17 @@ const char *folded__map(FILE *f, size_t *len)
 	if (m == MAP_FAILED)
 		return NULL;
 	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	guard(m, (size_t)st.st_size, fd);
 	*len = (size_t)st.st_size;
 	return m;
 }
 
 void folded__unmap(const char *text, size_t len)
 {
-	if (text)
-		munmap((void *)text, len);
+	if (!text)
+		return;
+	mapguard__remove(text);
+	munmap((void *)text, len);
 }
 
 int folded__read_files(char *const *files, int nr, struct folded_read *r,

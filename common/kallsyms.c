@@ -23,6 +23,7 @@
 #include "array.h"
 #include "fcache.h"
 #include "kallsyms.h"
+#include "mapguard.h"
 #include "symarr.h"
 
 struct module {
@@ -387,8 +388,9 @@ static ssize_t read_all(int fd, char **buf)
 /* The text of the file open at fd: mapped when it is a regular file (a
  * copy in perf's build-id cache: no copying, and no fresh pages to fault
  * in), else read (/proc/kallsyms, whose size says 0). *mapped tells which
- * to undo. */
-static ssize_t get_text(int fd, const char **text, bool *mapped)
+ * to undo; a mapping is guarded (mapguard.h), named path. */
+static ssize_t get_text(int fd, const char *path, const char **text,
+			bool *mapped)
 {
 	struct stat st;
 	char *buf;
@@ -401,6 +403,7 @@ static ssize_t get_text(int fd, const char **text, bool *mapped)
 			       fd, 0);
 
 		if (m != MAP_FAILED) {
+			mapguard__add(m, (size_t)st.st_size, path);
 			*text = m;
 			*mapped = true;
 			return (ssize_t)st.st_size;
@@ -574,7 +577,7 @@ static struct kallsyms *open_common(const char *path,
 		err = -ENOMEM;
 		goto out;
 	}
-	len = get_text(fd, &text, &mapped);
+	len = get_text(fd, path, &text, &mapped);
 	if (len < 0) {
 		err = (int)len;
 		goto out;
@@ -610,8 +613,10 @@ static struct kallsyms *open_common(const char *path,
 		to_cache(ks, cache, fd);
 out:
 	free(p.scratch);
-	if (mapped)
+	if (mapped) {
+		mapguard__remove(text);
 		munmap((void *)text, (size_t)len);
+	}
 	else
 		free((void *)text);
 	close(fd);

@@ -25,7 +25,7 @@ check() {
 		done
 	done
 }
-check perfdata diag.h hash.h
+check perfdata diag.h hash.h mapguard.h
 check svg array.h diag.h hash.h intern.h
 
 svg_headers=$(cd "$common/svg" && echo *.h)

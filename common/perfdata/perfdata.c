@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mapguard.h"
 #include "perfdata_order.h"
 
 /* "PERFILE2" written by a machine of the other endianness. */
@@ -293,6 +294,7 @@ struct perfdata *perfdata__open_fd(int fd, const void *prefix,
 				 0);
 			if (m != MAP_FAILED) {
 				madvise(m, st.st_size, MADV_SEQUENTIAL);
+				mapguard__add(m, st.st_size, pd->name);
 				pd->munmap_addr = m;
 				pd->munmap_len = st.st_size;
 				pd->map = m;
@@ -333,8 +335,10 @@ void perfdata__free(struct perfdata *pd)
 	free(pd->scratch);
 	free(pd->owned_image);
 	pager__free(pd->pager);		/* before the mapping goes */
-	if (pd->munmap_addr)
+	if (pd->munmap_addr) {
+		mapguard__remove(pd->munmap_addr);
 		munmap(pd->munmap_addr, pd->munmap_len);
+	}
 	free(pd->name);
 	free(pd);
 }
