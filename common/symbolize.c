@@ -545,10 +545,12 @@ int64_t symbolize__add_callchain(struct symbolize *sy, const uint64_t *ips,
 	return nr_added;
 }
 
+/* The frame has no DSO: its name is ours, not code's, so it is never
+ * annotated (a DSO "[...]" would read as the kernel's to --kernel). */
 int symbolize__stop_frame(struct symbolize *sy, const char *reason,
 			  uint32_t *id)
 {
-	struct frame f = {.kind = FRAME_NATIVE, .dso = cstr("[unwind]")};
+	struct frame f = {.kind = FRAME_NATIVE, .dso = cstr("")};
 	int n;
 
 	snprintf(sy->scratch, sizeof(sy->scratch), "[unwind stopped: %s]",

@@ -705,7 +705,7 @@ START_TEST(test_stop_frame)
 	ck_assert_str_eq(text_of(&fx, &id, 1),
 			 "[unwind stopped: stack copy too small]");
 	assert_named(0, FRAME_NATIVE, "[unwind stopped: stack copy too small]",
-		     "[unwind]", 0);
+		     "", 0);
 	ck_assert_int_eq(symbolize__stop_frame(
 				 fx.sy, unwind__stop_str(UNWIND_TRAMPOLINE), &id),
 			 0);
