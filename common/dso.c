@@ -224,7 +224,10 @@ size_t dso__inlines(struct dso *d, uint64_t addr, const char **names,
 
 /* The value of symbol name in d's .symtab or .dynsym, or 0. Asked twice
  * per interpreter per run, so a scan of the ELF tables does: the symbol
- * table symtab keeps holds functions by address only. */
+ * table symtab keeps holds functions by address only, and these two are
+ * NOTYPE labels it leaves out. Both scans of libpython3.12.so (17,400
+ * entries) take 0.08-0.17 ms, against 130 ms for perf2folded --python on
+ * a 375 MB DWARF recording of samples/fibfact.py. */
 static uint64_t elf_symbol(const struct dso *d, const char *name)
 {
 	Elf_Scn *scn = NULL;
