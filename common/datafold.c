@@ -18,6 +18,7 @@
 #include "graft.h"
 #include "perfdata.h"
 #include "session.h"
+#include "strutil.h"
 #include "symbolize.h"
 #include "symcache.h"
 #include "tracepoint.h"
@@ -49,11 +50,6 @@ struct datafold {
 	const struct tracepoint_field *prev_pid, *prev_state, *next_pid;
 	uint64_t nr_warned;
 };
-
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
 
 static int end_sample(struct datafold *df)
 {
@@ -395,7 +391,7 @@ static bool is_jitdump_name(const char *path)
 
 	base = base ? base + 1 : path;
 	n = strlen(base);
-	return has_prefix(base, "jit-") && n > 9 &&
+	return strutil__has_prefix(base, "jit-") && n > 9 &&
 	       !strcmp(base + n - 5, ".dump");
 }
 
@@ -412,7 +408,7 @@ static int on_mmap(void *ctx, const struct perfdata_mmap *m)
 		 * symbol's address at record time (0 when hidden) */
 		if ((m->misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
 			    PERF_RECORD_MISC_KERNEL &&
-		    has_prefix(m->filename, "[kernel.kallsyms]") &&
+		    strutil__has_prefix(m->filename, "[kernel.kallsyms]") &&
 		    m->filename[17] && m->pgoff)
 			symcache__set_kernel_ref(df->syms, m->filename + 17,
 						 m->pgoff);

@@ -20,6 +20,7 @@
 #include "demangle.h"
 #include "foldname.h"
 #include "intern.h"
+#include "strutil.h"
 
 struct span {
 	uint32_t first, nr;	/* into ids */
@@ -113,13 +114,6 @@ static void puts_(struct text *t, const char *s)
 	put(t, s, strlen(s));
 }
 
-static bool has_prefix(const char *s, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len >= n && !memcmp(s, prefix, n);
-}
-
 static bool contains(const char *s, size_t len, const char *needle)
 {
 	return memmem(s, len, needle, strlen(needle)) != NULL;
@@ -137,13 +131,13 @@ static size_t operator_len(const char *s, size_t len, size_t i)
 {
 	size_t j;
 
-	if (!has_prefix(s + i, len - i, "operator") ||
+	if (!strutil__mem_has_prefix(s + i, len - i, "operator") ||
 	    (i > 0 && is_word(s[i - 1])))
 		return 0;
 	j = i + 8;
-	if (has_prefix(s + j, len - j, "()"))
+	if (strutil__mem_has_prefix(s + j, len - j, "()"))
 		return 10;
-	if (has_prefix(s + j, len - j, "[]"))
+	if (strutil__mem_has_prefix(s + j, len - j, "[]"))
 		return 10;
 	while (j < len && strchr("<>=!+-*/%&|^~,", s[j]))
 		j++;
@@ -162,7 +156,7 @@ static bool only_qualifiers(const char *s, size_t len)
 			continue;
 		}
 		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-			if (has_prefix(s + i, len - i, words[k]))
+			if (strutil__mem_has_prefix(s + i, len - i, words[k]))
 				break;
 		if (k == sizeof(words) / sizeof(words[0]))
 			return false;
@@ -205,7 +199,7 @@ static size_t arglist_start(const char *s, size_t len)
 	const char *tail;
 	size_t tail_len;
 
-	if (has_prefix(s, len, "py::"))
+	if (strutil__mem_has_prefix(s, len, "py::"))
 		return len;	/* CPython qualname:filename, no arguments */
 	for (i = 0; i < len; i++) {
 		size_t op = operator_len(s, len, i);

@@ -2,13 +2,7 @@
 #include <string.h>
 
 #include "frame.h"
-
-static bool has_prefix(const char *s, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len >= n && !memcmp(s, prefix, n);
-}
+#include "strutil.h"
 
 static bool is(struct slice t, const char *s)
 {
@@ -30,9 +24,9 @@ bool frame__is_kernel_dso(struct slice dso)
 {
 	struct slice base = base_name(dso);
 
-	return (has_prefix(dso.s, dso.len, "[") ||
+	return (strutil__mem_has_prefix(dso.s, dso.len, "[") ||
 		(dso.len >= 7 && !memcmp(dso.s + dso.len - 7, "vmlinux", 7)) ||
-		has_prefix(base.s, base.len, "vmlinux-")) &&
+		strutil__mem_has_prefix(base.s, base.len, "vmlinux-")) &&
 	       !memmem(dso.s, dso.len, "unknown", 7);
 }
 
@@ -51,7 +45,7 @@ static bool is_jitted_so(struct slice base)
 {
 	size_t i = 7;
 
-	if (!has_prefix(base.s, base.len, "jitted-") ||
+	if (!strutil__mem_has_prefix(base.s, base.len, "jitted-") ||
 	    !skip_digits(base.s, base.len, &i) || i >= base.len ||
 	    base.s[i++] != '-' || !skip_digits(base.s, base.len, &i))
 		return false;
@@ -78,8 +72,8 @@ bool frame__is_interpreter(struct slice dso)
 {
 	struct slice base = base_name(dso);
 
-	return has_prefix(base.s, base.len, "python") ||
-	       has_prefix(base.s, base.len, "libpython");
+	return strutil__mem_has_prefix(base.s, base.len, "python") ||
+	       strutil__mem_has_prefix(base.s, base.len, "libpython");
 }
 
 enum frame_kind frame__kind_of_text(const struct frame *f)

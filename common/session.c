@@ -15,6 +15,7 @@
 #include "array.h"
 #include "intern.h"
 #include "session.h"
+#include "strutil.h"
 
 struct space {
 	int32_t pid;
@@ -226,11 +227,6 @@ static int place(struct session *s, struct space *sp, struct session_map *m)
 	return insert_at(sp, lower_bound(sp, m->start), m);
 }
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
 /* Whether a mapping named name holds JIT code, decided here only: perf
  * 6.1's map__new() names anonymous and no-DSO executable memory (//anon,
  * /dev/zero, /anon_hugepage, [stack, [heap], /SYSV) by the JIT's
@@ -248,7 +244,7 @@ static bool is_jit_name(const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (has_prefix(name, prefixes[i]))
+		if (strutil__has_prefix(name, prefixes[i]))
 			return true;
 	return false;
 }

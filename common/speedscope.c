@@ -12,36 +12,7 @@
 #include "intern.h"
 #include "profile.h"
 #include "speedscope.h"
-
-/* The length of the UTF-8 sequence at s[0..len), or 0 when it is not one
- * (overlong forms, surrogates and code points past U+10FFFF are not). */
-static size_t utf8_len(const unsigned char *s, size_t len)
-{
-	size_t n, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return n;
-}
+#include "strutil.h"
 
 /* s[0..len) escaped, between the quotes of a JSON string */
 static void escape(FILE *out, const char *s, size_t len)
@@ -55,7 +26,7 @@ static void escape(FILE *out, const char *s, size_t len)
 			putc_unlocked(p[i++], out);
 		} else if (p[i] < 0x20) {
 			fprintf(out, "\\u%04x", p[i++]);
-		} else if ((n = utf8_len(p + i, len - i))) {
+		} else if ((n = strutil__utf8_len(p + i, len - i))) {
 			fwrite_unlocked(p + i, 1, n, out);
 			i += n;
 		} else {

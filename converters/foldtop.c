@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "folded.h"
+#include "strutil.h"
 #include "tally.h"
 
 #define TOOL "foldtop"
@@ -216,29 +217,6 @@ static void format_pct(char *buf, size_t size, double w, double sum)
 	snprintf(buf, size, "%.1f%%", 100 * w / sum);
 }
 
-/* Code points in s[0..len): what a terminal shows of UTF-8 text (wide
- * characters aside). */
-static size_t nr_columns(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/* The byte offset of code point cp in s. */
-static size_t column_offset(const char *s, size_t len, size_t cp)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && cp-- == 0)
-			break;
-	}
-	return i;
-}
-
 /* Bytes of s as text for a terminal: control bytes become '?', so that
  * a name cannot move the cursor or recolour it. */
 static void put_text(const char *s, size_t len)
@@ -256,7 +234,8 @@ static void put_text(const char *s, size_t len)
  * a Python frame's qualname and the end of its path. */
 static void put_name(const char *name, size_t cols)
 {
-	size_t len = strlen(name), have = nr_columns(name, len), head, tail;
+	size_t len = strlen(name), have = strutil__utf8_count(name, len);
+	size_t head, tail;
 
 	if (have <= cols) {
 		put_text(name, len);
@@ -264,9 +243,9 @@ static void put_name(const char *name, size_t cols)
 	}
 	tail = (cols - 3) / 2;
 	head = cols - 3 - tail;
-	put_text(name, column_offset(name, len, head));
+	put_text(name, strutil__utf8_offset(name, len, head));
 	fputs("...", stdout);
-	tail = column_offset(name, len, have - tail);
+	tail = strutil__utf8_offset(name, len, have - tail);
 	put_text(name + tail, len - tail);
 }
 

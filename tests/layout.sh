@@ -26,7 +26,7 @@ check() {
 	done
 }
 check perfdata diag.h hash.h mapguard.h
-check svg array.h diag.h hash.h intern.h
+check svg array.h diag.h hash.h intern.h strutil.h
 
 svg_headers=$(cd "$common/svg" && echo *.h)
 for f in "$common"/*.c "$common"/*.h "$common"/perfdata/*.[ch]; do

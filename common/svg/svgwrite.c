@@ -24,6 +24,7 @@
 
 #include "flametree.h"
 #include "palette.h"
+#include "strutil.h"
 #include "svgwrite.h"
 
 extern const char flamesvg_js[];
@@ -82,33 +83,15 @@ static void printf_(struct out *o, const char *fmt, ...)
 		put(o, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-/* Length of the valid UTF-8 sequence XML may carry at s, or 0. */
+/* Length of the valid UTF-8 sequence XML may carry at s, or 0: not the
+ * control characters but tab, nor U+FFFE and U+FFFF (EF BF BE, EF BF BF). */
 static size_t utf8_len(const unsigned char *s, size_t left)
 {
-	unsigned c = s[0];
-	size_t n, i;
-	uint32_t cp;
+	size_t n = strutil__utf8_len(s, left);
 
-	if (c < 0x80)
-		return (c >= 0x20 || c == '\t') ? 1 : 0;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
+	if (n == 1 && s[0] < 0x20 && s[0] != '\t')
 		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-						   cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+	if (n == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
 		return 0;
 	return n;
 }
@@ -243,27 +226,6 @@ size_t svgwrite__strip_annotation(const char *name, size_t len)
 	return len;
 }
 
-/* Number of characters (not bytes) of UTF-8 s[0..len). */
-static size_t nr_chars(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/* Byte offset of character number ch in s[0..len). */
-static size_t char_offset(const char *s, size_t len, size_t ch)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && ch-- == 0)
-			return i;
-	return len;
-}
-
 /* The label of a frame wpx wide: the name, cut with ".." to fit. */
 static void put_label(struct out *o, const struct svg_opts *so,
 		      const char *name, size_t len, double wpx)
@@ -273,15 +235,15 @@ static void put_label(struct out *o, const struct svg_opts *so,
 
 	if (fit < MIN_LABEL_CHARS)
 		return;
-	chars = nr_chars(name, len);
+	chars = strutil__utf8_count(name, len);
 	if (chars <= fit) {
 		put_escaped(o, name, len);
 	} else if (so->is_truncate_left) {
-		cut = char_offset(name, len, chars - (fit - 2));
+		cut = strutil__utf8_offset(name, len, chars - (fit - 2));
 		put(o, "..", 2);
 		put_escaped(o, name + cut, len - cut);
 	} else {
-		cut = char_offset(name, len, fit - 2);
+		cut = strutil__utf8_offset(name, len, fit - 2);
 		put_escaped(o, name, cut);
 		put(o, "..", 2);
 	}
