@@ -273,22 +273,11 @@ static void put_clean(struct text *t, const char *s, size_t len)
 			p++;
 			continue;
 		}
-		/* multi-byte UTF-8: check lead and continuation bytes */
-		n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3
-		    : *p >= 0xc2 && *p <= 0xdf ? 2 : 0;
-		if (n && (size_t)(end - p) >= n) {
-			size_t k;
-			uint32_t cp = *p & (0x7f >> n);
-
-			for (k = 1; k < n && (p[k] & 0xc0) == 0x80; k++)
-				cp = (cp << 6) | (p[k] & 0x3f);
-			if (k == n && !(n == 3 && (cp < 0x800 ||
-				       (cp >= 0xd800 && cp <= 0xdfff))) &&
-			    !(n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-				put(t, (const char *)p, n);
-				p += n;
-				continue;
-			}
+		n = strutil__utf8_len(p, (size_t)(end - p));
+		if (n) {
+			put(t, (const char *)p, n);
+			p += n;
+			continue;
 		}
 		put(t, "\xef\xbf\xbd", 3);
 		p++;

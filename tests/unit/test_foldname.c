@@ -126,6 +126,11 @@ START_TEST(test_hostile_bytes)
 			 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	ck_assert_str_eq(name(&plain, "\xed\xa0\x80", "/x", 0),
 			 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	/* nor is any sequence led by F5 to FF */
+	ck_assert_str_eq(name(&plain, "x\xf5\x80\x80", "/x", 0),
+			 "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_str_eq(name(&plain, "\xfe\x80\x80y", "/x", 0),
+			 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdy");
 	ck_assert_str_eq(name(&plain, "\xf0\x9f\x94\xa5", "/x", 0), "\xf0\x9f\x94\xa5");
 }
 END_TEST
