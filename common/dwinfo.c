@@ -12,13 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
-#include <libdeflate.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "deflate.h"
 #include "dwinfo.h"
 #include "fcache.h"
 
@@ -139,7 +139,6 @@ static uint64_t align8(uint64_t n)
 static int build_image(struct dwinfo *di, Elf *elf, struct kept_scn *ks,
 		       size_t nr)
 {
-	struct libdeflate_decompressor *dc;
 	GElf_Ehdr eh;
 	Elf64_Ehdr *ieh;
 	Elf64_Shdr *ish;
@@ -161,11 +160,8 @@ static int build_image(struct dwinfo *di, Elf *elf, struct kept_scn *ks,
 	str_off = off;
 	sh_off = align8(str_off + str_len);
 	di->img = malloc(sh_off + (nr + 2) * sizeof(Elf64_Shdr));
-	dc = libdeflate_alloc_decompressor();
-	if (!di->img || !dc) {
-		libdeflate_free_decompressor(dc);
+	if (!di->img)
 		return -ENOMEM;
-	}
 
 	ieh = (Elf64_Ehdr *)di->img;
 	memset(ieh, 0, sizeof(*ieh));
@@ -192,13 +188,10 @@ static int build_image(struct dwinfo *di, Elf *elf, struct kept_scn *ks,
 		if (k->is_compressed) {
 			const char *src = (const char *)k->raw->d_buf +
 					  sizeof(Elf64_Chdr);
-			size_t got;
 
-			if (libdeflate_zlib_decompress(dc, src,
+			err = deflate__zlib_inflate(src,
 					k->raw->d_size - sizeof(Elf64_Chdr),
-					dst, k->size, &got) != LIBDEFLATE_SUCCESS ||
-			    got != k->size)
-				err = -EINVAL;
+					dst, k->size);
 		} else {
 			memcpy(dst, k->raw->d_buf, k->size);
 		}
@@ -214,7 +207,6 @@ static int build_image(struct dwinfo *di, Elf *elf, struct kept_scn *ks,
 		memcpy(strs + str_len, k->name, strlen(k->name) + 1);
 		str_len += strlen(k->name) + 1;
 	}
-	libdeflate_free_decompressor(dc);
 	if (err)
 		return err;
 	ish[nr + 1] = (Elf64_Shdr){
