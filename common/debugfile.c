@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "debugfile.h"
+#include "mapguard.h"
 
 #ifndef NT_GNU_BUILD_ID
 #define NT_GNU_BUILD_ID 3
@@ -21,10 +22,30 @@
  * under the debug root. */
 #define NR_CANDIDATES_MAX 8
 
+Elf *debugfile__elf_begin(int fd, const char *path)
+{
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	size_t len;
+	char *raw = e ? elf_rawfile(e, &len) : NULL;
+
+	if (raw)
+		mapguard__add(raw, len, path);
+	return e;
+}
+
+void debugfile__elf_end(Elf *e)
+{
+	size_t len;
+
+	if (!e)
+		return;
+	mapguard__remove(elf_rawfile(e, &len));
+	elf_end(e);
+}
+
 void debugfile__close(struct debugfile *df)
 {
-	if (df->elf)
-		elf_end(df->elf);
+	debugfile__elf_end(df->elf);
 	if (df->fd >= 0)
 		close(df->fd);
 	free(df->path);
@@ -76,7 +97,7 @@ static int open_file(struct debugfile *df, const char *path)
 	df->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (df->fd < 0)
 		return -errno;
-	df->elf = elf_begin(df->fd, ELF_C_READ_MMAP, NULL);
+	df->elf = debugfile__elf_begin(df->fd, path);
 	if (!df->elf || elf_kind(df->elf) != ELF_K_ELF ||
 	    !gelf_getehdr(df->elf, &eh)) {
 		debugfile__close(df);

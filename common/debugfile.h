@@ -102,6 +102,14 @@ int debugfile__open_image(struct debugfile *df, void *image, size_t len,
  * no-op. */
 void debugfile__close(struct debugfile *df);
 
+/* elf_begin(fd, ELF_C_READ_MMAP, NULL) of the file path names, its
+ * mapping guarded (mapguard.h): a file cut while it is read ends the tool
+ * with one line, not SIGBUS. NULL as elf_begin() fails. End it with
+ * debugfile__elf_end(). */
+Elf *debugfile__elf_begin(int fd, const char *path);
+/* elf_end(e), its mapping unguarded first; NULL is a no-op. */
+void debugfile__elf_end(Elf *e);
+
 /* Read the GNU build id note of the ELF file at path into buf (cap bytes).
  * Returns its length, 0 when the file has none, or a negative errno
  * (-ENOSPC when it is longer than cap). */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "debugfile.h"
 #include "dso.h"
 #include "dwinfo.h"
 #include "inlines.h"
@@ -61,8 +62,7 @@ void dso__free(struct dso *d)
 	dwinfo__free(d->dbg_info);
 	if (d->eh)
 		dwarf_cfi_end(d->eh);
-	if (d->elf)
-		elf_end(d->elf);
+	debugfile__elf_end(d->elf);
 	if (d->fd >= 0)
 		close(d->fd);
 	symtab__free(d->st);
@@ -101,10 +101,9 @@ static Elf *open_elf(const char *path, int *fd)
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
 		return NULL;
-	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	e = debugfile__elf_begin(*fd, path);
 	if (!e || elf_kind(e) != ELF_K_ELF) {
-		if (e)
-			elf_end(e);
+		debugfile__elf_end(e);
 		close(*fd);
 		*fd = -1;
 		return NULL;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "debugfile.h"
 #include "deflate.h"
 #include "dwinfo.h"
 #include "fcache.h"
@@ -268,7 +269,7 @@ static int open_file(struct dwinfo *di)
 	di->fd = open(di->path, O_RDONLY | O_CLOEXEC);
 	if (di->fd < 0)
 		return -ENOENT;
-	di->elf = elf_begin(di->fd, ELF_C_READ_MMAP, NULL);
+	di->elf = debugfile__elf_begin(di->fd, di->path);
 	if (!di->elf || elf_kind(di->elf) != ELF_K_ELF)
 		return -ENOEXEC;
 	n = dwelf_elf_gnu_build_id(di->elf, &id);
@@ -289,7 +290,7 @@ static int open_file(struct dwinfo *di)
 	if (di->dw) {
 		/* the image holds all libdw reads: the file can go (its
 		 * descriptor names it in the cache) */
-		elf_end(di->elf);
+		debugfile__elf_end(di->elf);
 		di->elf = NULL;
 		return 0;
 	}
@@ -403,8 +404,7 @@ void dwinfo__free(struct dwinfo *di)
 		elf_end(di->img_elf);
 	free(di->img);
 	fcache_blob__free(di->cached);
-	if (di->elf)
-		elf_end(di->elf);
+	debugfile__elf_end(di->elf);
 	if (di->fd >= 0)
 		close(di->fd);
 	free(di->path);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "debugfile.h"
 #include "pybuild.h"
 
 #define EVAL_FUNC "_PyEval_EvalFrameDefault"
@@ -82,7 +83,7 @@ int pybuild__eval_has_fp(const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	elf = debugfile__elf_begin(fd, path);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
 		err = -ENOEXEC;
 		goto out;
@@ -97,7 +98,7 @@ int pybuild__eval_has_fp(const char *path)
 		if (!memcmp(buf + i, mov_rsp_rbp, sizeof(mov_rsp_rbp)))
 			err = 1;
 out:
-	elf_end(elf);
+	debugfile__elf_end(elf);
 	close(fd);
 	return err;
 }

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "debugfile.h"
@@ -419,6 +421,64 @@ START_TEST(test_default_paths)
 }
 END_TEST
 
+/* Read the last byte of every section's data in path's copy, after
+ * cutting the file to its first 64 bytes; the child's exit status. */
+static int read_cut_elf(const char *copy)
+{
+	int fd = open(copy, O_RDONLY);
+	Elf *e = debugfile__elf_begin(fd, copy);
+	Elf_Scn *scn = NULL;
+	volatile unsigned sum = 0;
+
+	if (!e || truncate(copy, 64))
+		return 3;
+	while ((scn = elf_nextscn(e, scn))) {
+		Elf_Data *d = elf_rawdata(scn, NULL);
+
+		if (d && d->d_buf && d->d_size)
+			sum += ((const unsigned char *)d->d_buf)[d->d_size - 1];
+	}
+	debugfile__elf_end(e);
+	return 4;
+}
+
+/* An ELF file cut by another process while it is mapped: the tool's one
+ * line and exit status 2 (mapguard.h), not SIGBUS. */
+START_TEST(test_elf_cut_while_read)
+{
+	char dir[PATH_MAX], copy[PATH_MAX + 8], cmd[3 * PATH_MAX], err[512];
+	char want[PATH_MAX + 128];
+	int pipefd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	make_tmp(dir, sizeof(dir));
+	snprintf(copy, sizeof(copy), "%s/elf", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", fx_path("fx_pie"), copy);
+	ck_assert_int_eq(system(cmd), 0);
+	elf_version(EV_CURRENT);
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		signal(SIGBUS, SIG_DFL);	/* not a sanitizer's */
+		dup2(pipefd[1], STDERR_FILENO);
+		_exit(read_cut_elf(copy));
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], err, sizeof(err) - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	snprintf(want, sizeof(want), "%s: '%s' shrank while it was read\n",
+		 program_invocation_short_name, copy);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+		      "status %#x", status);
+	ck_assert_str_eq(err, want);
+	rm_tree(dir);
+}
+END_TEST
+
 static Suite *debugfile_suite(void)
 {
 	Suite *s = suite_create("debugfile");
@@ -434,6 +494,7 @@ static Suite *debugfile_suite(void)
 	tcase_add_test(tc, test_bracket_names);
 	tcase_add_test(tc, test_open_image);
 	tcase_add_test(tc, test_default_paths);
+	tcase_add_test(tc, test_elf_cut_while_read);
 	suite_add_tcase(s, tc);
 	return s;
 }
