@@ -21,17 +21,9 @@ import sys
 import tempfile
 import time
 
-PASSED = FAILED = 0
-
-
-def check(ok, what):
-    global PASSED, FAILED
-    if ok:
-        PASSED += 1
-    else:
-        FAILED += 1
-        print(f"FAIL {what}")
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from python_samples import check  # noqa: E402
+import python_samples  # noqa: E402
 
 def mapped(pid, path):
     try:
@@ -106,8 +98,9 @@ def main():
                        "perf2folded")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"shrink: {PASSED} passed, {FAILED} failed")
-    return 1 if FAILED else 0
+    passed, failed = python_samples.PASSED, python_samples.FAILED
+    print(f"shrink: {passed} passed, {failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
