@@ -80,16 +80,17 @@ def main():
     if not shutil.which("perf"):
         print("FAIL shrink: perf not found (apt-get install linux-perf)")
         return 1
-    work = tempfile.mkdtemp(prefix="perffold-shrink.")
+    # /proc/PID/maps and the messages name the file by its real path
+    work = os.path.realpath(tempfile.mkdtemp(prefix="perffold-shrink."))
     try:
         folded = os.path.join(work, "big.folded")
         small = os.path.join(work, "small.folded")
         with open(small, "w") as f:
             f.write("main;work 1\n")
-        write_folded(folded, 3_000_000)
+        write_folded(folded, 1_000_000)
         cut_while_read([foldfilter, folded],
                        folded, "foldfilter")
-        write_folded(folded, 3_000_000)
+        write_folded(folded, 1_000_000)
         cut_while_read([folddiff, small, folded],
                        folded, "folddiff")
         data = os.path.join(work, "big.data")
