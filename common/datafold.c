@@ -260,8 +260,9 @@ static int switch_sample(struct datafold *df, const struct perfdata_sample *s)
 		waitfold__skip(df->wf, WAITFOLD_UNDECODED);
 		return 0;
 	}
-	return waitfold__switch(df->wf, s->sid.time, s->period, prev, state,
-				next);
+	return waitfold__switch(df->wf, s->sid.time, s->period,
+				s->sid.has_cpu ? s->sid.cpu : WAITFOLD_NO_CPU,
+				prev, state, next);
 }
 
 /* Whether sample s is folded in the clock asked for: 1 with *weight (a
@@ -281,7 +282,9 @@ static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
 	}
 	/* a thread with a sample is running: it is off the CPU no more
 	 * (the only end of its interval without --switch-events) */
-	if ((n = waitfold__runs(df->wf, tid, s->sid.time)) < 0)
+	if ((n = waitfold__seen(df->wf, tid,
+				s->sid.has_cpu ? s->sid.cpu : WAITFOLD_NO_CPU,
+				s->sid.time)) < 0)
 		return n;
 	if (attr->type == PERF_TYPE_TRACEPOINT) {
 		if (!load_tracepoints(df))
@@ -317,6 +320,24 @@ static int on_other(void *ctx, const struct perf_event_header *h,
 	if (h->misc & PERF_RECORD_MISC_SWITCH_OUT)
 		return 0;
 	return waitfold__runs(df->wf, (int32_t)sid->tid, sid->time);
+}
+
+/* Switches missing from a system-wide recording (perf lost none: the
+ * kernel never wrote them), as waitfold__seen() met them. */
+static void report_unrecorded(struct datafold *df,
+			      const struct offcpu_stats *oc)
+{
+	if (!oc->nr_unrecorded_in)
+		return;
+	diag__emit(df->diag, DIAG_WARN,
+		   "'%s': %llu switch-in%s not recorded (threads ran that no "
+		   "sched_switch put on the CPU: some tasks' switches are "
+		   "missing): waits counted up to that CPU's last switch, "
+		   "%.6f s after it not counted",
+		   perfdata__name(df->pd),
+		   (unsigned long long)oc->nr_unrecorded_in,
+		   oc->nr_unrecorded_in == 1 ? "" : "s",
+		   oc->ns_unrecorded / 1e9);
 }
 
 /* ---- records ---- */
@@ -573,8 +594,10 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 	err = perfdata__read(pd, &ops, &df);
 	if (!err && df.wf)
 		err = waitfold__finish(df.wf);
-	if (df.wf)
+	if (df.wf) {
 		st->waits = *waitfold__stats(df.wf);
+		report_unrecorded(&df, &st->waits.offcpu);
+	}
 	ps = perfdata__stats(pd);
 	st->nr_bad_records = ps->nr_bad;
 	st->nr_unknown_records = ps->nr_unknown;

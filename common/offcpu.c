@@ -228,6 +228,25 @@ int offcpu__in(struct offcpu *oc, int32_t tid, uint64_t time,
 	return n;
 }
 
+int offcpu__in_unrecorded(struct offcpu *oc, int32_t tid, uint64_t since,
+			  uint64_t time, struct offcpu_interval *iv)
+{
+	struct offcpu_thread *t = thread(oc, tid, false);
+	uint64_t at;
+	int n;
+
+	if (!t || !t->is_open)
+		return 0;
+	at = since > t->start ? since : t->start;
+	if (at > time)
+		at = time;
+	oc->st.nr_unrecorded_in++;
+	oc->st.ns_unrecorded += time - at;
+	n = close_interval(oc, t, at, iv);
+	oc->st.nr_closed += n > 0;
+	return n;
+}
+
 void offcpu__exit(struct offcpu *oc, int32_t tid)
 {
 	struct offcpu_thread *t = thread(oc, tid, false);

@@ -56,6 +56,9 @@ struct offcpu_stats {
 	uint64_t nr_exited;	/* dropped: the thread exited (or left
 				 * dead) */
 	uint64_t nr_backwards;	/* closed before they opened: dropped */
+	uint64_t nr_unrecorded_in;	/* closed by offcpu__in_unrecorded() */
+	uint64_t ns_unrecorded;	/* their time after the last switch
+				 * recorded on the CPU: not counted */
 	uint64_t ns[OFFCPU_NR_WHY];	/* closed time by why */
 };
 
@@ -72,6 +75,14 @@ int offcpu__out(struct offcpu *oc, int32_t tid, uint64_t time,
  * when it had none open (or it closed before it opened, counted). */
 int offcpu__in(struct offcpu *oc, int32_t tid, uint64_t time,
 	       struct offcpu_interval *iv);
+
+/* tid runs at time on a CPU whose last recorded switch, at since, put
+ * another thread on it; the switch that then put tid on it was not
+ * recorded. Its open interval closes at since (or where it opened, if
+ * later): the recording proves it off the CPU until then, not after. The
+ * rest, up to time, is counted in ns_unrecorded. As offcpu__in(). */
+int offcpu__in_unrecorded(struct offcpu *oc, int32_t tid, uint64_t since,
+			  uint64_t time, struct offcpu_interval *iv);
 
 /* tid exited: its open interval, if any, is dropped and counted. */
 void offcpu__exit(struct offcpu *oc, int32_t tid);

@@ -221,6 +221,15 @@ static const char *parse_event(struct script_sample *s,
 
 enum header_kind { NOT_HEADER, HEADER, HEADER_TIMED };
 
+/* "[001]" (is_cpu_token()) */
+static void set_cpu(struct script_sample *s, struct slice t)
+{
+	uint64_t cpu = parse_u64((struct slice){t.s + 1, t.len - 2});
+
+	s->cpu = (uint32_t)cpu;
+	s->has_cpu = cpu < UINT32_MAX;
+}
+
 /* A header line: COMM PID[/TID] [CPU] [TIME:] [PERIOD] [EVENT: [ARGS]].
  * The comm may hold blanks and may be right-aligned (leading blanks). With a
  * timestamp, the pid is the token right before it (and its cpu); without,
@@ -238,7 +247,7 @@ static enum header_kind parse_header(const char *line, size_t len,
 	if (t < n) {
 		i = t - 1;
 		if (i >= 1 && is_cpu_token(tok[i]))
-			i--;
+			set_cpu(s, tok[i--]);
 		if (i < 1 || !is_pid_token(tok[i], &pid, &tid))
 			return NOT_HEADER;
 		k = t + 1;
@@ -250,7 +259,7 @@ static enum header_kind parse_header(const char *line, size_t len,
 			return NOT_HEADER;
 		k = i + 1;
 		if (k < n && is_cpu_token(tok[k]))
-			k++;
+			set_cpu(s, tok[k++]);
 	}
 	s->comm = span(tok[0], tok[i - 1]);
 	s->pid = pid;

@@ -29,7 +29,8 @@ struct script_sample {
 	uint64_t period;	/* valid when has_period */
 	uint64_t time;		/* nanoseconds, valid when has_time (perf
 				 * prints microseconds, or ns with --ns) */
-	bool has_period, has_time;
+	uint32_t cpu;		/* "[001]", valid when has_cpu */
+	bool has_period, has_time, has_cpu;
 	uint64_t line;		/* 1-based line number of the header */
 	size_t nr_frames;
 	/* leaf first, kind FRAME_TEXT: pc the address as printed (e.g.

@@ -17,6 +17,11 @@ struct waitfold {
 	int32_t wait_tid;
 	uint64_t wait_time;
 	uint64_t last_time;
+	/* each CPU's last sched_switch time (0: none yet), and whether the
+	 * idle task's switches are recorded: then all of a CPU's are */
+	uint64_t *cpu_switch;
+	uint32_t nr_cpus;
+	bool is_wide;
 	uint32_t *held;		/* FOLDER_MAX_FRAMES + 3, reused */
 	struct waitfold_stats st;
 };
@@ -44,6 +49,7 @@ void waitfold__free(struct waitfold *wf)
 	if (!wf)
 		return;
 	offcpu__free(wf->oc);
+	free(wf->cpu_switch);
 	free(wf->held);
 	free(wf);
 }
@@ -72,12 +78,55 @@ int waitfold__runs(struct waitfold *wf, int32_t tid, uint64_t time)
 	return n > 0 ? add_interval(wf, &iv) : n;
 }
 
+/* perf numbers CPUs below its MAX_NR_CPUS (4096 in 6.1); beyond this a
+ * number is taken as no CPU rather than as a size to allocate */
+#define WAITFOLD_MAX_CPUS 65536
+
+/* Remember cpu's switch at time. 0 or -ENOMEM. */
+static int cpu_switched(struct waitfold *wf, uint32_t cpu, uint64_t time)
+{
+	if (cpu >= WAITFOLD_MAX_CPUS)
+		return 0;
+	if (cpu >= wf->nr_cpus) {
+		uint32_t nr = cpu < 63 ? 64 : cpu + 1;
+		uint64_t *n = realloc(wf->cpu_switch, nr * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		memset(n + wf->nr_cpus, 0, (nr - wf->nr_cpus) * sizeof(*n));
+		wf->cpu_switch = n;
+		wf->nr_cpus = nr;
+	}
+	wf->cpu_switch[cpu] = time;
+	return 0;
+}
+
+int waitfold__seen(struct waitfold *wf, int32_t tid, uint32_t cpu,
+		   uint64_t time)
+{
+	struct offcpu_interval iv;
+	int n;
+
+	waitfold__time(wf, time);
+	if (wf->is_wide && cpu < wf->nr_cpus && wf->cpu_switch[cpu])
+		n = offcpu__in_unrecorded(wf->oc, tid, wf->cpu_switch[cpu],
+					  time, &iv);
+	else
+		n = offcpu__in(wf->oc, tid, time, &iv);
+	return n > 0 ? add_interval(wf, &iv) : n;
+}
+
 int waitfold__switch(struct waitfold *wf, uint64_t time, uint64_t period,
-		     int64_t prev, int64_t prev_state, int64_t next)
+		     uint32_t cpu, int64_t prev, int64_t prev_state,
+		     int64_t next)
 {
 	wf->is_wait = false;
 	wf->st.nr_switches++;
 	wf->st.nr_sampled_switches += period > 1;
+	/* only a CPU-wide recording has the idle task's switch-outs */
+	wf->is_wide |= prev == 0;
+	if (cpu_switched(wf, cpu, time) < 0)
+		return -ENOMEM;
 	/* recorded system-wide (-a), switches say who runs next */
 	if (next > 0 && next <= INT32_MAX) {
 		int n = waitfold__runs(wf, (int32_t)next, time);
@@ -274,7 +323,8 @@ static int script_switch(struct waitfold *wf, const struct script_sample *s)
 		return 0;
 	}
 	return waitfold__switch(wf, s->time, s->has_period ? s->period : 1,
-				prev, bits, next);
+				s->has_cpu ? s->cpu : WAITFOLD_NO_CPU, prev,
+				bits, next);
 }
 
 int waitfold__script(struct waitfold *wf, const struct script_sample *s,
@@ -313,7 +363,9 @@ int waitfold__script(struct waitfold *wf, const struct script_sample *s,
 	}
 	/* a thread with a sample is running: it is off the CPU no more
 	 * (the only end of its interval without switch events) */
-	if ((n = waitfold__runs(wf, (int32_t)tid, s->time)) < 0)
+	if ((n = waitfold__seen(wf, (int32_t)tid,
+				s->has_cpu ? s->cpu : WAITFOLD_NO_CPU,
+				s->time)) < 0)
 		return n;
 	if (has_prefix(s->event, "sched:sched_switch") &&
 	    s->event.len == strlen("sched:sched_switch"))

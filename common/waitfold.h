@@ -45,20 +45,37 @@ struct waitfold_stats {
 struct waitfold *waitfold__new(struct folder *f, bool is_wall);
 void waitfold__free(struct waitfold *wf);
 
-/* Thread tid is running at time (a sample of it, a switch in): the
- * interval it was off the CPU closes. 0 or -ENOMEM. */
+/* A CPU number not known (text printed without it). */
+#define WAITFOLD_NO_CPU UINT32_MAX
+
+/* Thread tid was put on the CPU at time (a switch-in record, a
+ * sched_switch naming it next): the interval it was off the CPU closes.
+ * 0 or -ENOMEM. */
 int waitfold__runs(struct waitfold *wf, int32_t tid, uint64_t time);
+
+/* A sample of thread tid on cpu at time: it is running. Its interval, if
+ * still open, closes: at time, the only end an interval has without
+ * switch-ins (a recording of the program alone with no switch events);
+ * but where the switches of whole CPUs are recorded (system-wide: the
+ * idle task's are there) the switch putting it on cpu should have been
+ * too, and was not, so at cpu's last recorded switch, the latest time the
+ * recording proves it off the CPU (as `perf sched timehist` does); the
+ * time after it is counted in offcpu's ns_unrecorded. 0 or -ENOMEM. */
+int waitfold__seen(struct waitfold *wf, int32_t tid, uint32_t cpu,
+		   uint64_t time);
 
 /* A record at time (of any kind): the recording lasts at least until
  * then, where intervals still open are closed by waitfold__finish(). */
 void waitfold__time(struct waitfold *wf, uint64_t time);
 
-/* A sched_switch at time, of a sample of the given period (its
- * prev_pid, prev_state and next_pid decoded): next runs, prev leaves. 1
- * when the sample is to be folded as prev's switch-out (its stack held
- * at waitfold__end()), 0 when not (the idle task), -ENOMEM. */
+/* A sched_switch on cpu (or WAITFOLD_NO_CPU) at time, of a sample of the
+ * given period (its prev_pid, prev_state and next_pid decoded): next
+ * runs, prev leaves. 1 when the sample is to be folded as prev's
+ * switch-out (its stack held at waitfold__end()), 0 when not (the idle
+ * task), -ENOMEM. */
 int waitfold__switch(struct waitfold *wf, uint64_t time, uint64_t period,
-		     int64_t prev, int64_t prev_state, int64_t next);
+		     uint32_t cpu, int64_t prev, int64_t prev_state,
+		     int64_t next);
 
 /* A CPU sample of tid standing for ns (--wall; --off-cpu folds none): 1
  * with *weight its microseconds, 0 when not folded. */

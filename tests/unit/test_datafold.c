@@ -236,13 +236,16 @@ END_TEST
 	(PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |           \
 	 PERF_SAMPLE_TIME | PERF_SAMPLE_PERIOD | PERF_SAMPLE_CALLCHAIN |       \
 	 PERF_SAMPLE_RAW)
+#define ST_SWITCH_CPU (ST_SWITCH | PERF_SAMPLE_CPU)
 
 /* A tracepoint sample of event id (1: sched_switch, 2: an event with no
- * format) in thread tid at time, one user frame at ip, raw_size bytes of
- * sched_switch raw data (prev_pid prev, prev_state state, next_pid next). */
-static void switch_sample(struct buf *d, uint64_t id, uint32_t tid,
-			  uint64_t time, uint64_t ip, uint32_t raw_size,
-			  int32_t prev, int64_t state, int32_t next)
+ * format, 3: sched_switch with ST_SWITCH_CPU, on CPU cpu) in thread tid
+ * at time, one user frame at ip, raw_size bytes of sched_switch raw data
+ * (prev_pid prev, prev_state state, next_pid next). */
+static void switch_sample_on(struct buf *d, uint64_t id, uint32_t cpu,
+			     uint32_t tid, uint64_t time, uint64_t ip,
+			     uint32_t raw_size, int32_t prev, int64_t state,
+			     int32_t next)
 {
 	size_t at = rec(d, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER);
 	uint8_t raw[64] = {0};
@@ -257,6 +260,10 @@ static void switch_sample(struct buf *d, uint64_t id, uint32_t tid,
 	put32(d, 50);
 	put32(d, tid);
 	put64(d, time);
+	if (id == 3) {
+		put32(d, cpu);
+		put32(d, 0);
+	}
 	put64(d, 1);
 	put64(d, 2);
 	put64(d, PERF_CONTEXT_USER);
@@ -267,6 +274,13 @@ static void switch_sample(struct buf *d, uint64_t id, uint32_t tid,
 	put(d, raw, raw_size);
 	put(d, NULL, (8 - (4 + raw_size) % 8) % 8);
 	end_rec(d, at);
+}
+
+static void switch_sample(struct buf *d, uint64_t id, uint32_t tid,
+			  uint64_t time, uint64_t ip, uint32_t raw_size,
+			  int32_t prev, int64_t state, int32_t next)
+{
+	switch_sample_on(d, id, 0, tid, time, ip, raw_size, prev, state, next);
 }
 
 static int nr_warnings;
@@ -358,6 +372,69 @@ START_TEST(test_offcpu_switches)
 }
 END_TEST
 
+/* Recorded system-wide (the idle task's switches there), a switch that
+ * put a thread back on its CPU is missing: its wait ends at that CPU's
+ * last recorded switch, and the rest is said. */
+START_TEST(test_offcpu_switch_in_missing)
+{
+	static const uint64_t id_switch[] = {3};
+	static const char *const formats[] = {TRACING_SWITCH_FORMAT};
+	struct attr_spec a[1] = {
+	    {mk_attr(PERF_TYPE_TRACEPOINT, TRACING_SWITCH_ID, ST_SWITCH_CPU),
+	     id_switch, 1},
+	};
+	struct buf td = tracing_data(formats, 1), d = {0}, img;
+	struct feat_spec feat = {PERFDATA_FEAT_TRACING_DATA, &td};
+	struct folder_opts fo = {.threads = true};
+	struct datafold_opts o = {.clock = DATAFOLD_OFFCPU};
+	const struct diag diag = {count_warning, NULL};
+	struct datafold_stats st;
+	struct perfdata *pd;
+	struct folder *f;
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out;
+
+	switch_sample_on(&d, 3, 0, 0, 1000000, 0x9000, 64, 0, 0, 7);
+	/* 7 preempted at 2 ms; 8 sleeps at 2.5 ms, and 9 runs */
+	switch_sample_on(&d, 3, 0, 7, 2000000, 0x1000, 64, 7, 0, 8);
+	switch_sample_on(&d, 3, 0, 8, 2500000, 0x2000, 64, 8, 0x1, 9);
+	/* 7 leaves CPU 0 again at 6 ms: no switch put it back on */
+	switch_sample_on(&d, 3, 0, 7, 6000000, 0x1000, 64, 7, 0x1, 0);
+	switch_sample_on(&d, 3, 1, 0, 9000000, 0x9000, 64, 0, 0, 7);
+	img = file_image(a, 1, sizeof(a[0].attr), &d, &feat, 1);
+	free(d.p);
+	free(td.p);
+	nr_warnings = 0;
+	pd = perfdata__open_mem(img.p, img.len, "t.data", &diag, NULL);
+	ck_assert_ptr_nonnull(pd);
+	f = folder__new(&fo);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(datafold__read(pd, f, &o, &diag, &st), 0);
+	out = open_memstream(&text, &text_len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(folder__write(f, out), 0);
+	fclose(out);
+	/* 7: 2 to 2.5 ms (not to 6), then 6 to 9 ms; 8 open at the end */
+	ck_assert_str_eq(text,
+			 ":7;thread 7 (:7);[unknown];[off-cpu: runnable] 500\n"
+			 ":7;thread 7 (:7);[unknown];[off-cpu: sleep] 3000\n"
+			 ":8;thread 8 (:8);[unknown];[off-cpu: sleep] 6500\n");
+	ck_assert_uint_eq(st.waits.offcpu.nr_unrecorded_in, 1);
+	ck_assert_uint_eq(st.waits.offcpu.ns_unrecorded, 3500000);
+	ck_assert_int_eq(nr_warnings, 1);
+	ck_assert_str_eq(warning, "'t.data': 1 switch-in not recorded "
+				  "(threads ran that no sched_switch put on "
+				  "the CPU: some tasks' switches are missing): "
+				  "waits counted up to that CPU's last switch, "
+				  "0.003500 s after it not counted");
+	free(text);
+	folder__free(f);
+	perfdata__free(pd);
+	free(img.p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("datafold");
@@ -369,6 +446,7 @@ int main(void)
 	tcase_add_test(tc, test_unmapped_frames_keep_nothing);
 	tcase_add_test(tc, test_fork_names_inherited_jit_code);
 	tcase_add_test(tc, test_offcpu_switches);
+	tcase_add_test(tc, test_offcpu_switch_in_missing);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -96,6 +96,35 @@ START_TEST(test_missed_exited_backwards_and_open_at_end)
 }
 END_TEST
 
+/* A switch-in not recorded: closed at the CPU's last switch, or where it
+ * opened when that switch came before; the rest counted apart. */
+START_TEST(test_switch_in_unrecorded)
+{
+	struct offcpu *oc = offcpu__new();
+	const uint32_t stack[] = {7};
+	struct offcpu_interval iv;
+	struct offcpu_stats st;
+
+	ck_assert_int_eq(offcpu__in_unrecorded(oc, 10, 500, 900, &iv), 0);
+	ck_assert_int_eq(offcpu__out(oc, 10, 1000, OFFCPU_RUNNABLE, stack, 1),
+			 0);
+	ck_assert_int_eq(offcpu__in_unrecorded(oc, 10, 3500, 9000, &iv), 1);
+	ck_assert_uint_eq(iv.ns, 2500);
+	ck_assert_uint_eq(iv.us, 2);
+	ck_assert_int_eq(offcpu__out(oc, 10, 10000, OFFCPU_SLEEP, stack, 1),
+			 0);
+	/* the CPU's last switch before the thread left: nothing proven */
+	ck_assert_int_eq(offcpu__in_unrecorded(oc, 10, 8000, 12000, &iv), 1);
+	ck_assert_uint_eq(iv.ns, 0);
+	offcpu__stats(oc, &st);
+	ck_assert_uint_eq(st.nr_unrecorded_in, 2);
+	ck_assert_uint_eq(st.ns_unrecorded, 5500 + 2000);
+	ck_assert_uint_eq(st.nr_closed, 2);
+	ck_assert_uint_eq(st.ns[OFFCPU_RUNNABLE], 2500);
+	offcpu__free(oc);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("offcpu");
@@ -106,6 +135,7 @@ int main(void)
 	tcase_add_test(tc, test_why_from_prev_state);
 	tcase_add_test(tc, test_interval_closes_with_its_stack);
 	tcase_add_test(tc, test_missed_exited_backwards_and_open_at_end);
+	tcase_add_test(tc, test_switch_in_unrecorded);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

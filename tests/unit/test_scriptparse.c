@@ -23,6 +23,7 @@ struct seen {
 	char args[MAX_SEEN][160];
 	uint64_t time[MAX_SEEN];
 	int has_time[MAX_SEEN];
+	int cpu[MAX_SEEN];	/* -1: none */
 };
 
 static void copy(char *dst, size_t cap, struct slice s)
@@ -46,6 +47,7 @@ static int record(void *ctx, const struct script_sample *s)
 	copy(w->args[i], 160, s->args);
 	w->time[i] = s->time;
 	w->has_time[i] = s->has_time;
+	w->cpu[i] = s->has_cpu ? (int)s->cpu : -1;
 	if (s->nr_frames) {
 		copy(w->leaf_sym[i], 128, s->frames[0].sym);
 		copy(w->leaf_dso[i], 128, s->frames[0].dso);
@@ -88,6 +90,9 @@ START_TEST(test_header_shapes)
 	ck_assert_str_eq(w.tid[1], "25607");
 	ck_assert_str_eq(w.event[1], "cycles:u");
 	ck_assert_uint_eq(w.period[1], 100);
+	ck_assert_int_eq(w.cpu[0], -1);
+	ck_assert_int_eq(w.cpu[1], 0);
+	ck_assert_int_eq(w.cpu[4], 1);
 	ck_assert_str_eq(w.comm[2], "func_ab");
 	ck_assert_str_eq(w.event[2], "cpu-clock");
 	ck_assert_int_eq(w.has_period[2], 0);

@@ -110,6 +110,71 @@ START_TEST(test_text_switches)
 }
 END_TEST
 
+/* A system-wide switch on a CPU ("[000]" printed) */
+#define SWITCH_ON(comm, tid, cpu, time, state, next)                          \
+	comm " " tid "/" tid " [" cpu "] " time ": sched:sched_switch: "        \
+	"prev_comm=" comm " prev_pid=" tid " prev_prio=120 prev_state=" state  \
+	" ==> next_comm=x next_pid=" next " next_prio=120\n"
+
+/* A system-wide recording missing the switch that put a thread back on
+ * its CPU (a task whose own switches were not recorded ran between):
+ * its wait ends at the CPU's last recorded switch, not at its next
+ * sample; the time between is counted apart. */
+static const char missing_switch_in[] =
+    SWITCH_ON("swapper/0", "0", "000", "10.000000", "R", "7")
+    /* 7 preempted at 1 ms; 8 runs, sleeps at 1.5 ms and hands the CPU to
+     * 9, whose switch back to 7 is missing */
+    SWITCH_ON("p", "7", "000", "10.001000", "R", "8")
+    "\t1000 spin (/p)\n\n"
+    SWITCH_ON("k", "8", "000", "10.001500", "S", "9")
+    "\t1000 nap (/k)\n\n"
+    /* 7 runs at 4 ms, on CPU 0, whose last switch put 9 on it */
+    "p 7/7 [000] 10.004000: sched:sched_wakeup: comm=k pid=8\n\n"
+    SWITCH_ON("p", "7", "000", "10.005000", "S", "0")
+    "\t1000 spin (/p)\n\n"
+    SWITCH_ON("swapper/0", "0", "000", "10.005500", "R", "7")
+    "p 7/7 [000] 10.007000: sched:sched_wakeup: comm=k pid=8\n\n";
+
+START_TEST(test_text_switch_in_missing)
+{
+	struct waitfold_stats st;
+	char *text = run_text(missing_switch_in, false, &st);
+
+	/* 7: 1 to 1.5 ms (the 2.5 ms after it unknown), then 5 to 5.5 ms;
+	 * 8 open at the end, 1.5 to 7 ms */
+	ck_assert_str_eq(text,
+			 "k;thread 8 (k);nap;[off-cpu: sleep] 5500\n"
+			 "p;thread 7 (p);spin;[off-cpu: runnable] 500\n"
+			 "p;thread 7 (p);spin;[off-cpu: sleep] 500\n");
+	ck_assert_uint_eq(st.offcpu.nr_unrecorded_in, 1);
+	ck_assert_uint_eq(st.offcpu.ns_unrecorded, 2500000);
+	ck_assert_uint_eq(st.offcpu.nr_closed, 2);
+	free(text);
+}
+END_TEST
+
+/* Recorded for the program alone (no idle task's switches), a thread's
+ * next sample is the only end its wait has: there, not at the CPU's last
+ * switch. */
+START_TEST(test_text_switch_in_per_task)
+{
+	struct waitfold_stats st;
+	char *text = run_text(
+	    SWITCH_ON("p", "7", "000", "10.001000", "R", "8")
+	    "\t1000 spin (/p)\n\n"
+	    SWITCH_ON("q", "6", "000", "10.001500", "S", "9")
+	    "\t1000 nap (/q)\n\n"
+	    "p 7/7 [000] 10.004000: sched:sched_wakeup: comm=k pid=8\n\n",
+	    false, &st);
+
+	ck_assert_str_eq(text,
+			 "p;thread 7 (p);spin;[off-cpu: runnable] 3000\n"
+			 "q;thread 6 (q);nap;[off-cpu: sleep] 2500\n");
+	ck_assert_uint_eq(st.offcpu.nr_unrecorded_in, 0);
+	free(text);
+}
+END_TEST
+
 /* --wall: clock samples as their periods; other events, lines without
  * the fields or the time, counted; records (an EXIT) not samples. */
 START_TEST(test_text_wall_and_skips)
@@ -149,6 +214,8 @@ int main(void)
 
 	tcase_add_test(tc, test_text_switches);
 	tcase_add_test(tc, test_text_wall_and_skips);
+	tcase_add_test(tc, test_text_switch_in_missing);
+	tcase_add_test(tc, test_text_switch_in_per_task);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
