@@ -306,12 +306,30 @@ static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
 	return waitfold__cpu(df->wf, tid, s->period, weight);
 }
 
+/* THREAD_MAP {hdr; u64 nr; {u64 pid; char comm[16]}[nr]} of one pid -1:
+ * perf's dummy map, events opened on whole CPUs for every task (-a, -C;
+ * perf 6.1 writes the map before the first sample) */
+static bool is_cpu_wide_map(const struct perf_event_header *h)
+{
+	const uint8_t *rec = (const uint8_t *)h;
+	uint64_t nr, pid;
+
+	if (h->size < 16 + 24)
+		return false;
+	memcpy(&nr, rec + 8, 8);
+	memcpy(&pid, rec + 16, 8);
+	return nr == 1 && pid == UINT64_MAX;
+}
+
 /* PERF_RECORD_SWITCH in: the thread runs again. */
 static int on_other(void *ctx, const struct perf_event_header *h,
 		    const struct perfdata_sample_id *sid)
 {
 	struct datafold *df = ctx;
 
+	if (df->wf && h->type == PERFDATA_RECORD_THREAD_MAP &&
+	    is_cpu_wide_map(h))
+		waitfold__cpu_wide(df->wf);
 	if (!df->wf || !sid || !sid->has_tid || !sid->has_time ||
 	    (h->type != PERF_RECORD_SWITCH &&
 	     h->type != PERF_RECORD_SWITCH_CPU_WIDE))

@@ -17,8 +17,8 @@ struct waitfold {
 	int32_t wait_tid;
 	uint64_t wait_time;
 	uint64_t last_time;
-	/* each CPU's last sched_switch time (0: none yet), and whether the
-	 * idle task's switches are recorded: then all of a CPU's are */
+	/* each CPU's last sched_switch time (0: none yet), and whether all
+	 * of a CPU's switches are recorded (waitfold__cpu_wide()) */
 	uint64_t *cpu_switch;
 	uint32_t nr_cpus;
 	bool is_wide;
@@ -99,6 +99,11 @@ static int cpu_switched(struct waitfold *wf, uint32_t cpu, uint64_t time)
 	}
 	wf->cpu_switch[cpu] = time;
 	return 0;
+}
+
+void waitfold__cpu_wide(struct waitfold *wf)
+{
+	wf->is_wide = true;
 }
 
 int waitfold__seen(struct waitfold *wf, int32_t tid, uint32_t cpu,

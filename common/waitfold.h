@@ -56,8 +56,8 @@ int waitfold__runs(struct waitfold *wf, int32_t tid, uint64_t time);
 /* A sample of thread tid on cpu at time: it is running. Its interval, if
  * still open, closes: at time, the only end an interval has without
  * switch-ins (a recording of the program alone with no switch events);
- * but where the switches of whole CPUs are recorded (system-wide: the
- * idle task's are there) the switch putting it on cpu should have been
+ * but where the switches of whole CPUs are recorded
+ * (waitfold__cpu_wide()) the switch putting it on cpu should have been
  * too, and was not, so at cpu's last recorded switch, the latest time the
  * recording proves it off the CPU (as `perf sched timehist` does); the
  * time after it is counted in offcpu's ns_unrecorded. 0 or -ENOMEM. */
@@ -67,6 +67,13 @@ int waitfold__seen(struct waitfold *wf, int32_t tid, uint32_t cpu,
 /* A record at time (of any kind): the recording lasts at least until
  * then, where intervals still open are closed by waitfold__finish(). */
 void waitfold__time(struct waitfold *wf, uint64_t time);
+
+/* The recording is of whole CPUs (perf record -a or -C: perf's thread map
+ * is its dummy one), so every switch on them should be there and a
+ * thread running with none putting it on its CPU lost one
+ * (waitfold__seen()). A sched_switch of the idle task says so too: the
+ * only evidence text has. */
+void waitfold__cpu_wide(struct waitfold *wf);
 
 /* A sched_switch on cpu (or WAITFOLD_NO_CPU) at time, of a sample of the
  * given period (its prev_pid, prev_state and next_pid decoded): next

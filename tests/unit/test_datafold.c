@@ -372,9 +372,22 @@ START_TEST(test_offcpu_switches)
 }
 END_TEST
 
-/* Recorded system-wide (the idle task's switches there), a switch that
- * put a thread back on its CPU is missing: its wait ends at that CPU's
- * last recorded switch, and the rest is said. */
+/* perf's THREAD_MAP of one pid: -1, a recording of whole CPUs (-a) */
+static void thread_map(struct buf *d, uint64_t pid)
+{
+	size_t at = rec(d, PERFDATA_RECORD_THREAD_MAP, 0);
+	char comm[16] = "sleep";
+
+	put64(d, 1);
+	put64(d, pid);
+	put(d, comm, sizeof(comm));
+	end_rec(d, at);
+}
+
+/* Recorded system-wide (perf's thread map says so; the idle task's
+ * switches, which would too, are not there: both CPUs busy), a switch
+ * that put a thread back on its CPU is missing: its wait ends at that
+ * CPU's last recorded switch, and the rest is said. */
 START_TEST(test_offcpu_switch_in_missing)
 {
 	static const uint64_t id_switch[] = {3};
@@ -395,13 +408,14 @@ START_TEST(test_offcpu_switch_in_missing)
 	size_t text_len = 0;
 	FILE *out;
 
-	switch_sample_on(&d, 3, 0, 0, 1000000, 0x9000, 64, 0, 0, 7);
+	thread_map(&d, UINT64_MAX);
 	/* 7 preempted at 2 ms; 8 sleeps at 2.5 ms, and 9 runs */
 	switch_sample_on(&d, 3, 0, 7, 2000000, 0x1000, 64, 7, 0, 8);
 	switch_sample_on(&d, 3, 0, 8, 2500000, 0x2000, 64, 8, 0x1, 9);
 	/* 7 leaves CPU 0 again at 6 ms: no switch put it back on */
 	switch_sample_on(&d, 3, 0, 7, 6000000, 0x1000, 64, 7, 0x1, 0);
-	switch_sample_on(&d, 3, 1, 0, 9000000, 0x9000, 64, 0, 0, 7);
+	/* on CPU 1, 5 hands over to 7 at 9 ms */
+	switch_sample_on(&d, 3, 1, 5, 9000000, 0x9000, 64, 5, 0x1, 7);
 	img = file_image(a, 1, sizeof(a[0].attr), &d, &feat, 1);
 	free(d.p);
 	free(td.p);
