@@ -240,6 +240,11 @@ static bool is_switch(struct datafold *df, uint64_t id)
 	return true;
 }
 
+static uint32_t sample_cpu(const struct perfdata_sample *s)
+{
+	return s->sid.has_cpu ? s->sid.cpu : WAITFOLD_NO_CPU;
+}
+
 /* A sched_switch sample: the thread next runs, prev leaves with the
  * sample's stack (1: fold it). */
 static int switch_sample(struct datafold *df, const struct perfdata_sample *s)
@@ -260,8 +265,7 @@ static int switch_sample(struct datafold *df, const struct perfdata_sample *s)
 		waitfold__skip(df->wf, WAITFOLD_UNDECODED);
 		return 0;
 	}
-	return waitfold__switch(df->wf, s->sid.time, s->period,
-				s->sid.has_cpu ? s->sid.cpu : WAITFOLD_NO_CPU,
+	return waitfold__switch(df->wf, s->sid.time, s->period, sample_cpu(s),
 				prev, state, next);
 }
 
@@ -281,10 +285,8 @@ static int wait_sample(struct datafold *df, const struct perfdata_sample *s,
 		return 0;
 	}
 	/* a thread with a sample is running: it is off the CPU no more
-	 * (the only end of its interval without --switch-events) */
-	if ((n = waitfold__seen(df->wf, tid,
-				s->sid.has_cpu ? s->sid.cpu : WAITFOLD_NO_CPU,
-				s->sid.time)) < 0)
+	 * (its switch-in, if any, came first) */
+	if ((n = waitfold__seen(df->wf, tid, sample_cpu(s), s->sid.time)) < 0)
 		return n;
 	if (attr->type == PERF_TYPE_TRACEPOINT) {
 		if (!load_tracepoints(df))

@@ -88,7 +88,7 @@ static int cpu_switched(struct waitfold *wf, uint32_t cpu, uint64_t time)
 	if (cpu >= WAITFOLD_MAX_CPUS)
 		return 0;
 	if (cpu >= wf->nr_cpus) {
-		uint32_t nr = cpu < 63 ? 64 : cpu + 1;
+		uint32_t nr = cpu < 64 ? 64 : cpu + 1;
 		uint64_t *n = realloc(wf->cpu_switch, nr * sizeof(*n));
 
 		if (!n)
@@ -315,6 +315,11 @@ static bool state_bits(struct slice t, int64_t *bits)
 	return true;
 }
 
+static uint32_t script_cpu(const struct script_sample *s)
+{
+	return s->has_cpu ? s->cpu : WAITFOLD_NO_CPU;
+}
+
 static int script_switch(struct waitfold *wf, const struct script_sample *s)
 {
 	int64_t prev, bits, next;
@@ -328,8 +333,7 @@ static int script_switch(struct waitfold *wf, const struct script_sample *s)
 		return 0;
 	}
 	return waitfold__switch(wf, s->time, s->has_period ? s->period : 1,
-				s->has_cpu ? s->cpu : WAITFOLD_NO_CPU, prev,
-				bits, next);
+				script_cpu(s), prev, bits, next);
 }
 
 int waitfold__script(struct waitfold *wf, const struct script_sample *s,
@@ -367,10 +371,8 @@ int waitfold__script(struct waitfold *wf, const struct script_sample *s,
 		return 0;
 	}
 	/* a thread with a sample is running: it is off the CPU no more
-	 * (the only end of its interval without switch events) */
-	if ((n = waitfold__seen(wf, (int32_t)tid,
-				s->has_cpu ? s->cpu : WAITFOLD_NO_CPU,
-				s->time)) < 0)
+	 * (its switch-in, if any, came first) */
+	if ((n = waitfold__seen(wf, (int32_t)tid, script_cpu(s), s->time)) < 0)
 		return n;
 	if (has_prefix(s->event, "sched:sched_switch") &&
 	    s->event.len == strlen("sched:sched_switch"))
