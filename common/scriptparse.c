@@ -269,6 +269,8 @@ static enum header_kind parse_header(const char *line, size_t len,
 		s->has_time = true;
 	}
 	*rest = parse_event(s, tok, k, n, line + len);
+	s->is_record = !s->event.len && s->args.len > 12 &&
+		       !memcmp(s->args.s, "PERF_RECORD_", 12);
 	return t < n ? HEADER_TIMED : HEADER;
 }
 

@@ -31,6 +31,10 @@ struct script_sample {
 				 * prints microseconds, or ns with --ns) */
 	uint32_t cpu;		/* "[001]", valid when has_cpu */
 	bool has_period, has_time, has_cpu;
+	/* a record printed among the samples, not a sample (no event, args
+	 * "PERF_RECORD_SWITCH IN", "PERF_RECORD_EXIT(...)": perf script's
+	 * --show-switch-events, --show-task-events) */
+	bool is_record;
 	uint64_t line;		/* 1-based line number of the header */
 	size_t nr_frames;
 	/* leaf first, kind FRAME_TEXT: pc the address as printed (e.g.

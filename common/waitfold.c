@@ -358,7 +358,7 @@ int waitfold__script(struct waitfold *wf, const struct script_sample *s,
 	/* records, not samples (--show-switch-events, --show-task-events):
 	 * "PERF_RECORD_SWITCH IN", system-wide "PERF_RECORD_SWITCH_CPU_WIDE
 	 * IN  prev pid/tid: ...", "PERF_RECORD_EXIT(...)" */
-	if (!s->event.len && has_prefix(s->args, "PERF_RECORD_")) {
+	if (s->is_record) {
 		const char *end = s->args.s + s->args.len;
 		const char *p = memchr(s->args.s, ' ', s->args.len);
 

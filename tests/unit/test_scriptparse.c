@@ -24,6 +24,7 @@ struct seen {
 	uint64_t time[MAX_SEEN];
 	int has_time[MAX_SEEN];
 	int cpu[MAX_SEEN];	/* -1: none */
+	int is_record[MAX_SEEN];
 };
 
 static void copy(char *dst, size_t cap, struct slice s)
@@ -48,6 +49,7 @@ static int record(void *ctx, const struct script_sample *s)
 	w->time[i] = s->time;
 	w->has_time[i] = s->has_time;
 	w->cpu[i] = s->has_cpu ? (int)s->cpu : -1;
+	w->is_record[i] = s->is_record;
 	if (s->nr_frames) {
 		copy(w->leaf_sym[i], 128, s->frames[0].sym);
 		copy(w->leaf_dso[i], 128, s->frames[0].dso);
@@ -134,6 +136,9 @@ START_TEST(test_time_and_args)
 			 "next_pid=12292 next_prio=120");
 	ck_assert_str_eq(w.event[1], "");
 	ck_assert_str_eq(w.args[1], "PERF_RECORD_SWITCH IN");
+	ck_assert_int_eq(w.is_record[0], 0);
+	ck_assert_int_eq(w.is_record[1], 1);
+	ck_assert_int_eq(w.is_record[2], 0);
 	ck_assert_uint_eq(w.time[1], 9767434860000ull);
 	ck_assert_uint_eq(w.time[2], 9767435360123ull);
 	ck_assert_str_eq(w.args[2], "");
