@@ -342,24 +342,6 @@ static int on_other(void *ctx, const struct perf_event_header *h,
 	return waitfold__runs(df->wf, (int32_t)sid->tid, sid->time);
 }
 
-/* Switches missing from a system-wide recording (perf lost none: the
- * kernel never wrote them), as waitfold__seen() met them. */
-static void report_unrecorded(struct datafold *df,
-			      const struct offcpu_stats *oc)
-{
-	if (!oc->nr_unrecorded_in)
-		return;
-	diag__emit(df->diag, DIAG_WARN,
-		   "'%s': %llu switch-in%s not recorded (threads ran that no "
-		   "sched_switch put on the CPU: some tasks' switches are "
-		   "missing): waits counted up to that CPU's last switch, "
-		   "%.6f s after it not counted",
-		   perfdata__name(df->pd),
-		   (unsigned long long)oc->nr_unrecorded_in,
-		   oc->nr_unrecorded_in == 1 ? "" : "s",
-		   oc->ns_unrecorded / 1e9);
-}
-
 /* ---- records ---- */
 
 static int on_sample(void *ctx, const struct perfdata_sample *s)
@@ -616,7 +598,7 @@ int datafold__read(struct perfdata *pd, struct folder *f,
 		err = waitfold__finish(df.wf);
 	if (df.wf) {
 		st->waits = *waitfold__stats(df.wf);
-		report_unrecorded(&df, &st->waits.offcpu);
+		waitfold__report(&st->waits, perfdata__name(pd), d);
 	}
 	ps = perfdata__stats(pd);
 	st->nr_bad_records = ps->nr_bad;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "folder.h"
 #include "scriptparse.h"
 #include "waitfold.h"
@@ -207,6 +208,23 @@ const struct waitfold_stats *waitfold__stats(struct waitfold *wf)
 {
 	offcpu__stats(wf->oc, &wf->st.offcpu);
 	return &wf->st;
+}
+
+void waitfold__report(const struct waitfold_stats *st, const char *name,
+		      const struct diag *d)
+{
+	uint64_t nr = st->offcpu.nr_unrecorded_in;
+
+	if (!nr)
+		return;
+	/* perf lost none of them: the kernel never wrote them */
+	diag__emit(d, DIAG_WARN,
+		   "'%s': %llu switch-in%s not recorded (threads ran that no "
+		   "sched_switch put on the CPU: some tasks' switches are "
+		   "missing): waits counted up to that CPU's last switch, "
+		   "%.6f s after it not counted",
+		   name, (unsigned long long)nr, nr == 1 ? "" : "s",
+		   st->offcpu.ns_unrecorded / 1e9);
 }
 
 /* ---- perf script text ---- */

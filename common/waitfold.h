@@ -22,6 +22,7 @@
 
 #include "offcpu.h"
 
+struct diag;
 struct folder;
 struct script_sample;
 
@@ -112,6 +113,12 @@ int waitfold__finish(struct waitfold *wf);
 
 /* The counts so far, borrowed until the next call on wf. */
 const struct waitfold_stats *waitfold__stats(struct waitfold *wf);
+
+/* Warn through d of what st holds that the caller's summary does not:
+ * the switch-ins missing from a recording of whole CPUs
+ * (waitfold__seen()), naming the input name. */
+void waitfold__report(const struct waitfold_stats *st, const char *name,
+		      const struct diag *d);
 
 /* A `perf script` sample (scriptparse.h) printed with the fields the
  * README names (time, period, event, trace, and --show-switch-events),
