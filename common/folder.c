@@ -44,6 +44,7 @@ struct folder {
 	bool too_deep;
 	/* with a sink: each frame's location, beside frames */
 	bool has_sink;
+	bool has_stacks;	/* the aggregate too (folder__new_both()) */
 	struct folder_sink sink;
 	uint32_t *locs;		/* FOLDER_MAX_FRAMES + 3 */
 };
@@ -54,6 +55,7 @@ struct folder *folder__new(const struct folder_opts *o)
 
 	if (!f)
 		return NULL;
+	f->has_stacks = true;
 	f->opts = *o;
 	f->opts.names.python = o->python != FOLDER_PYTHON_OFF;
 	f->names = intern__new();
@@ -87,6 +89,17 @@ struct folder *folder__new_sink(const struct folder_opts *o,
 	}
 	f->sink = *sink;
 	f->has_sink = true;
+	f->has_stacks = false;
+	return f;
+}
+
+struct folder *folder__new_both(const struct folder_opts *o,
+				const struct folder_sink *sink)
+{
+	struct folder *f = folder__new_sink(o, sink);
+
+	if (f)
+		f->has_stacks = true;
 	return f;
 }
 
@@ -341,60 +354,39 @@ static size_t fold_interpreter(const struct folder *f, uint32_t *frames,
 	return k;
 }
 
-/* A wait's stack frames[0..n) at locs[0..n) to the sink; its handle in
- * *h. 0 or -ENOMEM. */
-static int sink_stack(struct folder *f, uint32_t *frames, uint32_t *locs,
-		      size_t n, int64_t *h)
-{
-	struct folder_sample s = {.who = f->who, .ids = frames, .locs = locs,
-				  .nr = n};
-
-	*h = f->sink.stack(f->sink.ctx, &s);
-	return *h < 0 ? (int)*h : 0;
-}
-
-static int end_sink(struct folder *f, uint32_t *frames, size_t n)
-{
-	uint32_t *locs = f->locs + (frames - f->frames);
-	struct folder_sample s;
-
-	if (f->opts.python == FOLDER_PYTHON_FOLD)
-		n = fold_interpreter(f, frames, locs, n);
-	if (f->opts.threads) {
-		*--frames = f->thread;
-		*--locs = f->thread_loc;
-		n++;
-	}
-	f->st.nr_accepted++;
-	f->st.nr_too_deep += f->too_deep;
-	f->st.total_weight += f->weight;
-	s = (struct folder_sample){.who = f->who, .ids = frames, .locs = locs,
-				   .nr = n};
-	return f->sink.sample(f->sink.ctx, &s, f->weight);
-}
-
 int folder__end(struct folder *f)
 {
 	uint32_t *frames = f->frames + f->low;
+	uint32_t *locs = f->has_sink ? f->locs + f->low : NULL;
 	size_t n = FOLDER_MAX_FRAMES - f->low;
+	int err;
 
 	if (f->root == INTERN_NONE)
 		return -ENOMEM;
-	if (f->has_sink)
-		return end_sink(f, frames, n);
 	if (f->opts.python == FOLDER_PYTHON_FOLD)
-		n = fold_interpreter(f, frames, NULL, n);
-	/* root (and thread) frames in the two spare words below */
+		n = fold_interpreter(f, frames, locs, n);
+	/* thread (and root) frames in the two spare words below */
 	if (f->opts.threads) {
 		if (f->thread == INTERN_NONE)
 			return -ENOMEM;
 		*--frames = f->thread;
+		if (locs)
+			*--locs = f->thread_loc;
 		n++;
+	}
+	f->st.nr_accepted++;
+	f->st.nr_too_deep += f->too_deep;
+	if (f->has_sink) {
+		struct folder_sample s = {.who = f->who, .ids = frames,
+					  .locs = locs, .nr = n};
+
+		f->st.total_weight += f->weight;
+		err = f->sink.sample(f->sink.ctx, &s, f->weight);
+		if (err || !f->has_stacks)
+			return err;
 	}
 	*--frames = f->root;
 	n++;
-	f->st.nr_accepted++;
-	f->st.nr_too_deep += f->too_deep;
 	return stacks__add(f->stacks, frames, n, f->weight);
 }
 
@@ -430,29 +422,21 @@ static size_t trim_wait(struct folder *f, uint32_t *frames, uint32_t *locs,
 	return n;
 }
 
-/* A wait's stack to the sink: out[0] its handle. */
-static int end_wait_sink(struct folder *f, uint32_t *frames, size_t n,
-			 uint32_t leaf, uint32_t *out)
+/* A wait's stack, ids[0..n) (thread, frames, leaf), to the sink: its
+ * locations are the thread's, locs[0..n - 1 - threads) and the leaf's. */
+static int end_wait_sink(struct folder *f, const uint32_t *ids, size_t n,
+			 const uint32_t *locs, int64_t *h)
 {
-	uint32_t *locs = f->locs + f->low;
+	struct folder_sample s = {.who = f->who, .ids = ids, .locs = f->locs,
+				  .nr = n};
 	size_t k = 0;
-	int64_t h;
-	int err;
 
-	if (f->opts.threads) {
-		out[k] = f->thread;
+	if (f->opts.threads)
 		f->locs[k++] = f->thread_loc;
-	}
-	memcpy(out + k, frames, n * sizeof(*frames));
-	memmove(f->locs + k, locs, n * sizeof(*locs));
-	k += n;
-	out[k] = leaf;
-	f->locs[k++] = text_loc(f, leaf);
-	err = sink_stack(f, out, f->locs, k, &h);
-	if (err)
-		return err;
-	out[0] = (uint32_t)h;
-	return 1;
+	memmove(f->locs + k, locs, (n - 1 - k) * sizeof(*locs));
+	f->locs[n - 1] = text_loc(f, ids[n - 1]);
+	*h = f->sink.stack(f->sink.ctx, &s);
+	return *h < 0 ? (int)*h : 0;
 }
 
 int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
@@ -461,7 +445,11 @@ int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
 	uint32_t *frames = f->frames + f->low;
 	uint32_t *locs = f->has_sink ? f->locs + f->low : NULL;
 	size_t n = FOLDER_MAX_FRAMES - f->low;
+	/* out: the sink's handle, then the aggregate's stack */
+	size_t k = f->has_sink, first;
 	uint32_t leaf_id;
+	int64_t h;
+	int err;
 
 	if (f->root == INTERN_NONE)
 		return -ENOMEM;
@@ -469,8 +457,8 @@ int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
 		n = trim_wait(f, frames, locs, n);
 		n = fold_interpreter(f, frames, locs, n);
 	}
-	if (n + 3 > cap)
-		n = cap - 3;	/* cap holds FOLDER_MAX_FRAMES + 3 */
+	if (n + 3 + k > cap)
+		n = cap - 3 - k;	/* cap holds FOLDER_MAX_FRAMES + 3 */
 	if (f->opts.threads && f->thread == INTERN_NONE)
 		return -ENOMEM;
 	leaf_id = foldname__text(f->fold, leaf, strlen(leaf));
@@ -478,23 +466,35 @@ int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
 		return -ENOMEM;
 	f->st.nr_accepted++;
 	f->st.nr_too_deep += f->too_deep;
-	if (f->has_sink)
-		return end_wait_sink(f, frames, n, leaf_id, out);
-	out[0] = f->root;
+	if (f->has_stacks)
+		out[k++] = f->root;
+	first = k;	/* the sink's stack: without the root */
 	if (f->opts.threads)
-		out[1] = f->thread;
-	memcpy(out + 1 + f->opts.threads, frames, n * sizeof(*frames));
-	n += 1 + f->opts.threads;
-	out[n] = leaf_id;
-	return (int)n + 1;
+		out[k++] = f->thread;
+	memcpy(out + k, frames, n * sizeof(*frames));
+	k += n;
+	out[k++] = leaf_id;
+	if (!f->has_sink)
+		return (int)k;
+	err = end_wait_sink(f, out + first, k - first, locs, &h);
+	if (err)
+		return err;
+	out[0] = (uint32_t)h;
+	return f->has_stacks ? (int)k : 1;
 }
 
 int folder__add(struct folder *f, const uint32_t *ids, size_t nr,
 		uint64_t weight)
 {
+	int err;
+
 	if (f->has_sink) {
 		f->st.total_weight += weight;
-		return f->sink.add(f->sink.ctx, ids[0], weight);
+		err = f->sink.add(f->sink.ctx, ids[0], weight);
+		if (err || !f->has_stacks)
+			return err;
+		ids++;		/* the handle, then the aggregate's stack */
+		nr--;
 	}
 	return stacks__add(f->stacks, ids, nr, weight);
 }
@@ -508,7 +508,7 @@ void folder__stats(const struct folder *f, struct folder_stats *st)
 {
 	*st = f->st;
 	st->event = f->event;
-	if (f->has_sink)
+	if (!f->has_stacks)
 		return;		/* total_weight counted as added */
 	st->total_weight = stacks__total(f->stacks);
 	st->nr_stacks = stacks__count(f->stacks);

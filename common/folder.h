@@ -118,6 +118,11 @@ struct folder *folder__new(const struct folder_opts *o);
  * folder__write(). */
 struct folder *folder__new_sink(const struct folder_opts *o,
 				const struct folder_sink *sink);
+/* A folder whose samples go to sink and to its folded aggregate too
+ * (folder__write()): one reading pass gives folded stacks and a profile,
+ * each as the folder alone would give it. */
+struct folder *folder__new_both(const struct folder_opts *o,
+				const struct folder_sink *sink);
 void folder__free(struct folder *f);
 /* Whether f has a sink: then input paths give locations. */
 bool folder__has_sink(const struct folder *f);
@@ -169,7 +174,8 @@ int folder__end(struct folder *f);
  * or -ENOMEM. */
 int folder__end_wait(struct folder *f, const char *leaf, uint32_t *out,
 		     size_t cap);
-/* With a sink, the stack out holds is one id: the sink's handle.
+/* With a sink, out[0] is the sink's handle, and the count 1; made with
+ * folder__new_both(), the stack follows it in out[1..count).
  * Add weight to a stack folder__end_wait() gave. 0 or -ENOMEM. */
 int folder__add(struct folder *f, const uint32_t *ids, size_t nr,
 		uint64_t weight);

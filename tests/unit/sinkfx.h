@@ -15,6 +15,8 @@
  *     mapping) -> schedule (kernel, 0xffffffff81000000);
  *   app-10/10 at 4000, period 2: main alone.
  * *f (python view per python) and *p are the caller's to free. */
+/* The fixture's samples into f, a folder with a sink or without. */
+void sinkfx__feed(struct folder *f);
 void sinkfx__build(struct folder **f, struct profile **p, bool keep_order,
 		   enum folder_python python);
 

@@ -307,6 +307,69 @@ START_TEST(test_gzip_inflates_to_the_message)
 }
 END_TEST
 
+/* The folded text f writes, NUL-terminated; the caller frees it. */
+static char *folded_text(struct folder *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_int_eq(folder__write(f, out), 0);
+	fclose(out);
+	return buf;
+}
+
+/* A folder made with folder__new_both() gives, from one pass, the
+ * profile a sink folder gives (the same message, byte for byte) and the
+ * folded stacks a plain folder gives. */
+START_TEST(test_both_is_sink_and_stacks)
+{
+	const struct pprof_opts o = {"cpu", "nanoseconds", 5};
+	const struct folder_opts fo = {.python = FOLDER_PYTHON_FOLD};
+	struct pbuf one = {0}, both_msg = {0};
+	struct folder *f, *plain, *both;
+	struct profile *p, *both_p = profile__new(true);
+	struct folder_stats st, both_st;
+	struct folder_sink sink;
+	char *text, *both_text;
+
+	sinkfx__build(&f, &p, true, FOLDER_PYTHON_FOLD);
+	plain = folder__new(&fo);
+	sinkfx__feed(plain);
+	profile__sink(both_p, &sink);
+	both = folder__new_both(&fo, &sink);
+	ck_assert_ptr_nonnull(both);
+	sinkfx__feed(both);
+	ck_assert_int_eq(profile__finish(both_p), 0);
+
+	ck_assert_int_eq(pprof__encode(p, folder__names(f), &o, &one), 0);
+	ck_assert_int_eq(pprof__encode(both_p, folder__names(both), &o,
+				       &both_msg), 0);
+	ck_assert_uint_eq(both_msg.len, one.len);
+	ck_assert_mem_eq(both_msg.data, one.data, one.len);
+	text = folded_text(plain);
+	both_text = folded_text(both);
+	ck_assert_str_eq(both_text, text);
+	ck_assert_str_eq(text, "app;main 2\n"
+			       "app;main;outer;inner 8\n"
+			       "worker;f (/x/f.py);schedule 7\n");
+	folder__stats(plain, &st);
+	folder__stats(both, &both_st);
+	ck_assert_uint_eq(both_st.nr_accepted, st.nr_accepted);
+	ck_assert_uint_eq(both_st.total_weight, 17);
+	ck_assert_uint_eq(both_st.nr_stacks, st.nr_stacks);
+	free(text);
+	free(both_text);
+	pbuf__release(&one);
+	pbuf__release(&both_msg);
+	folder__free(f);
+	folder__free(plain);
+	folder__free(both);
+	profile__free(p);
+	profile__free(both_p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pprof");
@@ -318,6 +381,7 @@ int main(void)
 	tcase_add_test(tc, test_samples_leaf_first_with_labels);
 	tcase_add_test(tc, test_locations_mappings_functions);
 	tcase_add_test(tc, test_gzip_inflates_to_the_message);
+	tcase_add_test(tc, test_both_is_sink_and_stacks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

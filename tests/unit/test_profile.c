@@ -1,5 +1,6 @@
 /* Unit tests for common/profile: what a folder's sink keeps. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,45 @@ START_TEST(test_wait_handle)
 }
 END_TEST
 
+/* Made with folder__new_both(), a wait's out holds the sink's handle
+ * and then the folded stack: folder__add() weighs both. */
+START_TEST(test_wait_handle_both)
+{
+	struct folder_opts o = {.threads = true};
+	struct folder_who who = {.comm = {"w", 1}, .is_nr = true,
+				 .pid_nr = 1, .tid_nr = 2};
+	uint32_t out[FOLDER_MAX_FRAMES + 3];
+	struct folder_sink sink;
+	struct profile *p = profile__new(true);
+	struct folder_stats st;
+	struct folder *f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *text = open_memstream(&buf, &len);
+	int n;
+
+	profile__sink(p, &sink);
+	f = folder__new_both(&o, &sink);
+	ck_assert(folder__begin(f, &who, (struct slice){"", 0}, 1, true));
+	n = folder__end_wait(f, "[off-cpu: sleep]", out, FOLDER_MAX_FRAMES + 3);
+	ck_assert_int_eq(n, 4);		/* handle; root, thread, leaf */
+	ck_assert_int_eq(folder__add(f, out, (size_t)n, 250), 0);
+	ck_assert_int_eq(profile__finish(p), 0);
+	ck_assert_uint_eq(profile__nr_stacks(p), 1);
+	ck_assert_uint_eq(profile__stack(p, 0).weight, 250);
+	ck_assert_uint_eq(profile__stack(p, 0).nr, 2);
+	ck_assert_int_eq(folder__write(f, text), 0);
+	fclose(text);
+	ck_assert_str_eq(buf, "w;thread 2 (w);[off-cpu: sleep] 250\n");
+	folder__stats(f, &st);
+	ck_assert_uint_eq(st.total_weight, 250);
+	ck_assert_uint_eq(st.nr_stacks, 1);
+	free(buf);
+	folder__free(f);
+	profile__free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("profile");
@@ -131,6 +171,7 @@ int main(void)
 	tcase_add_test(tc, test_locations_stacks_threads);
 	tcase_add_test(tc, test_build_id_from_the_list);
 	tcase_add_test(tc, test_wait_handle);
+	tcase_add_test(tc, test_wait_handle_both);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
