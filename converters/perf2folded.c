@@ -24,7 +24,7 @@ static int run(const struct perfconv_opts *o)
 	struct folder_stats st;
 	struct folder *f;
 	FILE *out = stdout;
-	int status = EXIT_FATAL;
+	int status = PERFCONV_EXIT_FATAL;
 	bool is_partial;
 
 	f = folder__new(&o->folder);

@@ -3,46 +3,10 @@
  * perf2folded's inputs and options (perfconv); the samples go to a profile
  * (common/profile.h) instead of folded text and are written by pprof.c:
  * for `go tool pprof`, Grafana Pyroscope, Parca and other readers of
- * profile.proto. This file only chooses the sample type and the time.
+ * profile.proto. Its writer, which chooses the sample type and the time,
+ * is perfconv's (flamerun's --format pprof uses it too).
  */
-#include <argp.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <time.h>
-
 #include "perfconv.h"
-#include "pprof.h"
-#include "profile.h"
-
-/* When the recording began, in ns since the epoch: perf's sample times
- * are its own clock, not the wall clock, so it is taken as the end of
- * the recording (the input file's last change; for a pipe, now) less
- * its duration. */
-static uint64_t start_time(const struct perfconv_opts *o,
-			   const struct profile *p)
-{
-	uint64_t first, last, end;
-	struct stat sb;
-
-	profile__time_range(p, &first, &last);
-	if (o->nr_inputs && stat(o->inputs[0], &sb) == 0 &&
-	    S_ISREG(sb.st_mode))
-		end = (uint64_t)sb.st_mtim.tv_sec * 1000000000u +
-		      (uint64_t)sb.st_mtim.tv_nsec;
-	else
-		end = (uint64_t)time(NULL) * 1000000000u;
-	return end - (last - first);
-}
-
-static int write_pprof(const struct perfconv_opts *o,
-		       const struct folder_stats *st, const struct profile *p,
-		       const struct intern *names, FILE *out)
-{
-	struct pprof_opts po = {.time_nanos = start_time(o, p)};
-
-	perfconv__weight_type(o, st, &po.type, &po.unit);
-	return pprof__write(p, names, &po, out);
-}
 
 const char *argp_program_version = "perf2pprof " PERFFOLD_VERSION;
 
@@ -72,5 +36,5 @@ static const char doc[] =
 int main(int argc, char **argv)
 {
 	return perfconv__profile_main(argc, argv, "perf2pprof", doc, false, true,
-				      write_pprof);
+				      perfconv__write_pprof);
 }

@@ -3,37 +3,11 @@
  * perf2folded's inputs and options (perfconv); the samples go to a profile
  * (common/profile.h), each thread's in time order, written by
  * speedscope.c: one sampled profile per thread, for speedscope's Time
- * Order, Left Heavy and Sandwich views. This file only chooses the unit
- * and the name.
+ * Order, Left Heavy and Sandwich views. Its writer, which chooses the
+ * unit and the name, is perfconv's (flamerun's --format speedscope uses
+ * it too).
  */
-#include <argp.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "perfconv.h"
-#include "profile.h"
-#include "speedscope.h"
-
-static int write_speedscope(const struct perfconv_opts *o,
-			    const struct folder_stats *st,
-			    const struct profile *p,
-			    const struct intern *names, FILE *out)
-{
-	struct speedscope_opts so = {
-		.name = o->nr_inputs && strcmp(o->inputs[0], "-")
-				? o->inputs[0]
-			: o->nr_inputs || !isatty(0) ? "<stdin>"
-						     : "perf.data",
-		.exporter = "perf2speedscope (perffold)",
-	};
-	const char *type;
-
-	perfconv__weight_type(o, st, &type, &so.unit);
-	if (!strcmp(so.unit, "count"))
-		so.unit = "none";	/* speedscope's word for counts */
-	return speedscope__write(p, names, &so, out);
-}
 
 const char *argp_program_version = "perf2speedscope " PERFFOLD_VERSION;
 
@@ -60,5 +34,5 @@ static const char doc[] =
 int main(int argc, char **argv)
 {
 	return perfconv__profile_main(argc, argv, "perf2speedscope", doc, true, false,
-				      write_speedscope);
+				      perfconv__write_speedscope);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "datafold.h"
@@ -22,8 +23,10 @@
 #include "folder.h"
 #include "perfconv.h"
 #include "perfdata.h"
+#include "pprof.h"
 #include "profile.h"
 #include "scriptparse.h"
+#include "speedscope.h"
 #include "waitfold.h"
 
 /* State of one run, shared by all inputs. */
@@ -74,7 +77,7 @@ static int on_sample(void *ctx, const struct script_sample *s)
 	return r->wf ? waitfold__end(r->wf) : folder__end(r->folder);
 }
 
-static bool report_waits(const struct waitfold_stats *st, const char *name,
+static bool report_waits(const struct waitfold_stats *st, const char *at,
 			 const struct perfconv_opts *o, const struct diag *d);
 
 /* Parse one perf script text: a regular file is mapped and parsed in
@@ -84,6 +87,7 @@ static int read_text(struct run *r, int fd, const char *name,
 {
 	struct scriptparse *sp = scriptparse__new(d, name);
 	const struct scriptparse_stats *stats;
+	char at[PATH_MAX + 4];
 	struct stat sb;
 	int err;
 
@@ -95,6 +99,7 @@ static int read_text(struct run *r, int fd, const char *name,
 		err = -ENOMEM;
 		goto out;
 	}
+	snprintf(at, sizeof(at), "'%s': ", name);
 	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0) {
 		void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
 				 MAP_PRIVATE, fd, 0);
@@ -112,7 +117,7 @@ static int read_text(struct run *r, int fd, const char *name,
 	}
 	if (!err && r->wf) {
 		err = waitfold__finish(r->wf);
-		if (!err && report_waits(waitfold__stats(r->wf), name, r->opts,
+		if (!err && report_waits(waitfold__stats(r->wf), at, r->opts,
 					 d))
 			r->is_partial = true;
 	}
@@ -136,7 +141,8 @@ out:
 }
 
 /* How the DWARF stacks ended: the ones cut short, by reason. */
-static void report_unwind(const struct datafold_stats *st, const char *name,
+static void report_unwind(const struct datafold_stats *st, const char *at,
+			  const struct perfconv_advice *a,
 			  const struct diag *d)
 {
 	const uint64_t *n = st->nr_unwind_stops;
@@ -153,46 +159,48 @@ static void report_unwind(const struct datafold_stats *st, const char *name,
 						(unsigned long long)n[i],
 						unwind__stop_str(i));
 	diag__emit(d, DIAG_INFO,
-		   "'%s': %llu DWARF stacks unwound (%llu CPython trampolines "
+		   "%s%llu DWARF stacks unwound (%llu CPython trampolines "
 		   "stepped by their layout, %llu JIT frames by jitdump unwind "
 		   "info, %llu frame-pointer steps); ended short: %s",
-		   name, (unsigned long long)st->nr_unwound,
+		   at, (unsigned long long)st->nr_unwound,
 		   (unsigned long long)st->nr_trampoline_steps,
 		   (unsigned long long)st->nr_jit_cfi_steps,
 		   (unsigned long long)st->nr_fp_steps, len ? buf : "none");
 	if (st->nr_grafted || st->nr_graft_unmatched)
 		diag__emit(d, DIAG_INFO,
-			   "'%s': %llu DWARF stacks deeper than the copied "
+			   "%s%llu DWARF stacks deeper than the copied "
 			   "stack completed from an earlier whole unwind of "
 			   "their thread (grafted), %llu left cut; %llu grafts "
 			   "checked by a later whole unwind, %llu disagreed",
-			   name, (unsigned long long)st->nr_grafted,
+			   at, (unsigned long long)st->nr_grafted,
 			   (unsigned long long)st->nr_graft_unmatched,
 			   (unsigned long long)st->nr_graft_checked,
 			   (unsigned long long)st->nr_graft_disagreed);
 	if (n[UNWIND_STACK_END])
 		diag__emit(d, DIAG_WARN,
-			   "'%s': %llu of %llu DWARF stacks outgrew the copied "
+			   "%s%llu of %llu DWARF stacks outgrew the copied "
 			   "stack and end in [unwind stopped: stack copy too "
-			   "small] (record with --call-graph dwarf,65528)",
-			   name, (unsigned long long)n[UNWIND_STACK_END],
-			   (unsigned long long)st->nr_unwound);
+			   "small]%s%s%s", at,
+			   (unsigned long long)n[UNWIND_STACK_END],
+			   (unsigned long long)st->nr_unwound,
+			   a->stack ? " (" : "", a->stack ? a->stack : "",
+			   a->stack ? ")" : "");
 	if (n[UNWIND_ARCH])
 		diag__emit(d, DIAG_WARN,
-			   "'%s': %llu DWARF stacks hold registers of an "
+			   "%s%llu DWARF stacks hold registers of an "
 			   "architecture or ABI other than x86-64's; their user "
-			   "part was not unwound", name,
+			   "part was not unwound", at,
 			   (unsigned long long)n[UNWIND_ARCH]);
 	if (corrupt)
 		diag__emit(d, DIAG_WARN,
-			   "'%s': %llu DWARF stacks had corrupt registers or "
-			   "stack data; their unwinding stopped there", name,
+			   "%s%llu DWARF stacks had corrupt registers or "
+			   "stack data; their unwinding stopped there", at,
 			   (unsigned long long)corrupt);
 }
 
 /* --off-cpu, --wall: what was counted, and what could not be. Returns
  * true when something was skipped. */
-static bool report_waits(const struct waitfold_stats *st, const char *name,
+static bool report_waits(const struct waitfold_stats *st, const char *at,
 			 const struct perfconv_opts *o, const struct diag *d)
 {
 	const struct offcpu_stats *oc = &st->offcpu;
@@ -204,53 +212,53 @@ static bool report_waits(const struct waitfold_stats *st, const char *name,
 		off += oc->ns[i];
 	if (!st->nr_switches && !st->nr_undecoded) {
 		diag__emit(d, DIAG_WARN,
-			   "'%s': no sched:sched_switch samples, so no "
+			   "%sno sched:sched_switch samples, so no "
 			   "off-CPU time; record with: " PERFCONV_OFFCPU_RECORD
-			   " (as text: " PERFCONV_OFFCPU_SCRIPT ")", name);
+			   " (as text: " PERFCONV_OFFCPU_SCRIPT ")", at);
 		is_partial = true;
 	}
 	if (st->nr_no_time) {
 		diag__emit(d, DIAG_WARN,
-			   "'%s': skipped %llu samples without a time (as "
+			   "%sskipped %llu samples without a time (as "
 			   "text, print it: " PERFCONV_OFFCPU_SCRIPT ")",
-			   name, (unsigned long long)st->nr_no_time);
+			   at, (unsigned long long)st->nr_no_time);
 		is_partial = true;
 	}
 	if (st->nr_sampled_switches)
 		diag__emit(d, DIAG_WARN,
-			   "'%s': %llu of %llu sched_switch samples stand for "
+			   "%s%llu of %llu sched_switch samples stand for "
 			   "several switches (a period above 1: -F or -c applied "
 			   "to them), so off-CPU time is missing; record without "
 			   "-F or -c (rate cpu-clock alone: cpu-clock/freq=999/)",
-			   name, (unsigned long long)st->nr_sampled_switches,
+			   at, (unsigned long long)st->nr_sampled_switches,
 			   (unsigned long long)st->nr_switches);
 	if (st->nr_undecoded) {
 		diag__emit(d, DIAG_WARN,
-			   "'%s': skipped %llu sched_switch samples whose "
+			   "%sskipped %llu sched_switch samples whose "
 			   "fields could not be read (raw data shorter than "
 			   "their format, or text with no valid prev_pid, "
-			   "prev_state or next_pid)", name,
+			   "prev_state or next_pid)", at,
 			   (unsigned long long)st->nr_undecoded);
 		is_partial = true;
 	}
 	if (st->nr_unknown_events) {
 		diag__emit(d, DIAG_WARN,
-			   "'%s': skipped %llu tracepoint samples of events "
-			   "with no format in the tracing data", name,
+			   "%sskipped %llu tracepoint samples of events "
+			   "with no format in the tracing data", at,
 			   (unsigned long long)st->nr_unknown_events);
 		is_partial = true;
 	}
 	if (o->clock == DATAFOLD_WALL && st->nr_not_time)
 		diag__emit(d, DIAG_WARN,
-			   "'%s': skipped %llu samples of events whose periods "
+			   "%sskipped %llu samples of events whose periods "
 			   "are not time (--wall counts cpu-clock and "
-			   "task-clock samples)", name,
+			   "task-clock samples)", at,
 			   (unsigned long long)st->nr_not_time);
 	diag__emit(d, DIAG_INFO,
-		   "'%s': %llu switch-outs, %llu off-CPU intervals closed, "
+		   "%s%llu switch-outs, %llu off-CPU intervals closed, "
 		   "%.6f s off the CPU (sleep %.6f, uninterruptible %.6f, "
 		   "runnable %.6f, other %.6f)%s%.6f s on it",
-		   name, (unsigned long long)st->nr_switches,
+		   at, (unsigned long long)st->nr_switches,
 		   (unsigned long long)(oc->nr_closed + oc->nr_open_at_end),
 		   off / 1e9, oc->ns[OFFCPU_SLEEP] / 1e9, oc->ns[OFFCPU_IO] / 1e9,
 		   oc->ns[OFFCPU_RUNNABLE] / 1e9,
@@ -261,52 +269,62 @@ static bool report_waits(const struct waitfold_stats *st, const char *name,
 	if (oc->nr_open_at_end || oc->nr_exited || oc->nr_missed_in ||
 	    oc->nr_backwards)
 		diag__emit(d, DIAG_INFO,
-			   "'%s': %llu off-CPU intervals still open at the end "
+			   "%s%llu off-CPU intervals still open at the end "
 			   "(counted up to the last record), %llu ended by "
 			   "their thread's exit (not counted), %llu with no "
 			   "switch-in before the next switch-out and %llu "
 			   "ending before they began (not counted)",
-			   name, (unsigned long long)oc->nr_open_at_end,
+			   at, (unsigned long long)oc->nr_open_at_end,
 			   (unsigned long long)oc->nr_exited,
 			   (unsigned long long)oc->nr_missed_in,
 			   (unsigned long long)oc->nr_backwards);
 	return is_partial;
 }
 
-static void report_data(const struct datafold_stats *st, const char *name,
-			const struct diag *d)
+bool perfconv__report_data(const struct datafold_stats *st, bool is_cut,
+			   const char *name, const struct perfconv_opts *o,
+			   const struct perfconv_advice *a,
+			   const struct diag *d)
 {
+	char at[PATH_MAX + 4] = "";
 	/* LOST_SAMPLES counts samples; LOST counts records of any kind, most
 	 * of them samples: the count when perf wrote no LOST_SAMPLES */
 	uint64_t lost = st->nr_lost_samples ? st->nr_lost_samples : st->nr_lost;
 	char records[64] = "";
+
+	if (name)
+		snprintf(at, sizeof(at), "'%s': ", name);
 
 	if (st->nr_lost && st->nr_lost_samples)
 		snprintf(records, sizeof(records), ", %llu records in all",
 			 (unsigned long long)st->nr_lost);
 	if (lost)
 		diag__emit(d, DIAG_WARN,
-			   "'%s': perf lost %llu samples (%.3g%% of %llu) while "
-			   "recording%s (try a lower -F or a larger -m)", name,
+			   "%sperf lost %llu samples (%.3g%% of %llu) while "
+			   "recording%s (try %s)", at,
 			   (unsigned long long)lost,
 			   100.0 * (double)lost / (double)(st->nr_samples + lost),
-			   (unsigned long long)(st->nr_samples + lost), records);
+			   (unsigned long long)(st->nr_samples + lost), records,
+			   a->lost);
 	if (st->nr_bad_records)
-		diag__emit(d, DIAG_WARN, "'%s': skipped %llu malformed records",
-			   name, (unsigned long long)st->nr_bad_records);
+		diag__emit(d, DIAG_WARN, "%sskipped %llu malformed records",
+			   at, (unsigned long long)st->nr_bad_records);
 	if (st->kallsyms_restricted)
 		diag__emit(d, DIAG_WARN,
 			   "kernel addresses are hidden here "
 			   "(kernel.kptr_restrict): kernel frames are [unknown]");
 	if (st->nr_unwound)
-		report_unwind(st, name, d);
+		report_unwind(st, at, a, d);
 	diag__emit(d, DIAG_INFO,
-		   "'%s': %llu samples, %llu frames (%llu without a symbol), "
+		   "%s%llu samples, %llu frames (%llu without a symbol), "
 		   "%llu records of unknown types skipped",
-		   name, (unsigned long long)st->nr_samples,
+		   at, (unsigned long long)st->nr_samples,
 		   (unsigned long long)st->nr_frames,
 		   (unsigned long long)st->nr_unknown_frames,
 		   (unsigned long long)st->nr_unknown_records);
+	/* (only of a whole read: a read cut short counted part of them) */
+	return (!is_cut && o->clock != DATAFOLD_CPU &&
+		report_waits(&st->waits, at, o, d)) || st->nr_bad_records;
 }
 
 struct progress {
@@ -331,8 +349,7 @@ static void show_progress(void *ctx, uint64_t bytes)
 			(unsigned long long)(bytes >> 20));
 }
 
-/* The build ids perf listed, for the profile's mappings without one. */
-static void set_build_ids(struct profile *p, const struct perfdata *pd)
+void perfconv__build_ids(struct profile *p, const struct perfdata *pd)
 {
 	uint32_t i;
 
@@ -355,6 +372,10 @@ static int read_data(struct run *r, int fd, const char *name,
 		.no_inline = r->opts->no_inline,
 		.force = r->opts->force,
 		.clock = r->opts->clock,
+	};
+	static const struct perfconv_advice advice = {
+		.lost = "a lower -F or a larger -m",
+		.stack = "record with --call-graph dwarf,65528",
 	};
 	struct progress progress = {r->opts->prog, name, 0};
 	const struct perfdata_stats *ps;
@@ -380,10 +401,11 @@ static int read_data(struct run *r, int fd, const char *name,
 	dopts.cache = cache;
 	err = datafold__read(pd, r->folder, &dopts, d, &st);
 	if (r->profile)
-		set_build_ids(r->profile, pd);
+		perfconv__build_ids(r->profile, pd);
 	if (dopts.progress && st.nr_samples > 0xffff)
 		fputs("\n", stderr);
-	report_data(&st, name, d);
+	if (perfconv__report_data(&st, err != 0, name, r->opts, &advice, d))
+		r->is_partial = true;
 	ps = perfdata__stats(pd);
 	if (ps->pipe_size)	/* a full pipe would have made perf wait */
 		diag__emit(d, DIAG_INFO, "'%s': %.1f MB through a pipe of %llu "
@@ -391,11 +413,6 @@ static int read_data(struct run *r, int fd, const char *name,
 			   ps->data_bytes / 1048576.0,
 			   (unsigned long long)ps->pipe_size >> 10,
 			   (unsigned long long)ps->pipe_max_queued >> 10);
-	if (st.nr_bad_records)
-		r->is_partial = true;
-	if (!err && r->opts->clock != DATAFOLD_CPU &&
-	    report_waits(&st.waits, name, r->opts, d))
-		r->is_partial = true;
 	perfdata__free(pd);
 	fcache__free(cache);
 	return err;
@@ -604,10 +621,10 @@ void perfconv__parse(const struct argp *argp, int argc, char **argv,
 {
 	static char cwd[4096];
 
-	argp_err_exit_status = EXIT_USAGE;
+	argp_err_exit_status = PERFCONV_EXIT_USAGE;
 	argv[0] = (char *)o->prog;	/* messages say "PROG:", not a path */
 	if (argp_parse(argp, argc, argv, 0, NULL, o))
-		exit(EXIT_USAGE);
+		exit(PERFCONV_EXIT_USAGE);
 	if (getcwd(cwd, sizeof(cwd)))
 		o->folder.names.cwd = cwd;	/* --python shows paths below it */
 }
@@ -641,9 +658,9 @@ int perfconv__status(const struct folder_stats *st, bool is_partial,
 		diag__emit(d, DIAG_WARN, "no samples%s%s%s",
 			   st->nr_read ? " of event '" : "",
 			   st->nr_read ? st->event : "", st->nr_read ? "'" : "");
-		return EXIT_PARTIAL;
+		return PERFCONV_EXIT_PARTIAL;
 	}
-	return is_partial ? EXIT_PARTIAL : EXIT_SUCCESS;
+	return is_partial ? PERFCONV_EXIT_PARTIAL : EXIT_SUCCESS;
 }
 
 FILE *perfconv__create(const struct perfconv_opts *o, const struct diag *d,
@@ -744,6 +761,75 @@ void perfconv__weight_type(const struct perfconv_opts *o,
 	}
 }
 
+int perfconv__write_profile(const struct perfconv_opts *o,
+			    const struct folder_stats *st,
+			    const struct profile *p, const struct intern *names,
+			    perfconv_write_fn *write, const struct diag *d)
+{
+	char *tmp;
+	FILE *out = perfconv__create(o, d, &tmp);
+	int err;
+
+	if (!out)
+		return -1;
+	err = write(o, st, p, names, out);
+	if (err == -ENOMEM)
+		errno = ENOMEM;
+	return perfconv__commit(o, out, tmp, !err, d);
+}
+
+/* When the recording began, in ns since the epoch: perf's sample times
+ * are its own clock, not the wall clock, so it is taken as the end of
+ * the recording (the input file's last change; for a pipe, now) less
+ * its duration. */
+static uint64_t start_time(const struct perfconv_opts *o,
+			   const struct profile *p)
+{
+	uint64_t first, last, end;
+	struct stat sb;
+
+	profile__time_range(p, &first, &last);
+	if (o->nr_inputs && stat(o->inputs[0], &sb) == 0 &&
+	    S_ISREG(sb.st_mode))
+		end = (uint64_t)sb.st_mtim.tv_sec * 1000000000u +
+		      (uint64_t)sb.st_mtim.tv_nsec;
+	else
+		end = (uint64_t)time(NULL) * 1000000000u;
+	return end - (last - first);
+}
+
+int perfconv__write_pprof(const struct perfconv_opts *o,
+			  const struct folder_stats *st,
+			  const struct profile *p, const struct intern *names,
+			  FILE *out)
+{
+	struct pprof_opts po = {.time_nanos = start_time(o, p)};
+
+	perfconv__weight_type(o, st, &po.type, &po.unit);
+	return pprof__write(p, names, &po, out);
+}
+
+int perfconv__write_speedscope(const struct perfconv_opts *o,
+			       const struct folder_stats *st,
+			       const struct profile *p,
+			       const struct intern *names, FILE *out)
+{
+	struct speedscope_opts so = {
+		.name = o->name ? o->name
+			: o->nr_inputs && strcmp(o->inputs[0], "-")
+				? o->inputs[0]
+			: o->nr_inputs || !isatty(0) ? "<stdin>"
+						     : "perf.data",
+		.exporter = "perf2speedscope (perffold)",
+	};
+	const char *type;
+
+	perfconv__weight_type(o, st, &type, &so.unit);
+	if (!strcmp(so.unit, "count"))
+		so.unit = "none";	/* speedscope's word for counts */
+	return speedscope__write(p, names, &so, out);
+}
+
 int perfconv__run_profile(const struct perfconv_opts *o, bool keep_order,
 			  bool is_binary, perfconv_write_fn *write)
 {
@@ -752,16 +838,13 @@ int perfconv__run_profile(const struct perfconv_opts *o, bool keep_order,
 	struct folder_sink sink;
 	struct folder_stats st;
 	struct folder *f = NULL;
-	int status = EXIT_FATAL;
-	char *tmp = NULL;
+	int status = PERFCONV_EXIT_FATAL;
 	bool is_partial;
-	FILE *out;
-	int err;
 
 	if (is_binary && !o->output && isatty(1)) {
 		diag__emit(&d, DIAG_ERROR, "not writing a binary profile to a "
 			   "terminal: give -o FILE or redirect stdout");
-		return EXIT_USAGE;
+		return PERFCONV_EXIT_USAGE;
 	}
 	if (p) {
 		profile__sink(p, &sink);
@@ -779,13 +862,7 @@ int perfconv__run_profile(const struct perfconv_opts *o, bool keep_order,
 	}
 	folder__stats(f, &st);
 	perfconv__report(&st, o, &d);
-	out = perfconv__create(o, &d, &tmp);
-	if (!out)
-		goto cleanup;
-	err = write(o, &st, p, folder__names(f), out);
-	if (err == -ENOMEM)
-		errno = ENOMEM;
-	if (perfconv__commit(o, out, tmp, !err, &d))
+	if (perfconv__write_profile(o, &st, p, folder__names(f), write, &d))
 		goto cleanup;
 	status = perfconv__status(&st, is_partial, &d);
 cleanup:

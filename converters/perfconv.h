@@ -17,9 +17,9 @@
 #include "diag.h"
 #include "folder.h"
 
-#define EXIT_PARTIAL 1
-#define EXIT_FATAL 2
-#define EXIT_USAGE 64
+#define PERFCONV_EXIT_PARTIAL 1
+#define PERFCONV_EXIT_FATAL 2
+#define PERFCONV_EXIT_USAGE 64
 #define PERFCONV_MAX_INPUTS 256
 
 /* The recording command --off-cpu and --wall need, and the perf script
@@ -34,6 +34,8 @@
 
 struct perfconv_opts {
 	const char *prog;		/* messages begin "PROG: " */
+	const char *name;		/* the profile's (speedscope's); NULL:
+					 * the first input's */
 	struct folder_opts folder;
 	const char *output;
 	const char *perf_map_dir;
@@ -54,7 +56,7 @@ extern const struct argp perfconv__argp;
 
 /* Parse argv into o (o->prog set) with the tool's argp, whose children
  * include perfconv__argp; the working directory kept for --python's
- * paths. Exits with EXIT_USAGE on a usage error. */
+ * paths. Exits with PERFCONV_EXIT_USAGE on a usage error. */
 void perfconv__parse(const struct argp *argp, int argc, char **argv,
 		     struct perfconv_opts *o);
 
@@ -70,12 +72,36 @@ struct profile;
 int perfconv__read(const struct perfconv_opts *o, struct folder *f,
 		   struct profile *p, const struct diag *d, bool *is_partial);
 
+/* How a tool tells its user to record again, in the messages below. */
+struct perfconv_advice {
+	const char *lost;	/* for lost samples: "a lower -F" (after
+				 * "try") */
+	const char *stack;	/* for stacks cut by the stack copy's size;
+				 * NULL: none */
+};
+
+/* Say what reading a recording (input name, NULL for none to name) lost
+ * or skipped, datafold's figures st: samples perf lost, malformed records,
+ * hidden kernel addresses, how DWARF stacks ended, and with o's --off-cpu
+ * or --wall the waits (unless is_cut: the read ended early). Returns true
+ * when something was skipped. */
+struct datafold_stats;
+bool perfconv__report_data(const struct datafold_stats *st, bool is_cut,
+			   const char *name, const struct perfconv_opts *o,
+			   const struct perfconv_advice *a,
+			   const struct diag *d);
+
+/* Give p the build ids perf listed in pd, for its mappings recorded
+ * without one, and read the rest from their files. */
+struct perfdata;
+void perfconv__build_ids(struct profile *p, const struct perfdata *pd);
+
 /* Say (with -v) what the folder kept, and warn of other events and cut
  * stacks. */
 void perfconv__report(const struct folder_stats *st,
 		      const struct perfconv_opts *o, const struct diag *d);
 
-/* The exit status of a run that wrote its output: EXIT_PARTIAL when no
+/* The exit status of a run that wrote its output: PERFCONV_EXIT_PARTIAL when no
  * sample was kept (said) or something was skipped. */
 int perfconv__status(const struct folder_stats *st, bool is_partial,
 		     const struct diag *d);
@@ -106,6 +132,17 @@ typedef int perfconv_write_fn(const struct perfconv_opts *o,
 			      const struct folder_stats *st,
 			      const struct profile *p,
 			      const struct intern *names, FILE *out);
+
+/* The writers of perf2pprof and perf2speedscope (o's clock and weight
+ * say the unit; the time, or speedscope's name, from o's input). */
+perfconv_write_fn perfconv__write_pprof, perfconv__write_speedscope;
+
+/* Write p with write to o->output (whole, or not at all: as
+ * perfconv__create() and perfconv__commit()). 0, or -1 (said). */
+int perfconv__write_profile(const struct perfconv_opts *o,
+			    const struct folder_stats *st,
+			    const struct profile *p, const struct intern *names,
+			    perfconv_write_fn *write, const struct diag *d);
 
 /* Read o's inputs into a profile (keep_order: each thread's samples in
  * order) and write it with write to -o FILE (whole, or not at all) or
