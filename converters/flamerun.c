@@ -5,11 +5,12 @@
  * folds its pipe as the records arrive, in this process, with the pipeline
  * perf2folded uses (perfdata, datafold, folder): memory follows the
  * distinct stacks, not the length of the run, and nothing of the recording
- * is written unless --keep (or --format pprof or speedscope) asks. Then
- * it writes PROG.folded and the graph (write_graph(), the one place a
- * format is chosen: the SVG here, pprof and speedscope files by perf2pprof
- * and perf2speedscope from the recording kept) and prints the hottest
- * Python functions (foldtop). Signals stop the recording, not flamerun:
+ * is written unless --keep asks. With --format pprof or speedscope the
+ * same pass fills a profile too (folder__new_both()). Then it writes
+ * PROG.folded and the graph (write_graph(), the one place a format is
+ * chosen: the SVG here, pprof and speedscope files by perfconv's writers,
+ * perf2pprof's and perf2speedscope's) and prints the hottest Python
+ * functions (foldtop). Signals stop the recording, not flamerun:
  * the graph of what was recorded is still written.
  */
 #include <argp.h>
@@ -37,8 +38,10 @@
 #include "folder.h"
 #include "palette.h"
 #include "perfcmd.h"
+#include "perfconv.h"
 #include "perfdata.h"
 #include "perfrec.h"
+#include "profile.h"
 #include "pycmd.h"
 #include "pyinterp.h"
 #include "sibling.h"
@@ -62,10 +65,10 @@ enum mode { MODE_AUTO, MODE_FP, MODE_DWARF };
 /* What the graph is written as (--format, any of them): bits. */
 enum format {
 	FORMAT_SVG = 1,
-	FORMAT_PPROF = 2,	/* PROG.pb.gz, perf2pprof */
-	FORMAT_SPEEDSCOPE = 4,	/* PROG.speedscope.json, perf2speedscope */
+	FORMAT_PPROF = 2,	/* PROG.pb.gz, as perf2pprof */
+	FORMAT_SPEEDSCOPE = 4,	/* PROG.speedscope.json, as perf2speedscope */
 };
-#define FORMAT_FROM_RECORDING (FORMAT_PPROF | FORMAT_SPEEDSCOPE)
+#define FORMAT_PROFILE (FORMAT_PPROF | FORMAT_SPEEDSCOPE)
 
 struct opts {
 	const char *output;		/* -o; default PROG.svg */
@@ -327,8 +330,10 @@ static int check_dir(const char *file, const char *what)
 
 struct recording {
 	struct folder *folder;
+	struct profile *profile;	/* the folder's sink too, or NULL */
 	struct datafold_stats st;
 	bool has_data;		/* perf's stream had a header */
+	bool is_cut;		/* the stream not read to its end */
 	struct perfrec_result res;
 	char open_err[512];	/* why the stream could not be read */
 };
@@ -402,9 +407,12 @@ static int record(const struct opts *o, const struct perfcmd *cmd,
 			       &open_diag, NULL);
 	if (pd) {
 		r->has_data = true;
-		if (datafold__read(pd, r->folder, &dopts, &diag, &r->st) &&
-		    perf_pid > 0)
+		r->is_cut = datafold__read(pd, r->folder, &dopts, &diag,
+					   &r->st) != 0;
+		if (r->is_cut && perf_pid > 0)
 			kill(perf_pid, SIGINT);	/* reported: stop */
+		if (r->profile)
+			perfconv__build_ids(r->profile, pd);
 		perfdata__free(pd);
 	}
 	err = perfrec__wait(rec, &r->res);
@@ -450,31 +458,21 @@ static void explain_failure(const struct opts *o, const struct recording *r)
 		    "root", paranoid, o->clock != DATAFOLD_CPU ? -1 : 2);
 }
 
-/* What the recording lost or could not unwind, in flamerun's terms. */
-static void report_recording(const struct opts *o, const struct datafold_stats *st)
+/* What the recording lost or could not unwind, with flamerun's advice;
+ * view is the recording's (its clock). */
+static void report_recording(const struct opts *o,
+			     const struct perfconv_opts *view,
+			     const struct recording *r)
 {
-	const uint64_t *stops = st->nr_unwind_stops;
+	char lost[64];
+	const struct perfconv_advice advice = {
+		.lost = lost,
+		.stack = o->stack_size < MAX_STACK_SIZE ?
+			 "try --stack-size 65528" : NULL,
+	};
 
-	if (st->nr_lost || st->nr_lost_samples)
-		say("the kernel lost %llu events and %llu samples while "
-		    "recording (try a lower rate: -F %lu)",
-		    (unsigned long long)st->nr_lost,
-		    (unsigned long long)st->nr_lost_samples, o->hz / 2);
-	if (st->nr_bad_records)
-		say("skipped %llu malformed records",
-		    (unsigned long long)st->nr_bad_records);
-	if (stops[UNWIND_STACK_END])
-		say("%llu of %llu stacks were deeper than the %lu bytes "
-		    "copied per sample and end in [unwind stopped: stack copy "
-		    "too small]%s", (unsigned long long)stops[UNWIND_STACK_END],
-		    (unsigned long long)st->nr_unwound, o->stack_size,
-		    o->stack_size < MAX_STACK_SIZE ?
-		    " (try --stack-size 65528)" : "");
-	if (st->waits.nr_undecoded || st->waits.nr_unknown_events)
-		say("skipped %llu sched_switch samples perf's tracing data "
-		    "does not describe",
-		    (unsigned long long)(st->waits.nr_undecoded +
-					 st->waits.nr_unknown_events));
+	snprintf(lost, sizeof(lost), "a lower rate: -F %lu", o->hz / 2);
+	perfconv__report_data(&r->st, r->is_cut, NULL, view, &advice, &diag);
 }
 
 /* ---- writing ---- */
@@ -750,25 +748,21 @@ static void print_path(const char *what, const char *path)
 	printf("flamerun: %s: %s\n", what, realpath(path, abs) ? abs : path);
 }
 
-/* What a sibling converter makes of the recording kept, at path: the same
- * view (--python, the clock) as the folded stacks. 0 or EXIT_NO_GRAPH. */
-static int write_converted(const struct opts *o, const char *tool,
-			   const char *recording, const char *path)
+/* pprof's or speedscope's file at path, by write, from the profile the
+ * pass filled, with the view (--python, the clock) of the folded stacks.
+ * 0 or EXIT_NO_GRAPH (said). */
+static int write_profile(const struct perfconv_opts *view,
+			 const struct recording *r, const char *path,
+			 perfconv_write_fn *write)
 {
-	char *argv[8];
-	int n = 0;
+	struct perfconv_opts po = *view;
+	struct folder_stats st;
 
-	argv[n++] = (char *)tool;
-	argv[n++] = "--python";
-	argv[n++] = "-q";	/* what the recording lost: said above */
-	if (o->clock != DATAFOLD_CPU)
-		argv[n++] = o->clock == DATAFOLD_WALL ? "--wall" : "--off-cpu";
-	argv[n++] = "-o";
-	argv[n++] = (char *)path;
-	argv[n++] = (char *)recording;
-	argv[n] = NULL;
-	return tool_ok(spawn_tool(argv, -1, -1), tool) && !access(path, F_OK) ?
-	       0 : EXIT_NO_GRAPH;
+	po.output = path;
+	folder__stats(r->folder, &st);
+	return perfconv__write_profile(&po, &st, r->profile,
+				       folder__names(r->folder), write,
+				       &diag) ? EXIT_NO_GRAPH : 0;
 }
 
 struct outputs {
@@ -778,48 +772,34 @@ struct outputs {
 
 /* The graph in each format asked for: the one place a format plugs in.
  * pprof and speedscope keep what folded stacks drop (addresses and
- * binaries, time order), so they are made from the recording. */
+ * binaries, time order): the profile the same pass filled. */
 static int write_graph(const struct opts *o, const struct target *t,
-		       const struct outputs *out, const char *recording)
+		       const struct outputs *out,
+		       const struct perfconv_opts *view,
+		       const struct recording *r)
 {
 	if ((o->formats & FORMAT_SVG) &&
 	    write_svg(o, t, out->folded, out->svg))
 		return EXIT_NO_GRAPH;
 	if ((o->formats & FORMAT_PPROF) &&
-	    write_converted(o, "perf2pprof", recording, out->pprof))
+	    write_profile(view, r, out->pprof, perfconv__write_pprof))
 		return EXIT_NO_GRAPH;
 	if ((o->formats & FORMAT_SPEEDSCOPE) &&
-	    write_converted(o, "perf2speedscope", recording, out->speedscope))
+	    write_profile(view, r, out->speedscope,
+			  perfconv__write_speedscope))
 		return EXIT_NO_GRAPH;
-	return 0;
-}
-
-/* A file in TMPDIR for the recording pprof and speedscope are made
- * from, when --keep names none: 0, or EXIT_USAGE (said). */
-static int temp_recording(char *path, size_t len)
-{
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	snprintf(path, len, "%s/flamerun-XXXXXX.data",
-		 dir && *dir ? dir : "/tmp");
-	fd = mkstemps(path, 5);
-	if (fd < 0) {
-		say("cannot create '%s' for the recording: %s", path,
-		    strerror(errno));
-		path[0] = 0;
-		return EXIT_USAGE;
-	}
-	close(fd);
 	return 0;
 }
 
 static int run(const struct opts *o)
 {
 	static struct outputs out;	/* PATH_MAX five times: not on the stack */
-	char recording[PATH_MAX] = "";	/* pprof's, speedscope's, not kept */
-	const char *keep = o->keep;
+	/* the recording's view, as perf2pprof's --python [--wall] */
+	static struct perfconv_opts view = {
+		.prog = TOOL, .folder = {.python = FOLDER_PYTHON_FOLD},
+	};
 	struct folder_opts fo = {.python = FOLDER_PYTHON_FOLD};
+	struct folder_sink sink;
 	struct perfcmd cmd = {0};
 	struct recording r = {0};
 	struct target t = {0};
@@ -858,11 +838,6 @@ static int run(const struct opts *o)
 	if (check_dir(out.svg, "the graph") ||
 	    (o->keep && check_dir(o->keep, "the recording (--keep)")))
 		return EXIT_USAGE;
-	if (!keep && (o->formats & FORMAT_FROM_RECORDING)) {
-		if (temp_recording(recording, sizeof(recording)))
-			return EXIT_USAGE;
-		keep = recording;
-	}
 	mode = choose_mode(o, &t.py);
 	if (perfcmd__build(&(struct perfcmd_opts){
 			.events = o->clock == DATAFOLD_WALL ? PERFCMD_WALL :
@@ -889,13 +864,23 @@ static int run(const struct opts *o)
 		join_title(&t, o->cmd, o->nr_cmd);
 
 	fo.names.cwd = getcwd(NULL, 0);	/* --python shows paths below it */
-	r.folder = folder__new(&fo);
+	view.clock = o->clock;
+	view.name = t.name;
+	if (o->formats & FORMAT_PROFILE) {
+		/* speedscope's timeline wants each thread's samples in order */
+		r.profile = profile__new(o->formats & FORMAT_SPEEDSCOPE);
+		if (r.profile)
+			profile__sink(r.profile, &sink);
+		r.folder = r.profile ? folder__new_both(&fo, &sink) : NULL;
+	} else {
+		r.folder = folder__new(&fo);
+	}
 	if (!r.folder) {
 		say("out of memory");
 		status = EXIT_NO_GRAPH;
 		goto out;
 	}
-	status = record(o, &cmd, keep, &r);
+	status = record(o, &cmd, o->keep, &r);
 	if (status)
 		goto out;
 	if (!r.has_data) {
@@ -907,7 +892,12 @@ static int run(const struct opts *o)
 	if (stop_signal)
 		say("stopped by signal %d: writing the graph of what was "
 		    "recorded", (int)stop_signal);
-	report_recording(o, &r.st);
+	report_recording(o, &view, &r);
+	if (r.profile && profile__finish(r.profile)) {
+		say("out of memory");
+		status = EXIT_NO_GRAPH;
+		goto out;
+	}
 	folder__stats(r.folder, &fst);
 	if (!fst.nr_accepted) {
 		say("no samples were recorded: nothing to draw");
@@ -915,7 +905,7 @@ static int run(const struct opts *o)
 		goto out;
 	}
 	if (write_folded(r.folder, out.folded) ||
-	    write_graph(o, &t, &out, keep)) {
+	    write_graph(o, &t, &out, &view, &r)) {
 		status = EXIT_NO_GRAPH;
 		goto out;
 	}
@@ -938,11 +928,10 @@ static int run(const struct opts *o)
 			status = EXIT_NO_GRAPH;
 	}
 out:
-	if (recording[0])
-		unlink(recording);
 	perfcmd__release(&cmd);
 	free((char *)fo.names.cwd);
 	folder__free(r.folder);
+	profile__free(r.profile);
 	return status;
 }
 
@@ -960,9 +949,9 @@ static const struct argp_option options[] = {
 	{"format", OPT_FORMAT, "LIST", 0, "What to write, a comma-separated "
 	 "list of svg (PROG.svg, the default), pprof (PROG.pb.gz, for go tool "
 	 "pprof, Pyroscope, Parca) and speedscope (PROG.speedscope.json, with "
-	 "its timeline); pprof and speedscope are made by perf2pprof and "
-	 "perf2speedscope from the recording, kept in TMPDIR for them "
-	 "(or --keep's FILE)", 0},
+	 "its timeline), all from the one pass over perf's pipe that folds "
+	 "the stacks: the same files as perf2pprof and perf2speedscope "
+	 "--python make of --keep's recording", 0},
 	{"compare", OPT_COMPARE, "BEFORE", 0, "Compare with an earlier run's "
 	 "folded stacks: also write PROG.diff.svg (at BEFORE's widths; blue "
 	 "shrank, red grew) and print the Python functions whose time changed "

@@ -22,10 +22,17 @@ again). For each:
     first) with their weights equal perf2folded --tid's stacks under that
     root; with --python, fibfact's one round runs fibonacci before
     factorial, so in time order no fibonacci sample follows a factorial one.
+flamerun --format svg,pprof,speedscope (and --wall) --keep FILE: its pprof
+and speedscope files, made in the pass that folds perf's pipe, pass the
+same checks against FILE as perf2pprof's and perf2speedscope's, and TMPDIR
+stays empty; with TMPDIR not a directory and --max-size far below the
+recording's size (dwarf stacks), it still writes both, holding every
+stack of its folded file (no copy of the recording is made, nor cut).
 With PERFFOLD_E2E_KEEP=DIR set, the pprof and speedscope files written are
 copied to DIR (for other checkers: speedscope's schema, its page).
 Needs perf, python3.12 and go; fails saying what is missing.
-usage: pprof_speedscope.py PERF2FOLDED PERF2PPROF PERF2SPEEDSCOPE SOURCE_ROOT
+usage: pprof_speedscope.py PERF2FOLDED PERF2PPROF PERF2SPEEDSCOPE FLAMERUN
+       SOURCE_ROOT
 """
 import collections
 import json
@@ -36,7 +43,8 @@ import subprocess
 import sys
 import tempfile
 
-folded_tool, pprof_tool, speedscope_tool, src = map(os.path.abspath, sys.argv[1:5])
+folded_tool, pprof_tool, speedscope_tool, flamerun_tool, src = map(
+    os.path.abspath, sys.argv[1:6])
 failures = []
 
 
@@ -139,12 +147,20 @@ def compare(name, got, want):
     return False
 
 
-def check_pprof(go, env, work, name, data, opts):
+def mappings(go, env, pb):
+    raw = run([go, "tool", "pprof", "-raw", "-symbolize=none", pb], env=env)
+    return raw.split("\nMappings\n", 1)[1]
+
+
+def check_pprof(go, env, work, name, data, opts, pb=None):
     """the weight is cpu/nanoseconds, or wall/microseconds with --wall
-    (whose samples count intervals: perf2folded has no such count)"""
-    pb = os.path.join(work, name + ".pb.gz")
-    subprocess.run([pprof_tool] + opts + ["-o", pb, data], check=True,
-                   stderr=subprocess.DEVNULL)
+    (whose samples count intervals: perf2folded has no such count); pb,
+    when given, is the file to check (flamerun's), else perf2pprof's"""
+    made = bool(pb)
+    if not pb:
+        pb = os.path.join(work, name + ".pb.gz")
+        subprocess.run([pprof_tool] + opts + ["-o", pb, data], check=True,
+                       stderr=subprocess.DEVNULL)
     index, unit = ("wall", "us") if "--wall" in opts else ("cpu", "ns")
     want, _ = folded(data, opts)
     ok = compare(f"{name} pprof -traces weights", pprof_traces(
@@ -157,13 +173,27 @@ def check_pprof(go, env, work, name, data, opts):
     want_flat, want_cum = expected_top(want)
     ok &= compare(f"{name} pprof -top flat", flat, want_flat)
     ok &= compare(f"{name} pprof -top cum", cum, want_cum)
+    if made:
+        # perf lists no build ids of a pipe's recording: the mappings
+        # (build ids read from the files) are perf2pprof's of it
+        ref = os.path.join(work, name + ".ref.pb.gz")
+        subprocess.run([pprof_tool] + opts + ["-o", ref, data], check=True,
+                       stderr=subprocess.DEVNULL)
+        maps = [mappings(go, env, f) for f in (pb, ref)]
+        if maps[0] != maps[1] or " [FN]" not in maps[0]:
+            fail(f"{name} pprof -raw: mappings {maps[0][:200]!r}, "
+                 f"perf2pprof's {maps[1][:200]!r}")
+        elif ok:
+            print(f"ok {name} pprof: {len(want)} stacks, "
+                  f"{sum(want.values())} {unit}, {len(flat)} functions, "
+                  "perf2pprof's mappings")
+        return
     # build ids: perf's list against -raw's mappings
     ids = {}
     for line in run(["perf", "buildid-list", "-i", data]).splitlines():
         bid, _, path = line.partition(" ")
         ids[path] = bid
-    raw = run([go, "tool", "pprof", "-raw", "-symbolize=none", pb], env=env)
-    maps = raw.split("\nMappings\n", 1)[1].splitlines()
+    maps = mappings(go, env, pb).splitlines()
     with_id = 0
     for line in maps:
         m = re.match(r"^\d+: 0x\S+ (\S+) ?(\S*)", line)
@@ -181,10 +211,28 @@ def check_pprof(go, env, work, name, data, opts):
               f"{len(flat)} functions, {with_id} mappings with build ids")
 
 
-def check_speedscope(work, name, data, opts, in_order):
-    path = os.path.join(work, name + ".json")
-    subprocess.run([speedscope_tool] + opts + ["-o", path, data], check=True,
-                   stderr=subprocess.DEVNULL)
+def speedscope_stacks(doc):
+    """the stacks (frame names, root first) of each profile, with their
+    weights; None when a profile's values or lengths do not add up"""
+    frames = [fr["name"] for fr in doc["shared"]["frames"]]
+    got = {}
+    for p in doc["profiles"]:
+        if p["type"] != "sampled" or p["startValue"] != 0 or \
+                p["endValue"] != sum(p["weights"]) or \
+                len(p["samples"]) != len(p["weights"]):
+            return None
+        stacks = collections.Counter()
+        for sample, w in zip(p["samples"], p["weights"]):
+            stacks[";".join(frames[i] for i in sample)] += w
+        got[p["name"]] = stacks
+    return got
+
+
+def check_speedscope(work, name, data, opts, in_order, path=None):
+    if not path:
+        path = os.path.join(work, name + ".json")
+        subprocess.run([speedscope_tool] + opts + ["-o", path, data],
+                       check=True, stderr=subprocess.DEVNULL)
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
     _, by_root = folded(data, opts + ["--tid"])
@@ -193,18 +241,13 @@ def check_speedscope(work, name, data, opts, in_order):
     if not ok:
         fail(f"{name} speedscope: no $schema")
     frames = [fr["name"] for fr in doc["shared"]["frames"]]
-    got = {}
+    got = speedscope_stacks(doc)
+    if got is None:
+        ok = False
+        got = {}
+        fail(f"{name} speedscope: a profile's values or lengths do not add "
+             "up")
     for p in doc["profiles"]:
-        stacks = collections.Counter()
-        if p["type"] != "sampled" or p["startValue"] != 0 or \
-                p["endValue"] != sum(p["weights"]) or \
-                len(p["samples"]) != len(p["weights"]):
-            ok = False
-            fail(f"{name} speedscope: profile {p['name']}: values or lengths "
-                 "do not add up")
-        for sample, w in zip(p["samples"], p["weights"]):
-            stacks[";".join(frames[i] for i in sample)] += w
-        got[p["name"]] = stacks
         if in_order:
             seen_fact = False
             for sample in p["samples"]:
@@ -225,6 +268,60 @@ def check_speedscope(work, name, data, opts, in_order):
     if ok:
         print(f"ok {name} speedscope: {len(got)} profiles, "
               f"{sum(len(p['samples']) for p in doc['profiles'])} samples")
+
+
+def check_flamerun(go, env, work, py):
+    """flamerun's pprof and speedscope files against its --keep recording,
+    TMPDIR untouched; then with no TMPDIR and a small --max-size"""
+    tmp = os.path.join(work, "tmp")
+    os.mkdir(tmp)
+    fib = os.path.join(src, "samples/fibfact.py")
+    for name, opts, prog in [("flamerun", [], [fib, "1"]),
+                             ("flamerun-wall", ["--wall"],
+                              [os.path.join(src, "samples/waits.py"), "0.3"])]:
+        base = os.path.join(work, name)
+        r = subprocess.run([flamerun_tool, "--format", "svg,pprof,speedscope",
+                            "--keep", base + ".data", "-o", base + ".svg"] +
+                           opts + ["--", py] + prog,
+                           env=dict(os.environ, TMPDIR=tmp),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+        if r.returncode or not os.path.exists(base + ".svg"):
+            fail(f"{name}: exit {r.returncode}, or no SVG: {r.stderr}")
+            continue
+        check_pprof(go, env, work, name, base + ".data", opts + ["--python"],
+                    pb=base + ".pb.gz")
+        check_speedscope(work, name, base + ".data", opts + ["--python"],
+                         not opts, path=base + ".speedscope.json")
+        if os.listdir(tmp):
+            fail(f"{name}: TMPDIR holds {os.listdir(tmp)}")
+    # no TMPDIR to write, and --max-size 1M, which a second of dwarf
+    # stacks (64 KB a sample) outgrows: nothing of the recording is
+    # written, so pprof and speedscope hold all the folded file holds
+    base = os.path.join(work, "capped")
+    r = subprocess.run([flamerun_tool, "--format", "pprof,speedscope",
+                        "--mode", "dwarf", "--max-size", "1M", "-o",
+                        base + ".svg", "--", py, fib, "1"],
+                       env=dict(os.environ, TMPDIR=os.path.join(work, "none")),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        fail(f"capped: exit {r.returncode}: {r.stderr}")
+        return
+    want = collections.Counter()
+    with open(base + ".folded", encoding="utf-8",
+              errors="surrogateescape") as f:
+        for line in f:
+            stack, weight = line.rstrip("\n").rsplit(" ", 1)
+            want[stack.partition(";")[2]] += int(weight)
+    ok = compare("capped pprof -traces weights",
+                 pprof_traces(go, env, base + ".pb.gz", "cpu", "ns"), want)
+    with open(base + ".speedscope.json", encoding="utf-8") as f:
+        got = speedscope_stacks(json.load(f)) or {}
+    ok &= compare("capped speedscope", sum(got.values(), collections.Counter()),
+                  want)
+    if ok:
+        print(f"ok capped: pprof and speedscope hold the folded file's "
+              f"{sum(want.values())} ns beyond --max-size 1M")
 
 
 def main():
@@ -271,6 +368,7 @@ def main():
                                   ["--wall", "--python"])]:
             check_pprof(go, env, work, name, data, opts)
             check_speedscope(work, name, data, opts, "--python" in opts)
+        check_flamerun(go, env, work, py)
         keep = os.environ.get("PERFFOLD_E2E_KEEP")
         if keep:
             os.makedirs(keep, exist_ok=True)
