@@ -3,7 +3,7 @@
 # checks what it promises: the SVG (well-formed, with the Python
 # functions), the tables of hottest functions (foldtop's), the program's
 # exit status passed through, --keep (the recording as it was streamed),
-# --format (pprof and speedscope beside the SVG),
+# --format (pprof and speedscope beside the SVG, from the one pass),
 # the call-graph mode has-frame-pointers chose, -p PID (with --duration,
 # until the process exits), Ctrl-C, no temporary files, and clear failures
 # (perf exiting early, unknown options, a missing script, an interpreter
@@ -92,8 +92,9 @@ ok "--keep: exit 0" '[ $status -eq 0 ] || { cat kept.err; false; }'
 ok "--keep: the recording kept" '[ -s kept.data ] && grep -q "kept the recording in .kept.data." kept.err'
 "$bin/perf2folded" --python kept.data > kept-again.folded 2> /dev/null
 ok "--keep: streamed and file runs give the same stacks" 'grep -q "fibonacci (fibfact.py)" kept.folded && cmp -s kept.folded kept-again.folded'
-# --format: pprof and speedscope beside the SVG, made from a recording
-# held in TMPDIR (removed after); each holds the run's Python functions
+# --format: pprof and speedscope beside the SVG, made in the pass that
+# folds perf's pipe (nothing in TMPDIR); each holds the run's Python
+# functions (e2e pprof speedscope checks them against --keep's recording)
 mkdir fmt-tmp
 TMPDIR=$work/fmt-tmp "$run" --format svg,pprof,speedscope -o fmt.svg -- python3.12 fibfact.py 4 > fmt.txt 2> fmt.err
 status=$?
@@ -101,8 +102,13 @@ ok "--format: exit 0, paths printed" '[ $status -eq 0 ] && grep -q "pprof profil
 ok "--format: the SVG too" 'xmllint --noout fmt.svg && grep -q "fibonacci (fibfact.py)" fmt.svg'
 ok "--format: pprof, gzipped, with the Python functions" 'gzip -dc fmt.pb.gz | grep -aq "fibonacci"'
 ok "--format: speedscope JSON with fibonacci among its frames" 'python3 -c "import json, sys; d = json.load(open(\"fmt.speedscope.json\")); sys.exit(not any(f[\"name\"].startswith(\"fibonacci\") for f in d[\"shared\"][\"frames\"]))"'
-ok "--format: the recording in TMPDIR removed" '[ -z "$(ls -A fmt-tmp)" ]'
-ok "--format: the converters say nothing flamerun said" '! grep -q "^perf2" fmt.err'
+ok "--format: nothing written to TMPDIR" '[ -z "$(ls -A fmt-tmp)" ]'
+ok "--format: no converter run (none speaks)" '! grep -q "^perf2" fmt.err'
+# what the recording lost, said by perfconv's reporter with flamerun's
+# advice: 1 KB of stack per sample cuts Python's dwarf stacks
+"$run" --mode dwarf --stack-size 1024 -o small.svg -- python3.12 fibfact.py 2 > /dev/null 2> small.err
+status=$?
+ok "--stack-size 1024: exit 0, the cut stacks said with flamerun's advice" '[ $status -eq 0 ] && grep -Eq "^flamerun: [0-9]+ of [0-9]+ DWARF stacks outgrew the copied stack and end in \[unwind stopped: stack copy too small\] \(try --stack-size 65528\)$" small.err || { cat small.err; false; }'
 "$run" --format svg,png -- python3.12 fibfact.py 4 > /dev/null 2> fmt-bad.err
 status=$?
 ok "--format: an unknown format named, exit 2" '[ $status -eq 2 ] && grep -q "not .svg,png." fmt-bad.err'
