@@ -36,6 +36,7 @@
 #include "flametree.h"
 #include "folded.h"
 #include "folder.h"
+#include "numarg.h"
 #include "palette.h"
 #include "perfcmd.h"
 #include "perfconv.h"
@@ -984,20 +985,6 @@ static const struct argp_option options[] = {
 	{0},
 };
 
-static int parse_ulong(const char *s, unsigned long min, unsigned long max,
-		       unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_size(const char *s, unsigned long long *out)
 {
 	char *end;
@@ -1055,7 +1042,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'o': o->output = arg; break;
 	case 'F':
-		if (parse_ulong(arg, 1, 1000000, &o->hz))
+		if (numarg__ulong(arg, 1, 1000000, &o->hz))
 			argp_error(state, "-F is a rate in Hz, not '%s'", arg);
 		break;
 	case OPT_DURATION:
@@ -1065,7 +1052,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--duration is seconds, not '%s'", arg);
 		break;
 	case 'p':
-		if (parse_ulong(arg, 1, INT_MAX, &v))
+		if (numarg__ulong(arg, 1, INT_MAX, &v))
 			argp_error(state, "-p is a process id, not '%s'", arg);
 		o->pid = (pid_t)v;
 		break;
@@ -1092,7 +1079,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--mode is fp or dwarf, not '%s'", arg);
 		break;
 	case OPT_STACK_SIZE:
-		if (parse_ulong(arg, 8, MAX_STACK_SIZE, &o->stack_size) ||
+		if (numarg__ulong(arg, 8, MAX_STACK_SIZE, &o->stack_size) ||
 		    o->stack_size % 8)
 			argp_error(state, "--stack-size is a multiple of 8 "
 				   "from 8 to %d, not '%s'", MAX_STACK_SIZE, arg);

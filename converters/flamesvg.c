@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "flametree.h"
 #include "folded.h"
+#include "numarg.h"
 #include "palette.h"
 #include "svgwrite.h"
 
@@ -112,14 +113,12 @@ static int parse_double(const char *s, double *out)
 	       -EINVAL : 0;
 }
 
+/* A size in pixels: numarg's integer, as an unsigned. */
 static int parse_px(const char *s, unsigned min, unsigned max, unsigned *out)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v < min || v > max)
+	if (numarg__ulong(s, min, max, &v))
 		return -EINVAL;
 	*out = (unsigned)v;
 	return 0;

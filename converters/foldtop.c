@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "folded.h"
 #include "strutil.h"
+#include "numarg.h"
 #include "tally.h"
 
 #define TOOL "foldtop"
@@ -95,17 +96,6 @@ static const struct argp_option options[] = {
      0},
     {0}};
 
-static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return errno || end == s || *end || *s == '-' || *s == '+' || *out > max
-		   ? -EINVAL
-		   : 0;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct opts *o = state->input;
@@ -113,12 +103,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'n':
-		if (parse_ulong(arg, 1000000, &o->nr_rows))
+		if (numarg__ulong(arg, 0, 1000000, &o->nr_rows))
 			argp_error(state, "invalid -n '%s' (0 to 1000000)",
 				   arg);
 		break;
 	case 'w':
-		if (parse_ulong(arg, 10000, &v) || v < 40)
+		if (numarg__ulong(arg, 40, 10000, &v))
 			argp_error(state, "invalid --width '%s' (40 to 10000)",
 				   arg);
 		o->width = (unsigned)v;
@@ -187,7 +177,7 @@ static unsigned table_width(const struct opts *o)
 		return o->width;
 	if (!isatty(STDOUT_FILENO))
 		return 80;
-	if (env && !parse_ulong(env, 10000, &v) && v > 0)
+	if (env && !numarg__ulong(env, 1, 10000, &v))
 		return (unsigned)v;
 	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 0)
 		return ws.ws_col;
