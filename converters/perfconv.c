@@ -2,7 +2,9 @@
  *
  * Reads perf.data (file or pipe format; datafold) or `perf script` text
  * (scriptparse), told apart by their first bytes, into a folder, and words
- * what each input skipped; parses the options every converter takes.
+ * what each input skipped (perfconv__report_data(), flamerun's too);
+ * parses the options every converter takes; writes a profile (pprof,
+ * speedscope) whole.
  */
 #include <argp.h>
 #include <errno.h>

@@ -5,6 +5,8 @@
  * The converters differ only in the writer: perf2folded writes the
  * folder's aggregate, the others a profile (common/profile.h) the folder
  * filled as its sink. Each tool's argp takes perfconv__argp as a child.
+ * flamerun, which reads perf's pipe itself, shares the messages about
+ * what a recording lost and the profile writers.
  */
 #ifndef PERFFOLD_PERFCONV_H
 #define PERFFOLD_PERFCONV_H
