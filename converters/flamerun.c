@@ -4,7 +4,8 @@
  * script and where the output goes, runs `perf record -o -` (perfrec) and
  * folds its pipe as the records arrive, in this process, with the pipeline
  * perf2folded uses (perfdata, datafold, folder): memory follows the
- * distinct stacks, not the length of the run, and nothing of the recording
+ * distinct stacks, not the length of the run (but for speedscope's
+ * timeline: each thread's samples in order), and nothing of the recording
  * is written unless --keep asks. With --format pprof or speedscope the
  * same pass fills a profile too (folder__new_both()). Then it writes
  * PROG.folded and the graph (write_graph(), the one place a format is
