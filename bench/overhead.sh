@@ -9,8 +9,9 @@
 # written to disk, which flamerun does not write). And flamerun --format
 # svg,pprof,speedscope (the three from its one pass), wall and CPU time,
 # over flamerun's SVG alone; with BEFORE=PATH, another flamerun (a build of
-# an earlier tree, its siblings beside it) timed on the same command.
-# usage: [BEFORE=FLAMERUN] bench/overhead.sh [N]
+# an earlier tree, its siblings beside it) timed on the same command; with
+# MODE=dwarf (or fp), those --format runs record in that call-graph mode.
+# usage: [BEFORE=FLAMERUN] [MODE=fp|dwarf] bench/overhead.sh [N]
 set -euo pipefail
 RUNS=${1:-5}
 . "$(dirname "$0")/common.sh"
@@ -49,10 +50,10 @@ fr_cpu=$(cpu "$flamerun" -o "$out/fibfact.svg" -- "$py" samples/fibfact.py $roun
 # formats FLAMERUN: "WALL PEAK_KB CPU" of its --format svg,pprof,speedscope
 formats() {
 	local wall kb
-	read -r wall kb <<< "$(best "$1" --format svg,pprof,speedscope \
-		-o "$out/fmt.svg" -- "$py" samples/fibfact.py $rounds)"
-	echo "$wall $kb $(cpu "$1" --format svg,pprof,speedscope \
-		-o "$out/fmt.svg" -- "$py" samples/fibfact.py $rounds)"
+	local cmd=("$1" ${MODE:+--mode "$MODE"} --format svg,pprof,speedscope
+		-o "$out/fmt.svg" -- "$py" samples/fibfact.py $rounds)
+	read -r wall kb <<< "$(best "${cmd[@]}")"
+	echo "$wall $kb $(cpu "${cmd[@]}")"
 }
 read -r fmt fmt_kb fmt_cpu <<< "$(formats "$flamerun")"
 if [ -n "${BEFORE:-}" ]; then
@@ -65,14 +66,14 @@ printf '%-44s %8s\n' "plain" "$plain" \
 	"-X perf" "$xperf" \
 	"perf record (dwarf,65528 -F 999) into a file" "$rec" \
 	"flamerun (streamed, graph and report)" "$fr" \
-	"flamerun --format svg,pprof,speedscope" "$fmt"
+	"flamerun ${MODE:+--mode $MODE }--format svg,pprof,speedscope" "$fmt"
 [ -z "${BEFORE:-}" ] || printf '%-44s %8s\n' "the same, $BEFORE" "$old"
 echo "flamerun peak RSS: $((fr_kb / 1024)) MB, with --format svg,pprof,speedscope $((fmt_kb / 1024)) MB"
 echo "CPU seconds (user + system, all processes): -X perf $xperf_cpu, flamerun $fr_cpu"
 awk -v a="$fr" -v b="$xperf" -v c="$fr_cpu" -v d="$xperf_cpu" 'BEGIN {
 	printf "flamerun / -X perf: %.2f wall (goal: 1.15 at most), %.2f CPU\n", a / b, c / d }'
-awk -v a="$fmt" -v b="$fr" -v c="$fmt_cpu" -v d="$fr_cpu" 'BEGIN {
-	printf "--format svg,pprof,speedscope / the SVG alone: %.2f wall, %.2f CPU (%s s)\n", a / b, c / d, c }'
+awk -v a="$fmt" -v b="$fr" -v c="$fmt_cpu" -v d="$fr_cpu" -v m="${MODE:+ (--mode $MODE)}" 'BEGIN {
+	printf "--format svg,pprof,speedscope%s / the SVG alone: %.2f wall, %.2f CPU (%s s)\n", m, a / b, c / d, c }'
 [ -z "${BEFORE:-}" ] || awk -v a="$fmt" -v b="$old" -v c="$fmt_cpu" -v d="$old_cpu" \
 	-v ka="$fmt_kb" -v kb="$old_kb" 'BEGIN {
 	printf "--format svg,pprof,speedscope, this / BEFORE: %.2f wall, %.2f CPU (%s s / %s s), peak RSS %d / %d MB\n", a / b, c / d, c, d, ka / 1024, kb / 1024 }'
