@@ -15,8 +15,8 @@
 
 #include "diag.h"
 #include "folded.h"
-#include "strutil.h"
 #include "numarg.h"
+#include "strutil.h"
 #include "tally.h"
 
 #define TOOL "foldtop"
