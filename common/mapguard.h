@@ -3,8 +3,9 @@
  *
  * A file mapped with mmap() and then truncated by another process faults
  * with SIGBUS on the first page past its new end. The readers that map
- * their input (folded__map(), perf.data, kallsyms, cache entries, ELF
- * files through debugfile__elf_begin()) register each mapping here; the first registration installs a SIGBUS handler
+ * their input (folded__map(), perf.data, perf script text, kallsyms,
+ * cache entries, ELF files through debugfile__elf_begin()) register each
+ * mapping here; the first registration installs a SIGBUS handler
  * (sigaction, SA_SIGINFO) that, for a fault inside a registered mapping,
  * writes "TOOL: 'NAME' shrank while it was read" to stderr and _exit()s
  * with status 2, the tools' fatal status (TOOL is the program's name,

@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "folder.h"
 #include "scriptparse.h"
+#include "strutil.h"
 #include "waitfold.h"
 
 struct waitfold {
@@ -231,9 +232,7 @@ void waitfold__report(const struct waitfold_stats *st, const char *name,
 
 static bool has_prefix(struct slice s, const char *p)
 {
-	size_t n = strlen(p);
-
-	return s.len >= n && !memcmp(s.s, p, n);
+	return strutil__mem_has_prefix(s.s, s.len, p);
 }
 
 /* An event named "cpu-clock" or "task-clock", perhaps with terms or

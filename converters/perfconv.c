@@ -23,12 +23,14 @@
 #include "diag.h"
 #include "fcache.h"
 #include "folder.h"
+#include "mapguard.h"
 #include "perfconv.h"
 #include "perfdata.h"
 #include "pprof.h"
 #include "profile.h"
 #include "scriptparse.h"
 #include "speedscope.h"
+#include "strutil.h"
 #include "waitfold.h"
 
 /* State of one run, shared by all inputs. */
@@ -37,6 +39,7 @@ struct run {
 	struct folder *folder;
 	struct profile *profile;	/* the folder's sink, or NULL */
 	struct waitfold *wf;	/* --off-cpu, --wall on text */
+	uint64_t nr_records;	/* text's records skipped (no wf) */
 	bool is_partial;
 };
 
@@ -67,6 +70,9 @@ static int on_sample(void *ctx, const struct script_sample *s)
 		if (err <= 0)
 			return err;
 		event.len = 0;
+	} else if (s->is_record) {
+		r->nr_records++;
+		return 0;
 	}
 	if (!folder__begin(r->folder, &who, event, period,
 			   s->has_period || r->wf))
@@ -110,9 +116,12 @@ static int read_text(struct run *r, int fd, const char *name,
 			err = -errno;
 			goto out;
 		}
+		/* cut while read: one line, not SIGBUS */
+		mapguard__add(map, (size_t)sb.st_size, name);
 		madvise(map, (size_t)sb.st_size, MADV_SEQUENTIAL);
 		err = scriptparse__read_mapped(sp, map, (size_t)sb.st_size,
 					       on_sample, r);
+		mapguard__remove(map);
 		munmap(map, (size_t)sb.st_size);
 	} else {
 		err = scriptparse__read_fd(sp, fd, head, head_len, on_sample, r);
@@ -122,6 +131,8 @@ static int read_text(struct run *r, int fd, const char *name,
 		if (!err && report_waits(waitfold__stats(r->wf), at, r->opts,
 					 d))
 			r->is_partial = true;
+		if (!err)
+			waitfold__report(waitfold__stats(r->wf), name, d);
 	}
 out:
 	if (err < 0 && err != -ENOMEM)
@@ -134,6 +145,13 @@ out:
 			   name, (unsigned long long)stats->nr_bad_lines,
 			   stats->nr_bad_lines == 1 ? "" : "s");
 	}
+	if (r->nr_records)
+		diag__emit(d, DIAG_WARN, "'%s': skipped %llu perf record "
+			   "line%s (PERF_RECORD_*: not samples; --off-cpu and "
+			   "--wall read the switches)", name,
+			   (unsigned long long)r->nr_records,
+			   r->nr_records == 1 ? "" : "s");
+	r->nr_records = 0;
 	diag__emit(d, DIAG_INFO, "'%s': %llu lines", name,
 		   (unsigned long long)stats->nr_lines);
 	scriptparse__free(sp);
@@ -740,7 +758,7 @@ int perfconv__commit(const struct perfconv_opts *o, FILE *out, char *tmp,
 
 static bool has_prefix(const char *s, const char *p)
 {
-	return s && !strncmp(s, p, strlen(p));
+	return s && strutil__has_prefix(s, p);
 }
 
 void perfconv__weight_type(const struct perfconv_opts *o,

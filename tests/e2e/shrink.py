@@ -9,7 +9,8 @@ page, and the tool continued: every later read of the mapping past that
 page faults, whatever the tool had read so far. A tool that finished
 before it was caught fails the test (the inputs are sized to take tenths
 of a second). foldfilter and folddiff (AFTER, read on folddiff's thread)
-read a folded file; perf2folded a perf.data recorded here with perf.
+read a folded file; perf2folded a perf script text written here and a
+perf.data recorded here with perf.
 Needs perf and python3; fails naming what is missing.
 usage: shrink.py FOLDFILTER FOLDDIFF PERF2FOLDED
 """
@@ -61,6 +62,19 @@ def write_folded(path, nr):
                             for j in range(i, min(i + 1000, nr))))
 
 
+def write_script(path, nr):
+    """perf script text, nr samples of a three-frame stack."""
+    with open(path, "w") as f:
+        for i in range(0, nr, 1000):
+            f.write("".join(
+                f"prog 100/100 [000] {10 + j / 1e6:.6f}:     250000 "
+                f"cpu-clock:ppp: \n"
+                f"\t    55555555{j % 4096:04x} leaf_{j % 97}+0x10 (/bin/prog)\n"
+                f"\t    5555555551c0 work+0x20 (/bin/prog)\n"
+                f"\t    5555555551f0 main+0x30 (/bin/prog)\n\n"
+                for j in range(i, min(i + 1000, nr))))
+
+
 def record(path, work):
     busy = "import time\nt = time.time() + 1\nwhile time.time() < t: pass\n"
     p = subprocess.run(["perf", "record", "-q", "--call-graph",
@@ -93,6 +107,9 @@ def main():
         write_folded(folded, 1_000_000)
         cut_while_read([folddiff, small, folded],
                        folded, "folddiff")
+        text = os.path.join(work, "big.script")
+        write_script(text, 400_000)
+        cut_while_read([perf2folded, text], text, "perf2folded")
         data = os.path.join(work, "big.data")
         record(data, work)
         cut_while_read([perf2folded, "--no-cache", data], data,
