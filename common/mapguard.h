@@ -9,8 +9,9 @@
  * (sigaction, SA_SIGINFO) that, for a fault inside a registered mapping,
  * writes "TOOL: 'NAME' shrank while it was read" to stderr and _exit()s
  * with status 2, the tools' fatal status (TOOL is the program's name,
- * program_invocation_short_name, as each tool names itself). The mapped paths pay nothing per byte or
- * per line: the handler runs only on a fault.
+ * program_invocation_short_name, as each tool names itself). The mapped
+ * paths pay nothing per byte or per line: the handler runs only on a
+ * fault.
  *
  * This is the one place common/ writes to stderr and exits, and keeps
  * state across the process: a signal handler has no context to report to,
