@@ -11,9 +11,9 @@
 # over flamerun's SVG alone; with BEFORE=PATH, another flamerun (a build of
 # an earlier tree, its siblings beside it) timed on the same command; with
 # MODE=dwarf (or fp), those --format runs record in that call-graph mode.
-# usage: [BEFORE=FLAMERUN] [MODE=fp|dwarf] bench/overhead.sh [N]
+# usage: [BEFORE=FLAMERUN] [MODE=fp|dwarf] [RUNS=N] bench/overhead.sh [N]
 set -euo pipefail
-RUNS=${1:-5}
+RUNS=${1:-${RUNS:-5}}
 . "$(dirname "$0")/common.sh"
 py=$(scripts/find-python 12)
 rounds=35

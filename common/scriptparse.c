@@ -80,6 +80,13 @@ static bool all_digits(struct slice t)
 	return true;
 }
 
+/* A pid or tid: digits, or "-1", which perf prints for a task it no longer
+ * knows (one that had exited: its last sched_switch, prev_state=X). */
+static bool is_id(struct slice t)
+{
+	return all_digits(t) || (t.len == 2 && t.s[0] == '-' && t.s[1] == '1');
+}
+
 /* "123" or "123/456" */
 static bool is_pid_token(struct slice t, struct slice *pid, struct slice *tid)
 {
@@ -90,10 +97,10 @@ static bool is_pid_token(struct slice t, struct slice *pid, struct slice *tid)
 		a.len = (size_t)(slash - t.s);
 		b.s = slash + 1;
 		b.len = t.len - a.len - 1;
-		if (!all_digits(b))
+		if (!is_id(b))
 			return false;
 	}
-	if (!all_digits(a))
+	if (!is_id(a))
 		return false;
 	if (slash) {
 		*pid = a;

@@ -20,7 +20,8 @@ struct diag;
 struct script_sample {
 	struct slice comm;	/* leading and trailing blanks removed */
 	struct slice pid;	/* empty when perf printed only the tid */
-	struct slice tid;
+	struct slice tid;	/* digits, or "-1": a task perf no longer
+				 * knew (comm ":-1"), one that had exited */
 	struct slice event;	/* without the final ':'; may be empty */
 	/* the rest of the header line after the event (a tracepoint's
 	 * fields: "prev_comm=... prev_pid=..."), or after the time when

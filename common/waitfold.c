@@ -365,8 +365,10 @@ int waitfold__script(struct waitfold *wf, const struct script_sample *s,
 		waitfold__skip(wf, WAITFOLD_NO_TIME);
 		return 0;
 	}
-	/* all digits (scriptparse), but perhaps more than a tid holds */
-	for (i = 0; i < s->tid.len && tid <= INT32_MAX; i++)
+	/* all digits or "-1" (scriptparse), perhaps more than a tid holds */
+	if (s->tid.len && s->tid.s[0] == '-')
+		tid = -1;
+	for (i = 0; tid >= 0 && i < s->tid.len && tid <= INT32_MAX; i++)
 		tid = tid * 10 + (s->tid.s[i] - '0');
 	if (tid > INT32_MAX) {
 		waitfold__skip(wf, WAITFOLD_UNDECODED);
@@ -382,15 +384,18 @@ int waitfold__script(struct waitfold *wf, const struct script_sample *s,
 		waitfold__time(wf, s->time);
 		while (p && p < end && *p == ' ')
 			p++;
-		if (has_prefix(s->args, "PERF_RECORD_SWITCH") && p &&
-		    end - p >= 2 && !memcmp(p, "IN", 2))
+		if (tid >= 0 && has_prefix(s->args, "PERF_RECORD_SWITCH") &&
+		    p && end - p >= 2 && !memcmp(p, "IN", 2))
 			return waitfold__runs(wf, (int32_t)tid, s->time);
 		return 0;
 	}
 	/* a thread with a sample is running: it is off the CPU no more
-	 * (its switch-in, if any, came first) */
-	if ((n = waitfold__seen(wf, (int32_t)tid, script_cpu(s), s->time)) < 0)
+	 * (its switch-in, if any, came first); perf knew no thread for -1 */
+	if (tid >= 0 &&
+	    (n = waitfold__seen(wf, (int32_t)tid, script_cpu(s), s->time)) < 0)
 		return n;
+	/* an exiting task's last switch (-1) is still its next_pid's
+	 * switch-in; --wall folds an unknown thread's CPU time as -1's */
 	if (has_prefix(s->event, "sched:sched_switch") &&
 	    s->event.len == strlen("sched:sched_switch"))
 		return script_switch(wf, s);

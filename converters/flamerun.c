@@ -365,14 +365,14 @@ static void start_timer(double seconds)
 /* Run perf and fold its pipe into r->folder as it arrives. 0, or an exit
  * status when nothing could be recorded. */
 static int record(const struct opts *o, const struct perfcmd *cmd,
-		  const char *keep, struct recording *r)
+		  struct recording *r)
 {
 	struct diag open_diag = {keep_open_error, r};
 	struct datafold_opts dopts = {.clock = o->clock};
 	struct perfrec_opts ro = {
 		.argv = cmd->argv, .envp = cmd->envp, .stderr_fd = 2,
 		.keep_fd = -1,
-		.keep_name = keep, .keep_cap = o->max_size, .diag = &diag,
+		.keep_name = o->keep, .keep_cap = o->max_size, .diag = &diag,
 	};
 	struct rlimit fsize = {o->max_size, o->max_size};
 	struct fcache *cache = NULL;
@@ -381,11 +381,11 @@ static int record(const struct opts *o, const struct perfcmd *cmd,
 	char dir[PATH_MAX];
 	int err;
 
-	if (keep) {
-		ro.keep_fd = open(keep, O_WRONLY | O_CREAT | O_TRUNC |
+	if (o->keep) {
+		ro.keep_fd = open(o->keep, O_WRONLY | O_CREAT | O_TRUNC |
 				  O_CLOEXEC, 0644);
 		if (ro.keep_fd < 0) {
-			say("cannot write '%s' (--keep): %s", keep,
+			say("cannot write '%s' (--keep): %s", o->keep,
 			    strerror(errno));
 			return EXIT_USAGE;
 		}
@@ -882,7 +882,7 @@ static int run(const struct opts *o)
 		status = EXIT_NO_GRAPH;
 		goto out;
 	}
-	status = record(o, &cmd, o->keep, &r);
+	status = record(o, &cmd, &r);
 	if (status)
 		goto out;
 	if (!r.has_data) {

@@ -112,6 +112,32 @@ START_TEST(test_header_shapes)
 }
 END_TEST
 
+/* perf prints a task it no longer knows (one that exited) as ":-1" and
+ * pid or tid -1; any other sign is no pid */
+START_TEST(test_unknown_task)
+{
+	struct seen w;
+	struct scriptparse *sp = parse(
+		"  :-1  -1/-1  [001] 2.5: 1 sched:sched_switch: prev_pid=7\n"
+		"\tffff __schedule+0x1 ([kernel.kallsyms])\n\n"
+		"  :-1  3689/-1  [000] 2.6: 250000 cpu-clock:\n\tffff a (b)\n\n"
+		"x -2/-2 [000] 2.7: 1 cpu-clock:\n\n"
+		"y -12/-12 [000] 2.8: 1 cpu-clock:\n\n", &w);
+
+	ck_assert_int_eq(w.nr, 2);
+	ck_assert_str_eq(w.comm[0], ":-1");
+	ck_assert_str_eq(w.pid[0], "-1");
+	ck_assert_str_eq(w.tid[0], "-1");
+	ck_assert_int_eq(w.cpu[0], 1);
+	ck_assert_str_eq(w.event[0], "sched:sched_switch");
+	ck_assert_str_eq(w.pid[1], "3689");
+	ck_assert_str_eq(w.tid[1], "-1");
+	ck_assert_uint_eq(w.period[1], 250000);
+	ck_assert_uint_eq(scriptparse__stats(sp)->nr_bad_lines, 2);
+	scriptparse__free(sp);
+}
+END_TEST
+
 /* --off-cpu and --wall read the time in ns (microseconds printed, or ns
  * with --ns), a tracepoint's fields and switch records' words. */
 START_TEST(test_time_and_args)
@@ -300,6 +326,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, test_header_shapes);
+	tcase_add_test(tc, test_unknown_task);
 	tcase_add_test(tc, test_time_and_args);
 	tcase_add_test(tc, test_frame_shapes);
 	tcase_add_test(tc, test_bad_lines_counted);
