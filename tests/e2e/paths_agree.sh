@@ -83,14 +83,19 @@ check no-callchain flat.data
 # kernel names from perf's cached copy of kallsyms (read when it answers as
 # /proc/kallsyms would) are the ones /proc/kallsyms gives: a fresh cache
 # for the recording (perf record writes it to $HOME/.debug), then
-# perf2folded with and without it
+# perf2folded with and without it. The workload spins in user space and
+# may leave no kernel sample (then no kernel symbol is read at all, as once
+# in a full run): dd's copies of zeros are kernel time.
 mkdir -p "$work/home" "$work/nocache"
-HOME="$work/home" perf record -q -g -F 2000 -o ks.data -- ./workload 1 2>/dev/null
+HOME="$work/home" perf record -q -g -F 2000 -o ks.data -- sh -c \
+	'./workload 1 && dd if=/dev/zero of=/dev/null bs=64k count=20000 2>/dev/null' \
+	2>/dev/null
 HOME="$work/home" check kallsyms-copy ks.data
 HOME="$work/home" "$tool" -v ks.data > ks-copy.folded 2> ks-copy.err
 HOME="$work/nocache" "$tool" -v ks.data > ks-proc.folded 2> ks-proc.err
 if ! grep -q "kernel symbols from '$work/home/.debug/.*perf's copy" ks-copy.err; then
 	failed=$((failed + 1)); echo "FAIL kallsyms-copy: the copy was not read: $(grep 'kernel symbols' ks-copy.err)"
+	ls -R "$work/home/.debug" 2>&1 | grep -m3 kallsyms; head -3 ks-copy.err
 elif ! grep -q "kernel symbols from '/proc/kallsyms'" ks-proc.err; then
 	failed=$((failed + 1)); echo "FAIL kallsyms-copy: without a cache: $(grep 'kernel symbols' ks-proc.err)"
 elif cmp -s ks-copy.folded ks-proc.folded && grep -q 'asm_\|_\[k\]\|entry_SYSCALL\|exc_page_fault' ks-copy.folded; then
