@@ -5,9 +5,7 @@
  * which belong in folded input.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -296,20 +294,7 @@ int folded__read_text(const char *text, size_t len, struct folded_read *r,
 	return err;
 }
 
-/* Guard the mapping m of fd (mapguard.h), named by the file's path: the
- * caller's name for it is not known here. */
-static void guard(const void *m, size_t len, int fd)
-{
-	char link[64], path[PATH_MAX];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	path[n > 0 ? n : 0] = '\0';
-	mapguard__add(m, len, n > 0 ? path : "input");
-}
-
-const char *folded__map(FILE *f, size_t *len)
+const char *folded__map(FILE *f, const char *name, size_t *len)
 {
 	struct stat st;
 	int fd = fileno(f);
@@ -323,7 +308,7 @@ const char *folded__map(FILE *f, size_t *len)
 	if (m == MAP_FAILED)
 		return NULL;
 	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-	guard(m, (size_t)st.st_size, fd);
+	mapguard__add(m, (size_t)st.st_size, name);
 	*len = (size_t)st.st_size;
 	return m;
 }

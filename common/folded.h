@@ -97,8 +97,10 @@ int folded__read_text(const char *text, size_t len, struct folded_read *r,
 /* f mapped read-only, for folded__read_text(): its whole text, its length
  * in *len, when f is a non-empty regular file not yet read from; NULL
  * otherwise (a pipe, a terminal, an empty file, a failed mmap), for
- * folded__read() to read it instead. Unmap with folded__unmap(). */
-const char *folded__map(FILE *f, size_t *len);
+ * folded__read() to read it instead. The mapping is guarded (mapguard.h):
+ * cut while it is read, the tool ends saying name shrank. Unmap with
+ * folded__unmap(). */
+const char *folded__map(FILE *f, const char *name, size_t *len);
 /* Unmap what folded__map() mapped; NULL is a no-op. */
 void folded__unmap(const char *text, size_t len);
 

@@ -811,7 +811,7 @@ int foldtab__read(struct foldtab *t, FILE *f, struct foldtab_read *r)
 	size_t i;
 	int err;
 
-	c.map = folded__map(f, &c.map_len);
+	c.map = folded__map(f, r->name, &c.map_len);
 	if (c.map)
 		err = folded__read_text(c.map, c.map_len, &in, add_line, &c);
 	else

@@ -149,26 +149,26 @@ START_TEST(test_map)
 	int fds[2];
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_null(folded__map(f, &len));	/* empty */
+	ck_assert_ptr_null(folded__map(f, "t.folded", &len));	/* empty */
 	fputs(text, f);
-	ck_assert_ptr_null(folded__map(f, &len));	/* not at its start */
+	ck_assert_ptr_null(folded__map(f, "t.folded", &len));	/* not at its start */
 	rewind(f);
-	m = folded__map(f, &len);
+	m = folded__map(f, "t.folded", &len);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_uint_eq(len, 6);
 	ck_assert(!memcmp(m, text, 6));
 	folded__unmap(m, len);
 	folded__unmap(NULL, 0);
 	ck_assert_int_eq(fgetc(f), 'a');
-	ck_assert_ptr_null(folded__map(f, &len));	/* read from */
+	ck_assert_ptr_null(folded__map(f, "t.folded", &len));	/* read from */
 	fclose(f);
-	ck_assert_ptr_null(folded__map(mem, &len));
+	ck_assert_ptr_null(folded__map(mem, "t.folded", &len));
 	fclose(mem);
 	ck_assert_int_eq(pipe(fds), 0);
 	ck_assert_int_eq(write(fds[1], text, 6), 6);
 	close(fds[1]);
 	pipe_f = fdopen(fds[0], "r");
-	ck_assert_ptr_null(folded__map(pipe_f, &len));
+	ck_assert_ptr_null(folded__map(pipe_f, "t.folded", &len));
 	fclose(pipe_f);
 }
 END_TEST
