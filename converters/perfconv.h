@@ -103,8 +103,8 @@ void perfconv__build_ids(struct profile *p, const struct perfdata *pd);
 void perfconv__report(const struct folder_stats *st,
 		      const struct perfconv_opts *o, const struct diag *d);
 
-/* The exit status of a run that wrote its output: PERFCONV_EXIT_PARTIAL when no
- * sample was kept (said) or something was skipped. */
+/* The exit status of a run that wrote its output: PERFCONV_EXIT_PARTIAL
+ * when no sample was kept (said) or something was skipped. */
 int perfconv__status(const struct folder_stats *st, bool is_partial,
 		     const struct diag *d);
 
